@@ -1,0 +1,143 @@
+"""The wide table every view reads: one row per unit (index ``unit_code``), ``unit_name``, one float column
+per base indicator (NaN = missing, never zero). ``attrs`` carry boundary_set, period, version, sample.
+
+Derived values, district totals, medians and ranks are computed here, shares from summed numerators and
+denominators.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from geo.catalog import Catalog, load_catalog
+from geo.names import vi_sort_key
+
+
+def rows_to_table(rows, boundary_set: str, period: str, version=None, sample: bool = False,
+                  catalog: Catalog | None = None) -> pd.DataFrame:
+    catalog = catalog or load_catalog()
+    ids = [i.id for i in catalog.base()]
+    data = []
+    for r in rows:
+        rec = {"unit_code": r["unit_code"], "unit_name": r.get("unit_name") or ""}
+        for iid in ids:
+            v = r.get("values", {}).get(iid)
+            rec[iid] = float("nan") if v is None else float(v)
+        data.append(rec)
+    df = pd.DataFrame(data, columns=["unit_code", "unit_name", *ids]).set_index("unit_code")
+    df.attrs.update(boundary_set=boundary_set, period=period, version=version, sample=bool(sample))
+    return df
+
+
+def table_to_rows(df: pd.DataFrame, catalog: Catalog | None = None) -> list[dict]:
+    catalog = catalog or load_catalog()
+    ids = [i.id for i in catalog.base() if i.id in df.columns]
+    out = []
+    for code, rec in df.iterrows():
+        values = {}
+        for iid in ids:
+            v = rec[iid]
+            if v is None or (isinstance(v, float) and math.isnan(v)):
+                values[iid] = None
+            else:
+                values[iid] = int(v) if catalog[iid].whole_number and float(v).is_integer() else float(v)
+        out.append({"unit_code": code, "unit_name": rec.get("unit_name", ""), "values": values})
+    return out
+
+
+def indicator_values(df: pd.DataFrame, indicator_id: str, catalog: Catalog | None = None) -> pd.Series:
+    """Per-unit values of any indicator (derived ones computed per unit). NaN where undefined."""
+    catalog = catalog or load_catalog()
+    ind = catalog[indicator_id]
+    if not ind.derived:
+        if indicator_id not in df.columns:
+            return pd.Series(float("nan"), index=df.index, name=indicator_id)
+        return df[indicator_id].astype(float).rename(indicator_id)
+    num = df.get(ind.numerator, pd.Series(float("nan"), index=df.index))
+    den = df.get(ind.denominator, pd.Series(float("nan"), index=df.index))
+    vals = [ind.compute(_f(a), _f(b)) for a, b in zip(num, den)]
+    return pd.Series([float("nan") if v is None else v for v in vals], index=df.index, name=indicator_id, dtype=float)
+
+
+def _f(x):
+    if x is None:
+        return None
+    x = float(x)
+    return None if math.isnan(x) else x
+
+
+def district_totals(df: pd.DataFrame, catalog: Catalog | None = None) -> dict[str, float | None]:
+    """Totals over units: base indicators summed (None if no unit has a value), derived recomputed from sums.
+
+    A derived value uses only units that have both numerator and denominator, so missing data does not
+    pull a share down.
+    """
+    catalog = catalog or load_catalog()
+    out: dict[str, float | None] = {}
+    for ind in catalog.base():
+        col = df[ind.id] if ind.id in df.columns else pd.Series(dtype=float)
+        out[ind.id] = None if col.isna().all() else float(col.sum(skipna=True))
+    for ind in catalog.derived():
+        if ind.numerator not in df.columns or ind.denominator not in df.columns:
+            out[ind.id] = None
+            continue
+        both = df[[ind.numerator, ind.denominator]].dropna()
+        if both.empty:
+            out[ind.id] = None
+        else:
+            out[ind.id] = ind.compute(float(both[ind.numerator].sum()), float(both[ind.denominator].sum()))
+    return out
+
+
+def units_with_value(df: pd.DataFrame, indicator_id: str, catalog: Catalog | None = None) -> int:
+    return int(indicator_values(df, indicator_id, catalog).notna().sum())
+
+
+def ranking(df: pd.DataFrame, indicator_id: str, catalog: Catalog | None = None) -> pd.DataFrame:
+    """Units sorted by value (best first by the indicator's direction; ties and names in Vietnamese order).
+
+    Columns: unit_name, value, rank (1 = best; NaN for missing, listed last).
+    """
+    catalog = catalog or load_catalog()
+    ind = catalog[indicator_id]
+    vals = indicator_values(df, indicator_id, catalog)
+    frame = pd.DataFrame({"unit_name": df["unit_name"], "value": vals})
+    descending = ind.direction != "down"
+    sign = -1.0 if descending else 1.0
+    have_idx = sorted(
+        (c for c in frame.index if not math.isnan(frame.at[c, "value"])),
+        key=lambda c: (sign * frame.at[c, "value"], vi_sort_key(frame.at[c, "unit_name"])),
+    )
+    missing_idx = sorted(
+        (c for c in frame.index if math.isnan(frame.at[c, "value"])),
+        key=lambda c: vi_sort_key(frame.at[c, "unit_name"]),
+    )
+    have = frame.loc[have_idx].copy()
+    have["rank"] = have["value"].rank(method="min", ascending=not descending)
+    missing = frame.loc[missing_idx].copy()
+    missing["rank"] = float("nan")
+    return pd.concat([have, missing])
+
+
+def unit_profile(df: pd.DataFrame, unit_code: str, catalog: Catalog | None = None) -> pd.DataFrame:
+    """Every indicator for one unit with the district median (over units with a value) and its rank."""
+    catalog = catalog or load_catalog()
+    rows = []
+    for ind in catalog:
+        vals = indicator_values(df, ind.id, catalog)
+        value = vals.get(unit_code, float("nan"))
+        have = vals.dropna()
+        rank = None
+        if not math.isnan(value):
+            r = ranking(df, ind.id, catalog)
+            rank = int(r.loc[unit_code, "rank"])
+        rows.append({
+            "indicator_id": ind.id,
+            "value": value,
+            "median": float(have.median()) if len(have) else float("nan"),
+            "rank": rank,
+            "of": int(len(have)),
+        })
+    return pd.DataFrame(rows).set_index("indicator_id")
