@@ -1,0 +1,42 @@
+"""Command line: ``python -m geo <command> ...``. Each module in MODULES registers its subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+MODULES = [
+    "geo.cli.intake_validate",
+    "geo.cli.store_commands",
+    "geo.cli.info",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m geo", description="ANTT map — command line")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:  # not written yet
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except BrokenPipeError:  # e.g. piped into head
+        return 0
+    except KeyboardInterrupt:
+        print("Đã dừng / interrupted", file=sys.stderr)
+        return 130
