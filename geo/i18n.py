@@ -1,7 +1,7 @@
 """One string catalogue (``data/strings/*.toml``), Vietnamese first with an English switch, and number format.
 
 Each file under data/strings holds ``[key] vi = "..." en = "..."`` tables; keys are unique across files.
-Placeholders use ``str.format`` names: ``t("kpi_units", "vi", n=14)``.
+Placeholders use ``str.format`` names: ``t("kpi_partial", "vi", have=3, total=14)``.
 """
 
 from __future__ import annotations

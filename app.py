@@ -1,0 +1,33 @@
+"""ANTT map — the frame: page config, navigation by section, shared sidebar, then the chosen page."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from pages.common import lang, sidebar, tr
+
+ROOT = Path(__file__).resolve().parent
+
+st.set_page_config(page_title="Bản đồ ANTT", page_icon="🗺️", layout="wide", initial_sidebar_state="expanded")
+
+
+def _page(file: str, title_key: str, icon: str, url: str, default: bool = False):
+    return st.Page(str(ROOT / "pages" / file), title=tr(title_key), icon=icon, url_path=url, default=default)
+
+
+sections = {
+    tr("nav_section_view"): [
+        _page("overview.py", "nav_overview", "📊", "tong-quan", default=True),
+        _page("map.py", "nav_map", "🗺️", "ban-do"),
+        _page("charts.py", "nav_charts", "📈", "bieu-do"),
+        _page("profile.py", "nav_profile", "🏘️", "ho-so-xa"),
+    ],
+}
+data_pages = [p for p in (("upload.py", "nav_upload", "📤", "cap-nhat"), ("history.py", "nav_history", "🕘", "lich-su"))
+              if (ROOT / "pages" / p[0]).is_file()]
+if data_pages:
+    sections[tr("nav_section_data")] = [_page(*p) for p in data_pages]
+
+pg = st.navigation(sections)
+sidebar()
+pg.run()

@@ -1,0 +1,95 @@
+"""Join data rows to a boundary set: by official code first, then by normalized name within the set.
+
+The join report (matched; in the data but not in the set; in the set but not in the data) is always returned
+so pages can show it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from geo.names import name_keys, normalize_code
+
+
+@dataclass
+class JoinReport:
+    matched: list[tuple[str, str, str]] = field(default_factory=list)  # (data code/name, set code, how)
+    data_only: list[tuple[str, str]] = field(default_factory=list)  # (data code, data name)
+    set_only: list[tuple[str, str]] = field(default_factory=list)  # (set code, set name)
+    ambiguous: list[tuple[str, list[str]]] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return not self.data_only and not self.set_only and not self.ambiguous
+
+
+def match_units(data_units: list[tuple[object, object]], set_units: list[tuple[str, str]],
+                code_width: int = 5) -> tuple[dict[int, str], JoinReport]:
+    """Match (code, name) pairs of the data to (code, name) pairs of the set.
+
+    Returns ({index in data_units: set code}, report). A name matches when the key tuples of
+    :func:`geo.names.name_keys` meet; two set units meeting the same name is ambiguous, never guessed.
+    """
+    by_code = {c: n for c, n in set_units}
+    keys_index: dict[str, set[str]] = {}
+    for code, name in set_units:
+        for k in name_keys(name):
+            keys_index.setdefault(k, set()).add(code)
+    report = JoinReport()
+    result: dict[int, str] = {}
+    used: set[str] = set()
+    for i, (code, name) in enumerate(data_units):
+        c = normalize_code(code, code_width) if code not in (None, "") else None
+        if c is not None and c in by_code:
+            result[i] = c
+            used.add(c)
+            report.matched.append((c, c, "code"))
+            continue
+        hits: set[str] = set()
+        for k in name_keys(name or ""):
+            if k in keys_index:
+                hits = keys_index[k]
+                break  # the prefix-free key first: 'Xã Xa Dung' must not fall back to 'Dung'
+        if len(hits) == 1:
+            (hit,) = hits
+            result[i] = hit
+            used.add(hit)
+            report.matched.append((str(name), hit, "name"))
+        elif len(hits) > 1:
+            report.ambiguous.append((str(name), sorted(hits)))
+        else:
+            report.data_only.append((c or str(code or ""), str(name or "")))
+    report.set_only = [(c, n) for c, n in set_units if c not in used]
+    return result, report
+
+
+def join_table(units_gdf, table: pd.DataFrame, code_width: int = 5):
+    """Boundary units (GeoDataFrame with code, name, geometry) left-joined with a wide table.
+
+    Returns (GeoDataFrame with the set's codes and names and the table's indicator columns, JoinReport).
+    The GeoDataFrame type, CRS and geometry column are kept; units without data get NaN (no data, not zero).
+    """
+    data_units = list(zip(table.index, table["unit_name"])) if len(table) else []
+    set_units = list(zip(units_gdf["code"], units_gdf["name"]))
+    mapping, report = match_units(data_units, set_units, code_width)
+    value_cols = [c for c in table.columns if c != "unit_name"]
+    aligned = pd.DataFrame(index=units_gdf["code"], columns=value_cols, dtype=float)
+    for i, set_code in mapping.items():
+        aligned.loc[set_code, value_cols] = table.iloc[i][value_cols].astype(float).values
+    out = units_gdf.copy()
+    for col in value_cols:
+        out[col] = aligned[col].values
+    out.attrs.update(units_gdf.attrs)
+    out.attrs.update({k: v for k, v in table.attrs.items()})
+    return out, report
+
+
+def joined_table(units_gdf, table: pd.DataFrame, code_width: int = 5) -> pd.DataFrame:
+    """The wide table re-indexed on the set's codes and names (what maps, charts and profiles read)."""
+    gdf, report = join_table(units_gdf, table, code_width)
+    df = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).rename(columns={"code": "unit_code", "name": "unit_name"})
+    df = df.set_index("unit_code")
+    df.attrs.update(table.attrs)
+    return df, report

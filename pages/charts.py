@@ -1,0 +1,35 @@
+"""Biểu đồ: ranking (map colours), team composition, commitment coverage, valuable-tip rate."""
+
+import streamlit as st
+
+from geo.catalog import load_catalog
+from geo.charts import coverage_bars, ranking_bar, team_composition, tip_rate_bars
+from geo.classify import classify
+from geo.table import indicator_values
+from pages.common import current_set_id, indicator_label, lang, load_joined, sample_banner, source_caption, tr
+
+catalog = load_catalog()
+units, frame, report, fallback = load_joined()
+
+st.title(tr("charts_title"))
+sample_banner(frame)
+choices = catalog.map_choices()
+indicator_id = st.selectbox(tr("map_indicator"), choices, key="charts_indicator", format_func=indicator_label,
+                            index=choices.index(st.session_state.get("map_indicator", choices[0])))
+ind = catalog[indicator_id]
+values = indicator_values(frame, indicator_id, catalog)
+cls = classify(values, st.session_state.get("map_method", "quantiles") if st.session_state.get("map_method") != "manual"
+               else "quantiles", st.session_state.get("map_k", 5), scheme=st.session_state.get("map_scheme", "YlGnBu"),
+               reverse=ind.direction == "down")
+
+tab_rank, tab_teams, tab_cov, tab_tips = st.tabs(
+    [tr("chart_tab_ranking"), tr("chart_tab_teams"), tr("chart_tab_coverage"), tr("chart_tab_tips")])
+with tab_rank:
+    st.plotly_chart(ranking_bar(frame, indicator_id, cls, lang(), catalog), use_container_width=True)
+with tab_teams:
+    st.plotly_chart(team_composition(frame, lang(), catalog), use_container_width=True)
+with tab_cov:
+    st.plotly_chart(coverage_bars(frame, lang(), catalog), use_container_width=True)
+with tab_tips:
+    st.plotly_chart(tip_rate_bars(frame, lang(), catalog), use_container_width=True)
+source_caption(current_set_id(), frame)

@@ -1,0 +1,167 @@
+"""Shared page plumbing: language, boundary set and period in the sidebar, cached data access.
+
+Pages stay thin: they read widgets, call geo, render. Caches key on hashable ids (set id, file fingerprint,
+version), never on GeoDataFrames.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+
+import streamlit as st
+
+from geo import boundaries as gb
+from geo.catalog import load_catalog
+from geo.i18n import LANGS, t
+from geo.periods import parse_period
+
+SESSION_LANG = "lang"
+SESSION_SET = "boundary_set"
+SESSION_PERIOD = "period"
+
+
+def lang() -> str:
+    value = st.session_state.get(SESSION_LANG, "vi")
+    return value if value in LANGS else "vi"
+
+
+def tr(key: str, **kwargs) -> str:
+    return t(key, lang(), **kwargs)
+
+
+def current_set_id() -> str:
+    return st.session_state.get(SESSION_SET) or gb.default_set_id()
+
+
+def current_period() -> str | None:
+    return st.session_state.get(SESSION_PERIOD)
+
+
+def current_user() -> str:
+    return st.session_state.get("user") or os.environ.get("ANTT_USER") or _os_user()
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "local"
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _store(url: str | None):
+    from geo.store import Store
+
+    store = Store(url)
+    store.ensure_ready()
+    return store
+
+
+def get_store():
+    return _store(os.environ.get("ANTT_DATABASE_URL"))
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _units(set_id: str, fingerprint: str):
+    gdf = gb.load_boundary_set(set_id)
+    return gb.display_geometry(gdf)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _fallback(set_id: str):
+    return gb.fallback_points(set_id)
+
+
+def load_units(set_id: str):
+    """(display GeoDataFrame, fallback: bool). Polygons when the file is there, else centroids."""
+    info = gb.get_boundary_set_info(set_id)
+    path = gb.boundary_file(info)
+    if path is not None:
+        return _units(set_id, gb.file_fingerprint(path)), False
+    return _fallback(set_id), True
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _table(set_id: str, period: str | None, version: int | None, db_url: str | None):
+    return get_store().current_table(set_id, period)
+
+
+def load_table(set_id: str | None = None, period: str | None = None):
+    """The current wide table for the set and period (cached on the latest version id)."""
+    set_id = set_id or current_set_id()
+    period = period if period is not None else current_period()
+    store = get_store()
+    version = store.latest_version(set_id, period) if period else None
+    if period is None:
+        periods = store.periods(set_id)
+        period = periods[-1] if periods else None
+        version = store.latest_version(set_id, period) if period else None
+    return _table(set_id, period, version, os.environ.get("ANTT_DATABASE_URL"))
+
+
+def load_joined(set_id: str | None = None, period: str | None = None):
+    """(units GeoDataFrame, joined wide table on the set's codes, JoinReport, fallback)."""
+    from geo.join import joined_table
+
+    set_id = set_id or current_set_id()
+    units, fallback = load_units(set_id)
+    table = load_table(set_id, period)
+    info = gb.get_boundary_set_info(set_id)
+    frame, report = joined_table(units, table, info.code_width)
+    return units, frame, report, fallback
+
+
+def sidebar() -> None:
+    """Language, boundary set and period pickers shared by every page."""
+    with st.sidebar:
+        st.radio(
+            "Ngôn ngữ / Language", options=list(LANGS), key=SESSION_LANG, horizontal=True,
+            format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code],
+        )
+        sets = gb.list_boundary_sets()
+        ids = [s.id for s in sets]
+        if st.session_state.get(SESSION_SET) not in ids:
+            st.session_state[SESSION_SET] = gb.default_set_id()
+        st.selectbox(
+            tr("sidebar_boundary_set"), options=ids, key=SESSION_SET,
+            format_func=lambda i: gb.get_boundary_set_info(i).title(lang()),
+        )
+        try:
+            periods = get_store().periods(current_set_id())
+        except Exception as exc:  # the store is unreachable: say so, do not hide it
+            st.error(tr("app_store_unreachable", error=str(exc)))
+            periods = []
+        if periods:
+            if st.session_state.get(SESSION_PERIOD) not in periods:
+                st.session_state[SESSION_PERIOD] = periods[-1]
+            st.selectbox(
+                tr("sidebar_period"), options=periods, key=SESSION_PERIOD,
+                format_func=lambda p: parse_period(p).label(lang()),
+            )
+        else:
+            st.session_state[SESSION_PERIOD] = None
+            st.caption(tr("sidebar_no_periods"))
+
+
+def sample_banner(table) -> None:
+    if table.attrs.get("sample"):
+        st.warning(tr("sample_banner"), icon="⚠️")
+
+
+def source_caption(set_id: str | None = None, table=None) -> None:
+    """Boundary set (vintage, source, licence), period and data version, under every map and chart."""
+    info = gb.get_boundary_set_info(set_id or current_set_id())
+    period = table.attrs.get("period") if table is not None else current_period()
+    version = table.attrs.get("version") if table is not None else None
+    st.caption(tr(
+        "source_caption", title=info.title(lang()), vintage=info.vintage_text(lang()),
+        attribution=info.attribution, licence=info.licence,
+        period=parse_period(period).label(lang()) if period else "—",
+        version=version if version is not None else "—",
+    ))
+
+
+def indicator_label(indicator_id: str) -> str:
+    ind = load_catalog()[indicator_id]
+    return f"{ind.name(lang())} ({ind.unit(lang())})"

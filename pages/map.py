@@ -1,0 +1,90 @@
+"""Bản đồ: choropleth of one indicator (rate first where one exists), legend beside the map, join report."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import boundaries as gb
+from geo.catalog import load_catalog
+from geo.classify import MAX_K, METHODS, MIN_K, SEQUENTIAL_SCHEMES, ClassifyError, classify
+from geo.maps import BASEMAPS, build_choropleth, build_symbol_map, legend_html, legend_items
+from geo.table import indicator_values
+from pages.common import (current_set_id, indicator_label, lang, load_joined, sample_banner, source_caption, tr)
+
+catalog = load_catalog()
+set_id = current_set_id()
+info = gb.get_boundary_set_info(set_id)
+units, frame, report, fallback = load_joined(set_id)
+
+st.title(tr("map_title"))
+sample_banner(frame)
+if fallback:
+    st.info(tr("map_fallback_notice", file=info.file, folder=str(gb.boundary_dir()), env=gb.ENV_BOUNDARY_DIR))
+
+choices = catalog.map_choices()
+with st.sidebar:
+    st.divider()
+    indicator_id = st.selectbox(tr("map_indicator"), choices, key="map_indicator", format_func=indicator_label)
+    method = st.selectbox(tr("map_method"), METHODS, key="map_method", format_func=lambda m: tr(f"method_{m}"))
+    breaks = None
+    if method == "manual":
+        raw = st.text_input(tr("map_breaks"), key="map_breaks", help=tr("map_breaks_help"))
+        try:
+            breaks = [float(x.strip().replace(",", ".")) for x in raw.split(";") if x.strip()]
+        except ValueError:
+            st.error(tr("map_breaks_invalid"))
+            breaks = []
+        k = max(1, len(breaks or []))
+    else:
+        k = st.slider(tr("map_classes"), MIN_K, MAX_K, 5, key="map_k")
+    scheme = st.selectbox(tr("map_scheme"), SEQUENTIAL_SCHEMES, key="map_scheme")
+    labels = st.checkbox(tr("map_labels"), key="map_labels")
+    basemap = st.selectbox(tr("map_basemap"), BASEMAPS, key="map_basemap", format_func=lambda b: tr(f"basemap_{b}"))
+
+ind = catalog[indicator_id]
+values = indicator_values(frame, indicator_id, catalog)
+if method == "manual" and not breaks:
+    st.info(tr("map_breaks_help"))
+    st.stop()
+try:
+    cls = classify(values, method, k, breaks=breaks, scheme=scheme, reverse=ind.direction == "down")
+except ClassifyError as exc:
+    st.error(str(exc))
+    st.stop()
+
+build = build_symbol_map if fallback else build_choropleth
+kwargs = {} if fallback else {"labels": labels}
+m = build(units, frame, values, ind, catalog, cls, lang=lang(), attribution=info.attribution, basemap=basemap, **kwargs)
+
+left, right = st.columns([3, 1])
+with left:
+    st.subheader(ind.name(lang()))
+    if ind.derived:
+        st.caption(tr("map_shows_rate", formula=ind.description(lang())))
+    event = st_folium(m, key="map_folium", height=560, use_container_width=True,
+                      returned_objects=["last_active_drawing"])
+with right:
+    st.markdown(legend_html(legend_items(cls, ind, lang()), ind.unit(lang()), lang()), unsafe_allow_html=True)
+    st.caption(tr("map_method_caption", method=tr(f"method_{cls.method}"), k=cls.k))
+    st.caption(tr("map_click_hint"))
+source_caption(set_id, frame)
+
+clicked = (event or {}).get("last_active_drawing") or {}
+code = (clicked.get("properties") or {}).get("code")
+if code and code != st.session_state.get("map_last_click"):
+    st.session_state["map_last_click"] = code
+    st.session_state["profile_unit"] = code
+    st.switch_page("pages/profile.py")
+
+with st.expander(tr("join_report_title", matched=len(report.matched), total=len(frame)), expanded=not report.complete):
+    if report.complete:
+        st.success(tr("join_complete"))
+    if report.data_only:
+        st.warning(tr("join_data_only", units=", ".join(f"{c} {n}".strip() for c, n in report.data_only)))
+    if report.set_only:
+        st.warning(tr("join_set_only", units=", ".join(f"{c} {n}" for c, n in report.set_only)))
+    if report.ambiguous:
+        st.error(tr("join_ambiguous", units=", ".join(n for n, _ in report.ambiguous)))
+    by = {"code": 0, "name": 0}
+    for _, _, how in report.matched:
+        by[how] += 1
+    st.caption(tr("join_how", code=by["code"], name=by["name"]))

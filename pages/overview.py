@@ -1,0 +1,50 @@
+"""Tổng quan: district totals for the period as KPI cards (sums over units; shares from summed parts)."""
+
+import streamlit as st
+
+from geo.catalog import load_catalog
+from geo.i18n import format_value
+from geo.table import district_totals, units_with_value
+from pages.common import current_set_id, lang, load_joined, sample_banner, source_caption, tr
+
+catalog = load_catalog()
+units, frame, report, fallback = load_joined()
+table = frame
+
+st.title(tr("overview_title"))
+sample_banner(frame)
+if frame.attrs.get("version") is None and frame.attrs.get("period") is None:
+    st.info(tr("no_data_for_set"))
+    st.stop()
+
+totals = district_totals(frame, catalog)
+n_units = len(frame)
+st.caption(tr("overview_subtitle", units=n_units))
+
+GROUPS = [
+    ("group_teams", ["teams_security", "teams_street_protection", "teams_mediation", "teams_civil_defence"]),
+    ("group_commitment", ["villages_signed", "village_coverage", "agencies_signed", "schools_signed", "commune_signed"]),
+    ("group_tips_forums", ["tips_received", "tips_valuable", "valuable_tip_rate", "forums_held",
+                           "opinions_force_building", "opinions_crime_fighting"]),
+    ("group_people", ["prestigious_people", "households_reminded", "weapons_recovered", "explosives_recovered_kg"]),
+]
+for group_key, ids in GROUPS:
+    st.subheader(tr(group_key))
+    cols = st.columns(len(ids))
+    for col, iid in zip(cols, ids):
+        ind = catalog[iid]
+        value = totals.get(iid)
+        text = format_value(value, ind.kind, lang(), missing=tr("kpi_no_data"))
+        if value is not None and ind.kind not in ("share",):
+            text = f"{text} {ind.unit(lang())}"
+        have = units_with_value(frame, iid, catalog)
+        help_text = ind.description(lang())
+        if ind.derived:
+            num, den = totals.get(ind.numerator), totals.get(ind.denominator)
+            help_text += " " + tr("kpi_from_sums", num=format_value(num, "count", lang()),
+                                  den=format_value(den, "count", lang()))
+        col.metric(ind.name(lang()), text, help=help_text)
+        if have < n_units:
+            col.caption(tr("kpi_partial", have=have, total=n_units))
+
+source_caption(current_set_id(), frame)

@@ -1,0 +1,59 @@
+"""Hồ sơ xã: one unit, every indicator with the district median and its rank; its polygon highlighted."""
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import boundaries as gb
+from geo.catalog import load_catalog
+from geo.classify import classify
+from geo.i18n import format_value
+from geo.maps import build_choropleth
+from geo.names import vi_sort_key
+from geo.table import indicator_values, unit_profile
+from pages.common import current_set_id, lang, load_joined, sample_banner, source_caption, tr
+
+catalog = load_catalog()
+set_id = current_set_id()
+info = gb.get_boundary_set_info(set_id)
+units, frame, report, fallback = load_joined(set_id)
+
+st.title(tr("profile_title"))
+sample_banner(frame)
+codes = sorted(frame.index, key=lambda c: vi_sort_key(frame.at[c, "unit_name"]))
+if not codes:
+    st.info(tr("no_data_for_set"))
+    st.stop()
+if st.session_state.get("profile_unit") not in codes:
+    st.session_state["profile_unit"] = codes[0]
+code = st.selectbox(tr("profile_pick"), codes, key="profile_unit", format_func=lambda c: frame.at[c, "unit_name"])
+
+prof = unit_profile(frame, code, catalog)
+rows = []
+for ind in catalog:
+    p = prof.loc[ind.id]
+    rows.append({
+        tr("profile_col_indicator"): ind.name(lang()),
+        tr("profile_col_value"): format_value(p["value"], ind.kind, lang(), missing=tr("kpi_no_data")),
+        tr("profile_col_median"): format_value(p["median"], ind.kind, lang()),
+        tr("profile_col_rank"): (f"{int(p['rank'])}/{int(p['of'])}" if pd.notna(p["rank"]) else "—"),
+        tr("profile_col_unit"): ind.unit(lang()),
+    })
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader(frame.at[code, "unit_name"])
+    st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True, height=38 * (len(rows) + 1))
+with right:
+    if fallback:
+        st.info(tr("map_fallback_notice", file=info.file, folder=str(gb.boundary_dir()), env=gb.ENV_BOUNDARY_DIR))
+    else:
+        iid = st.session_state.get("map_indicator", catalog.map_choices()[0])
+        ind = catalog[iid]
+        values = indicator_values(frame, iid, catalog)
+        cls = classify(values, "quantiles", 5, reverse=ind.direction == "down")
+        m = build_choropleth(units, frame, values, ind, catalog, cls, lang=lang(), attribution=info.attribution,
+                             highlight=code)
+        st.caption(tr("profile_map_caption", indicator=ind.name(lang())))
+        st_folium(m, key="profile_map", height=420, use_container_width=True, returned_objects=[])
+source_caption(set_id, frame)

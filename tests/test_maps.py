@@ -1,0 +1,110 @@
+import html
+import re
+
+import pytest
+
+from geo.boundaries import display_geometry, fallback_points, load_boundary_set
+from geo.catalog import load_catalog
+from geo.classify import NO_DATA_COLOR, classify
+from geo.join import joined_table
+from geo.maps import build_choropleth, build_symbol_map, legend_html, legend_items, map_html
+from geo.sample import sample_table
+from geo.table import indicator_values
+
+CAT = load_catalog()
+
+
+@pytest.fixture(scope="module")
+def units():
+    return display_geometry(load_boundary_set("dien-bien-dong-pre2025"))
+
+
+def _frame(units, mutate=None):
+    table = sample_table()
+    if mutate:
+        mutate(table)
+    frame, _ = joined_table(units, table)
+    return frame
+
+
+def _decoded(out: str) -> str:
+    """Undo folium's JSON escaping so that assertions read what the browser's JavaScript sees."""
+    for a, b in (("\\u0026", "&"), ("\\u003c", "<"), ("\\u003e", ">"), ('\\"', '"')):
+        out = out.replace(a, b)
+    return re.sub(r"\\u([0-9a-f]{4})", lambda m: chr(int(m.group(1), 16)), out)
+
+
+def _map(units, frame, iid, **kw):
+    values = indicator_values(frame, iid, CAT)
+    cls = classify(values, "quantiles", 5)
+    return build_choropleth(units, frame, values, CAT[iid], CAT, cls, attribution="Ranh giới: thử", **kw), cls
+
+
+def test_map_has_14_features_and_the_attribution(units):
+    m, _ = _map(units, _frame(units), "teams_per_1000")
+    out = _decoded(map_html(m))
+    assert out.count('"type": "Feature"') == 14
+    assert "Ranh giới: thử" in out
+    assert "openstreetmap" not in out.lower()  # no basemap by default: works offline
+
+
+def test_no_data_units_are_grey_not_zero_coloured(units):
+    def drop(t):
+        t.loc["03205", "teams_security"] = float("nan")
+    frame = _frame(units, drop)
+    m, cls = _map(units, frame, "teams_security")
+    out = map_html(m)
+    assert cls.color_of("03205") == NO_DATA_COLOR
+    feature = re.search(r'"code": "03205".*?"fill": "(#[0-9a-f]+)"', out)
+    assert feature and feature.group(1) == NO_DATA_COLOR
+    assert cls.no_data_count == 1
+
+
+@pytest.mark.parametrize("evil", [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    '" onmouseover="alert(1)',
+    "javascript:alert(1)",
+])
+def test_tooltip_text_is_html_escaped(units, evil):
+    def rename(t):
+        t.loc["03205", "unit_name"] = evil
+    frame = _frame(units, rename)
+    # The name shown is the set's name; force the data name into the frame as a file would
+    frame.loc["03205", "unit_name"] = evil
+    m, _ = _map(units, frame, "teams_security", labels=True)
+    out = _decoded(map_html(m))
+    assert html.escape(evil) in out
+    if "<" in evil:
+        assert evil not in out
+
+
+def test_highlight_draws_one_thick_border(units):
+    m, _ = _map(units, _frame(units), "teams_security", highlight="03203")
+    out = map_html(m)
+    assert out.count('"weight": 4') >= 1 or '"weight":4' in out
+
+
+def test_legend_lists_classes_then_no_data(units):
+    frame = _frame(units)
+    values = indicator_values(frame, "weapons_recovered", CAT)
+    cls = classify(values, "quantiles", 5)
+    items = legend_items(cls, CAT["weapons_recovered"], "vi")
+    assert [i.no_data for i in items] == [True]
+    assert items[-1].count == 14 and items[-1].color == NO_DATA_COLOR
+    values = indicator_values(frame, "teams_per_1000", CAT)
+    cls = classify(values, "quantiles", 4)
+    items = legend_items(cls, CAT["teams_per_1000"], "vi")
+    assert len(items) == 5 and sum(i.count for i in items) == 14
+    assert "," in items[0].label  # Vietnamese decimal comma
+    block = legend_html(items, "<b>tổ</b>", "vi")
+    assert "&lt;b&gt;tổ&lt;/b&gt;" in block and NO_DATA_COLOR in block
+
+
+def test_symbol_map_when_no_polygons(units):
+    pts = fallback_points("dien-bien-dong-pre2025")
+    frame = _frame(units)
+    values = indicator_values(frame, "teams_security", CAT)
+    m = build_symbol_map(pts, frame, values, CAT["teams_security"], CAT, classify(values), attribution="x")
+    out = map_html(m)
+    assert out.count("L.circleMarker(") == 14
