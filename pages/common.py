@@ -50,7 +50,7 @@ def _os_user() -> str:
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
-def _store(url: str | None):
+def _store(url: str | None, data_dir: str | None):
     from geo.store import Store
 
     store = Store(url)
@@ -59,7 +59,7 @@ def _store(url: str | None):
 
 
 def get_store():
-    return _store(os.environ.get("ANTT_DATABASE_URL"))
+    return _store(os.environ.get("ANTT_DATABASE_URL"), os.environ.get("ANTT_DATA_DIR"))
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -83,7 +83,7 @@ def load_units(set_id: str):
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _table(set_id: str, period: str | None, version: int | None, db_url: str | None):
+def _table(set_id: str, period: str | None, version: int | None, db_key: tuple):
     return get_store().current_table(set_id, period)
 
 
@@ -97,7 +97,7 @@ def load_table(set_id: str | None = None, period: str | None = None):
         periods = store.periods(set_id)
         period = periods[-1] if periods else None
         version = store.latest_version(set_id, period) if period else None
-    return _table(set_id, period, version, os.environ.get("ANTT_DATABASE_URL"))
+    return _table(set_id, period, version, (os.environ.get("ANTT_DATABASE_URL"), os.environ.get("ANTT_DATA_DIR")))
 
 
 def load_joined(set_id: str | None = None, period: str | None = None):

@@ -1,0 +1,92 @@
+"""Browser tests: start ``streamlit run app.py`` on a free port and drive Debian's Chromium with Playwright.
+
+Chromium is found at $ANTT_CHROMIUM or /usr/bin/chromium (installed by .ci/install). Without it these tests
+skip — unless ANTT_REQUIRE_E2E=1 (set by .ci/run), when a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def chromium_path() -> str | None:
+    path = os.environ.get("ANTT_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    return path if path and Path(path).exists() else None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_app(tmp_path: Path, extra_env: dict | None = None):
+    """Start the app; returns (process, base URL). The caller stops it."""
+    port = _free_port()
+    env = dict(os.environ)
+    env.update({"ANTT_DATA_DIR": str(tmp_path / "data"), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"})
+    env.pop("ANTT_DATABASE_URL", None)
+    env.update(extra_env or {})
+    log = open(tmp_path / "streamlit.log", "wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("streamlit exited: " + (tmp_path / "streamlit.log").read_text(errors="replace"))
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            time.sleep(0.3)
+    proc.terminate()
+    raise RuntimeError("streamlit did not become healthy in 60 s")
+
+
+def stop_app(proc) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("ANTT_REQUIRE_E2E") == "1":
+            pytest.fail("Chromium is required (ANTT_REQUIRE_E2E=1) but was not found")
+        pytest.skip("Chromium not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("app")
+    proc, url = start_app(tmp)
+    yield url
+    stop_app(proc)

@@ -1,0 +1,55 @@
+"""Every page runs without exception in both languages (Streamlit AppTest, no browser)."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.pages.apptest import APP, run_page
+
+PAGES = ["overview.py", "map.py", "charts.py", "profile.py"]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("page", PAGES)
+def test_page_runs_in_both_languages(app_env, page, lang):
+    at = run_page(page, lang)
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.title) >= 1
+
+
+def test_overview_totals_equal_the_2017_report(app_env):
+    at = run_page("overview.py", "vi")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Tổ an ninh nhân dân"] == "233 tổ"
+    assert metrics["Tin báo có giá trị"] == "115 tin"
+    assert metrics["Tỷ lệ tin báo có giá trị"] == "75,2 %"
+    assert metrics["Vũ khí thu hồi"] == "Chưa có số liệu"
+    assert any("DỮ LIỆU MẪU" in w.value for w in at.warning)
+
+
+def test_overview_in_english(app_env):
+    at = run_page("overview.py", "en")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["People's security teams"] == "233 teams"
+    assert metrics["Valuable-tip rate"] == "75.2 %"
+
+
+def test_map_page_shows_the_join_report_and_legend(app_env):
+    at = run_page("map.py", "vi")
+    texts = " ".join(m.value for m in at.markdown)
+    assert "antt-legend" in texts and "Chưa có số liệu" in texts
+    assert any("14/14" in e.label for e in at.expander)
+
+
+def test_profile_lists_every_indicator(app_env):
+    at = run_page("profile.py", "vi")
+    df = at.dataframe[0].value
+    assert len(df) == 28
+
+
+def test_no_polygons_falls_back_to_centroids(app_env, monkeypatch, tmp_path):
+    empty = tmp_path / "no-boundaries"
+    empty.mkdir()
+    monkeypatch.setenv("ANTT_BOUNDARY_DIR", str(empty))
+    at = run_page("map.py", "vi")
+    assert not at.exception
+    assert any("vietnamadminunits" in i.value for i in at.info)
