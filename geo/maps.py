@@ -109,64 +109,130 @@ def _add_attribution(m, text: str) -> None:
     m.add_child(el)
 
 
-def build_choropleth(display_gdf, frame: pd.DataFrame, values: pd.Series, ind: Indicator, catalog,
+@dataclass(frozen=True)
+class DisplayLayer:
+    """Geometry prepared once per boundary set: a compact GeoJSON string (feature id = unit code, no
+    properties) and the bounds. Changing the indicator, classes or period never touches it."""
+
+    set_id: str
+    codes: tuple[str, ...]
+    geometry_json: str
+    bounds: tuple[float, float, float, float]
+    label_points: tuple[tuple[float, float], ...] = ()  # (lat, lon) per code, inside each polygon
+
+    @property
+    def payload_bytes(self) -> int:
+        return len(self.geometry_json.encode("utf-8"))
+
+
+def prepare_display_layer(display_gdf, set_id: str = "") -> DisplayLayer:
+    """Serialize display geometry once (shapely's vectorized GeoJSON writer, ids only)."""
+    import json
+
+    import shapely
+
+    geoms = shapely.to_geojson(display_gdf.geometry.values)
+    codes = [str(c) for c in display_gdf["code"]]
+    parts = [f'{{"type":"Feature","id":{json.dumps(c)},"properties":{{}},"geometry":{g}}}'
+             for c, g in zip(codes, geoms)]
+    text = '{"type":"FeatureCollection","features":[' + ",".join(parts) + "]}"
+    b = display_gdf.total_bounds
+    pts = shapely.point_on_surface(display_gdf.geometry.values)
+    labels = tuple((round(float(p.y), 5), round(float(p.x), 5)) for p in pts)
+    return DisplayLayer(set_id or display_gdf.attrs.get("set_id", ""), tuple(codes), text,
+                        (float(b[0]), float(b[1]), float(b[2]), float(b[3])), labels)
+
+
+class _ChoroplethLayer:
+    """A Leaflet GeoJSON layer fed by a pre-serialized geometry string plus small per-unit dicts:
+    fill colour, tooltip HTML (already escaped) and the highlighted unit. Drawn on the map's canvas."""
+
+    _TEMPLATE = """{% macro script(this, kwargs) %}
+    (function() {
+        var styles = {{ this.styles }};
+        var tips = {{ this.tips }};
+        var highlight = {{ this.highlight }};
+        var layer = L.geoJSON({{ this.geometry }}, {
+            style: function(f) {
+                var strong = highlight !== null && f.id === highlight;
+                var dim = highlight !== null && !strong;
+                return {fillColor: styles[f.id] || {{ this.nodata }}, color: strong ? "#d7301f" : "#333333",
+                        weight: strong ? 4 : 1, fillOpacity: dim ? 0.35 : 0.85, opacity: 1};
+            },
+            onEachFeature: function(f, l) {
+                f.properties = f.properties || {};
+                f.properties.code = f.id;
+                if (tips[f.id]) { l.bindTooltip(tips[f.id], {sticky: true}); }
+                l.on("mouseover", function() { if (f.id !== highlight) { l.setStyle({weight: 3, color: "#000000"}); } });
+                l.on("mouseout", function() { layer.resetStyle(l); });
+            }
+        }).addTo({{ this._parent.get_name() }});
+        window.anttLayer = layer;
+    })();
+    {% endmacro %}"""
+
+    @classmethod
+    def element(cls, layer: DisplayLayer, styles: dict, tips: dict, highlight: str | None):
+        import json
+
+        from branca.element import MacroElement
+        from jinja2 import Template
+
+        el = MacroElement()
+        el._name = "AnttChoropleth"
+        el._template = Template(cls._TEMPLATE)
+        el.geometry = layer.geometry_json
+        el.styles = _js(styles)
+        el.tips = _js(tips)
+        el.highlight = json.dumps(highlight)
+        el.nodata = json.dumps(NO_DATA_COLOR)
+        return el
+
+
+def _js(obj) -> str:
+    """JSON safe to embed inside a <script> element ('</script>' and friends cannot close it)."""
+    import json
+
+    return (json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def tooltip_html(name: str, ind: Indicator, vtext: str, detail: str, lang: str) -> str:
+    """Tooltip HTML from already-escaped parts."""
+    out = f"<b>{name}</b><br>{html.escape(ind.name(lang))}: {vtext}"
+    return out + (f"<br><small>{detail}</small>" if detail else "")
+
+
+def build_choropleth(display, frame: pd.DataFrame, values: pd.Series, ind: Indicator, catalog,
                      classification: Classification, *, lang: str = "vi", attribution: str = "",
                      basemap: str = "none", labels: bool = False, highlight: str | None = None):
-    """A folium Map colouring each unit of ``display_gdf`` by its class; no-data units grey.
+    """A folium Map colouring each unit by its class; no-data units grey.
 
-    ``frame`` is the joined wide table (index = the set's codes), ``values`` the indicator per unit.
+    ``display`` is a :class:`DisplayLayer` (prepared once per set) or a display GeoDataFrame. ``frame`` is the
+    joined wide table (index = the set's codes), ``values`` the indicator per unit. Only the colours and
+    tooltips are computed here; the geometry string is reused as is.
     """
-    import folium
-
-    bounds = display_gdf.total_bounds
-    m = _base_map(bounds, basemap, lang, attribution)
+    if not isinstance(display, DisplayLayer):
+        display = prepare_display_layer(display)
+    m = _base_map(display.bounds, basemap, lang, attribution)
     colors = classification.colors_by_unit()
     tips = tooltip_texts(frame, values, ind, catalog, lang)
-    features = []
-    for code, geom in zip(display_gdf["code"], display_gdf.geometry):
-        name, vtext, detail = tips.get(code, (html.escape(str(code)), "", ""))
-        features.append({
-            "type": "Feature",
-            "id": code,
-            "properties": {"code": code, "name": name, "value": vtext, "detail": detail,
-                           "fill": colors.get(code, NO_DATA_COLOR)},
-            "geometry": geom.__geo_interface__,
-        })
-    data = {"type": "FeatureCollection", "features": features}
-
-    def style(feature):
-        code = feature["properties"]["code"]
-        strong = highlight is not None and code == highlight
-        dim = highlight is not None and code != highlight
-        return {
-            "fillColor": feature["properties"]["fill"],
-            "color": "#d7301f" if strong else "#333333",
-            "weight": 4 if strong else 1,
-            "fillOpacity": 0.35 if dim else 0.85,
-        }
-
-    fields = ["name", "value"] + (["detail"] if ind.derived else [])
-    aliases = [t("map_tip_unit", lang), ind.name(lang)] + ([t("map_tip_detail", lang)] if ind.derived else [])
-    folium.GeoJson(
-        data,
-        name=ind.name(lang),
-        style_function=style,
-        highlight_function=lambda f: {"weight": 3, "color": "#000000"},
-        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=[html.escape(a) for a in aliases], sticky=True),
-    ).add_to(m)
+    tip_html = {code: tooltip_html(n, ind, v, d, lang) for code, (n, v, d) in tips.items()}
+    styles = {code: colors.get(code, NO_DATA_COLOR) for code in display.codes}
+    m.add_child(_ChoroplethLayer.element(display, styles, tip_html, highlight))
     if labels:
-        _add_labels(m, display_gdf, frame)
+        _add_labels(m, display, frame)
     return m
 
 
-def _add_labels(m, display_gdf, frame) -> None:
+def _add_labels(m, display: DisplayLayer, frame) -> None:
     import folium
 
-    points = display_gdf.geometry.representative_point()
-    for code, pt in zip(display_gdf["code"], points):
+    for code, (lat, lon) in zip(display.codes, display.label_points):
         name = frame.at[code, "unit_name"] if code in frame.index else code
         folium.Marker(
-            [pt.y, pt.x],
+            [lat, lon],
             icon=folium.DivIcon(
                 html=f'<div class="antt-label" style="font-size:11px;font-weight:600;color:#111;'
                      f'text-shadow:0 0 3px #fff,0 0 3px #fff;white-space:nowrap;transform:translate(-50%,-50%)">'

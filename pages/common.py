@@ -69,6 +69,19 @@ def _units(set_id: str, fingerprint: str):
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
+def _layer(set_id: str, fingerprint: str):
+    from geo.maps import prepare_display_layer
+
+    return prepare_display_layer(_units(set_id, fingerprint), set_id)
+
+
+def display_layer(set_id: str):
+    """The set's geometry serialized once for maps (None when only centroids are available)."""
+    path = gb.boundary_file(gb.get_boundary_set_info(set_id))
+    return _layer(set_id, gb.file_fingerprint(path)) if path is not None else None
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
 def _fallback(set_id: str):
     return gb.fallback_points(set_id)
 

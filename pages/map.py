@@ -8,7 +8,7 @@ from geo.catalog import load_catalog
 from geo.classify import MAX_K, METHODS, MIN_K, SEQUENTIAL_SCHEMES, ClassifyError, classify
 from geo.maps import BASEMAPS, build_choropleth, build_symbol_map, legend_html, legend_items
 from geo.table import indicator_values
-from pages.common import (current_set_id, indicator_label, lang, load_joined, sample_banner, source_caption, tr)
+from pages.common import (current_set_id, display_layer, indicator_label, lang, load_joined, sample_banner, source_caption, tr)
 
 catalog = load_catalog()
 set_id = current_set_id()
@@ -51,9 +51,12 @@ except ClassifyError as exc:
     st.error(str(exc))
     st.stop()
 
-build = build_symbol_map if fallback else build_choropleth
-kwargs = {} if fallback else {"labels": labels}
-m = build(units, frame, values, ind, catalog, cls, lang=lang(), attribution=info.attribution, basemap=basemap, **kwargs)
+if fallback:
+    m = build_symbol_map(units, frame, values, ind, catalog, cls, lang=lang(), attribution=info.attribution,
+                         basemap=basemap)
+else:
+    m = build_choropleth(display_layer(set_id), frame, values, ind, catalog, cls, lang=lang(),
+                         attribution=info.attribution, basemap=basemap, labels=labels)
 
 left, right = st.columns([3, 1])
 with left:

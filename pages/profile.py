@@ -11,7 +11,7 @@ from geo.i18n import format_value
 from geo.maps import build_choropleth
 from geo.names import vi_sort_key
 from geo.table import indicator_values, unit_profile
-from pages.common import current_set_id, lang, load_joined, sample_banner, source_caption, tr
+from pages.common import current_set_id, display_layer, lang, load_joined, sample_banner, source_caption, tr
 
 catalog = load_catalog()
 set_id = current_set_id()
@@ -52,8 +52,8 @@ with right:
         ind = catalog[iid]
         values = indicator_values(frame, iid, catalog)
         cls = classify(values, "quantiles", 5, reverse=ind.direction == "down")
-        m = build_choropleth(units, frame, values, ind, catalog, cls, lang=lang(), attribution=info.attribution,
-                             highlight=code)
+        m = build_choropleth(display_layer(set_id), frame, values, ind, catalog, cls, lang=lang(),
+                             attribution=info.attribution, highlight=code)
         st.caption(tr("profile_map_caption", indicator=ind.name(lang())))
         st_folium(m, key="profile_map", height=420, use_container_width=True, returned_objects=[])
 source_caption(set_id, frame)

@@ -1,4 +1,5 @@
 import html
+import json
 import re
 
 import pytest
@@ -34,6 +35,17 @@ def _decoded(out: str) -> str:
     return re.sub(r"\\u([0-9a-f]{4})", lambda m: chr(int(m.group(1), 16)), out)
 
 
+def _layer_data(out: str) -> dict:
+    """The data the map's script hands to Leaflet: geometry, styles, tooltips, highlight (parsed as JSON)."""
+    got = {}
+    for name in ("styles", "tips", "highlight"):
+        m = re.search(r"var %s = (.*?);\n" % name, out)
+        got[name] = json.loads(m.group(1))
+    m = re.search(r"L\.geoJSON\((\{\"type\":\"FeatureCollection\".*?\]\}), \{", out, re.S)
+    got["geometry"] = json.loads(m.group(1))
+    return got
+
+
 def _map(units, frame, iid, **kw):
     values = indicator_values(frame, iid, CAT)
     cls = classify(values, "quantiles", 5)
@@ -42,9 +54,12 @@ def _map(units, frame, iid, **kw):
 
 def test_map_has_14_features_and_the_attribution(units):
     m, _ = _map(units, _frame(units), "teams_per_1000")
-    out = _decoded(map_html(m))
-    assert out.count('"type": "Feature"') == 14
-    assert "Ranh giới: thử" in out
+    out = map_html(m)
+    data = _layer_data(out)
+    assert len(data["geometry"]["features"]) == 14
+    assert {f["id"] for f in data["geometry"]["features"]} == set(units["code"])
+    assert set(data["styles"]) == set(units["code"]) and set(data["tips"]) == set(units["code"])
+    assert "Ranh giới: thử" in _decoded(out)
     assert "openstreetmap" not in out.lower()  # no basemap by default: works offline
 
 
@@ -53,11 +68,11 @@ def test_no_data_units_are_grey_not_zero_coloured(units):
         t.loc["03205", "teams_security"] = float("nan")
     frame = _frame(units, drop)
     m, cls = _map(units, frame, "teams_security")
-    out = map_html(m)
+    data = _layer_data(map_html(m))
     assert cls.color_of("03205") == NO_DATA_COLOR
-    feature = re.search(r'"code": "03205".*?"fill": "(#[0-9a-f]+)"', out)
-    assert feature and feature.group(1) == NO_DATA_COLOR
-    assert cls.no_data_count == 1
+    assert data["styles"]["03205"] == NO_DATA_COLOR
+    assert list(data["styles"].values()).count(NO_DATA_COLOR) == 1 == cls.no_data_count
+    assert "Chưa có số liệu" in data["tips"]["03205"]
 
 
 @pytest.mark.parametrize("evil", [
@@ -73,16 +88,18 @@ def test_tooltip_text_is_html_escaped(units, evil):
     # The name shown is the set's name; force the data name into the frame as a file would
     frame.loc["03205", "unit_name"] = evil
     m, _ = _map(units, frame, "teams_security", labels=True)
-    out = _decoded(map_html(m))
-    assert html.escape(evil) in out
+    raw = map_html(m)
+    assert html.escape(evil) in _layer_data(raw)["tips"]["03205"]  # the tooltip HTML Leaflet receives
+    out = _decoded(raw)
+    assert html.escape(evil) in out  # the label too
     if "<" in evil:
         assert evil not in out
+        assert "</script>" not in raw.split("window.anttLayer")[0].split("var tips")[1]
 
 
 def test_highlight_draws_one_thick_border(units):
     m, _ = _map(units, _frame(units), "teams_security", highlight="03203")
-    out = map_html(m)
-    assert out.count('"weight": 4') >= 1 or '"weight":4' in out
+    assert _layer_data(map_html(m))["highlight"] == "03203"
 
 
 def test_legend_lists_classes_then_no_data(units):

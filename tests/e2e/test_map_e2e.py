@@ -24,18 +24,10 @@ def test_map_page_draws_14_communes(browser, app_url):
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(app_url + "/ban-do", wait_until="domcontentloaded")
     frame = _map_frame(page)
-    # prefer_canvas draws polygons on a canvas; count the features Leaflet holds instead of SVG paths
+    # prefer_canvas draws polygons on a canvas: count the features the product's Leaflet layer holds
     count = 0
     for _ in range(60):
-        count = frame.evaluate("""() => {
-            let n = 0;
-            for (const k of Object.keys(window)) {
-                const v = window[k];
-                if (v && v._layers && typeof v.getLayers === 'function' && v.feature === undefined
-                    && k.startsWith('geo_json_')) { n += v.getLayers().length; }
-            }
-            return n;
-        }""")
+        count = frame.evaluate("() => window.anttLayer ? window.anttLayer.getLayers().length : 0")
         if count:
             break
         page.wait_for_timeout(500)
