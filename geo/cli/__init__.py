@@ -10,6 +10,8 @@ MODULES = [
     "geo.cli.intake_validate",
     "geo.cli.store_commands",
     "geo.cli.info",
+    "geo.cli.bench_command",
+    "geo.cli.export_commands",
 ]
 
 

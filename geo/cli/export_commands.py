@@ -1,0 +1,112 @@
+"""``python -m geo export map|chart|data|brief|pack --out PATH``: the app's exports, for scheduled reports.
+
+Reads the current table from the store (``ANTT_DATABASE_URL`` or the SQLite file under ``ANTT_DATA_DIR``).
+The format follows the extension of ``--out`` unless ``--format`` says otherwise.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+WHATS = ("map", "chart", "data", "brief", "pack")
+FORMATS = {
+    "map": ("png", "html"),
+    "chart": ("png", "svg"),
+    "data": ("xlsx", "csv"),
+    "brief": ("pdf",),
+    "pack": ("zip",),
+}
+
+
+def register(sub) -> None:
+    p = sub.add_parser("export", help="export map, chart, data, PDF brief or forum pack / xuất tệp",
+                       description="Xuất bản đồ, biểu đồ, số liệu, báo cáo PDF hoặc bộ tài liệu diễn đàn.")
+    p.add_argument("what", choices=WHATS)
+    p.add_argument("--out", required=True, help="output file / tệp ra")
+    p.add_argument("--boundaries", help="boundary set id (default: the default set)")
+    p.add_argument("--period", help="period, e.g. 2017, 2017-Q2 (default: the latest)")
+    p.add_argument("--indicator", help="indicator id (map, chart ranking, brief map)")
+    p.add_argument("--unit", help="unit code: a one-commune brief, or the highlighted commune on a map")
+    p.add_argument("--format", choices=sorted({f for fs in FORMATS.values() for f in fs}))
+    p.add_argument("--chart", default="ranking", choices=("ranking", "teams", "coverage", "tips"))
+    p.add_argument("--lang", default="vi", choices=("vi", "en"))
+    p.add_argument("--internal", action="store_true",
+                   help="brief/pack: internal edition with every indicator and exact small counts")
+    p.set_defaults(func=run_export)
+
+
+def _fail(msg: str) -> int:
+    print(msg, file=sys.stderr)
+    return 2
+
+
+def run_export(args) -> int:
+    from geo import boundaries as gb
+    from geo.catalog import load_catalog
+    from geo.join import joined_table
+    from geo.store import Store
+
+    out = Path(args.out)
+    fmt = args.format or out.suffix.lower().lstrip(".")
+    if fmt not in FORMATS[args.what]:
+        return _fail(f"Định dạng '{fmt}' không dùng được cho '{args.what}' (dùng: {', '.join(FORMATS[args.what])}) "
+                     f"/ unsupported format")
+    catalog = load_catalog()
+    if args.indicator and args.indicator not in catalog:
+        return _fail(f"Không có chỉ số '{args.indicator}' / unknown indicator")
+    set_id = args.boundaries or gb.default_set_id()
+    try:
+        info = gb.get_boundary_set_info(set_id)
+    except gb.BoundaryError as exc:
+        return _fail(str(exc))
+    store = Store(None)
+    store.ensure_ready()
+    table = store.current_table(set_id, args.period)
+    if table.attrs.get("version") is None:
+        return _fail(f"Chưa có số liệu cho bộ ranh giới {set_id}, kỳ {args.period or '(mới nhất)'} / no data")
+    if gb.boundary_file(info) is not None:
+        units = gb.display_geometry(gb.load_boundary_set(set_id))
+    else:
+        units = gb.fallback_points(set_id)
+    frame, _ = joined_table(units, table, info.code_width)
+    if args.unit and args.unit not in frame.index:
+        return _fail(f"Không có đơn vị '{args.unit}' trong bộ {set_id} / unknown unit")
+    previous = _previous_table(store, set_id, table.attrs.get("period"))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    from geo import brief, exports
+
+    if args.what == "map":
+        iid = args.indicator or "teams_per_1000"
+        if fmt == "png":
+            exports.map_png(units, frame, iid, set_id=set_id, lang=args.lang, highlight=args.unit, out=out)
+        else:
+            exports.map_html(units, frame, iid, set_id=set_id, lang=args.lang, out=out)
+    elif args.what == "chart":
+        exports.chart(args.chart, frame, args.indicator, fmt=fmt, set_id=set_id, lang=args.lang, out=out)
+    elif args.what == "data":
+        (exports.data_xlsx if fmt == "xlsx" else exports.data_csv)(frame, set_id, args.lang, out=out)
+    else:
+        kwargs = dict(set_id=set_id, lang=args.lang, public=not args.internal, previous_table=previous)
+        if args.indicator:
+            kwargs["indicator_id"] = args.indicator
+        if args.what == "brief":
+            if args.unit:
+                brief.commune_brief_pdf(units, frame, args.unit, out=out, **kwargs)
+            else:
+                brief.brief_pdf(units, frame, out=out, **kwargs)
+        else:
+            brief.forum_pack_zip(units, frame, out=out, **kwargs)
+    print(f"{out} ({out.stat().st_size:,} B)".replace(",", "."))
+    return 0
+
+
+def _previous_table(store, set_id: str, period: str | None):
+    """The table of the period just before ``period`` of the same kind (year before year…), or None."""
+    from geo.periods import parse_period
+
+    if not period:
+        return None
+    now = parse_period(period)
+    earlier = [p for p in store.periods(set_id) if parse_period(p).length == now.length and parse_period(p) < now]
+    return store.current_table(set_id, earlier[-1]) if earlier else None
