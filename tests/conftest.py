@@ -1,0 +1,42 @@
+"""Shared fixtures: a PostgreSQL server for the tests marked ``postgres``.
+
+``postgres_url`` (session): ``ANTT_TEST_POSTGRES_URL`` if set (CI), else a throwaway cluster started from
+Debian's binaries (tests/helpers_pg.py). Without either the tests are skipped with the reason — or fail when
+``ANTT_REQUIRE_POSTGRES=1`` (CI), so a broken server never passes silently.
+``postgres_db_url`` (function): a fresh, empty database on that server, dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests import helpers_pg
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    url = os.environ.get("ANTT_TEST_POSTGRES_URL", "").strip()
+    if url:
+        yield url
+        return
+    try:
+        cluster = helpers_pg.start_cluster()
+    except helpers_pg.ClusterUnavailable as exc:
+        if os.environ.get("ANTT_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL required (ANTT_REQUIRE_POSTGRES=1) but unavailable: {exc}")
+        pytest.skip(f"PostgreSQL unavailable: {exc}")
+    try:
+        yield cluster.url
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def postgres_db_url(postgres_url):
+    db_url = helpers_pg.create_database(postgres_url)
+    try:
+        yield db_url
+    finally:
+        helpers_pg.drop_database(postgres_url, db_url)
