@@ -535,3 +535,81 @@ def test_sqlite_busy_writer_gives_a_clear_message(tmp_path):
     assert b.import_rows(make_rows(1, 1), boundary_set=SET, period="2018", user="b") == 2
     a.dispose()
     b.dispose()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Command line (geo.ingest is replaced by a stub: the store commands only rely on its report's fields)
+
+
+class _Report:
+    def __init__(self, ok=True, readable=True, rows=(), errors=(), period="2018"):
+        self.ok, self.readable, self.rows, self.errors, self.period = ok, readable, list(rows), list(errors), period
+        self.file_sha256, self.file_size = "cd" * 32, 321
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch):
+    import types
+
+    from geo.cli import main
+
+    monkeypatch.setenv("ANTT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("ANTT_DATABASE_URL", raising=False)
+    monkeypatch.setenv("ANTT_USER", "cli-user")
+    fake = types.ModuleType("geo.ingest")
+    fake.report = _Report(rows=make_rows(3, 4, start=3203))
+    fake.calls = []
+
+    def validate_file(path, boundary_set=None, period=None):
+        fake.calls.append((path, boundary_set, period))
+        return fake.report
+
+    fake.validate_file = validate_file
+    monkeypatch.setitem(sys.modules, "geo.ingest", fake)
+    return main, fake
+
+
+def test_cli_import_history_table_rollback(cli, capsys, tmp_path):
+    main, fake = cli
+    f = tmp_path / "bc.xlsx"
+    f.write_bytes(b"x")
+    assert main(["import", str(f), "--period", "2018"]) == 2  # no --yes: nothing written
+    assert fake.calls == []
+    assert main(["import", str(f), "--period", "2018", "--note", "quý", "--yes"]) == 0
+    assert "phiên bản 2" in capsys.readouterr().out
+    assert fake.calls == [(str(f), SET, "2018")]
+
+    assert main(["history", "--json"]) == 0
+    hist = json.loads(capsys.readouterr().out)
+    assert [h["version"] for h in hist] == [2, 1]
+    assert (hist[0]["user"], hist[0]["file_name"], hist[0]["file_sha256"], hist[0]["file_size"], hist[0]["note"]) \
+        == ("cli-user", "bc.xlsx", "cd" * 32, 321, "quý")
+
+    assert main(["table", "--period", "2018", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["boundary_set"], out["period"], out["version"], out["sample"]) == (SET, "2018", 2, False)
+    assert out["rows"] == fake.report.rows
+
+    assert main(["table", "--json"]) == 0  # latest period
+    assert json.loads(capsys.readouterr().out)["period"] == "2018"
+    assert main(["table", "--period", "2017"]) == 0
+    assert "MẪU" in capsys.readouterr().out
+
+    assert main(["rollback", "1"]) == 2
+    assert main(["rollback", "2", "--yes", "--user", "binh"]) == 1  # already current
+    assert "hiện hành" in capsys.readouterr().err
+    assert main(["history"]) == 0
+    assert "v2" in capsys.readouterr().out
+
+
+def test_cli_import_exit_codes(cli, capsys, tmp_path):
+    main, fake = cli
+    fake.report = _Report(ok=False, errors=[{"sheet": "Sheet1", "row": 7, "column": "C", "value": "abc",
+                                             "message": "Không phải số"}])
+    assert main(["import", "x.xlsx", "--period", "2018", "--yes"]) == 1
+    err = capsys.readouterr().err
+    assert "trang Sheet1, dòng 7, cột C" in err and "Không phải số" in err and "'abc'" in err
+    fake.report = _Report(ok=False, readable=False)
+    assert main(["import", "x.xlsx", "--period", "2018", "--yes"]) == 2
+    main(["history", "--json"])
+    assert [h["version"] for h in json.loads(capsys.readouterr().out)] == [1]
