@@ -11,6 +11,7 @@ import html
 import math
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 
@@ -101,69 +102,180 @@ def _add_attribution(m, text: str) -> None:
     import json
 
     el = MacroElement()
-    el._template = Template(
-        "{% macro script(this, kwargs) %}"
-        "{{ this._parent.get_name() }}.attributionControl.addAttribution(" + json.dumps(html.escape(text)) + ");"
-        "{% endmacro %}"
-    )
+    el._template = _attribution_template()
+    el.text = json.dumps(html.escape(text))
     m.add_child(el)
+
+
+@lru_cache(maxsize=1)
+def _attribution_template():
+    from jinja2 import Template
+
+    return Template("{% macro script(this, kwargs) %}"
+                    "{{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text }});"
+                    "{% endmacro %}")
 
 
 @dataclass(frozen=True)
 class DisplayLayer:
-    """Geometry prepared once per boundary set: a compact GeoJSON string (feature id = unit code, no
-    properties) and the bounds. Changing the indicator, classes or period never touches it."""
+    """Geometry prepared once per boundary set and sent as is on every rerun.
+
+    ``geometry_json`` is a compact encoding: coordinates quantized to a grid suited to the set's extent and
+    delta-encoded per ring (decoded by a few lines of JavaScript in the page). Unit names travel with it,
+    HTML-escaped. Changing the indicator, classes or period never touches it.
+    """
 
     set_id: str
     codes: tuple[str, ...]
     geometry_json: str
     bounds: tuple[float, float, float, float]
     label_points: tuple[tuple[float, float], ...] = ()  # (lat, lon) per code, inside each polygon
+    quantum: float = 1e-5
 
     @property
     def payload_bytes(self) -> int:
         return len(self.geometry_json.encode("utf-8"))
 
 
-def prepare_display_layer(display_gdf, set_id: str = "") -> DisplayLayer:
-    """Serialize display geometry once (shapely's vectorized GeoJSON writer, ids only)."""
+def quantum_for(bounds) -> float:
+    """Grid step: about 1/10,000 of the set's extent, as a power of ten (1e-5° for a district, 1e-3° for
+    the country), finer than the simplification tolerance."""
+    extent = max(bounds[2] - bounds[0], bounds[3] - bounds[1], 1e-6)
+    return 10.0 ** math.floor(math.log10(extent / 10000.0))
+
+
+def prepare_display_layer(display_gdf, set_id: str = "", names=None) -> DisplayLayer:
+    """Encode display geometry once: per feature a list of polygons, each a list of rings, each ring a flat
+    list of integer deltas on the grid (the first pair relative to the set's lower-left corner)."""
     import json
 
+    import numpy as np
     import shapely
 
-    geoms = shapely.to_geojson(display_gdf.geometry.values)
-    codes = [str(c) for c in display_gdf["code"]]
-    parts = [f'{{"type":"Feature","id":{json.dumps(c)},"properties":{{}},"geometry":{g}}}'
-             for c, g in zip(codes, geoms)]
-    text = '{"type":"FeatureCollection","features":[' + ",".join(parts) + "]}"
     b = display_gdf.total_bounds
+    q = quantum_for(b)
+    ox, oy = math.floor(b[0] / q), math.floor(b[1] / q)
+    features = []
+    for geom in display_gdf.geometry.values:
+        polys = []
+        for poly in shapely.get_parts(geom):
+            if poly.geom_type != "Polygon" or poly.is_empty:
+                continue
+            rings = []
+            for ring in [poly.exterior, *poly.interiors]:
+                xy = np.round(shapely.get_coordinates(ring) / q).astype(np.int64)
+                xy[:, 0] -= ox
+                xy[:, 1] -= oy
+                keep = np.ones(len(xy), dtype=bool)
+                keep[1:] = np.any(xy[1:] != xy[:-1], axis=1)
+                xy = xy[keep]
+                if len(xy) < 4:
+                    continue
+                d = np.diff(xy, axis=0, prepend=np.zeros((1, 2), dtype=np.int64))
+                rings.append(d.ravel().tolist())
+            if rings:
+                polys.append(rings)
+        features.append(polys)
+    codes = [str(c) for c in display_gdf["code"]]
+    names = list(names) if names is not None else [str(n) for n in display_gdf["name"]]
+    payload = {"q": q, "o": [ox, oy], "codes": codes, "names": [html.escape(n) for n in names], "f": features}
+    text = _js(payload)
     pts = shapely.point_on_surface(display_gdf.geometry.values)
     labels = tuple((round(float(p.y), 5), round(float(p.x), 5)) for p in pts)
     return DisplayLayer(set_id or display_gdf.attrs.get("set_id", ""), tuple(codes), text,
-                        (float(b[0]), float(b[1]), float(b[2]), float(b[3])), labels)
+                        (float(b[0]), float(b[1]), float(b[2]), float(b[3])), labels, q)
+
+
+def decode_display_layer(layer: DisplayLayer) -> list[dict]:
+    """The GeoJSON features the page's JavaScript rebuilds from the compact encoding (for tests/exports)."""
+    import json
+
+    data = json.loads(layer.geometry_json)
+    q, (ox, oy) = data["q"], data["o"]
+    out = []
+    for code, polys in zip(data["codes"], data["f"]):
+        coords = []
+        for rings in polys:
+            rr = []
+            for ring in rings:
+                x, y, pts = ox, oy, []
+                for i in range(0, len(ring), 2):
+                    x += ring[i]
+                    y += ring[i + 1]
+                    pts.append([x * q, y * q])
+                rr.append(pts)
+            coords.append(rr)
+        out.append({"type": "Feature", "id": code, "properties": {},
+                    "geometry": {"type": "MultiPolygon", "coordinates": coords}})
+    return out
+
+
+def _raw_script_element_class():
+    from branca.element import Element, MacroElement
+
+    class _Raw(Element):
+        """Text placed in the page as is (branca would compile it as a Jinja template: slow for megabytes)."""
+
+        def __init__(self, text: str):
+            super().__init__("")
+            self.text = text
+
+        def render(self, **kwargs):
+            return self.text
+
+    class RawScriptElement(MacroElement):
+        def render(self, **kwargs):
+            script = self._template.module.__dict__["script"](self, kwargs)
+            self.get_root().script.add_child(_Raw(script), name=self.get_name())
+
+    return RawScriptElement
+
+
+def _RawScriptElement():
+    global _RAW_CLASS
+    if _RAW_CLASS is None:
+        _RAW_CLASS = _raw_script_element_class()
+    return _RAW_CLASS()
+
+
+_RAW_CLASS = None
 
 
 class _ChoroplethLayer:
-    """A Leaflet GeoJSON layer fed by a pre-serialized geometry string plus small per-unit dicts:
-    fill colour, tooltip HTML (already escaped) and the highlighted unit. Drawn on the map's canvas."""
+    """A Leaflet GeoJSON layer fed by the cached compact geometry plus small per-unit arrays: class index
+    per unit (palette below), value texts and details (already escaped). Drawn on the map's canvas."""
+
+    _compiled = None
 
     _TEMPLATE = """{% macro script(this, kwargs) %}
     (function() {
-        var styles = {{ this.styles }};
-        var tips = {{ this.tips }};
-        var highlight = {{ this.highlight }};
-        var layer = L.geoJSON({{ this.geometry }}, {
+        var G = {{ this.geometry }};
+        var D = {{ this.data }};
+        function ring(r) {
+            var x = G.o[0], y = G.o[1], out = new Array(r.length / 2);
+            for (var i = 0; i < r.length; i += 2) { x += r[i]; y += r[i + 1]; out[i / 2] = [x * G.q, y * G.q]; }
+            return out;
+        }
+        var features = G.f.map(function(polys, i) {
+            return {type: "Feature", id: G.codes[i], properties: {code: G.codes[i]},
+                    geometry: {type: "MultiPolygon", coordinates: polys.map(function(p) { return p.map(ring); })}};
+        });
+        var index = {};
+        G.codes.forEach(function(c, i) { index[c] = i; });
+        var layer = L.geoJSON({type: "FeatureCollection", features: features}, {
             style: function(f) {
-                var strong = highlight !== null && f.id === highlight;
-                var dim = highlight !== null && !strong;
-                return {fillColor: styles[f.id] || {{ this.nodata }}, color: strong ? "#d7301f" : "#333333",
+                var i = index[f.id], k = D.cls[i];
+                var strong = D.highlight !== null && f.id === D.highlight;
+                var dim = D.highlight !== null && !strong;
+                return {fillColor: k >= 0 ? D.palette[k] : D.nodata, color: strong ? "#d7301f" : "#333333",
                         weight: strong ? 4 : 1, fillOpacity: dim ? 0.35 : 0.85, opacity: 1};
             },
             onEachFeature: function(f, l) {
-                f.properties = f.properties || {};
-                f.properties.code = f.id;
-                if (tips[f.id]) { l.bindTooltip(tips[f.id], {sticky: true}); }
-                l.on("mouseover", function() { if (f.id !== highlight) { l.setStyle({weight: 3, color: "#000000"}); } });
+                var i = index[f.id];
+                var tip = "<b>" + G.names[i] + "</b><br>" + D.label + ": " + D.vals[i];
+                if (D.details && D.details[i]) { tip += "<br><small>" + D.details[i] + "</small>"; }
+                l.bindTooltip(tip, {sticky: true});
+                l.on("mouseover", function() { if (f.id !== D.highlight) { l.setStyle({weight: 3, color: "#000000"}); } });
                 l.on("mouseout", function() { layer.resetStyle(l); });
             }
         }).addTo({{ this._parent.get_name() }});
@@ -172,20 +284,16 @@ class _ChoroplethLayer:
     {% endmacro %}"""
 
     @classmethod
-    def element(cls, layer: DisplayLayer, styles: dict, tips: dict, highlight: str | None):
-        import json
-
-        from branca.element import MacroElement
+    def element(cls, layer: DisplayLayer, data: dict):
         from jinja2 import Template
 
-        el = MacroElement()
+        if cls._compiled is None:  # compiling the template costs more than rendering it: do it once
+            cls._compiled = Template(cls._TEMPLATE)
+        el = _RawScriptElement()
         el._name = "AnttChoropleth"
-        el._template = Template(cls._TEMPLATE)
+        el._template = cls._compiled
         el.geometry = layer.geometry_json
-        el.styles = _js(styles)
-        el.tips = _js(tips)
-        el.highlight = json.dumps(highlight)
-        el.nodata = json.dumps(NO_DATA_COLOR)
+        el.data = _js(data)
         return el
 
 
@@ -198,10 +306,30 @@ def _js(obj) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def tooltip_html(name: str, ind: Indicator, vtext: str, detail: str, lang: str) -> str:
-    """Tooltip HTML from already-escaped parts."""
-    out = f"<b>{name}</b><br>{html.escape(ind.name(lang))}: {vtext}"
-    return out + (f"<br><small>{detail}</small>" if detail else "")
+def layer_data(layer: DisplayLayer, values: pd.Series, frame: pd.DataFrame, ind: Indicator, catalog,
+               classification: Classification, lang: str = "vi", highlight: str | None = None) -> dict:
+    """The per-indicator part of the map: class per unit, palette, escaped value texts and details."""
+    missing = t("map_no_data", lang)
+    unit = "" if ind.kind == "share" else " " + ind.unit(lang)
+    vals_by = values.to_dict()
+    assign = classification.assignment.to_dict()
+    cls, vals = [], []
+    for code in layer.codes:
+        v = vals_by.get(code)
+        cls.append(int(assign.get(code, -1)))
+        if v is None or v != v:
+            vals.append(html.escape(missing))
+        else:
+            vals.append(html.escape(format_value(v, ind.kind, lang) + unit))
+    details = None
+    if ind.derived and ind.numerator in frame.columns and ind.denominator in frame.columns:
+        num_ind, den_ind = catalog[ind.numerator], catalog[ind.denominator]
+        nums, dens = frame[ind.numerator].to_dict(), frame[ind.denominator].to_dict()
+        details = [html.escape(f"{num_ind.name(lang)}: {format_value(nums.get(c), num_ind.kind, lang)} / "
+                               f"{den_ind.name(lang)}: {format_value(dens.get(c), den_ind.kind, lang)}")
+                   for c in layer.codes]
+    return {"cls": cls, "palette": list(classification.colors), "nodata": NO_DATA_COLOR,
+            "label": html.escape(ind.name(lang)), "vals": vals, "details": details, "highlight": highlight}
 
 
 def build_choropleth(display, frame: pd.DataFrame, values: pd.Series, ind: Indicator, catalog,
@@ -210,17 +338,15 @@ def build_choropleth(display, frame: pd.DataFrame, values: pd.Series, ind: Indic
     """A folium Map colouring each unit by its class; no-data units grey.
 
     ``display`` is a :class:`DisplayLayer` (prepared once per set) or a display GeoDataFrame. ``frame`` is the
-    joined wide table (index = the set's codes), ``values`` the indicator per unit. Only the colours and
-    tooltips are computed here; the geometry string is reused as is.
+    joined wide table (index = the set's codes), ``values`` the indicator per unit. Only the classes and
+    texts are computed here; the geometry string is reused as is.
     """
     if not isinstance(display, DisplayLayer):
-        display = prepare_display_layer(display)
+        display = prepare_display_layer(display, names=[
+            frame.at[c, "unit_name"] if c in frame.index else n for c, n in zip(display["code"], display["name"])])
     m = _base_map(display.bounds, basemap, lang, attribution)
-    colors = classification.colors_by_unit()
-    tips = tooltip_texts(frame, values, ind, catalog, lang)
-    tip_html = {code: tooltip_html(n, ind, v, d, lang) for code, (n, v, d) in tips.items()}
-    styles = {code: colors.get(code, NO_DATA_COLOR) for code in display.codes}
-    m.add_child(_ChoroplethLayer.element(display, styles, tip_html, highlight))
+    m.add_child(_ChoroplethLayer.element(display, layer_data(display, values, frame, ind, catalog, classification,
+                                                              lang, highlight)))
     if labels:
         _add_labels(m, display, frame)
     return m

@@ -36,14 +36,12 @@ def _decoded(out: str) -> str:
 
 
 def _layer_data(out: str) -> dict:
-    """The data the map's script hands to Leaflet: geometry, styles, tooltips, highlight (parsed as JSON)."""
-    got = {}
-    for name in ("styles", "tips", "highlight"):
-        m = re.search(r"var %s = (.*?);\n" % name, out)
-        got[name] = json.loads(m.group(1))
-    m = re.search(r"L\.geoJSON\((\{\"type\":\"FeatureCollection\".*?\]\}), \{", out, re.S)
-    got["geometry"] = json.loads(m.group(1))
-    return got
+    """What the map's script hands to Leaflet, parsed as JSON: G (geometry, codes, names), D (per indicator)."""
+    g = json.loads(re.search(r"var G = (.*?);\n", out).group(1))
+    d = json.loads(re.search(r"var D = (.*?);\n", out).group(1))
+    styles = {c: (d["palette"][k] if k >= 0 else d["nodata"]) for c, k in zip(g["codes"], d["cls"])}
+    tips = {c: f"{n} {d['label']}: {v}" for c, n, v in zip(g["codes"], g["names"], d["vals"])}
+    return {"geometry": g, "styles": styles, "tips": tips, "highlight": d["highlight"]}
 
 
 def _map(units, frame, iid, **kw):
@@ -56,8 +54,8 @@ def test_map_has_14_features_and_the_attribution(units):
     m, _ = _map(units, _frame(units), "teams_per_1000")
     out = map_html(m)
     data = _layer_data(out)
-    assert len(data["geometry"]["features"]) == 14
-    assert {f["id"] for f in data["geometry"]["features"]} == set(units["code"])
+    assert len(data["geometry"]["f"]) == 14
+    assert set(data["geometry"]["codes"]) == set(units["code"])
     assert set(data["styles"]) == set(units["code"]) and set(data["tips"]) == set(units["code"])
     assert "Ranh giới: thử" in _decoded(out)
     assert "openstreetmap" not in out.lower()  # no basemap by default: works offline
@@ -94,7 +92,8 @@ def test_tooltip_text_is_html_escaped(units, evil):
     assert html.escape(evil) in out  # the label too
     if "<" in evil:
         assert evil not in out
-        assert "</script>" not in raw.split("window.anttLayer")[0].split("var tips")[1]
+        g_line = re.search(r"var G = (.*?);\n", raw).group(1)
+        assert "<" not in g_line and ">" not in g_line  # cannot close the <script> element
 
 
 def test_highlight_draws_one_thick_border(units):
@@ -125,3 +124,31 @@ def test_symbol_map_when_no_polygons(units):
     m = build_symbol_map(pts, frame, values, CAT["teams_security"], CAT, classify(values), attribution="x")
     out = map_html(m)
     assert out.count("L.circleMarker(") == 14
+
+
+def test_compact_geometry_decodes_to_the_display_polygons(units):
+    import shapely
+    from shapely.geometry import shape
+
+    from geo.maps import decode_display_layer, prepare_display_layer
+
+    layer = prepare_display_layer(units, "dien-bien-dong-pre2025")
+    feats = decode_display_layer(layer)
+    assert [f["id"] for f in feats] == list(units["code"])
+    for f, original in zip(feats, units.geometry):
+        decoded = shape(f["geometry"])
+        # within one grid step of the display geometry
+        assert shapely.hausdorff_distance(decoded, original) <= 2 * layer.quantum
+        assert abs(decoded.area - original.area) / original.area < 0.01
+    assert layer.quantum == 1e-5
+
+
+@pytest.mark.parametrize("bounds, quantum", [
+    ((103.0, 21.0, 103.4, 21.4), 1e-5),
+    ((102.1, 8.5, 109.5, 23.4), 1e-3),
+    ((0, 0, 0, 0), 1e-10),
+])
+def test_quantum_follows_the_extent(bounds, quantum):
+    from geo.maps import quantum_for
+
+    assert quantum_for(bounds) == pytest.approx(quantum)

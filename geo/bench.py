@@ -1,0 +1,228 @@
+"""Benchmark: the naive Streamlit choropleth against the product's map builder, on a national set.
+
+Run as ``python -m geo bench [--browser] [--json]``. Each builder runs in its own subprocess so that peak
+memory is its own. Figures are measured in the same run and reported as measured, with ratios
+(naive ÷ product). The indicator values are synthetic (deterministic), the geometry is real.
+
+- naive: ``json.load`` of the full GeoJSON, ``folium.Choropleth`` with it, rendered; on an indicator change the
+  Choropleth is rebuilt and rendered again (the GeoJSON dict kept in memory, as a cache would).
+- product: load + repair + coverage simplification + compact encoding once (cold); on an indicator change
+  only classes and texts are recomputed (warm).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+DEFAULT_SET = "vn-pre2025"
+IND_A, IND_B = "teams_security", "teams_per_village"
+
+
+def _synthetic_frame(codes, names):
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(2017)
+    villages = rng.integers(3, 40, len(codes)).astype(float)
+    teams = np.minimum(villages, rng.integers(0, 40, len(codes))).astype(float)
+    teams[rng.random(len(codes)) < 0.03] = np.nan  # some units without data
+    return pd.DataFrame({"unit_name": list(names), "teams_security": teams, "villages_total": villages},
+                        index=list(codes))
+
+
+def _rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def worker_naive(set_id: str, repeat: int) -> dict:
+    import folium
+
+    from geo.boundaries import boundary_file, get_boundary_set_info
+    from geo.names import normalize_code
+    from geo.table import indicator_values
+
+    info = get_boundary_set_info(set_id)
+    path = boundary_file(info)
+    t0 = time.perf_counter()
+    with open(path, encoding="utf-8") as fh:
+        gj = json.load(fh)
+    for f in gj["features"]:  # the naive app still has to key the data on a string code
+        f["properties"]["_code"] = normalize_code(f["properties"][info.code_column], info.code_width)
+    codes = [f["properties"]["_code"] for f in gj["features"]]
+    names = [f["properties"][info.name_column] for f in gj["features"]]
+    frame = _synthetic_frame(codes, names)
+
+    def build(indicator_id):
+        values = indicator_values(frame, indicator_id).rename("value").reset_index().rename(columns={"index": "code"})
+        m = folium.Map(location=[16, 106], zoom_start=6, tiles=None)
+        folium.Choropleth(geo_data=gj, data=values, columns=["code", "value"], key_on="feature.properties._code",
+                          fill_color="YlGnBu", nan_fill_color="#c8c8c8", bins=5).add_to(m)
+        return m.get_root().render()
+
+    html_a = build(IND_A)
+    cold = time.perf_counter() - t0
+    warm = []
+    for i in range(repeat):
+        t1 = time.perf_counter()
+        build(IND_B if i % 2 == 0 else IND_A)
+        warm.append(time.perf_counter() - t1)
+    return {"payload_bytes": len(html_a.encode("utf-8")), "cold_build_s": cold,
+            "warm_rebuild_s": statistics.median(warm), "peak_rss_mb": _rss_mb(), "_html": html_a}
+
+
+def worker_product(set_id: str, repeat: int) -> dict:
+    from geo.boundaries import display_geometry, load_boundary_set
+    from geo.catalog import load_catalog
+    from geo.classify import classify
+    from geo.maps import build_choropleth, map_html, prepare_display_layer
+    from geo.table import indicator_values
+
+    catalog = load_catalog()
+    t0 = time.perf_counter()
+    gdf = load_boundary_set(set_id)
+    disp = display_geometry(gdf)
+    layer = prepare_display_layer(disp, set_id)
+    frame = _synthetic_frame(list(disp["code"]), list(disp["name"]))
+
+    def build(indicator_id):
+        values = indicator_values(frame, indicator_id, catalog)
+        cls = classify(values, "quantiles", 5)
+        return map_html(build_choropleth(layer, frame, values, catalog[indicator_id], catalog, cls,
+                                         attribution="bench"))
+
+    html_a = build(IND_A)
+    cold = time.perf_counter() - t0
+    warm = []
+    for i in range(repeat):
+        t1 = time.perf_counter()
+        build(IND_B if i % 2 == 0 else IND_A)
+        warm.append(time.perf_counter() - t1)
+    return {"payload_bytes": len(html_a.encode("utf-8")), "cold_build_s": cold,
+            "warm_rebuild_s": statistics.median(warm), "peak_rss_mb": _rss_mb(), "_html": html_a}
+
+
+def _run_worker(kind: str, set_id: str, repeat: int, html_out: Path | None) -> dict:
+    cmd = [sys.executable, "-m", "geo.bench", "worker", kind, set_id, str(repeat), str(html_out or "")]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise RuntimeError(f"bench worker {kind} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def district_rerun_s(repeat: int = 5) -> float | None:
+    """Warm rerun of the 14-unit map page through Streamlit's AppTest (median of ``repeat``)."""
+    try:
+        from streamlit.testing.v1 import AppTest
+    except ImportError:
+        return None
+    from geo import PROJECT_DIR
+
+    with tempfile.TemporaryDirectory() as tmp:
+        old = os.environ.get("ANTT_DATA_DIR")
+        os.environ["ANTT_DATA_DIR"] = tmp
+        try:
+            at = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=120)
+            at.run()
+            at.switch_page("pages/map.py")
+            at.run()
+            if at.exception:
+                raise RuntimeError(f"map page failed: {[e.value for e in at.exception]}")
+            times = []
+            for _ in range(repeat):
+                t0 = time.perf_counter()
+                at.run()
+                times.append(time.perf_counter() - t0)
+            return statistics.median(times)
+        finally:
+            if old is None:
+                os.environ.pop("ANTT_DATA_DIR", None)
+            else:
+                os.environ["ANTT_DATA_DIR"] = old
+
+
+def validate_10k_s() -> float | None:
+    try:
+        from geo.ingest import bench_validate
+    except ImportError:
+        return None
+    return bench_validate(n_rows=10000)
+
+
+def first_paint(html_files: dict[str, Path]) -> dict[str, float]:
+    """Open each HTML in headless Chromium (Leaflet served from a local copy) and time the first polygon."""
+    from geo.benchbrowser import first_paint_times
+
+    return first_paint_times(html_files)
+
+
+def run(set_id: str = DEFAULT_SET, repeat: int = 5, browser: bool = False) -> dict:
+    tmp = Path(tempfile.mkdtemp(prefix="antt-bench-"))
+    naive = _run_worker("naive", set_id, repeat, tmp / "naive.html")
+    product = _run_worker("product", set_id, repeat, tmp / "product.html")
+    result = {
+        "boundary_set": set_id,
+        "naive": naive,
+        "product": product,
+        "ratios": {
+            "payload": naive["payload_bytes"] / product["payload_bytes"],
+            "warm_rebuild": naive["warm_rebuild_s"] / product["warm_rebuild_s"],
+            "cold_build": naive["cold_build_s"] / product["cold_build_s"],
+            "peak_rss": naive["peak_rss_mb"] / product["peak_rss_mb"],
+        },
+        "district_rerun_s": district_rerun_s(),
+        "validate_10k_s": validate_10k_s(),
+    }
+    if browser:
+        result["first_paint_s"] = first_paint({"naive": tmp / "naive.html", "product": tmp / "product.html"})
+    return result
+
+
+def format_report(r: dict) -> str:
+    lines = [f"Benchmark on boundary set {r['boundary_set']} (synthetic values, real geometry)", ""]
+    lines.append(f"{'':22}{'naive':>14}{'product':>14}{'ratio':>10}")
+    rows = [("payload (MB)", "payload_bytes", 1e-6, "payload"), ("cold build (s)", "cold_build_s", 1, "cold_build"),
+            ("warm rebuild (s)", "warm_rebuild_s", 1, "warm_rebuild"), ("peak RSS (MB)", "peak_rss_mb", 1, "peak_rss")]
+    for label, key, scale, ratio in rows:
+        lines.append(f"{label:22}{r['naive'][key] * scale:14.3f}{r['product'][key] * scale:14.3f}"
+                     f"{r['ratios'][ratio]:9.1f}×")
+    lines.append("")
+    lines.append(f"targets: payload ≥ 6× smaller: {'met' if r['ratios']['payload'] >= 6 else 'MISSED'}; "
+                 f"warm rebuild ≥ 5× faster: {'met' if r['ratios']['warm_rebuild'] >= 5 else 'MISSED'}; "
+                 f"product peak RSS < 1 GB: {'met' if r['product']['peak_rss_mb'] < 1024 else 'MISSED'}")
+    d = r.get("district_rerun_s")
+    lines.append(f"14-unit map page warm rerun (AppTest): "
+                 + (f"{d:.3f} s (target ≤ 0.3 s: {'met' if d <= 0.3 else 'MISSED'})" if d is not None else "n/a"))
+    v = r.get("validate_10k_s")
+    lines.append(f"10,000-row validation: " + (f"{v:.3f} s (target ≤ 2 s: {'met' if v <= 2 else 'MISSED'})"
+                                               if v is not None else "n/a (intake not installed)"))
+    if "first_paint_s" in r:
+        fp = r["first_paint_s"]
+        lines.append("first painted polygon in Chromium: " + ", ".join(
+            f"{k} {v:.2f} s" if isinstance(v, (int, float)) else f"{k} {v}" for k, v in fp.items()))
+    return "\n".join(lines)
+
+
+def _worker_main(argv: list[str]) -> int:
+    kind, set_id, repeat, html_out = argv[0], argv[1], int(argv[2]), argv[3]
+    fn = worker_naive if kind == "naive" else worker_product
+    res = fn(set_id, repeat)
+    html = res.pop("_html")
+    if html_out:
+        Path(html_out).write_text(html, encoding="utf-8")
+    print(json.dumps(res))
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "worker":
+        raise SystemExit(_worker_main(sys.argv[2:]))
+    raise SystemExit("use: python -m geo bench")
