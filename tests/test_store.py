@@ -613,3 +613,55 @@ def test_cli_import_exit_codes(cli, capsys, tmp_path):
     assert main(["import", "x.xlsx", "--period", "2018", "--yes"]) == 2
     main(["history", "--json"])
     assert [h["version"] for h in json.loads(capsys.readouterr().out)] == [1]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The "Lịch sử" page (Streamlit AppTest through the lead's app.py)
+
+
+@pytest.fixture
+def page_env(tmp_path, monkeypatch):
+    pytest.importorskip("streamlit")
+    if not (ROOT / "app.py").is_file():
+        pytest.skip("app.py not there yet")
+    monkeypatch.setenv("ANTT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("ANTT_DATABASE_URL", raising=False)
+    monkeypatch.setenv("ANTT_USER", "page-user")
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    s = Store()
+    s.ensure_ready()
+    rows = sample_rows()
+    rows[0]["values"]["teams_security"] = 99
+    s.import_rows(rows, boundary_set=SET, period="2017", user="an", file_name="bc.xlsx", file_sha256="ab" * 32,
+                  file_size=1234)
+    yield s
+    s.dispose()
+    st.cache_resource.clear()
+
+
+def test_history_page_shows_versions_diff_and_rolls_back(page_env):
+    from tests.pages.apptest import run_page
+
+    at = run_page("history.py", "vi")
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Lịch sử dữ liệu"
+    versions = at.dataframe[0].value
+    assert list(versions["Phiên bản"]) == [2, 1] and list(versions["Người thực hiện"]) == ["an", "system"]
+    diff = at.dataframe[1].value  # v2 against v1: the one changed value
+    assert len(diff) == 1 and diff.iloc[0]["Giá trị mới"] == "99"
+
+    at.selectbox(key="history_version").set_value(1).run()
+    button = at.button(key="history_rollback")
+    assert button.disabled  # the confirmation comes first
+    next(c for c in at.checkbox if (c.key or "").startswith("history_confirm")).check().run()
+    at.button(key="history_rollback").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("phiên bản mới 3" in s.value for s in at.success)
+    h = page_env.history()[0]
+    assert (h["version"], h["action"], h["restores_version"], h["user"]) == (3, "rollback", 1, "page-user")
+
+    at.radio(key="lang").set_value("en").run()
+    assert not at.exception and at.title[0].value == "Data history"
