@@ -1,0 +1,287 @@
+"""Trình chiếu: projector slides for a commune hall — headline numbers, map, ranking, one commune, forums.
+
+Its own look: no sidebar or Streamlit chrome, large type sized in viewport units (1280×720 up to 1920×1080),
+high contrast. Only public indicators; small counts of tips and people shown as "< N" (geo.present). Nothing
+internal on screen (no join report, no versions); sample data carries a small red badge.
+"""
+
+import base64
+import html
+import time
+from pathlib import Path
+
+import streamlit as st
+
+from geo import boundaries as gb
+from geo import present
+from geo.catalog import load_catalog
+from geo.exports import default_classification, map_png
+from geo.names import vi_sort_key
+from geo.periods import parse_period
+from pages.common import current_set_id, lang, load_joined, tr
+
+K = "present_"  # session keys of this page
+AREA = "__area__"
+
+CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="collapsedControl"],
+header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+[data-testid="stStatusWidget"], footer, #MainMenu { display: none !important; }
+.stApp { background: #ffffff; }
+.stMainBlockContainer, .block-container, [data-testid="stMainBlockContainer"] {
+  padding: 1.2vh 2.4vw 0 2.4vw !important; max-width: 100% !important; }
+[data-testid="stAppViewContainer"] > section, .stMain { overflow-x: hidden; }
+[data-testid="stVerticalBlock"] { gap: 0.6vh; }
+.pz { margin-bottom: 1.6vh; color: #111; font-family: "DejaVu Sans", "Segoe UI", Arial, sans-serif; line-height: 1.15;
+      max-width: 100%; overflow: hidden; }
+.pz-top { display: flex; align-items: baseline; justify-content: space-between; gap: 2vw;
+          border-bottom: 0.5vh solid #0b3d91; padding-bottom: 0.6vh; }
+.pz-title { font-size: 4.8vh; font-weight: 700; color: #0b3d91; white-space: nowrap; overflow: hidden;
+            text-overflow: ellipsis; min-width: 0; }
+.pz-meta { font-size: 2.6vh; color: #333; white-space: nowrap; display: flex; gap: 1.2vw; align-items: center; }
+.pz-badge { color: #b30000; border: 0.25vh solid #b30000; border-radius: 0.6vh; padding: 0.2vh 0.6vw;
+            font-weight: 700; font-size: 2.2vh; }
+.pz-body { height: 68vh; overflow: hidden; padding-top: 1.4vh; }
+.pz-grid { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); grid-auto-rows: 1fr; gap: 2.6vh 2vw;
+           height: 64vh; }
+.pz-card { background: #f2f5fa; border-left: 1vh solid #0b3d91; padding: 1.6vh 1.4vw; min-width: 0;
+           display: flex; flex-direction: column; justify-content: center; }
+.pz-num { font-size: 10vh; font-weight: 800; color: #111; line-height: 1; white-space: nowrap; }
+.pz-num small { font-size: 3.6vh; font-weight: 600; color: #333; margin-left: 0.5vw; }
+.pz-label { font-size: 3vh; color: #222; margin-top: 0.8vh; }
+.pz-sub { font-size: 2.4vh; color: #444; margin-top: 0.4vh; }
+.pz-map { text-align: center; height: 68vh; }
+.pz-map img { max-height: 68vh; max-width: 100%; object-fit: contain; }
+.pz-rank { display: grid; grid-template-columns: 4vw minmax(0, 22vw) minmax(0, 1fr) 12vw; align-items: center;
+           column-gap: 1vw; }
+.pz-rank > div { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; height: 100%;
+                 display: flex; align-items: center; }
+.pz-rank > div.n, .pz-rank > div.v { justify-content: flex-end; }
+.pz-rank .n { text-align: right; color: #555; font-weight: 700; }
+.pz-rank .v { text-align: right; font-weight: 700; }
+.pz-bar { background: #0b3d91; height: 62%; flex: none; border-radius: 0 0.4vh 0.4vh 0; }
+.pz-bar.hidden { background: repeating-linear-gradient(45deg, #ccc 0 0.6vh, #eee 0.6vh 1.2vh); }
+.pz-spot { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 2vw; }
+.pz-spot-name { font-size: 5.4vh; font-weight: 800; color: #111; margin-bottom: 1vh; }
+.pz-row { display: grid; grid-template-columns: minmax(0, 1fr) auto 9vw; align-items: baseline; gap: 1vw;
+          font-size: 2.9vh; padding: 0.9vh 0; border-bottom: 0.15vh solid #ccd; }
+.pz-row b { font-size: 3.6vh; white-space: nowrap; }
+.pz-row span.r { color: #555; font-size: 2.3vh; text-align: right; white-space: nowrap; }
+.pz-spot img { max-height: 64vh; max-width: 100%; object-fit: contain; }
+.pz-forum { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); grid-auto-rows: 1fr; gap: 3vh 3vw;
+            height: 64vh; }
+.pz-foot { font-size: 1.9vh; color: #444; border-top: 0.2vh solid #ccd; padding-top: 0.5vh; white-space: nowrap;
+           overflow: hidden; text-overflow: ellipsis; }
+div[data-testid="stButton"] button, div[data-testid="stPopover"] button, a[data-testid="stPageLink-NavLink"] {
+  font-size: 2.6vh !important; min-height: 5.4vh; }
+div[data-testid="stButton"] button p, div[data-testid="stPopover"] button p { font-size: 2.6vh !important; }
+</style>
+"""
+
+catalog = load_catalog()
+set_id = current_set_id()
+info = gb.get_boundary_set_info(set_id)
+units, frame, _report, _fallback = load_joined(set_id)
+L = lang()
+threshold = present.small_count_threshold()
+st.markdown(CSS, unsafe_allow_html=True)
+
+if frame.attrs.get("period") is None or frame.empty:
+    st.markdown(f'<div class="pz"><div class="pz-title">{html.escape(tr("present_no_table"))}</div></div>',
+                unsafe_allow_html=True)
+    st.stop()
+
+period = frame.attrs.get("period")
+period_label = parse_period(period).label(L)
+area_name = info.title(L).split(" — ")[0]
+codes = sorted(frame.index, key=lambda c: vi_sort_key(str(frame.at[c, "unit_name"])))
+choices = present.public_map_choices(catalog)
+
+
+def name_of(code):
+    return area_name if code in (None, AREA) else str(frame.at[code, "unit_name"])
+
+
+def esc(s) -> str:
+    return html.escape(str(s))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _map_image(set_id: str, period: str, version, sample: bool, indicator_id: str, highlight, lang: str,
+               threshold: int, size: tuple, _units, _frame) -> str:
+    values, hidden = present.shown_series(_frame, indicator_id, threshold)
+    cls = default_classification(_frame, indicator_id, values=values)
+    png = map_png(_units, _frame, indicator_id, cls, set_id=set_id, lang=lang, values=values, suppressed=hidden,
+                  highlight=highlight, size=size, dpi=110)
+    return base64.b64encode(png).decode("ascii")
+
+
+def map_img(indicator_id: str, highlight=None, size=(11.0, 7.2)) -> str:
+    b64 = _map_image(set_id, period, frame.attrs.get("version"), bool(frame.attrs.get("sample")), indicator_id,
+                     highlight, L, threshold, size, units, frame)
+    return f'<img alt="" src="data:image/png;base64,{b64}">'
+
+
+# ---------------------------------------------------------------- state and options
+
+SLIDES = present.SLIDES
+st.session_state.setdefault(K + "slide", 0)
+st.session_state.setdefault(K + "last", time.time())
+if st.session_state.get(K + "scope") not in [AREA, *codes]:
+    st.session_state[K + "scope"] = AREA
+if st.session_state.get(K + "unit") not in codes:
+    st.session_state[K + "unit"] = st.session_state.get("profile_unit") if st.session_state.get(
+        "profile_unit") in codes else codes[0]
+if st.session_state.get(K + "map_indicator") not in choices:
+    mi = st.session_state.get("map_indicator")
+    st.session_state[K + "map_indicator"] = mi if mi in choices else "teams_per_1000"
+if st.session_state.get(K + "rank_indicator") not in choices:
+    st.session_state[K + "rank_indicator"] = st.session_state[K + "map_indicator"]
+
+
+def go(step: int) -> None:
+    st.session_state[K + "slide"] = (st.session_state[K + "slide"] + step) % len(SLIDES)
+    st.session_state[K + "last"] = time.time()
+
+
+def label_of(iid: str) -> str:
+    return catalog[iid].name(L)
+
+
+# ---------------------------------------------------------------- slides
+
+def slide_headline() -> str:
+    scope = st.session_state[K + "scope"]
+    shown = present.show_many(frame, present.HEADLINE_IDS, None if scope == AREA else scope, threshold, L, catalog)
+    cards = []
+    for ind, s in shown:
+        unit = f"<small>{esc(s.unit)}</small>" if s.value is not None and s.unit else ""
+        cards.append(f'<div class="pz-card"><div class="pz-num">{esc(s.text)}{unit}</div>'
+                     f'<div class="pz-label">{esc(ind.name(L))}</div></div>')
+    return f'<div class="pz-grid">{"".join(cards)}</div>'
+
+
+def slide_map() -> str:
+    return f'<div class="pz-map">{map_img(st.session_state[K + "map_indicator"])}</div>'
+
+
+def slide_ranking() -> str:
+    iid = st.session_state[K + "rank_indicator"]
+    ind = catalog[iid]
+    rows = present.public_ranking(frame, iid, threshold, L, catalog)
+    top = 15
+    more = max(0, len(rows) - top)
+    rows = rows[:top]
+    vmax = max([r.value for r in rows if r.value is not None] + [0.0]) or 1.0
+    h = min(4.4, 64.0 / max(1, len(rows)))
+    out = []
+    for r in rows:
+        width = 0 if r.value is None else max(0.5, 100.0 * r.value / vmax)
+        bar = (f'<div class="pz-bar hidden" style="width:12%"></div>' if r.suppressed
+               else f'<div class="pz-bar" style="width:{width:.1f}%"></div>')
+        out.append(f'<div class="n">{r.rank or ""}</div><div>{esc(r.unit_name)}</div><div>{bar}</div>'
+                   f'<div class="v">{esc(r.text)}</div>')
+    unit = "" if ind.kind == "share" else f" ({esc(ind.unit(L))})"
+    tail = f'<div class="pz-sub">{esc(tr("present_ranking_more", n=more))}</div>' if more else ""
+    return (f'<div class="pz-label" style="font-weight:700;margin-bottom:1vh">{esc(ind.name(L))}{unit}</div>'
+            f'<div class="pz-rank" style="font-size:{h * 0.62:.2f}vh;grid-auto-rows:{h:.2f}vh">{"".join(out)}</div>'
+            f'{tail}')
+
+
+def slide_spotlight() -> str:
+    code = st.session_state[K + "unit"]
+    rows = []
+    for ind, s in present.show_many(frame, present.SPOTLIGHT_IDS, code, threshold, L, catalog):
+        rank, of = present.rank_of(frame, ind.id, code, threshold, catalog)
+        r = esc(tr("present_rank_of", rank=rank, of=of)) if rank and ind.direction != "neutral" else ""
+        rows.append(f'<div class="pz-row"><span>{esc(ind.name(L))}</span><b>{esc(s.with_unit)}</b>'
+                    f'<span class="r">{r}</span></div>')
+    img = map_img(st.session_state[K + "map_indicator"], highlight=code, size=(8.0, 7.0))
+    return (f'<div class="pz-spot"><div><div class="pz-spot-name">{esc(name_of(code))}</div>{"".join(rows)}</div>'
+            f'<div style="text-align:center">{img}</div></div>')
+
+
+def slide_forums() -> str:
+    scope = st.session_state[K + "scope"]
+    code = None if scope == AREA else scope
+    s = present.forum_summary(frame, code, threshold, L, catalog)
+    vals = present.unit_base_values(frame, code, catalog)
+    force = present.show_value(catalog["opinions_force_building"], vals, threshold, L, catalog).text
+    crime = present.show_value(catalog["opinions_crime_fighting"], vals, threshold, L, catalog).text
+
+    def card(num, label, sub=""):
+        sub_html = f'<div class="pz-sub">{esc(sub)}</div>' if sub else ""
+        return (f'<div class="pz-card"><div class="pz-num">{esc(num)}</div><div class="pz-label">{esc(label)}</div>'
+                f'{sub_html}</div>')
+
+    rate = tr("present_valuable_rate", rate=s.rate.text) if not s.rate.suppressed and s.rate.value is not None else ""
+    return ('<div class="pz-forum">'
+            + card(s.forums.text, tr("present_forums_held"))
+            + card(s.opinions.text, tr("present_opinions"), tr("present_opinions_detail", force=force, crime=crime))
+            + card(s.tips.text, tr("present_tips"))
+            + card(s.valuable.text, tr("present_valuable"), rate)
+            + "</div>")
+
+
+RENDER = {"headline": slide_headline, "map": slide_map, "ranking": slide_ranking, "spotlight": slide_spotlight,
+          "forums": slide_forums}
+
+
+def slide_title(key: str) -> str:
+    if key == "headline":
+        return f'{tr("present_slide_headline")}: {name_of(st.session_state[K + "scope"])}'
+    if key == "map":
+        return f'{tr("present_slide_map")}: {label_of(st.session_state[K + "map_indicator"])}'
+    if key == "ranking":
+        return tr("present_slide_ranking")
+    if key == "spotlight":
+        return tr("present_slide_spotlight")
+    return f'{tr("present_slide_forums")}: {name_of(st.session_state[K + "scope"])}'
+
+
+# ---------------------------------------------------------------- page
+
+auto = bool(st.session_state.get(K + "auto"))
+interval = int(st.session_state.get(K + "interval") or 20)
+
+
+@st.fragment(run_every=interval if auto else None)
+def show() -> None:
+    if auto and time.time() - st.session_state[K + "last"] >= interval - 0.5:
+        go(1)
+    i = st.session_state[K + "slide"]
+    key = SLIDES[i]
+    badge = f'<span class="pz-badge">{esc(tr("present_sample_badge"))}</span>' if frame.attrs.get("sample") else ""
+    counter = esc(tr("present_counter", n=i + 1, total=len(SLIDES)))
+    notes = [tr("present_footer", area=area_name, period=period_label, title=info.title(L),
+                vintage=info.vintage_text(L)), info.attribution]
+    if threshold > 1:
+        notes.append(tr("present_small_note", n=threshold))
+    if frame.attrs.get("sample"):
+        notes.insert(0, tr("present_sample_note"))
+    st.markdown(
+        f'<div class="pz" data-slide="{key}">'
+        f'<div class="pz-top"><div class="pz-title">{esc(slide_title(key))}</div>'
+        f'<div class="pz-meta">{badge}<span>{esc(period_label)}</span><span>{counter}</span></div></div>'
+        f'<div class="pz-body">{RENDER[key]()}</div>'
+        f'<div class="pz-foot" title="{esc(" · ".join(notes))}">{esc(" · ".join(notes))}</div></div>',
+        unsafe_allow_html=True)
+    c1, c2, c3, c4 = st.columns([1, 1, 1.2, 0.8])
+    c1.button(tr("present_prev"), key=K + "prev", on_click=go, args=(-1,), use_container_width=True)
+    c2.button(tr("present_next"), key=K + "next", on_click=go, args=(1,), use_container_width=True, type="primary")
+    with c3.popover(tr("present_settings"), use_container_width=True):
+        st.selectbox(tr("present_scope"), [AREA, *codes], key=K + "scope", format_func=name_of)
+        st.selectbox(tr("present_map_indicator"), choices, key=K + "map_indicator", format_func=label_of)
+        st.selectbox(tr("present_ranking_indicator"), choices, key=K + "rank_indicator", format_func=label_of)
+        st.selectbox(tr("present_spotlight_unit"), codes, key=K + "unit", format_func=name_of)
+        st.toggle(tr("present_auto"), key=K + "auto")
+        st.slider(tr("present_interval"), 5, 120, 20, step=5, key=K + "interval")
+    try:
+        c4.page_link(str(Path(__file__).resolve().parent / "map.py"), label=tr("present_exit"),
+                     use_container_width=True)
+    except Exception:  # the map page is not in the navigation (e.g. a page test): no exit link needed
+        pass
+
+
+show()
