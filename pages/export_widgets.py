@@ -1,0 +1,103 @@
+"""Download buttons for the map page: map PNG / HTML, data XLSX / CSV, PDF brief, forum pack ZIP.
+
+The light files (map PNG/HTML, data) are built on the first render and cached on hashable ids (set id, period,
+data version, indicator, classes, language); frames are passed as ``_underscored`` arguments. The PDF and the
+ZIP take seconds (one map per commune), so they are built only after "Prepare" is pressed, then cached.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo import brief, exports
+from geo.classify import Classification
+from pages.common import lang, tr
+
+
+def _key(frame, set_id: str) -> tuple:
+    a = frame.attrs
+    return (set_id, a.get("period"), a.get("version"), bool(a.get("sample")), len(frame))
+
+
+def _cls_key(classification: Classification | None) -> tuple:
+    if classification is None:
+        return ()
+    return (classification.method, tuple(classification.upper), tuple(classification.colors))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _map_png(key: tuple, indicator_id: str, cls_key: tuple, lang: str, _units, _frame, _cls) -> bytes:
+    return exports.map_png(_units, _frame, indicator_id, _cls, set_id=key[0], lang=lang)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _map_html(key: tuple, indicator_id: str, cls_key: tuple, lang: str, _units, _frame, _cls) -> bytes:
+    return exports.map_html(_units, _frame, indicator_id, _cls, set_id=key[0], lang=lang)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _data(key: tuple, fmt: str, lang: str, _frame) -> bytes:
+    return (exports.data_xlsx if fmt == "xlsx" else exports.data_csv)(_frame, key[0], lang)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _brief(key: tuple, indicator_id: str, lang: str, _units, _frame) -> bytes:
+    return brief.brief_pdf(_units, _frame, set_id=key[0], indicator_id=indicator_id, lang=lang)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _pack(key: tuple, indicator_id: str, lang: str, _units, _frame) -> bytes:
+    return brief.forum_pack_zip(_units, _frame, set_id=key[0], indicator_id=indicator_id, lang=lang)
+
+
+def render_export_buttons(units, frame, indicator_id: str, classification: Classification | None,
+                          set_id: str) -> None:
+    """Download buttons under the map. Public PDF/ZIP editions (public indicators, small counts hidden)."""
+    L = lang()
+    key = _key(frame, set_id)
+    ck = _cls_key(classification)
+    st.markdown(f"**{tr('export_buttons_title')}**", help=tr("export_btn_help"))
+    try:
+        cols = st.columns(4)
+        cols[0].download_button(
+            tr("export_btn_map_png"), _map_png(key, indicator_id, ck, L, units, frame, classification),
+            file_name=exports.file_name("ban-do", frame, "png", indicator_id), mime="image/png",
+            key="export_map_png", use_container_width=True)
+        cols[1].download_button(
+            tr("export_btn_map_html"), _map_html(key, indicator_id, ck, L, units, frame, classification),
+            file_name=exports.file_name("ban-do", frame, "html", indicator_id), mime="text/html",
+            key="export_map_html", use_container_width=True)
+        cols[2].download_button(
+            tr("export_btn_xlsx"), _data(key, "xlsx", L, frame),
+            file_name=exports.file_name("so-lieu", frame, "xlsx"),
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key="export_xlsx", use_container_width=True)
+        cols[3].download_button(
+            tr("export_btn_csv"), _data(key, "csv", L, frame), file_name=exports.file_name("so-lieu", frame, "csv"),
+            mime="text/csv", key="export_csv", use_container_width=True)
+    except Exception as exc:  # a file that cannot be built must not take the map page down
+        st.error(tr("export_error", error=str(exc)))
+        return
+    # The brief uses a public indicator for its map (the edition is public).
+    from geo.catalog import load_catalog
+
+    brief_indicator = indicator_id if load_catalog()[indicator_id].public else brief.DEFAULT_MAP_INDICATOR
+    ready = st.session_state.get("export_ready") == (key, brief_indicator, L)
+    cols = st.columns(4)
+    if not ready:
+        if cols[0].button(tr("export_btn_prepare"), key="export_prepare", use_container_width=True):
+            st.session_state["export_ready"] = (key, brief_indicator, L)
+            ready = True
+    if ready:
+        try:
+            with st.spinner(tr("export_btn_prepare")):
+                pdf = _brief(key, brief_indicator, L, units, frame)
+                pack = _pack(key, brief_indicator, L, units, frame)
+        except Exception as exc:
+            st.error(tr("export_error", error=str(exc)))
+            return
+        cols[0].download_button(tr("export_btn_pdf"), pdf, file_name=exports.file_name("bao-cao", frame, "pdf"),
+                                mime="application/pdf", key="export_pdf", use_container_width=True)
+        cols[1].download_button(tr("export_btn_pack"), pack,
+                                file_name=exports.file_name("dien-dan", frame, "zip"),
+                                mime="application/zip", key="export_pack", use_container_width=True)
