@@ -75,6 +75,7 @@ def test_map_html_is_standalone_with_14_features_legend_and_sources(units, frame
     assert "Chưa có số liệu" in text  # the no-data class is in the legend
     assert "DỮ LIỆU MẪU" in text and "Năm 2017" in text and "choisy/vietnam63" in text
     assert "openstreetmap" not in text.lower()  # no basemap: opens offline
+    assert "cdn.jsdelivr" not in text and "L.map(" in text and "leaflet" in text.lower()  # Leaflet inlined
 
 
 def test_no_sample_stamp_on_real_data(units):
