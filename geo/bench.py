@@ -119,34 +119,17 @@ def _run_worker(kind: str, set_id: str, repeat: int, html_out: Path | None) -> d
 
 
 def district_rerun_s(repeat: int = 5) -> float | None:
-    """Warm rerun of the 14-unit map page through Streamlit's AppTest (median of ``repeat``)."""
-    try:
-        from streamlit.testing.v1 import AppTest
-    except ImportError:
-        return None
+    """Warm rerun of the 14-unit map page through Streamlit's AppTest (median), measured by
+    tests/perf/district_rerun.py in a subprocess (geo/ never imports streamlit)."""
     from geo import PROJECT_DIR
 
-    with tempfile.TemporaryDirectory() as tmp:
-        old = os.environ.get("ANTT_DATA_DIR")
-        os.environ["ANTT_DATA_DIR"] = tmp
-        try:
-            at = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=120)
-            at.run()
-            at.switch_page("pages/map.py")
-            at.run()
-            if at.exception:
-                raise RuntimeError(f"map page failed: {[e.value for e in at.exception]}")
-            times = []
-            for _ in range(repeat):
-                t0 = time.perf_counter()
-                at.run()
-                times.append(time.perf_counter() - t0)
-            return statistics.median(times)
-        finally:
-            if old is None:
-                os.environ.pop("ANTT_DATA_DIR", None)
-            else:
-                os.environ["ANTT_DATA_DIR"] = old
+    script = PROJECT_DIR / "tests" / "perf" / "district_rerun.py"
+    if not script.is_file():
+        return None
+    out = subprocess.run([sys.executable, str(script), str(repeat)], capture_output=True, text=True, cwd=PROJECT_DIR)
+    if out.returncode != 0:
+        raise RuntimeError(f"district rerun failed:\n{out.stderr[-2000:]}")
+    return float(out.stdout.strip().splitlines()[-1])
 
 
 def validate_10k_s() -> float | None:

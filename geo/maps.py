@@ -12,6 +12,7 @@ import math
 import os
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 
@@ -80,11 +81,40 @@ def tooltip_texts(frame: pd.DataFrame, values: pd.Series, ind: Indicator, catalo
     return out
 
 
-def _base_map(bounds, basemap: str, lang: str, attribution: str, height: int | None = None):
+def leaflet_dir() -> Path:
+    """Leaflet's own files, shipped by the ``xstatic-leaflet`` package (no CDN needed: works offline)."""
+    import xstatic.pkg.leaflet as xl
+
+    return Path(xl.BASE_DIR)
+
+
+def use_local_assets(m, base_url: str) -> None:
+    """Load Leaflet from ``base_url`` (where the app serves leaflet.js and leaflet.css) instead of CDNs.
+
+    folium's other default assets (jQuery, Bootstrap, awesome-markers) are not used by these maps."""
+    base = base_url.rstrip("/") + "/"
+    m.default_js = [("leaflet", base + "leaflet.js")]
+    m.default_css = [("leaflet_css", base + "leaflet.css")]
+
+
+def standalone_html(m) -> str:
+    """The map as one HTML file that opens anywhere, offline included: Leaflet inlined, no CDN links."""
+    m.default_js, m.default_css = [], []
+    text = m.get_root().render()
+    folder = leaflet_dir()
+    js = (folder / "leaflet.js").read_text(encoding="utf-8").replace("</script", "<\\/script")
+    css = (folder / "leaflet.css").read_text(encoding="utf-8")
+    inline = f"<style>{css}</style>\n<script>{js}</script>\n"
+    return text.replace("<head>", "<head>\n" + inline, 1)
+
+
+def _base_map(bounds, basemap: str, lang: str, attribution: str, assets: str | None = None):
     import folium
 
     kwargs = dict(tiles=None, control_scale=True, prefer_canvas=True, zoom_control=True)
     m = folium.Map(location=[(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2], zoom_start=10, **kwargs)
+    if assets:
+        use_local_assets(m, assets)
     if basemap == "osm":
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(m)
     elif basemap == "custom":
@@ -334,7 +364,8 @@ def layer_data(layer: DisplayLayer, values: pd.Series, frame: pd.DataFrame, ind:
 
 def build_choropleth(display, frame: pd.DataFrame, values: pd.Series, ind: Indicator, catalog,
                      classification: Classification, *, lang: str = "vi", attribution: str = "",
-                     basemap: str = "none", labels: bool = False, highlight: str | None = None):
+                     basemap: str = "none", labels: bool = False, highlight: str | None = None,
+                     assets: str | None = None):
     """A folium Map colouring each unit by its class; no-data units grey.
 
     ``display`` is a :class:`DisplayLayer` (prepared once per set) or a display GeoDataFrame. ``frame`` is the
@@ -344,7 +375,7 @@ def build_choropleth(display, frame: pd.DataFrame, values: pd.Series, ind: Indic
     if not isinstance(display, DisplayLayer):
         display = prepare_display_layer(display, names=[
             frame.at[c, "unit_name"] if c in frame.index else n for c, n in zip(display["code"], display["name"])])
-    m = _base_map(display.bounds, basemap, lang, attribution)
+    m = _base_map(display.bounds, basemap, lang, attribution, assets)
     m.add_child(_ChoroplethLayer.element(display, layer_data(display, values, frame, ind, catalog, classification,
                                                               lang, highlight)))
     if labels:
@@ -370,13 +401,13 @@ def _add_labels(m, display: DisplayLayer, frame) -> None:
 
 def build_symbol_map(points_gdf, frame: pd.DataFrame, values: pd.Series, ind: Indicator, catalog,
                      classification: Classification, *, lang: str = "vi", attribution: str = "",
-                     basemap: str = "none", max_radius: float = 28.0):
+                     basemap: str = "none", max_radius: float = 28.0, assets: str | None = None):
     """Proportional symbols at commune centroids (used when no polygon file is available)."""
     import folium
 
     minx, miny, maxx, maxy = points_gdf.total_bounds
     pad = 0.05
-    m = _base_map((minx - pad, miny - pad, maxx + pad, maxy + pad), basemap, lang, attribution)
+    m = _base_map((minx - pad, miny - pad, maxx + pad, maxy + pad), basemap, lang, attribution, assets)
     colors = classification.colors_by_unit()
     tips = tooltip_texts(frame, values, ind, catalog, lang)
     vmax = float(values.abs().max()) if values.notna().any() else 0.0

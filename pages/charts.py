@@ -6,7 +6,7 @@ from geo.catalog import load_catalog
 from geo.charts import coverage_bars, ranking_bar, team_composition, tip_rate_bars
 from geo.classify import classify
 from geo.table import indicator_values
-from pages.common import current_set_id, indicator_label, lang, load_joined, sample_banner, source_caption, tr
+from pages.common import current_set_id, indicator_labels, lang, load_joined, sample_banner, source_caption, tr
 
 catalog = load_catalog()
 units, frame, report, fallback = load_joined()
@@ -14,7 +14,7 @@ units, frame, report, fallback = load_joined()
 st.title(tr("charts_title"))
 sample_banner(frame)
 choices = catalog.map_choices()
-indicator_id = st.selectbox(tr("map_indicator"), choices, key="charts_indicator", format_func=indicator_label,
+indicator_id = st.selectbox(tr("map_indicator"), choices, key="charts_indicator", format_func=indicator_labels(choices),
                             index=choices.index(st.session_state.get("map_indicator", choices[0])))
 ind = catalog[indicator_id]
 values = indicator_values(frame, indicator_id, catalog)

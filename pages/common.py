@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import getpass
 import os
+import shutil
+from pathlib import Path
 
 import streamlit as st
 
@@ -16,9 +18,27 @@ from geo.catalog import load_catalog
 from geo.i18n import LANGS, t
 from geo.periods import parse_period
 
+ROOT = Path(__file__).resolve().parents[1]
 SESSION_LANG = "lang"
 SESSION_SET = "boundary_set"
 SESSION_PERIOD = "period"
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def map_assets() -> str:
+    """Copy Leaflet from the xstatic-leaflet package into ./static/vendor/leaflet (served by Streamlit's static
+    file serving) and return its URL, so maps never need a CDN."""
+    from geo.maps import leaflet_dir
+
+    src = leaflet_dir()
+    dst = ROOT / "static" / "vendor" / "leaflet"
+    dst.mkdir(parents=True, exist_ok=True)
+    for name in ("leaflet.js", "leaflet.css"):
+        if not (dst / name).is_file() or (dst / name).stat().st_size != (src / name).stat().st_size:
+            shutil.copyfile(src / name, dst / name)
+    if (src / "images").is_dir():
+        shutil.copytree(src / "images", dst / "images", dirs_exist_ok=True)
+    return "/app/static/vendor/leaflet/"
 
 
 def lang() -> str:
@@ -138,7 +158,7 @@ def sidebar() -> None:
             st.session_state[SESSION_SET] = gb.default_set_id()
         st.selectbox(
             tr("sidebar_boundary_set"), options=ids, key=SESSION_SET,
-            format_func=lambda i: gb.get_boundary_set_info(i).title(lang()),
+            format_func={i: gb.get_boundary_set_info(i).title(lang()) for i in ids}.__getitem__,
         )
         try:
             periods = get_store().periods(current_set_id())
@@ -150,7 +170,7 @@ def sidebar() -> None:
                 st.session_state[SESSION_PERIOD] = periods[-1]
             st.selectbox(
                 tr("sidebar_period"), options=periods, key=SESSION_PERIOD,
-                format_func=lambda p: parse_period(p).label(lang()),
+                format_func={p: parse_period(p).label(lang()) for p in periods}.__getitem__,
             )
         else:
             st.session_state[SESSION_PERIOD] = None
@@ -175,6 +195,11 @@ def source_caption(set_id: str | None = None, table=None) -> None:
     ))
 
 
-def indicator_label(indicator_id: str) -> str:
-    ind = load_catalog()[indicator_id]
-    return f"{ind.name(lang())} ({ind.unit(lang())})"
+def labels(keys, fn) -> "callable":
+    """A format_func computed now, in this run's language (widgets may call it after the run)."""
+    return {k: fn(k) for k in keys}.__getitem__
+
+
+def indicator_labels(ids) -> "callable":
+    catalog, current = load_catalog(), lang()
+    return labels(ids, lambda i: f"{catalog[i].name(current)} ({catalog[i].unit(current)})")

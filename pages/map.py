@@ -8,7 +8,7 @@ from geo.catalog import load_catalog
 from geo.classify import MAX_K, METHODS, MIN_K, SEQUENTIAL_SCHEMES, ClassifyError, classify
 from geo.maps import BASEMAPS, build_choropleth, build_symbol_map, legend_html, legend_items
 from geo.table import indicator_values
-from pages.common import (current_set_id, display_layer, indicator_label, lang, load_joined, sample_banner, source_caption, tr)
+from pages.common import (current_set_id, display_layer, map_assets, indicator_labels, labels, lang, load_joined, sample_banner, source_caption, tr)
 
 catalog = load_catalog()
 set_id = current_set_id()
@@ -23,8 +23,8 @@ if fallback:
 choices = catalog.map_choices()
 with st.sidebar:
     st.divider()
-    indicator_id = st.selectbox(tr("map_indicator"), choices, key="map_indicator", format_func=indicator_label)
-    method = st.selectbox(tr("map_method"), METHODS, key="map_method", format_func=lambda m: tr(f"method_{m}"))
+    indicator_id = st.selectbox(tr("map_indicator"), choices, key="map_indicator", format_func=indicator_labels(choices))
+    method = st.selectbox(tr("map_method"), METHODS, key="map_method", format_func=labels(METHODS, lambda m: tr(f"method_{m}")))
     breaks = None
     if method == "manual":
         raw = st.text_input(tr("map_breaks"), key="map_breaks", help=tr("map_breaks_help"))
@@ -37,8 +37,8 @@ with st.sidebar:
     else:
         k = st.slider(tr("map_classes"), MIN_K, MAX_K, 5, key="map_k")
     scheme = st.selectbox(tr("map_scheme"), SEQUENTIAL_SCHEMES, key="map_scheme")
-    labels = st.checkbox(tr("map_labels"), key="map_labels")
-    basemap = st.selectbox(tr("map_basemap"), BASEMAPS, key="map_basemap", format_func=lambda b: tr(f"basemap_{b}"))
+    show_labels = st.checkbox(tr("map_labels"), key="map_labels")
+    basemap = st.selectbox(tr("map_basemap"), BASEMAPS, key="map_basemap", format_func=labels(BASEMAPS, lambda b: tr(f"basemap_{b}")))
 
 ind = catalog[indicator_id]
 values = indicator_values(frame, indicator_id, catalog)
@@ -53,10 +53,11 @@ except ClassifyError as exc:
 
 if fallback:
     m = build_symbol_map(units, frame, values, ind, catalog, cls, lang=lang(), attribution=info.attribution,
-                         basemap=basemap)
+                         basemap=basemap, assets=map_assets())
 else:
     m = build_choropleth(display_layer(set_id), frame, values, ind, catalog, cls, lang=lang(),
-                         attribution=info.attribution, basemap=basemap, labels=labels)
+                         attribution=info.attribution, basemap=basemap, labels=show_labels,
+                         assets=map_assets())
 
 left, right = st.columns([3, 1])
 with left:

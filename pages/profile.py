@@ -11,7 +11,7 @@ from geo.i18n import format_value
 from geo.maps import build_choropleth
 from geo.names import vi_sort_key
 from geo.table import indicator_values, unit_profile
-from pages.common import current_set_id, display_layer, lang, load_joined, sample_banner, source_caption, tr
+from pages.common import current_set_id, display_layer, map_assets, lang, load_joined, sample_banner, source_caption, tr
 
 catalog = load_catalog()
 set_id = current_set_id()
@@ -26,7 +26,7 @@ if not codes:
     st.stop()
 if st.session_state.get("profile_unit") not in codes:
     st.session_state["profile_unit"] = codes[0]
-code = st.selectbox(tr("profile_pick"), codes, key="profile_unit", format_func=lambda c: frame.at[c, "unit_name"])
+code = st.selectbox(tr("profile_pick"), codes, key="profile_unit", format_func=dict(zip(frame.index, frame["unit_name"])).__getitem__)
 
 prof = unit_profile(frame, code, catalog)
 rows = []
@@ -53,7 +53,7 @@ with right:
         values = indicator_values(frame, iid, catalog)
         cls = classify(values, "quantiles", 5, reverse=ind.direction == "down")
         m = build_choropleth(display_layer(set_id), frame, values, ind, catalog, cls, lang=lang(),
-                             attribution=info.attribution, highlight=code)
+                             attribution=info.attribution, highlight=code, assets=map_assets())
         st.caption(tr("profile_map_caption", indicator=ind.name(lang())))
         st_folium(m, key="profile_map", height=420, use_container_width=True, returned_objects=[])
 source_caption(set_id, frame)

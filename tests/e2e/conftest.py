@@ -61,6 +61,18 @@ def start_app(tmp_path: Path, extra_env: dict | None = None):
     raise RuntimeError("streamlit did not become healthy in 60 s")
 
 
+def warm_up(browser, url: str) -> None:
+    """Open the main page once in a browser session of its own.
+
+    With a ``pages/`` folder beside app.py, Streamlit's first run after start goes through its legacy
+    multipage path, which shows a "Page not found" dialog for a deep link (e.g. /ban-do) before app.py's
+    st.navigation takes over for good. Users see it only on the very first request after a restart."""
+    page = browser.new_page()
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector("[data-testid='stSidebarNav']", timeout=60_000)
+    page.close()
+
+
 def stop_app(proc) -> None:
     proc.terminate()
     try:
@@ -85,8 +97,9 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
+def app_url(browser, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("app")
     proc, url = start_app(tmp)
+    warm_up(browser, url)
     yield url
     stop_app(proc)

@@ -23,6 +23,7 @@ def test_map_page_draws_14_communes(browser, app_url):
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(app_url + "/ban-do", wait_until="domcontentloaded")
+    page.wait_for_selector("text=Bản đồ chỉ số", timeout=60_000)
     frame = _map_frame(page)
     # prefer_canvas draws polygons on a canvas: count the features the product's Leaflet layer holds
     count = 0
