@@ -23,10 +23,14 @@ sections = {
         _page("profile.py", "nav_profile", "🏘️", "ho-so-xa"),
     ],
 }
-data_pages = [p for p in (("upload.py", "nav_upload", "📤", "cap-nhat"), ("history.py", "nav_history", "🕘", "lich-su"))
-              if (ROOT / "pages" / p[0]).is_file()]
-if data_pages:
-    sections[tr("nav_section_data")] = [_page(*p) for p in data_pages]
+OPTIONAL = {
+    "nav_section_forum": [("present.py", "nav_present", "📽️", "trinh-chieu")],
+    "nav_section_data": [("upload.py", "nav_upload", "📤", "cap-nhat"), ("history.py", "nav_history", "🕘", "lich-su")],
+}
+for section, pages in OPTIONAL.items():
+    present = [_page(*p) for p in pages if (ROOT / "pages" / p[0]).is_file()]
+    if present:
+        sections[tr(section)] = present
 
 pg = st.navigation(sections)
 sidebar()
