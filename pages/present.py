@@ -242,6 +242,10 @@ def slide_title(key: str) -> str:
 
 # ---------------------------------------------------------------- page
 
+def _needs_full_rerun() -> None:
+    st.session_state[K + "full_rerun"] = True
+
+
 auto = bool(st.session_state.get(K + "auto"))
 interval = int(st.session_state.get(K + "interval") or 20)
 
@@ -275,8 +279,12 @@ def show() -> None:
         st.selectbox(tr("present_map_indicator"), choices, key=K + "map_indicator", format_func=label_of)
         st.selectbox(tr("present_ranking_indicator"), choices, key=K + "rank_indicator", format_func=label_of)
         st.selectbox(tr("present_spotlight_unit"), codes, key=K + "unit", format_func=name_of)
-        st.toggle(tr("present_auto"), key=K + "auto")
-        st.slider(tr("present_interval"), 5, 120, 20, step=5, key=K + "interval")
+        # run_every is fixed when the fragment is defined: a change of these two needs a full rerun
+        st.toggle(tr("present_auto"), key=K + "auto", on_change=_needs_full_rerun)
+        st.slider(tr("present_interval"), 5, 120, 20, step=5, key=K + "interval", on_change=_needs_full_rerun)
+    if st.session_state.pop(K + "full_rerun", False):
+        st.session_state[K + "last"] = time.time()
+        st.rerun()
     try:
         c4.page_link(str(Path(__file__).resolve().parent / "map.py"), label=tr("present_exit"),
                      use_container_width=True)
