@@ -298,11 +298,12 @@ class _ChoroplethLayer:
                 var strong = D.highlight !== null && f.id === D.highlight;
                 var dim = D.highlight !== null && !strong;
                 return {fillColor: k >= 0 ? D.palette[k] : D.nodata, color: strong ? "#d7301f" : "#333333",
-                        weight: strong ? 4 : 1, fillOpacity: dim ? 0.35 : 0.85, opacity: 1};
+                        weight: strong ? 4 : (D.approx[f.id] ? 2 : 1), dashArray: D.approx[f.id] ? "6 4" : null,
+                        fillOpacity: dim ? 0.35 : 0.85, opacity: 1};
             },
             onEachFeature: function(f, l) {
                 var i = index[f.id];
-                var tip = "<b>" + G.names[i] + "</b><br>" + D.label + ": " + D.vals[i];
+                var tip = "<b>" + G.names[i] + "</b><br>" + D.label + ": " + (D.approx[f.id] ? "≈ " : "") + D.vals[i];
                 if (D.details && D.details[i]) { tip += "<br><small>" + D.details[i] + "</small>"; }
                 l.bindTooltip(tip, {sticky: true});
                 l.on("mouseover", function() { if (f.id !== D.highlight) { l.setStyle({weight: 3, color: "#000000"}); } });
@@ -358,8 +359,10 @@ def layer_data(layer: DisplayLayer, values: pd.Series, frame: pd.DataFrame, ind:
         details = [html.escape(f"{num_ind.name(lang)}: {format_value(nums.get(c), num_ind.kind, lang)} / "
                                f"{den_ind.name(lang)}: {format_value(dens.get(c), den_ind.kind, lang)}")
                    for c in layer.codes]
+    approx = {str(c): 1 for c in frame.attrs.get("approximate") or [] if c in set(layer.codes)}
     return {"cls": cls, "palette": list(classification.colors), "nodata": NO_DATA_COLOR,
-            "label": html.escape(ind.name(lang)), "vals": vals, "details": details, "highlight": highlight}
+            "label": html.escape(ind.name(lang)), "vals": vals, "details": details, "highlight": highlight,
+            "approx": approx}
 
 
 def build_choropleth(display, frame: pd.DataFrame, values: pd.Series, ind: Indicator, catalog,

@@ -115,22 +115,33 @@ def load_units(set_id: str):
     return _fallback(set_id), True
 
 
+SESSION_METHOD = "crosswalk_method"
+
+
+def current_method() -> str:
+    return st.session_state.get(SESSION_METHOD, "whole")
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
-def _table(set_id: str, period: str | None, version: int | None, db_key: tuple):
-    return get_store().current_table(set_id, period)
+def _table(set_id: str, period: str | None, method: str, version_key: tuple, db_key: tuple):
+    from geo.vintage import table_on_set
+
+    return table_on_set(get_store(), set_id, period, method)
 
 
 def load_table(set_id: str | None = None, period: str | None = None):
-    """The current wide table for the set and period (cached on the latest version id)."""
+    """The current wide table for the set and period: the set's own data, or another vintage's carried
+    through a crosswalk (cached on the latest version ids involved)."""
+    from geo.vintage import periods_on_set, table_version_key
+
     set_id = set_id or current_set_id()
     period = period if period is not None else current_period()
     store = get_store()
-    version = store.latest_version(set_id, period) if period else None
     if period is None:
-        periods = store.periods(set_id)
+        periods = periods_on_set(store, set_id)
         period = periods[-1] if periods else None
-        version = store.latest_version(set_id, period) if period else None
-    return _table(set_id, period, version, (os.environ.get("ANTT_DATABASE_URL"), os.environ.get("ANTT_DATA_DIR")))
+    return _table(set_id, period, current_method(), table_version_key(store, set_id, period),
+                  (os.environ.get("ANTT_DATABASE_URL"), os.environ.get("ANTT_DATA_DIR")))
 
 
 def load_joined(set_id: str | None = None, period: str | None = None):
@@ -160,8 +171,10 @@ def sidebar() -> None:
             tr("sidebar_boundary_set"), options=ids, key=SESSION_SET,
             format_func={i: gb.get_boundary_set_info(i).title(lang()) for i in ids}.__getitem__,
         )
+        from geo.vintage import periods_on_set
+
         try:
-            periods = get_store().periods(current_set_id())
+            periods = periods_on_set(get_store(), current_set_id())
         except Exception as exc:  # the store is unreachable: say so, do not hide it
             st.error(tr("app_store_unreachable", error=str(exc)))
             periods = []
@@ -175,11 +188,30 @@ def sidebar() -> None:
         else:
             st.session_state[SESSION_PERIOD] = None
             st.caption(tr("sidebar_no_periods"))
+        from geo.vintage import sources_for
+
+        if sources_for(current_set_id()):
+            crosswalk_method_picker()
 
 
 def sample_banner(table) -> None:
+    """The sample label, and a note when the numbers were carried from another boundary vintage."""
     if table.attrs.get("sample"):
         st.warning(tr("sample_banner"), icon="⚠️")
+    src = table.attrs.get("converted_from")
+    if src:
+        method = table.attrs.get("method", "whole")
+        approx = table.attrs.get("approximate") or []
+        st.info(tr("converted_banner", source=gb.get_boundary_set_info(src).title(lang()),
+                   method=tr(f"crosswalk_method_{method}"),
+                   approx=(tr("converted_approx", n=len(approx)) if approx else tr("converted_exact"))), icon="🔁")
+
+
+def crosswalk_method_picker() -> None:
+    """Apportioning method for converted data (only meaningful where old units were split)."""
+    methods = ["whole", "area"]
+    st.radio(tr("crosswalk_method"), methods, key=SESSION_METHOD, horizontal=True,
+             format_func=labels(methods, lambda m: tr(f"crosswalk_method_{m}")))
 
 
 def source_caption(set_id: str | None = None, table=None) -> None:

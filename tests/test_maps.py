@@ -152,3 +152,11 @@ def test_quantum_follows_the_extent(bounds, quantum):
     from geo.maps import quantum_for
 
     assert quantum_for(bounds) == pytest.approx(quantum)
+
+
+def test_approximate_units_are_marked(units):
+    frame = _frame(units)
+    frame.attrs["approximate"] = ["03205", "99999"]
+    m, _ = _map(units, frame, "teams_security")
+    d = json.loads(re.search(r"var D = (.*?);\n", map_html(m)).group(1))
+    assert d["approx"] == {"03205": 1}

@@ -53,3 +53,15 @@ def test_no_polygons_falls_back_to_centroids(app_env, monkeypatch, tmp_path):
     at = run_page("map.py", "vi")
     assert not at.exception
     assert any("vietnamadminunits" in i.value for i in at.info)
+
+
+def test_2025_communes_show_the_2017_data_through_the_crosswalk(app_env):
+    at = run_page("overview.py", "vi", session={"boundary_set": "dien-bien-dong-2025"})
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Tổ an ninh nhân dân"] == "233 tổ"  # the 6 new communes keep the 14 old units' total
+    assert metrics["Tin báo có giá trị"] == "115 tin"
+    assert any("bảng chuyển đổi 2025" in i.value for i in at.info)
+    assert any("DỮ LIỆU MẪU" in w.value for w in at.warning)  # still sample
+    at = run_page("profile.py", "vi", session={"boundary_set": "dien-bien-dong-2025"})
+    assert not at.exception and len(at.selectbox(key="profile_unit").options) == 6
