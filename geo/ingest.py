@@ -555,6 +555,23 @@ def _match_with_legacy(text: str, catalog: Catalog) -> str | None:
     return None
 
 
+def _spread_groups(parent: list, child: list) -> list:
+    """Without merge information (CSV, or a merge lost on export) a group header sits over its first
+    column only: spread it right over the following columns that have a sub-header and no header above."""
+    parent = list(parent) + [None] * max(0, len(child) - len(parent))
+    group = None
+    for c in range(len(parent)):
+        p = _text(parent[c])
+        ch = _text(child[c]) if c < len(child) else ""
+        if p:
+            group = p if ch and ch != p else None
+        elif ch and group:
+            parent[c] = group
+        else:
+            group = None
+    return parent
+
+
 def _find_table(sheet: _Sheet, catalog: Catalog, mapping: dict[str, str]) -> _Table | None:
     upto = min(len(sheet.rows), HEADER_SCAN_ROWS)
     grid = _filled(sheet, upto + 1)
@@ -562,7 +579,7 @@ def _find_table(sheet: _Sheet, catalog: Catalog, mapping: dict[str, str]) -> _Ta
     for i in range(upto):
         options = [(None, grid[i], [i])]
         if i > 0:
-            options.append((grid[i - 1], grid[i], [i - 1, i]))
+            options.append((_spread_groups(grid[i - 1], grid[i]), grid[i], [i - 1, i]))
         for parent, child, hrows in options:
             legacy: list = []
             cols = _resolve_columns(parent, child, catalog, mapping, legacy)
@@ -669,7 +686,9 @@ class _Ctx:
         return t("ingest_at_cell", self.lang, sheet=sheet, row=row, column=column)
 
     def problem(self, level: str, key: str, sheet=None, row=None, column=None, value=None, **kw) -> None:
-        msg = self._where(sheet, row, column) + t(key, self.lang, **kw)
+        where = self._where(sheet, row, column)
+        body = t(key, self.lang, **kw)
+        msg = where + body if where else body[:1].upper() + body[1:]
         p = Problem(sheet, row, column, value, msg)
         (self.report.errors if level == "error" else self.report.warnings).append(p)
 
