@@ -588,7 +588,8 @@ def test_cli_import_history_table_rollback(cli, capsys, tmp_path):
     assert main(["table", "--period", "2018", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert (out["boundary_set"], out["period"], out["version"], out["sample"]) == (SET, "2018", 2, False)
-    assert out["rows"] == fake.report.rows
+    assert out["rows"] == [{**r, "approximate": False} for r in fake.report.rows]
+    assert out["converted_from"] is None
 
     assert main(["table", "--json"]) == 0  # latest period
     assert json.loads(capsys.readouterr().out)["period"] == "2018"

@@ -39,3 +39,18 @@ def test_own_data_wins_over_conversion(store):
 def test_no_data_gives_an_empty_table(store):
     t = table_on_set(store, NEW, "2019")
     assert len(t) == 0 and t.attrs["period"] == "2019"
+
+
+def test_cli_table_answers_on_the_2025_vintage(store, monkeypatch, capsys):
+    import json
+
+    from geo.cli import main
+
+    monkeypatch.setenv("ANTT_DATABASE_URL", store.url)
+    assert main(["table", "--boundaries", NEW, "--period", "2017", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["converted_from"] == OLD and out["method"] == "whole" and len(out["rows"]) == 6
+    assert all(r["approximate"] is False for r in out["rows"])
+    assert sum(r["values"]["teams_security"] for r in out["rows"]) == 233
+    tia_dinh = next(r for r in out["rows"] if r["unit_code"] == "03385")
+    assert tia_dinh["values"]["teams_security"] == 23  # old Tìa Dình 13 + Háng Lìa 10

@@ -43,6 +43,8 @@ def register(sub) -> None:
     p.set_defaults(func=run_rollback)
 
     p = sub.add_parser("table", help="số liệu hiện hành / current values per unit")
+    p.add_argument("--method", choices=["whole", "area"], default="whole",
+                   help="apportioning of split old units when converting between vintages")
     p.add_argument("--boundaries", default=None)
     p.add_argument("--period", default=None)
     p.add_argument("--json", action="store_true")
@@ -191,14 +193,24 @@ def run_table(args) -> int:
     from geo.store import StoreError
     from geo.table import table_to_rows
 
+    from geo.crosswalk import CrosswalkError
+    from geo.periods import PeriodError, normalize_period
+    from geo.vintage import table_on_set
+
     set_id = _set_id(args.boundaries)
     try:
-        df = _store().current_table(set_id, args.period)
-    except StoreError as exc:
+        period = normalize_period(args.period) if args.period else None
+        df = table_on_set(_store(), set_id, period, getattr(args, "method", "whole"))
+    except (StoreError, CrosswalkError, PeriodError) as exc:
         print(str(exc), file=sys.stderr)
         return 1
+    approx = set(df.attrs.get("approximate") or [])
+    rows = table_to_rows(df)
+    for row in rows:
+        row["approximate"] = row["unit_code"] in approx
     payload = {"boundary_set": set_id, "period": df.attrs.get("period"), "version": df.attrs.get("version"),
-               "sample": bool(df.attrs.get("sample")), "rows": table_to_rows(df)}
+               "sample": bool(df.attrs.get("sample")), "converted_from": df.attrs.get("converted_from"),
+               "method": df.attrs.get("method") if df.attrs.get("converted_from") else None, "rows": rows}
     if args.json:
         print(json.dumps(payload, ensure_ascii=False, indent=2))
         return 0
