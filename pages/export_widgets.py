@@ -16,7 +16,8 @@ from pages.common import lang, tr
 
 def _key(frame, set_id: str) -> tuple:
     a = frame.attrs
-    return (set_id, a.get("period"), a.get("version"), bool(a.get("sample")), len(frame))
+    return (set_id, a.get("period"), a.get("version"), bool(a.get("sample")), len(frame),
+            a.get("converted_from"), a.get("method"))
 
 
 def _cls_key(classification: Classification | None) -> tuple:

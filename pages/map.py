@@ -8,7 +8,9 @@ from geo.catalog import load_catalog
 from geo.classify import MAX_K, METHODS, MIN_K, SEQUENTIAL_SCHEMES, ClassifyError, classify
 from geo.maps import BASEMAPS, build_choropleth, build_symbol_map, legend_html, legend_items
 from geo.table import indicator_values
-from pages.common import (current_set_id, display_layer, map_assets, indicator_labels, labels, lang, load_joined, sample_banner, source_caption, tr)
+from pages.common import (current_set_id, display_layer, indicator_labels, labels, lang, load_joined, map_assets,
+                          sample_banner, source_caption, tr)
+from pages.export_widgets import render_export_buttons
 
 catalog = load_catalog()
 set_id = current_set_id()
@@ -78,6 +80,13 @@ if code and code != st.session_state.get("map_last_click"):
     st.session_state["map_last_click"] = code
     st.session_state["profile_unit"] = code
     st.switch_page("pages/profile.py")
+
+st.page_link("pages/present.py", label=tr("map_to_presentation"), icon="📽️")
+with st.expander(tr("map_downloads"), expanded=False):
+    if fallback:
+        st.caption(tr("map_downloads_need_polygons"))
+    else:
+        render_export_buttons(units, frame, indicator_id, cls, set_id)
 
 with st.expander(tr("join_report_title", matched=len(report.matched), total=len(frame)), expanded=not report.complete):
     if report.complete:
