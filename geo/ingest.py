@@ -223,8 +223,19 @@ def _header_index(catalog: Catalog) -> dict[frozenset[str], str]:
 def match_header(text: str, catalog: Catalog | None = None) -> str | None:
     """The base indicator id a header names (normalized names, short names, aliases, abbreviations)."""
     catalog = catalog or load_catalog()
+    index = _header_index(catalog)
     key = _header_key(text)
-    return _header_index(catalog).get(key) if key else None
+    if key is None:
+        return None
+    if key in index:
+        return index[key]
+    # A group name written in the same cell ('Tổ chức quần chúng Tổ ANND'): try the tail of 2+ words.
+    words = fold(_PAREN_RE.sub(" ", clean_text(text))).split()
+    for k in range(1, len(words) - 1):
+        hit = index.get(_header_key(" ".join(words[k:])))
+        if hit:
+            return hit
+    return None
 
 
 def _label_kind(text: str) -> str | None:
@@ -685,11 +696,13 @@ class _Ctx:
             return t("ingest_at_row", self.lang, sheet=sheet, row=row)
         return t("ingest_at_cell", self.lang, sheet=sheet, row=row, column=column)
 
-    def problem(self, level: str, key: str, sheet=None, row=None, column=None, value=None, **kw) -> None:
+    def problem(self, level: str, key: str, sheet=None, row=None, column=None, cell_value=None, **kw) -> None:
         where = self._where(sheet, row, column)
         body = t(key, self.lang, **kw)
         msg = where + body if where else body[:1].upper() + body[1:]
-        p = Problem(sheet, row, column, value, msg)
+        if cell_value is None and "value" in kw:
+            cell_value = kw["value"]
+        p = Problem(sheet, row, column, cell_value, msg)
         (self.report.errors if level == "error" else self.report.warnings).append(p)
 
 
@@ -732,10 +745,10 @@ def _period_from_title(rows: list[list], upto: int) -> tuple[str | None, int | N
     for f, r in titles:
         if re.search(r"\bngay\s+\d", f):
             continue  # a date line: 'ngày 15 tháng 12 năm 2017'
-        m = re.search(r"\bthang\s+(\d{1,2})\s*(?:nam|/|-)\s*(\d{4})\b", f)
+        m = re.search(r"\bthang\s+(\d{1,2})\s*(?:nam\s+|[/\-.]\s*|\s+)(\d{4})\b", f)
         if m:
             return f"{m.group(2)}-{int(m.group(1)):02d}", r
-        m = re.search(r"\bquy\s+(i{1,3}|iv|[1-4])\s*(?:nam|/|-)\s*(\d{4})\b", f)
+        m = re.search(r"\bquy\s+(i{1,3}|iv|[1-4])\s*(?:nam\s+|[/\-.]\s*|\s+)(\d{4})\b", f)
         if m:
             q = romans.get(m.group(1), None) or int(m.group(1))
             return f"{m.group(2)}-Q{q}", r
@@ -994,7 +1007,7 @@ def _process_table(ctx: _Ctx, table: _Table, units: UnitIndex, catalog: Catalog,
                         expected=expected, indicator=ind.name(lang))
         if code in seen:
             ctx.problem("error", "ingest_unit_duplicate", sname, excel_row, (name_col or code_col).letter, shown,
-                        name=units.names[code], first=seen[code], row=excel_row)
+                        name=units.names[code], first=seen[code], again=excel_row)
             continue
         seen[code] = excel_row
         for num_id, den_id in catalog.numerator_denominator_pairs():
