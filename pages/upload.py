@@ -1,0 +1,82 @@
+"""Cập nhật dữ liệu: template download, upload, dry-run report, confirm. All logic lives in geo.ingest/store."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from geo.catalog import load_catalog
+from geo.i18n import format_value
+from geo.ingest import validate_file
+from geo.template import template_bytes
+from pages.common import current_period, current_set_id, current_user, get_store, lang, tr
+
+set_id = current_set_id()
+st.title(tr("upload_title"))
+
+# 1. Template
+c1, c2 = st.columns(2)
+c1.download_button(tr("upload_template_xlsx"), data=template_bytes(set_id, period=current_period(), lang=lang()),
+                   file_name=f"mau_{set_id}.xlsx", key="upload_tpl_xlsx",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+c2.download_button(tr("upload_template_csv"),
+                   data=template_bytes(set_id, period=current_period(), lang=lang(), fmt="csv"),
+                   file_name=f"mau_{set_id}.csv", key="upload_tpl_csv", mime="text/csv")
+
+# 2. Period and file
+period_text = st.text_input(tr("upload_period"), value=current_period() or "", key="upload_period",
+                            help=tr("upload_period_help"))
+uploaded = st.file_uploader(tr("upload_file"), type=["xlsx", "xls", "csv", "txt"], key="upload_file")
+if uploaded is None:
+    st.stop()
+
+period = period_text.strip() or None
+mapping = st.session_state.setdefault("upload_mapping", {}).setdefault(set_id, {})
+with st.spinner(tr("upload_checking")):
+    report = validate_file(uploaded.getvalue(), boundary_set=set_id, period=period, file_name=uploaded.name,
+                           column_mapping=mapping, lang=lang())
+
+# 3. Dry-run report: errors first, then warnings, then a preview
+if not report.readable:
+    for p in report.errors:
+        st.error(p.message)
+    st.stop()
+st.caption(tr("ingest_report_units", matched=report.units_matched, expected=report.units_expected))
+for p in report.errors:
+    st.error(p.message)
+for p in report.warnings:
+    st.warning(p.message)
+
+catalog = load_catalog()
+if report.ignored_columns:
+    with st.expander(tr("upload_mapping")):
+        options = [""] + [i.id for i in catalog.base()]
+        for header in report.ignored_columns:
+            st.selectbox(header, options, key=f"upload_map_{set_id}_{header}",
+                         format_func=lambda i: catalog[i].name(lang()) if i else "—",
+                         on_change=lambda h=header: mapping.__setitem__(
+                             h, st.session_state[f"upload_map_{set_id}_{h}"]))
+
+if report.rows:
+    ids = [i.id for i in catalog.base()]
+    preview = pd.DataFrame([{tr("upload_col_code"): r["unit_code"], tr("upload_col_name"): r["unit_name"],
+                             **{catalog[i].name(lang()): format_value(r["values"][i], catalog[i].kind, lang())
+                                for i in ids}} for r in report.rows])
+    st.dataframe(preview, hide_index=True, use_container_width=True)
+
+# 4. Confirm
+note = st.text_input(tr("upload_note"), key="upload_note")
+if st.button(tr("upload_confirm"), type="primary", disabled=not report.ok, key="upload_confirm"):
+    from geo.store import StoreError
+
+    try:
+        version = get_store().import_rows(report.rows, boundary_set=set_id, period=report.period,
+                                          user=current_user(), file_name=report.file_name,
+                                          file_sha256=report.file_sha256, file_size=report.file_size,
+                                          note=note or None)
+    except StoreError as exc:
+        st.error(str(exc))
+    else:
+        st.session_state["upload_last_version"] = version
+        st.cache_data.clear()
+        st.success(tr("upload_done", version=version, period=report.period, units=len(report.rows)))
