@@ -21,6 +21,8 @@ sections = {
         _page("map.py", "nav_map", "🗺️", "ban-do"),
         _page("charts.py", "nav_charts", "📈", "bieu-do"),
         _page("profile.py", "nav_profile", "🏘️", "ho-so-xa"),
+        _page("change.py", "nav_change", "📉", "so-sanh-ky"),
+        _page("reform.py", "nav_reform", "🔀", "truoc-sau-2025"),
     ],
 }
 OPTIONAL = {

@@ -121,3 +121,32 @@ def tip_rate_bars(df: pd.DataFrame, lang: str = "vi", catalog: Catalog | None = 
     fig.update_xaxes(title_text="%", range=[0, 110], gridcolor="#eee")
     fig.update_layout(separators=_separators(lang))
     return _layout(fig, t("chart_tips_title", lang), max(300, 28 * len(r) + 120))
+
+
+def trend_chart(units: pd.DataFrame, district: pd.DataFrame, indicator_id: str, lang: str = "vi",
+                catalog: Catalog | None = None, cumulative: bool = False):
+    """District line (bold) over the periods, with one thin line per unit; missing periods are gaps."""
+    import plotly.graph_objects as go
+
+    from geo.periods import parse_period
+
+    catalog = catalog or load_catalog()
+    ind = catalog[indicator_id]
+    labels = {p: parse_period(p).label(lang) for p in district["period"]}
+    fig = go.Figure()
+    for code, grp in units.groupby("unit_code", sort=False):
+        name = _esc(grp["unit_name"].iloc[0])
+        fig.add_scatter(x=[labels[p] for p in grp["period"]], y=grp["value"], mode="lines+markers", name=name,
+                        line=dict(width=1), opacity=0.6, connectgaps=False,
+                        hovertemplate=name + ": %{y}<extra></extra>")
+    # A district rate sits on the units' axis; a district count (a sum) gets its own axis on the right.
+    fig.add_scatter(x=[labels[p] for p in district["period"]], y=district["value"], mode="lines+markers",
+                    name=_esc(t("chart_district", lang)), line=dict(width=4, color="#111111"),
+                    yaxis="y" if ind.derived else "y2", hovertemplate="%{y}<extra></extra>")
+    if not ind.derived:
+        fig.update_layout(yaxis2=dict(overlaying="y", side="right", title=_esc(t("chart_district", lang)),
+                                      showgrid=False))
+    title = t("chart_trend_title_cumulative" if cumulative else "chart_trend_title", lang, indicator=ind.name(lang))
+    fig.update_yaxes(title_text=_esc(ind.unit(lang)), gridcolor="#eee")
+    fig.update_layout(separators=_separators(lang), legend=dict(orientation="h", y=-0.2))
+    return _layout(fig, title, 460)

@@ -5,7 +5,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.pages.apptest import APP, run_page
 
-PAGES = ["overview.py", "map.py", "charts.py", "profile.py"]
+PAGES = ["overview.py", "map.py", "charts.py", "profile.py", "change.py", "reform.py"]
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
@@ -65,3 +65,31 @@ def test_2025_communes_show_the_2017_data_through_the_crosswalk(app_env):
     assert any("DỮ LIỆU MẪU" in w.value for w in at.warning)  # still sample
     at = run_page("profile.py", "vi", session={"boundary_set": "dien-bien-dong-2025"})
     assert not at.exception and len(at.selectbox(key="profile_unit").options) == 6
+
+
+def test_change_page_with_two_periods(app_env):
+    from geo.sample import sample_rows
+    from geo.store import Store
+
+    store = Store()
+    store.ensure_ready()
+    rows = sample_rows()
+    for r in rows:
+        r["values"]["tips_received"] += 2
+    rows[1]["values"]["tips_received"] = None  # Na Son missing in 2018: no change shown, not a drop to zero
+    store.import_rows(rows, boundary_set="dien-bien-dong-pre2025", period="2018", user="test")
+    store.dispose()
+    at = run_page("change.py", "vi", session={"change_indicator": "tips_received"})
+    assert not at.exception, [e.value for e in at.exception]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Năm 2017"] == "153" and metrics["Năm 2018"] == "169"  # 153 - 10 (Na Son) + 13 × 2
+    assert at.checkbox(key="change_cumulative").value is False  # offered: tips are a flow
+
+
+def test_reform_page_shows_both_vintages_with_equal_totals(app_env):
+    at = run_page("reform.py", "vi", session={"reform_indicator": "teams_security"})
+    assert not at.exception, [e.value for e in at.exception]
+    totals = [m.value for m in at.metric]
+    assert totals == ["233", "233"]
+    table = at.dataframe[0].value
+    assert len(table) == 6

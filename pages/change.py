@@ -1,0 +1,82 @@
+"""So sánh kỳ: the change of an indicator between two periods (diverging map centred on zero) and its trend."""
+
+from dataclasses import replace
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import boundaries as gb
+from geo.catalog import load_catalog
+from geo.change import district_change, period_change, trend
+from geo.charts import trend_chart
+from geo.classify import DIVERGING_SCHEMES, diverging_classify
+from geo.i18n import format_value
+from geo.join import joined_table
+from geo.maps import build_choropleth, legend_html, legend_items
+from geo.periods import parse_period
+from geo.vintage import periods_on_set
+from pages.common import (current_set_id, display_layer, get_store, indicator_labels, labels, lang, load_table,
+                          load_units, map_assets, sample_banner, source_caption, tr)
+
+catalog = load_catalog()
+set_id = current_set_id()
+info = gb.get_boundary_set_info(set_id)
+st.title(tr("change_title"))
+periods = periods_on_set(get_store(), set_id)
+if len(periods) < 2:
+    st.info(tr("change_need_two", n=len(periods)))
+    st.stop()
+
+units, fallback = load_units(set_id)
+period_label = labels(periods, lambda p: parse_period(p).label(lang()))
+c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
+choices = catalog.map_choices()
+indicator_id = c1.selectbox(tr("map_indicator"), choices, key="change_indicator", format_func=indicator_labels(choices))
+before_p = c2.selectbox(tr("change_before"), periods, index=len(periods) - 2, key="change_before",
+                        format_func=period_label)
+after_p = c3.selectbox(tr("change_after"), periods, index=len(periods) - 1, key="change_after", format_func=period_label)
+modes = ["abs", "pct"]
+mode = c4.radio(tr("change_mode"), modes, key="change_mode", format_func=labels(modes, lambda m: tr(f"change_mode_{m}")))
+
+ind = catalog[indicator_id]
+frames = {}
+for p in {before_p, after_p}:
+    frames[p], _ = joined_table(units, load_table(set_id, p), info.code_width)
+after = frames[after_p]
+sample_banner(after)
+diff = period_change(frames[before_p], after, indicator_id, catalog)
+values = diff["change" if mode == "abs" else "change_pct"]
+shown = replace(ind, vi=tr("change_of", indicator=ind.vi), en=tr("change_of", indicator=ind.en),
+                kind=ind.kind if mode == "abs" else "share")
+scheme = st.sidebar.selectbox(tr("map_scheme"), DIVERGING_SCHEMES, key="change_scheme")
+cls = diverging_classify(values, k=5, scheme=scheme)
+
+d = district_change(frames[before_p], after, indicator_id, catalog)
+m1, m2, m3 = st.columns(3)
+m1.metric(period_label(before_p), format_value(d["before"], ind.kind, lang(), missing=tr("kpi_no_data")))
+m2.metric(period_label(after_p), format_value(d["after"], ind.kind, lang(), missing=tr("kpi_no_data")),
+          delta=None if d["change"] is None else format_value(d["change"], ind.kind, lang()))
+m3.metric(tr("change_mode_pct"), format_value(d["change_pct"], "share", lang(), missing="—"))
+
+left, right = st.columns([3, 1])
+with left:
+    if fallback:
+        st.info(tr("map_fallback_notice", file=info.file, folder=str(gb.boundary_dir()), env=gb.ENV_BOUNDARY_DIR))
+    else:
+        m = build_choropleth(display_layer(set_id), after, values, shown, catalog, cls, lang=lang(),
+                             attribution=info.attribution, assets=map_assets())
+        st_folium(m, key="change_map", height=480, use_container_width=True, returned_objects=[])
+with right:
+    st.markdown(legend_html(legend_items(cls, shown, lang()), shown.name(lang()), lang()), unsafe_allow_html=True)
+    st.caption(tr("change_legend_note"))
+
+st.subheader(tr("change_trend"))
+cumulative = False
+if ind.temporal == "flow" and not ind.derived:
+    cumulative = st.checkbox(tr("change_cumulative"), key="change_cumulative")
+else:
+    st.caption(tr("change_no_cumulative"))
+all_tables = {p: joined_table(units, load_table(set_id, p), info.code_width)[0] for p in periods}
+u, dist = trend(all_tables, indicator_id, catalog, cumulative=cumulative)
+st.plotly_chart(trend_chart(u, dist, indicator_id, lang(), catalog, cumulative), use_container_width=True)
+source_caption(set_id, after)

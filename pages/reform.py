@@ -1,0 +1,71 @@
+"""Trước / sau 2025: the same indicator and period on the old units and on today's communes, side by side."""
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import boundaries as gb
+from geo.catalog import load_catalog
+from geo.classify import classify
+from geo.crosswalk import list_crosswalks, load_crosswalk
+from geo.i18n import format_value
+from geo.join import joined_table
+from geo.maps import build_choropleth, legend_html, legend_items
+from geo.table import district_totals, indicator_values
+from pages.common import (current_period, display_layer, indicator_labels, lang, load_table, load_units, map_assets,
+                          sample_banner, tr)
+
+catalog = load_catalog()
+st.title(tr("reform_title"))
+pairs = [(c.from_set, c.to_set) for c in list_crosswalks()]
+pair = st.selectbox(tr("reform_pair"), pairs, key="reform_pair",
+                    format_func={p: f"{gb.get_boundary_set_info(p[0]).title(lang())} → "
+                                    f"{gb.get_boundary_set_info(p[1]).title(lang())}" for p in pairs}.__getitem__)
+choices = catalog.map_choices()
+indicator_id = st.selectbox(tr("map_indicator"), choices, key="reform_indicator", format_func=indicator_labels(choices))
+ind = catalog[indicator_id]
+period = current_period()
+
+frames = []
+for set_id in pair:
+    units, fallback = load_units(set_id)
+    frame, _ = joined_table(units, load_table(set_id, period), gb.get_boundary_set_info(set_id).code_width)
+    frames.append((set_id, units, fallback, frame))
+sample_banner(frames[0][3])
+
+cols = st.columns(2)
+for col, (set_id, units, fallback, frame) in zip(cols, frames):
+    info = gb.get_boundary_set_info(set_id)
+    with col:
+        st.subheader(info.title(lang()))
+        st.caption(f"{info.vintage_text(lang())} — {info.attribution}")
+        if frame.attrs.get("converted_from"):
+            st.caption(tr("reform_converted"))
+        values = indicator_values(frame, indicator_id, catalog)
+        cls = classify(values, "quantiles", 5, reverse=ind.direction == "down")
+        total = district_totals(frame, catalog).get(indicator_id)
+        st.metric(tr("reform_total", n=len(frame)), format_value(total, ind.kind, lang(), missing=tr("kpi_no_data")))
+        if fallback:
+            st.info(tr("map_fallback_notice", file=info.file, folder=str(gb.boundary_dir()), env=gb.ENV_BOUNDARY_DIR))
+        else:
+            m = build_choropleth(display_layer(set_id), frame, values, ind, catalog, cls, lang=lang(),
+                                 attribution=info.attribution, labels=True, assets=map_assets())
+            st_folium(m, key=f"reform_map_{set_id}", height=420, use_container_width=True, returned_objects=[])
+        st.markdown(legend_html(legend_items(cls, ind, lang()), ind.unit(lang()), lang()), unsafe_allow_html=True)
+
+old_frame, new_frame = frames[0][3], frames[1][3]
+st.subheader(tr("reform_table"))
+cw = load_crosswalk(*pair)
+rows = []
+old_vals = indicator_values(old_frame, indicator_id, catalog)
+new_vals = indicator_values(new_frame, indicator_id, catalog)
+for new_code in new_frame.index:
+    olds = [o for o, news in cw.links.items() if new_code in news]
+    rows.append({
+        tr("reform_col_new"): new_frame.at[new_code, "unit_name"],
+        tr("reform_col_old"): ", ".join(old_frame.at[o, "unit_name"] for o in olds if o in old_frame.index),
+        tr("reform_col_old_values"): " + ".join(format_value(old_vals.get(o), ind.kind, lang()) for o in olds),
+        tr("reform_col_new_value"): format_value(new_vals.get(new_code), ind.kind, lang(), missing=tr("kpi_no_data")),
+    })
+st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
+st.caption(tr("reform_source", source=cw.info.source, licence=cw.info.licence))
