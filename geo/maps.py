@@ -36,10 +36,11 @@ class LegendItem:
 def legend_items(classification: Classification, ind: Indicator, lang: str = "vi") -> list[LegendItem]:
     """Class bounds and counts, then the no-data class (always listed, even when empty)."""
     items = []
-    for lo, hi, color, n in zip(classification.lower, classification.upper, classification.colors,
-                                classification.counts):
+    for i, (lo, hi, color, n) in enumerate(zip(classification.lower, classification.upper, classification.colors,
+                                               classification.counts)):
         lo_s, hi_s = format_value(lo, ind.kind, lang), format_value(hi, ind.kind, lang)
-        label = lo_s if lo_s == hi_s else f"{lo_s} – {hi_s}"
+        # classes after the first exclude their lower bound (it belongs to the class below)
+        label = lo_s if lo_s == hi_s else (f"{lo_s} – {hi_s}" if i == 0 else f"> {lo_s} – {hi_s}")
         items.append(LegendItem(color, label, n))
     items.append(LegendItem(NO_DATA_COLOR, t("map_no_data", lang), classification.no_data_count, True))
     return items

@@ -141,3 +141,29 @@ def unit_profile(df: pd.DataFrame, unit_code: str, catalog: Catalog | None = Non
             "of": int(len(have)),
         })
     return pd.DataFrame(rows).set_index("indicator_id")
+
+
+def compare_rows(rows: list[dict], current: pd.DataFrame, catalog: Catalog | None = None) -> pd.DataFrame:
+    """What an import would change against the current table, per unit of the import.
+
+    Columns: unit_name, changed (values that differ, a missing value counting as different from a number),
+    status ("new" unit, "changed", "same").
+    """
+    catalog = catalog or load_catalog()
+    ids = [i.id for i in catalog.base()]
+    out = []
+    for r in rows:
+        code = r["unit_code"]
+        if code not in current.index:
+            out.append({"unit_code": code, "unit_name": r.get("unit_name", ""), "changed": len(ids), "status": "new"})
+            continue
+        n = 0
+        for iid in ids:
+            new = r["values"].get(iid)
+            old = current.at[code, iid] if iid in current.columns else float("nan")
+            old = None if old is None or (isinstance(old, float) and math.isnan(old)) else float(old)
+            new = None if new is None else float(new)
+            n += (old != new)
+        out.append({"unit_code": code, "unit_name": r.get("unit_name", ""), "changed": n,
+                    "status": "changed" if n else "same"})
+    return pd.DataFrame(out, columns=["unit_code", "unit_name", "changed", "status"]).set_index("unit_code")

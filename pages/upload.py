@@ -9,7 +9,8 @@ from geo.catalog import load_catalog
 from geo.i18n import format_value
 from geo.ingest import validate_file
 from geo.template import template_bytes
-from pages.common import current_period, current_set_id, current_user, get_store, lang, tr
+from pages.common import current_set_id, current_user, get_store, lang, tr
+from pages.preview import render_change_preview
 
 set_id = current_set_id()
 st.title(tr("upload_title"))
@@ -24,17 +25,21 @@ c2.download_button(tr("upload_template_csv"),
                    file_name=f"mau_{set_id}.csv", key="upload_tpl_csv", mime="text/csv")
 
 # 2. Period and file
-period_text = st.text_input(tr("upload_period"), value=current_period() or "", key="upload_period",
-                            help=tr("upload_period_help"))
+# Empty by default: the period written in the file is used (a sidebar period must not silently overwrite
+# another period's data); staff can still type one, and a mismatch with the file is warned about.
+period_text = st.text_input(tr("upload_period"), value="", key="upload_period", help=tr("upload_period_help"),
+                            placeholder=tr("upload_period_placeholder"))
 uploaded = st.file_uploader(tr("upload_file"), type=["xlsx", "xls", "csv", "txt"], key="upload_file")
 if uploaded is None:
     st.stop()
 
 period = period_text.strip() or None
 mapping = st.session_state.setdefault("upload_mapping", {}).setdefault(set_id, {})
-with st.spinner(tr("upload_checking")):
+with st.status(tr("upload_checking"), expanded=False) as status:
     report = validate_file(uploaded.getvalue(), boundary_set=set_id, period=period, file_name=uploaded.name,
                            column_mapping=mapping, lang=lang())
+    status.update(label=tr("upload_checked", errors=len(report.errors), warnings=len(report.warnings)),
+                  state="error" if report.errors else "complete")
 
 # 3. Dry-run report: errors first, then warnings, then a preview
 if not report.readable:
@@ -64,16 +69,21 @@ if report.rows:
                                 for i in ids}} for r in report.rows])
     st.dataframe(preview, hide_index=True, use_container_width=True)
 
-# 4. Confirm
+    if report.period:
+        render_change_preview(set_id, report.period, report.rows)
+
+# 4. Confirm (refused if someone else imported the same set and period since this dry run)
+store = get_store()
+seen_version = store.latest_version(set_id, report.period) if report.period else None
 note = st.text_input(tr("upload_note"), key="upload_note")
 if st.button(tr("upload_confirm"), type="primary", disabled=not report.ok, key="upload_confirm"):
     from geo.store import StoreError
 
     try:
-        version = get_store().import_rows(report.rows, boundary_set=set_id, period=report.period,
-                                          user=current_user(), file_name=report.file_name,
-                                          file_sha256=report.file_sha256, file_size=report.file_size,
-                                          note=note or None)
+        version = store.import_rows(report.rows, boundary_set=set_id, period=report.period,
+                                    user=current_user(), file_name=report.file_name,
+                                    file_sha256=report.file_sha256, file_size=report.file_size,
+                                    note=note or None, expected_version=seen_version)
     except StoreError as exc:
         st.error(str(exc))
     else:

@@ -82,3 +82,17 @@ def test_unit_profile_median_and_rank():
     assert prof.loc["teams_street_protection", "rank"] == 1
     assert prof.loc["population", "median"] == pd.Series(sample_table()["population"]).median()
     assert prof.loc["population", "of"] == 14
+
+
+def test_compare_rows_counts_changes_and_new_units():
+    from geo.table import compare_rows
+
+    current = sample_table()
+    rows = sample_rows()
+    rows[0]["values"]["teams_security"] += 1
+    rows[1]["values"]["weapons_recovered"] = 2  # missing → a number: a change
+    rows[2]["values"]["tips_received"] = None  # a number → missing: a change
+    rows.append({"unit_code": "99999", "unit_name": "Mới", "values": {}})
+    out = compare_rows(rows, current)
+    assert out.loc["03203", "changed"] == 1 and out.loc["03205", "changed"] == 1 and out.loc["03208", "changed"] == 1
+    assert out.loc["03211", "status"] == "same" and out.loc["99999", "status"] == "new"

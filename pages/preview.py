@@ -1,0 +1,41 @@
+"""A small map of what an import would change (dry run), shared by the upload page."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import boundaries as gb
+from geo.catalog import Indicator, load_catalog
+from geo.classify import classify
+from geo.maps import build_choropleth, legend_html, legend_items
+from geo.table import compare_rows
+from geo.vintage import table_on_set
+from pages.common import display_layer, get_store, lang, load_units, map_assets, tr
+
+
+def render_change_preview(set_id: str, period: str, rows: list[dict]) -> None:
+    catalog = load_catalog()
+    current = table_on_set(get_store(), set_id, period)
+    if current.attrs.get("converted_from"):
+        current = current.iloc[0:0]  # converted numbers are not this set's own: everything is new here
+    diff = compare_rows(rows, current, catalog)
+    counts = diff["status"].value_counts().to_dict()
+    st.caption(tr("upload_preview_counts", new=counts.get("new", 0), changed=counts.get("changed", 0),
+                  same=counts.get("same", 0), period=period))
+    units, fallback = load_units(set_id)
+    if fallback:
+        return
+    frame = diff.reindex(units["code"])
+    frame["unit_name"] = units.set_index("code")["name"]
+    values = frame["changed"].astype(float)
+    ind = Indicator(
+        id="changed_values", vi="Số giá trị thay đổi", en="Values that change", kind="count", unit_vi="giá trị",
+        unit_en="values", direction="neutral", temporal="stock", group="preview", public=False)
+    cls = classify(values, "manual", breaks=[0, 5, 15], scheme="Oranges")
+    info = gb.get_boundary_set_info(set_id)
+    left, right = st.columns([2, 1])
+    with left:
+        m = build_choropleth(display_layer(set_id), frame, values, ind, catalog, cls, lang=lang(),
+                             attribution=info.attribution, assets=map_assets())
+        st_folium(m, key="upload_preview_map", height=320, use_container_width=True, returned_objects=[])
+    with right:
+        st.markdown(legend_html(legend_items(cls, ind, lang()), ind.name(lang()), lang()), unsafe_allow_html=True)
