@@ -81,7 +81,7 @@ if code and code != st.session_state.get("map_last_click"):
     st.session_state["profile_unit"] = code
     st.switch_page("pages/profile.py")
 
-st.page_link("pages/present.py", label=tr("map_to_presentation"), icon="📽️")
+st.page_link("pages/present.py", label=tr("map_to_presentation"), icon=":material/slideshow:")
 with st.expander(tr("map_downloads"), expanded=False):
     if fallback:
         st.caption(tr("map_downloads_need_polygons"))
