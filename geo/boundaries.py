@@ -47,6 +47,12 @@ class BoundarySetInfo:
     fallback_table: str | None = None
     fallback_district: str | None = None
     fallback_codes: tuple[str, ...] = field(default_factory=tuple)
+    assign_codes: str | None = None  # e.g. "gso-legacy": official codes assigned by names (geo.codes)
+
+    @property
+    def data_code_width(self) -> int:
+        """Width of the codes the data uses for this set (official 5-digit codes when they are assigned)."""
+        return 5 if self.assign_codes else self.code_width
 
     def title(self, lang: str = "vi") -> str:
         return (self.title_en if lang == "en" else self.title_vi) or self.id
@@ -225,15 +231,59 @@ def load_boundary_set(set_id: str, folder: Path | None = None):
             f"Đặt tệp vào thư mục đó hoặc đặt biến môi trường {ENV_BOUNDARY_DIR}."
         )
     gdf = read_boundary_file(path, info.code_column, info.name_column, info.parent_columns, info.code_width)
+    if info.assign_codes:
+        _assign_codes(gdf, info)
     gdf.attrs.update(set_id=info.id, fingerprint=file_fingerprint(path))
     return gdf
+
+
+def _assign_codes(frame, info: BoundarySetInfo) -> None:
+    """Replace the file's own ids by official codes where names match (in place); keep the report."""
+    from geo.codes import assign_official_codes
+
+    if len(info.parent_columns) < 2:
+        raise BoundaryError(f"{info.id}: assigning codes needs district and province columns")
+    frame["source_id"] = frame["code"]
+    codes, report = assign_official_codes(frame["code"], frame["name"], frame["parent_0"], frame["parent_1"],
+                                          info.assign_codes)
+    frame["code"] = codes
+    frame.attrs["code_report"] = report
+
+
+@lru_cache(maxsize=8)
+def _unit_list(set_id: str, path: str, fingerprint: str):
+    import pandas as pd
+    import pyogrio
+
+    info = get_boundary_set_info(set_id)
+    cols = [info.code_column, info.name_column, *info.parent_columns]
+    df = pyogrio.read_dataframe(path, columns=cols, read_geometry=False)
+    out = pd.DataFrame({
+        "code": [normalize_code(c, info.code_width) for c in df[info.code_column]],
+        "name": [clean_text(n) for n in df[info.name_column]],
+        **{f"parent_{i}": [clean_text(v) for v in df[c]] for i, c in enumerate(info.parent_columns)},
+    })
+    if info.assign_codes:
+        _assign_codes(out, info)
+    return out
+
+
+def unit_list(set_id: str):
+    """Codes, names and parents of a set's units without reading geometry (fast; same codes as
+    :func:`load_boundary_set`). Falls back to the centroid list when the file is not there."""
+    info = get_boundary_set_info(set_id)
+    path = boundary_file(info)
+    if path is None:
+        pts = fallback_points(set_id)
+        return pts.drop(columns=pts.geometry.name)
+    return _unit_list(set_id, str(path), file_fingerprint(path)).copy()
 
 
 def display_geometry(gdf, tolerance: float | None = None, precision: float = 1e-5):
     """Screen geometry: the whole coverage simplified together (shared borders stay shared), rounded.
 
     The tolerance defaults to 1/3000 of the set's extent, about a pixel on a full-screen map of the set.
-    Only ``code`` and ``name`` are kept.
+    Only ``code``, ``name`` and the parent columns are kept.
     """
     import geopandas as gpd
     import shapely
@@ -251,7 +301,8 @@ def display_geometry(gdf, tolerance: float | None = None, precision: float = 1e-
     if bad.any():
         simple = simple.copy()
         simple[bad] = shapely.make_valid(shapely.simplify(geoms[bad], tolerance / 4, preserve_topology=True))
-    out = gpd.GeoDataFrame({"code": gdf["code"].values, "name": gdf["name"].values}, geometry=list(simple), crs=CRS)
+    keep = {c: gdf[c].values for c in gdf.columns if c in ("code", "name") or c.startswith("parent_")}
+    out = gpd.GeoDataFrame(keep, geometry=list(simple), crs=CRS)
     out.attrs.update(gdf.attrs)
     return out
 

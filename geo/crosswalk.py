@@ -39,10 +39,12 @@ class CrosswalkInfo:
     from_set: str
     to_set: str
     file: str
-    old_column: str
-    new_column: str
+    old_column: str = ""
+    new_column: str = ""
     source: str = ""
     licence: str = ""
+    format: str = "csv"  # "csv" (old, new columns) or "dvhcvn-splits" (dvhcvn/20250701 mapping/splits.json)
+    strict: bool = True  # every unit of the old set must map somewhere (False: unmapped units are reported)
 
 
 @dataclass
@@ -51,6 +53,7 @@ class Crosswalk:
     links: dict[str, list[str]]  # old code → new codes in the official order
     weights: dict[str, dict[str, float]] = field(default_factory=dict)  # old → {new: weight}, sum 1
     method: str = "whole"
+    unmapped: list[str] = field(default_factory=list)  # old units the crosswalk does not cover (non-strict)
 
     def split_units(self) -> set[str]:
         return {o for o, news in self.links.items() if len(set(news)) > 1}
@@ -98,6 +101,30 @@ def read_crosswalk_csv(path: Path | str, old_column: str, new_column: str, weigh
                                          f"'{row[weight_column]}' không phải là số") from None
                 weights.setdefault(old, {})[new] = weights.get(old, {}).get(new, 0.0) + w
     return links, weights
+
+
+def read_crosswalk_dvhcvn(path: Path | str) -> dict[str, list[str]]:
+    """Links from dvhcvn's ``splits.json``: provinces → level3s → splits (new ids in the official order)."""
+    import json
+
+    path = Path(path)
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except (OSError, ValueError) as exc:
+        raise CrosswalkError(f"Không đọc được bảng chuyển đổi {path.name}: {exc}") from None
+    links: dict[str, list[str]] = {}
+    try:
+        for province in data["data"]:
+            for unit in province.get("level3s", []):
+                old = normalize_code(unit["level3_id"])
+                news = [normalize_code(s["new_id"]) for s in unit.get("splits", [])]
+                if old is None or not news or None in news:
+                    raise CrosswalkError(f"Bảng chuyển đổi {path.name}: mã không hợp lệ ở đơn vị {unit!r:.80}")
+                links[old] = news
+    except (KeyError, TypeError) as exc:
+        raise CrosswalkError(f"Bảng chuyển đổi {path.name} không đúng cấu trúc dvhcvn: {exc}") from None
+    return links
 
 
 def validate(links: dict[str, list[str]], weights: dict[str, dict[str, float]], old_codes, new_codes) -> None:
@@ -150,16 +177,26 @@ def load_crosswalk(from_set: str, to_set: str, method: str = "whole", folder: Pa
     path = (folder or boundary_dir()) / info.file
     if not path.is_file():
         raise CrosswalkError(f"Chưa có tệp chuyển đổi {info.file} trong thư mục {folder or boundary_dir()}")
-    links, weights = read_crosswalk_csv(path, info.old_column, info.new_column)
+    if info.format == "dvhcvn-splits":
+        links = read_crosswalk_dvhcvn(path)
+    else:
+        links, _ = read_crosswalk_csv(path, info.old_column, info.new_column)
+    unmapped: list[str] = []
     if old_units is not None and new_units is not None:
-        validate(links, {}, old_units["code"], new_units["code"])
+        if info.strict:
+            validate(links, {}, old_units["code"], new_units["code"])
+        else:
+            known_new = set(new_units["code"])
+            links = {o: [n for n in news if n in known_new] for o, news in links.items()}
+            links = {o: news for o, news in links.items() if news}
+            unmapped = sorted(set(old_units["code"]) - set(links))
     if method == "area":
         if old_units is None or new_units is None:
             raise CrosswalkError("Cách phân bổ theo diện tích cần ranh giới cả hai bộ")
         weights = area_weights(links, old_units, new_units)
     else:
         weights = whole_weights(links)
-    return Crosswalk(info, links, weights, method)
+    return Crosswalk(info, links, weights, method, unmapped)
 
 
 def aggregate(table: pd.DataFrame, crosswalk: Crosswalk, new_names: dict[str, str],
@@ -168,7 +205,7 @@ def aggregate(table: pd.DataFrame, crosswalk: Crosswalk, new_names: dict[str, st
 
     Counts and amounts are summed with the crosswalk weights; a flag (0/1) is 1 only when every contributing
     old unit has 1. A new unit is missing (NaN) for an indicator when none of its old units has a value.
-    ``attrs['approximate']`` lists the new units that received a fraction of a split old unit;
+    ``attrs['approximate']`` lists the new units touched by a split old unit (whatever the method);
     ``attrs['incomplete']`` those where some contributing old unit had no value for some indicator.
     """
     catalog = catalog or load_catalog()
@@ -177,7 +214,10 @@ def aggregate(table: pd.DataFrame, crosswalk: Crosswalk, new_names: dict[str, st
     present: dict[tuple[str, str], int] = {}
     absent: dict[tuple[str, str], int] = {}
     approx: set[str] = set()
+    splits = crosswalk.split_units()
     for old_code, row in table.iterrows():
+        if old_code in splits:  # whichever the method, every new unit the split touches is approximate
+            approx.update(crosswalk.links[old_code])
         for new_code, w in crosswalk.weights.get(old_code, {}).items():
             if w < 1.0:
                 approx.add(new_code)
@@ -203,7 +243,8 @@ def aggregate(table: pd.DataFrame, crosswalk: Crosswalk, new_names: dict[str, st
         data.append(rec)
     out = pd.DataFrame(data, columns=["unit_code", "unit_name", *[i.id for i in base]]).set_index("unit_code")
     out.attrs.update(table.attrs)
-    out.attrs.update(boundary_set=to_set, converted_from=table.attrs.get("boundary_set"),
+    unmapped = sorted(c for c in table.index if c not in crosswalk.weights)
+    out.attrs.update(boundary_set=to_set, converted_from=table.attrs.get("boundary_set"), unmapped=unmapped,
                      crosswalk=crosswalk.info.id if crosswalk.info else None, method=crosswalk.method,
                      approximate=sorted(approx), incomplete=sorted(incomplete))
     return out

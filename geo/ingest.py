@@ -141,18 +141,11 @@ def _make_index(set_id: str, width: int, pairs) -> UnitIndex:
 
 @lru_cache(maxsize=8)
 def _index_from_file(set_id: str, path: str, fingerprint: str) -> UnitIndex:
-    from geo.boundaries import get_boundary_set_info, load_boundary_set
+    from geo.boundaries import get_boundary_set_info, unit_list
 
     info = get_boundary_set_info(set_id)
-    try:  # attributes only: the unit list without the cost of geometry
-        import pyogrio
-
-        df = pyogrio.read_dataframe(path, columns=[info.code_column, info.name_column], read_geometry=False)
-        pairs = list(zip(df[info.code_column].tolist(), df[info.name_column].tolist()))
-    except Exception:
-        gdf = load_boundary_set(set_id)
-        pairs = list(zip(gdf["code"], gdf["name"]))
-    return _make_index(set_id, info.code_width, pairs)
+    units = unit_list(set_id)  # attributes only: the unit list without the cost of geometry
+    return _make_index(set_id, info.data_code_width, zip(units["code"], units["name"]))
 
 
 @lru_cache(maxsize=8)
@@ -161,7 +154,7 @@ def _index_from_fallback(set_id: str) -> UnitIndex:
 
     info = get_boundary_set_info(set_id)
     gdf = fallback_points(set_id)
-    return _make_index(set_id, info.code_width, zip(gdf["code"], gdf["name"]))
+    return _make_index(set_id, info.data_code_width, zip(gdf["code"], gdf["name"]))
 
 
 def load_units(set_id: str) -> UnitIndex:

@@ -404,7 +404,7 @@ class Store:
 
         catalog = load_catalog()
         base_ids = {i.id for i in catalog.base()}
-        width = get_boundary_set_info(boundary_set).code_width
+        width = get_boundary_set_info(boundary_set).data_code_width
         if not rows:
             raise StoreError("Không có đơn vị nào để nhập / no rows to import")
 

@@ -41,7 +41,7 @@ mode = c4.radio(tr("change_mode"), modes, key="change_mode", format_func=labels(
 ind = catalog[indicator_id]
 frames = {}
 for p in {before_p, after_p}:
-    frames[p], _ = joined_table(units, load_table(set_id, p), info.code_width)
+    frames[p], _ = joined_table(units, load_table(set_id, p), info.data_code_width)
 after = frames[after_p]
 sample_banner(after)
 diff = period_change(frames[before_p], after, indicator_id, catalog)
@@ -76,7 +76,7 @@ if ind.temporal == "flow" and not ind.derived:
     cumulative = st.checkbox(tr("change_cumulative"), key="change_cumulative")
 else:
     st.caption(tr("change_no_cumulative"))
-all_tables = {p: joined_table(units, load_table(set_id, p), info.code_width)[0] for p in periods}
+all_tables = {p: joined_table(units, load_table(set_id, p), info.data_code_width)[0] for p in periods}
 u, dist = trend(all_tables, indicator_id, catalog, cumulative=cumulative)
 st.plotly_chart(trend_chart(u, dist, indicator_id, lang(), catalog, cumulative), use_container_width=True)
 source_caption(set_id, after)

@@ -152,7 +152,7 @@ def load_joined(set_id: str | None = None, period: str | None = None):
     units, fallback = load_units(set_id)
     table = load_table(set_id, period)
     info = gb.get_boundary_set_info(set_id)
-    frame, report = joined_table(units, table, info.code_width)
+    frame, report = joined_table(units, table, info.data_code_width)
     return units, frame, report, fallback
 
 

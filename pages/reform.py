@@ -29,7 +29,7 @@ period = current_period()
 frames = []
 for set_id in pair:
     units, fallback = load_units(set_id)
-    frame, _ = joined_table(units, load_table(set_id, period), gb.get_boundary_set_info(set_id).code_width)
+    frame, _ = joined_table(units, load_table(set_id, period), gb.get_boundary_set_info(set_id).data_code_width)
     frames.append((set_id, units, fallback, frame))
 sample_banner(frames[0][3])
 

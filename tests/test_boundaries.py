@@ -44,7 +44,7 @@ def test_display_geometry_is_valid_smaller_and_keeps_codes():
     # simplification keeps each unit close to its original area
     ratio = disp.to_crs(3405).area.values / gdf.to_crs(3405).area.values
     assert ((ratio > 0.9) & (ratio < 1.1)).all()
-    assert set(disp.columns) == {"code", "name", "geometry"}
+    assert set(disp.columns) == {"code", "name", "parent_0", "parent_1", "geometry"}
 
 
 def _write(tmp_path, features, crs="EPSG:4326", name="b.geojson"):

@@ -105,3 +105,28 @@ def test_area_weights_sum_to_one_for_a_real_split(sets):
     w = area_weights({"03376": ["03203", "03382"]}, old, new)
     assert sum(w["03376"].values()) == pytest.approx(1.0)
     assert w["03376"]["03203"] > w["03376"]["03382"]  # it lies mostly in new Na Son
+
+
+def test_whole_unit_assignment_still_marks_a_split_approximate():
+    table = rows_to_table([{"unit_code": "A", "unit_name": "A", "values": {"tips_received": 10}}], "o", "2017")
+    cw = Crosswalk(None, {"A": ["X", "Y"]}, {"A": {"X": 1.0}})
+    out = aggregate(table, cw, {"X": "X", "Y": "Y"}, "n")
+    assert out.loc["X", "tips_received"] == 10 and math.isnan(out.loc["Y", "tips_received"])
+    assert out.attrs["approximate"] == ["X", "Y"]
+
+
+def test_national_crosswalk_from_dvhcvn(tmp_path):
+    """vn-pre2025 → vn-2025 through dvhcvn's splits.json: totals kept for the mapped units, splits marked,
+    units without an official code reported as unmapped (never guessed)."""
+    old, new = load_boundary_set("vn-pre2025"), load_boundary_set("vn-2025")
+    cw = load_crosswalk("vn-pre2025", "vn-2025", method="area", old_units=old, new_units=new)
+    assert len(cw.links) > 9000 and cw.split_units()
+    assert set(cw.unmapped) >= {u[0] for u in old.attrs["code_report"].unmatched}
+    for ws in cw.weights.values():
+        assert sum(ws.values()) == pytest.approx(1.0)
+    table = rows_to_table([{"unit_code": c, "unit_name": n, "values": {"teams_security": 5}}
+                           for c, n in zip(old["code"], old["name"])], "vn-pre2025", "2024")
+    out = aggregate(table, cw, dict(zip(new["code"], new["name"])), "vn-2025")
+    assert len(out) == 3321
+    assert district_totals(out)["teams_security"] == pytest.approx(5 * (len(old) - len(out.attrs["unmapped"])))
+    assert out.attrs["approximate"]

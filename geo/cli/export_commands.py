@@ -69,7 +69,7 @@ def run_export(args) -> int:
         units = gb.display_geometry(gb.load_boundary_set(set_id))
     else:
         units = gb.fallback_points(set_id)
-    frame, _ = joined_table(units, table, info.code_width)
+    frame, _ = joined_table(units, table, info.data_code_width)
     if args.unit and args.unit not in frame.index:
         return _fail(f"Không có đơn vị '{args.unit}' trong bộ {set_id} / unknown unit")
     previous = _previous_table(store, set_id, table.attrs.get("period"))
