@@ -16,6 +16,7 @@ import streamlit as st
 from geo import boundaries as gb
 from geo.catalog import load_catalog
 from geo.i18n import LANGS, t
+from geo.names import vi_sorted
 from geo.periods import parse_period
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,10 +96,78 @@ def _layer(set_id: str, fingerprint: str):
     return prepare_display_layer(_units(set_id, fingerprint), set_id)
 
 
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _area_layer(set_id: str, fingerprint: str, area: tuple):
+    from geo.maps import prepare_display_layer
+
+    units = _units(set_id, fingerprint)
+    return prepare_display_layer(units[area_mask(units, area)], set_id)
+
+
 def display_layer(set_id: str):
-    """The set's geometry serialized once for maps (None when only centroids are available)."""
+    """The set's geometry serialized once for maps (None when only centroids are available); for a chosen
+    province or district, that area's units only, serialized once per area."""
     path = gb.boundary_file(gb.get_boundary_set_info(set_id))
-    return _layer(set_id, gb.file_fingerprint(path)) if path is not None else None
+    if path is None:
+        return None
+    area = current_area(set_id)
+    if not area:
+        return _layer(set_id, gb.file_fingerprint(path))
+    return _area_layer(set_id, gb.file_fingerprint(path), area)
+
+
+SESSION_AREA = "area"
+AREA_MIN_UNITS = 200  # sets this large get the province → district breadcrumb
+
+
+def current_area(set_id: str) -> tuple:
+    """The chosen area as ((parent column, value), ...) from the widest level down; () = the whole set."""
+    info = gb.get_boundary_set_info(set_id)
+    chosen = st.session_state.get(SESSION_AREA, {}).get(set_id, {})
+    out = []
+    for i in reversed(range(len(info.parent_columns))):
+        value = chosen.get(f"parent_{i}")
+        if not value:
+            break
+        out.append((f"parent_{i}", value))
+    return tuple(out)
+
+
+def area_mask(units, area: tuple):
+    import numpy as np
+
+    mask = np.ones(len(units), dtype=bool)
+    for col, value in area:
+        mask &= (units[col] == value).to_numpy()
+    return mask
+
+
+def area_picker(set_id: str) -> None:
+    """Province → district pickers for national sets; the map zooms to the choice."""
+    info = gb.get_boundary_set_info(set_id)
+    if not info.parent_columns:
+        return
+    units = gb.unit_list(set_id)
+    if len(units) < AREA_MIN_UNITS:
+        return
+    chosen = st.session_state.setdefault(SESSION_AREA, {}).setdefault(set_id, {})
+    subset = units
+    for i in reversed(range(len(info.parent_columns))):
+        col = f"parent_{i}"
+        options = [""] + vi_sorted(sorted(set(subset[col])))
+        level = tr("area_province") if i == len(info.parent_columns) - 1 else tr("area_district")
+        current = chosen.get(col, "")
+        value = st.selectbox(level, options, index=options.index(current) if current in options else 0,
+                             key=f"area_{set_id}_{col}", format_func=lambda v: v or tr("area_all"))
+        if value != current:
+            chosen[col] = value
+            for j in range(i):  # a new province resets the district
+                chosen.pop(f"parent_{j}", None)
+        if not value:
+            break
+        subset = subset[subset[col] == value]
+    crumbs = [tr("area_country")] + [v for _, v in current_area(set_id)]
+    st.caption(" › ".join(crumbs))
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -153,6 +222,13 @@ def load_joined(set_id: str | None = None, period: str | None = None):
     table = load_table(set_id, period)
     info = gb.get_boundary_set_info(set_id)
     frame, report = joined_table(units, table, info.data_code_width)
+    area = current_area(set_id)
+    if area and not fallback:  # the join report stays the whole set's; the views show the chosen area
+        mask = area_mask(units, area)
+        units = units[mask]
+        attrs = dict(frame.attrs)
+        frame = frame[mask]
+        frame.attrs.update(attrs)
     return units, frame, report, fallback
 
 
@@ -188,6 +264,7 @@ def sidebar() -> None:
         else:
             st.session_state[SESSION_PERIOD] = None
             st.caption(tr("sidebar_no_periods"))
+        area_picker(current_set_id())
         from geo.vintage import sources_for
 
         if sources_for(current_set_id()):

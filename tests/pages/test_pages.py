@@ -93,3 +93,14 @@ def test_reform_page_shows_both_vintages_with_equal_totals(app_env):
     assert totals == ["233", "233"]
     table = at.dataframe[0].value
     assert len(table) == 6
+
+
+def test_national_set_with_province_and_district_breadcrumb(app_env):
+    area = {"vn-pre2025": {"parent_1": "Điện Biên", "parent_0": "Huyện Điện Biên Đông"}}
+    at = run_page("map.py", "vi", session={"boundary_set": "vn-pre2025", "area": area})
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Toàn quốc › Điện Biên › Huyện Điện Biên Đông" in c.value for c in at.sidebar.caption)
+    at = run_page("profile.py", "vi", session={"boundary_set": "vn-pre2025", "area": area})
+    assert not at.exception
+    options = at.selectbox(key="profile_unit").options
+    assert len(options) == 14  # the district's units only
