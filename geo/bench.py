@@ -43,6 +43,19 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+def _measure(build, t0: float, repeat: int) -> dict:
+    """Cold = from t0 to the first page built; warm = median rebuild after switching indicator."""
+    html_a = build(IND_A)
+    cold = time.perf_counter() - t0
+    warm = []
+    for i in range(repeat):
+        t1 = time.perf_counter()
+        build(IND_B if i % 2 == 0 else IND_A)
+        warm.append(time.perf_counter() - t1)
+    return {"payload_bytes": len(html_a.encode("utf-8")), "cold_build_s": cold,
+            "warm_rebuild_s": statistics.median(warm), "peak_rss_mb": _rss_mb(), "_html": html_a}
+
+
 def worker_naive(set_id: str, repeat: int) -> dict:
     import folium
 
@@ -68,15 +81,7 @@ def worker_naive(set_id: str, repeat: int) -> dict:
                           fill_color="YlGnBu", nan_fill_color="#c8c8c8", bins=5).add_to(m)
         return m.get_root().render()
 
-    html_a = build(IND_A)
-    cold = time.perf_counter() - t0
-    warm = []
-    for i in range(repeat):
-        t1 = time.perf_counter()
-        build(IND_B if i % 2 == 0 else IND_A)
-        warm.append(time.perf_counter() - t1)
-    return {"payload_bytes": len(html_a.encode("utf-8")), "cold_build_s": cold,
-            "warm_rebuild_s": statistics.median(warm), "peak_rss_mb": _rss_mb(), "_html": html_a}
+    return _measure(build, t0, repeat)
 
 
 def worker_product(set_id: str, repeat: int) -> dict:
@@ -99,15 +104,7 @@ def worker_product(set_id: str, repeat: int) -> dict:
         return map_html(build_choropleth(layer, frame, values, catalog[indicator_id], catalog, cls,
                                          attribution="bench"))
 
-    html_a = build(IND_A)
-    cold = time.perf_counter() - t0
-    warm = []
-    for i in range(repeat):
-        t1 = time.perf_counter()
-        build(IND_B if i % 2 == 0 else IND_A)
-        warm.append(time.perf_counter() - t1)
-    return {"payload_bytes": len(html_a.encode("utf-8")), "cold_build_s": cold,
-            "warm_rebuild_s": statistics.median(warm), "peak_rss_mb": _rss_mb(), "_html": html_a}
+    return _measure(build, t0, repeat)
 
 
 def _run_worker(kind: str, set_id: str, repeat: int, html_out: Path | None) -> dict:

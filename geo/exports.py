@@ -354,7 +354,7 @@ def map_html(units, frame: pd.DataFrame, indicator_id: str, classification: Clas
     """The folium choropleth as one HTML file, with title, legend and sources drawn inside the page."""
     import folium
 
-    from geo.maps import build_choropleth, build_symbol_map, legend_html, legend_items
+    from geo.maps import build_choropleth, build_symbol_map, legend_html, legend_items, standalone_html
 
     catalog = catalog or load_catalog()
     ind = catalog[indicator_id]
@@ -381,27 +381,7 @@ def map_html(units, frame: pd.DataFrame, indicator_id: str, classification: Clas
     m.get_root().html.add_child(folium.Element(box))
     m.get_root().header.add_child(folium.Element(
         f"<title>{html.escape(ind.name(lang))} — {html.escape(prov.period_label)}</title>"))
-    return _write(_standalone(m).encode("utf-8"), out)
-
-
-def _standalone(m) -> str:
-    """One HTML file that opens offline: Leaflet inlined from the xstatic-leaflet package, no CDN links."""
-    try:
-        from geo.maps import standalone_html
-    except ImportError:
-        standalone_html = None
-    if standalone_html is not None:
-        return standalone_html(m)
-    try:
-        import xstatic.pkg.leaflet as xl
-    except ImportError:  # without the package the file still opens where the CDN is reachable
-        return m.get_root().render()
-    folder = Path(xl.BASE_DIR)
-    m.default_js, m.default_css = [], []
-    text = m.get_root().render()
-    js = (folder / "leaflet.js").read_text(encoding="utf-8").replace("</script", "<\\/script")
-    css = (folder / "leaflet.css").read_text(encoding="utf-8")
-    return text.replace("<head>", f"<head>\n<style>{css}</style>\n<script>{js}</script>\n", 1)
+    return _write(standalone_html(m).encode("utf-8"), out)
 
 
 # ---------------------------------------------------------------- charts: PNG and SVG (matplotlib)
