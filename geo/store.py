@@ -56,6 +56,10 @@ class StoreError(Exception):
     """A user-facing problem with the store; the message is Vietnamese first (English after " / ")."""
 
 
+class AccessDenied(StoreError):
+    """The actor may not change data (role too low, account disabled or unknown); see geo.auth."""
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Schema (the migrations in geo/migrations/versions create exactly this; a test compares them)
 
@@ -130,7 +134,32 @@ audit_log_table = sa.Table(
     sqlite_autoincrement=True,
 )
 
-APPEND_ONLY_TABLES = ("import_versions", "version_units", "observations", "audit_log")
+# Accounts (geo.auth): mutable (role, password, disabled), every change written to the audit log.
+users = sa.Table(
+    "users", metadata,
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("auth", sa.String(10), nullable=False),  # "local" (argon2 hash here) or "oidc" (st.login identity)
+    sa.Column("password_hash", sa.Text),
+    sa.Column("disabled", sa.Boolean, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Every sign-in attempt checked against a password (append-only): the failure count per user and client since
+# the last success decides the delay before the next attempt (geo.auth.signin_wait).
+signin_attempts = sa.Table(
+    "signin_attempts", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("client", sa.String(100), nullable=False),
+    sa.Column("ok", sa.Boolean, nullable=False),
+    sa.Index("ix_signin_attempts_name", "name", "id"),
+    sqlite_autoincrement=True,
+)
+
+APPEND_ONLY_TABLES = ("import_versions", "version_units", "observations", "audit_log", "signin_attempts")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -238,7 +267,12 @@ def _maybe_crash(written: int) -> None:
 
 
 class Store:
-    def __init__(self, url: str | None = None, *, lock_timeout: float = 30.0):
+    def __init__(self, url: str | None = None, *, lock_timeout: float = 30.0, require_actor: bool = False):
+        """``require_actor=True`` (the web app's store): ``import_rows``/``rollback`` accept only a signed-in
+        :class:`geo.auth.Actor` whose account, re-read in the write transaction, is enabled and at least an
+        editor; plain names are refused. Without it (command line, scripts with direct database access) a
+        plain name is an operator, refused only when it names an account that is disabled or a viewer."""
+        self.require_actor = bool(require_actor)
         self.url = _normalise_url(url or default_url())
         self.lock_timeout = float(lock_timeout)
         self.engine = _make_engine(self.url, self.lock_timeout)
@@ -353,9 +387,11 @@ class Store:
         rows = list(rows)
         period = self._check_period(period)
         self._check_set(boundary_set)
+        actor = user
         user = self._check_user(user)
         try:
             with self._write() as conn:
+                self._authorize(conn, actor, "import")
                 if expected_version is not None:
                     latest = self._latest(conn, boundary_set, period)
                     if latest != expected_version:
@@ -375,9 +411,11 @@ class Store:
 
     def rollback(self, version: int, *, user: str, note: str | None = None) -> int:
         """A new version restoring the snapshot of ``version`` for its (set, period); nothing is deleted."""
+        actor = user
         user = self._check_user(user)
         try:
             with self._write() as conn:
+                self._authorize(conn, actor, "rollback")
                 src = conn.execute(sa.select(import_versions).where(import_versions.c.id == int(version))).first()
                 if src is None:
                     raise StoreError(f"Không có phiên bản {version} / no such version")
@@ -500,6 +538,12 @@ class Store:
 
         if boundary_set not in {s.id for s in list_boundary_sets()}:
             raise StoreError(f"Không có bộ ranh giới '{boundary_set}' / unknown boundary set")
+
+    def _authorize(self, conn: Connection, actor, action: str) -> None:
+        """Role check of the core (not only the page): see ``__init__`` and geo.auth.authorize_write."""
+        from geo.auth import authorize_write
+
+        authorize_write(conn, actor, action, strict=self.require_actor)
 
     @staticmethod
     def _check_user(user) -> str:
@@ -646,12 +690,20 @@ class Store:
         with self._read() as conn:
             return [self._history_dict(r) for r in conn.execute(q)]
 
-    def audit_log(self, limit: int = 500, action: str | None = None, user: str | None = None) -> list[dict]:
+    def audit_log(self, limit: int = 500, action: str | None = None, user: str | None = None,
+                  since: datetime | None = None, until: datetime | None = None) -> list[dict]:
+        """Newest first; ``action`` may be one action or a list; ``since``/``until`` bound created_at (UTC)."""
         q = sa.select(audit_log_table).order_by(audit_log_table.c.id.desc()).limit(int(limit))
-        if action is not None:
+        if isinstance(action, (list, tuple, set, frozenset)):
+            q = q.where(audit_log_table.c.action.in_(list(action)))
+        elif action is not None:
             q = q.where(audit_log_table.c.action == action)
         if user is not None:
             q = q.where(audit_log_table.c.user == user)
+        if since is not None:
+            q = q.where(audit_log_table.c.created_at >= since)
+        if until is not None:
+            q = q.where(audit_log_table.c.created_at < until)
         with self._read() as conn:
             return [{"id": int(r.id), "created_at": _iso(r.created_at), "user": r.user, "action": r.action,
                      "detail": json.loads(r.detail) if r.detail else None} for r in conn.execute(q)]

@@ -12,6 +12,7 @@ MODULES = [
     "geo.cli.info",
     "geo.cli.bench_command",
     "geo.cli.export_commands",
+    "geo.cli.users_commands",
 ]
 
 
