@@ -1,10 +1,19 @@
-"""ANTT map — the frame: page config, navigation by section, shared sidebar, then the chosen page."""
+"""ANTT map — the frame: page config, login gate, navigation by section (only the pages the role may use),
+shared sidebar, then the chosen page.
 
+Roles (geo.auth): anonymous visitors see the viewer pages when ANTT_VIEW_MODE=open (default) and only the
+sign-in page when it is ``signin``; upload and history need an editor; administration needs an admin. Pages a
+role may not use are not given to st.navigation at all, so no URL reaches them — and the store refuses writes
+from anyone but a signed-in editor anyway.
+"""
+
+import time
 from pathlib import Path
 
 import streamlit as st
 
-from pages.common import lang, sidebar, tr
+from geo import auth
+from pages.common import SESSION_ACTOR, SESSION_LAST_SEEN, current_user, get_store, sidebar, tr
 
 ROOT = Path(__file__).resolve().parent
 
@@ -15,25 +24,103 @@ def _page(file: str, title_key: str, icon: str, url: str, default: bool = False)
     return st.Page(str(ROOT / "pages" / file), title=tr(title_key), icon=icon, url_path=url, default=default)
 
 
-sections = {
-    tr("nav_section_view"): [
+def _oidc() -> bool:
+    try:
+        return auth.oidc_configured(st.secrets)
+    except Exception:  # no secrets file at all
+        return False
+
+
+def _client() -> str:
+    try:
+        return st.context.ip_address or "-"
+    except Exception:
+        return "-"
+
+
+def login_gate():
+    """The session's actor: OIDC identity or local account, re-read from the store on every run (role changes
+    and disabling apply at once), signed out after ANTT_SESSION_IDLE_MINUTES without activity."""
+    store = get_store()
+    actor = st.session_state.get(SESSION_ACTOR)
+    oidc = _oidc()
+    if actor is None and oidc and st.user.is_logged_in:
+        actor = auth.oidc_actor(store, st.user.get("email"))
+        if actor is None:
+            st.session_state["auth_flash"] = tr("auth_oidc_disabled", name=str(st.user.get("email") or "?"))
+            st.logout()
+            st.stop()
+        auth.record(store, "signin", actor, {"client": _client()})
+        st.session_state[SESSION_ACTOR] = actor
+        st.session_state[SESSION_LAST_SEEN] = time.time()
+    if isinstance(actor, auth.Actor) and actor.signed_in:
+        now = time.time()
+        if auth.session_expired(st.session_state.get(SESSION_LAST_SEEN), now):
+            auth.record(store, "signout_idle", actor, {"client": _client()})
+            sign_out(tr("auth_expired", minutes=f"{auth.idle_minutes():g}"), audit=False)
+        fresh = auth.verified_actor(store, actor)
+        if fresh is None:
+            auth.record(store, "signout_disabled", actor, {"client": _client()})
+            sign_out(None, audit=False)
+        st.session_state[SESSION_ACTOR] = fresh
+        st.session_state[SESSION_LAST_SEEN] = now
+    return current_user()
+
+
+def sign_out(flash: str | None = None, audit: bool = True) -> None:
+    actor = current_user()
+    if audit and actor.signed_in:
+        auth.record(get_store(), "signout", actor, {"client": _client()})
+    for key in (SESSION_ACTOR, SESSION_LAST_SEEN):
+        st.session_state.pop(key, None)
+    if flash:
+        st.session_state["auth_flash"] = flash
+    if actor.via == "oidc" and _oidc():
+        st.logout()
+    st.rerun()
+
+
+actor = login_gate()
+allowed = auth.pages_for(actor.role, auth.view_mode(), actor.signed_in)
+
+sections = {}
+if allowed["view"]:
+    sections[tr("nav_section_view")] = [
         _page("overview.py", "nav_overview", ":material/dashboard:", "tong-quan", default=True),
         _page("map.py", "nav_map", ":material/map:", "ban-do"),
         _page("charts.py", "nav_charts", ":material/bar_chart:", "bieu-do"),
         _page("profile.py", "nav_profile", ":material/home_pin:", "ho-so-xa"),
         _page("change.py", "nav_change", ":material/trending_up:", "so-sanh-ky"),
         _page("reform.py", "nav_reform", ":material/compare_arrows:", "truoc-sau-2025"),
-    ],
-}
+    ]
 OPTIONAL = {
-    "nav_section_forum": [("present.py", "nav_present", ":material/slideshow:", "trinh-chieu")],
-    "nav_section_data": [("upload.py", "nav_upload", ":material/upload_file:", "cap-nhat"), ("history.py", "nav_history", ":material/history:", "lich-su")],
+    "nav_section_forum": ("view", [("present.py", "nav_present", ":material/slideshow:", "trinh-chieu")]),
+    "nav_section_data": ("edit", [("upload.py", "nav_upload", ":material/upload_file:", "cap-nhat"),
+                                  ("history.py", "nav_history", ":material/history:", "lich-su")]),
+    "auth_nav_section": ("admin", [("admin.py", "admin_nav", ":material/admin_panel_settings:", "quan-tri")]),
 }
-for section, pages in OPTIONAL.items():
-    present = [_page(*p) for p in pages if (ROOT / "pages" / p[0]).is_file()]
+for section, (need, pages) in OPTIONAL.items():
+    present = [_page(*p) for p in pages if allowed[need] and (ROOT / "pages" / p[0]).is_file()]
     if present:
         sections[tr(section)] = present
+if allowed["login"]:
+    login = _page("login.py", "auth_nav_login", ":material/login:", "dang-nhap", default=not allowed["view"])
+    sections.setdefault(tr("auth_nav_section"), []).append(login)
 
 pg = st.navigation(sections)
-sidebar()
+if allowed["view"]:
+    sidebar()
+else:  # sign-in required and nobody signed in: only the language picker
+    from geo.i18n import LANGS
+    from pages.common import SESSION_LANG
+
+    st.sidebar.radio("Ngôn ngữ / Language", options=list(LANGS), key=SESSION_LANG, horizontal=True,
+                     format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code])
+with st.sidebar:
+    if actor.signed_in:
+        st.caption(tr("auth_signed_in_as", name=actor.name, role=tr(f"auth_role_{actor.role}")))
+        if st.button(tr("auth_signout"), key="auth_signout", icon=":material/logout:"):
+            sign_out()
+    else:
+        st.caption(tr("auth_anonymous"))
 pg.run()

@@ -370,3 +370,179 @@ def _bad_utf8_and_cp1258(head: bytes) -> bool:
             return False
     undefined = sum(1 for b in head if b in (0x81, 0x8A, 0x8D, 0x8E, 0x8F, 0x90, 0x9A, 0x9D, 0x9E))
     return undefined > max(2, len(head) // 100)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Boundary files (admin upload): checked completely in a temporary folder, installed atomically
+
+
+ENV_MAX_BOUNDARY_MB = "ANTT_MAX_BOUNDARY_MB"
+DEFAULT_MAX_BOUNDARY_MB = 100
+MAX_VERTICES = 5_000_000
+MAX_VERTICES_PER_UNIT = 500_000
+# Viet Nam with its islands, generously: coordinates outside mean a wrong or missing CRS (or swapped axes).
+VN_BOUNDS = (101.0, 5.0, 119.0, 24.5)
+_SHAPE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
+
+BOUNDARY_MESSAGES: dict[str, tuple[str, str]] = {
+    "b_format": ("Tệp {file} không phải tệp ranh giới (cần GeoJSON, GeoPackage hoặc shapefile nén .zip).",
+                 "The file {file} is not a boundary file (GeoJSON, GeoPackage or zipped shapefile needed)."),
+    "b_no_shp": ("Tệp nén {file} không có tệp .shp.", "The zip {file} has no .shp file."),
+    "b_read": ("{reason}", "{reason}"),
+    "b_vertices": ("Tệp {file} có hình quá lớn: {n} đỉnh (giới hạn {limit}).",
+                   "The file {file} has too much geometry: {n} vertices (limit {limit})."),
+    "b_unit_vertices": ("Tệp {file}: đơn vị {code} có {n} đỉnh (giới hạn {limit} mỗi đơn vị).",
+                        "The file {file}: unit {code} has {n} vertices (limit {limit} per unit)."),
+    "b_outside": ("Tệp {file}: tọa độ nằm ngoài Việt Nam ({bounds}) — có thể sai hệ tọa độ (CRS) hoặc đảo "
+                  "kinh độ/vĩ độ.",
+                  "The file {file}: coordinates lie outside Viet Nam ({bounds}) — probably a wrong CRS or swapped "
+                  "axes."),
+    "b_count": ("Tệp {file} có {n} đơn vị, bộ {set} cần {expected}.",
+                "The file {file} has {n} units; the set {set} needs {expected}."),
+    "b_readonly": ("Không ghi được vào thư mục ranh giới {folder}: {reason}",
+                   "Cannot write to the boundary folder {folder}: {reason}"),
+}
+MESSAGES.update(BOUNDARY_MESSAGES)
+MESSAGES["b_too_big"] = MESSAGES["too_big"]
+
+
+def max_boundary_bytes() -> int:
+    return int(_env_number(ENV_MAX_BOUNDARY_MB, DEFAULT_MAX_BOUNDARY_MB) * 1024 * 1024)
+
+
+def _boundary_suffix(data: bytes, name: str) -> str:
+    head = bytes(data[:64])
+    if head.startswith(b"SQLite format 3\x00"):
+        return ".gpkg"
+    if head.startswith(ZIP_MAGIC):
+        return ".zip"
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text.startswith(b"{"):
+        return ".geojson"
+    raise FileRejected("b_format", file=name)
+
+
+def check_boundary_file(data: bytes, file_name: str, set_id: str, *, max_bytes: int | None = None,
+                        max_vertices: int = MAX_VERTICES, workdir=None):
+    """Check an uploaded boundary file for the registered set ``set_id`` without touching the current one.
+    Returns (GeoDataFrame as read_boundary_file gives it, path of the checked file inside ``workdir``)."""
+    import tempfile
+    from pathlib import Path
+
+    import shapely
+
+    from geo.boundaries import BoundaryError, get_boundary_set_info, read_boundary_file
+
+    name = os.path.basename(str(file_name or "")) or "(không tên)"
+    limit = max_boundary_bytes() if max_bytes is None else int(max_bytes)
+    if len(data) > limit:
+        raise FileRejected("b_too_big", file=name, size=_mb(len(data)), limit=_mb(limit))
+    if not data:
+        raise FileRejected("empty", file=name)
+    info = get_boundary_set_info(set_id)
+    suffix = _boundary_suffix(data, name)
+    work = Path(workdir or tempfile.mkdtemp(prefix="antt-boundary-"))
+    if suffix == ".zip":
+        path = _unpack_shapefile(data, name, work)
+    else:
+        path = work / ("upload" + suffix)
+        path.write_bytes(data)
+    try:
+        gdf = read_boundary_file(path, info.code_column, info.name_column, tuple(info.parent_columns),
+                                 info.code_width)
+    except BoundaryError as exc:
+        raise FileRejected("b_read", reason=str(exc).replace(path.name, name)) from None
+    counts = shapely.get_num_coordinates(gdf.geometry.values)
+    total = int(counts.sum())
+    if total > max_vertices:
+        raise FileRejected("b_vertices", file=name, n=_count(total), limit=_count(max_vertices))
+    worst = int(counts.argmax())
+    if int(counts[worst]) > MAX_VERTICES_PER_UNIT:
+        raise FileRejected("b_unit_vertices", file=name, code=gdf["code"].iloc[worst], n=_count(int(counts[worst])),
+                           limit=_count(MAX_VERTICES_PER_UNIT))
+    x0, y0, x1, y1 = (float(v) for v in gdf.total_bounds)
+    if x0 < VN_BOUNDS[0] or y0 < VN_BOUNDS[1] or x1 > VN_BOUNDS[2] or y1 > VN_BOUNDS[3]:
+        raise FileRejected("b_outside", file=name, bounds=f"{x0:.2f}, {y0:.2f} – {x1:.2f}, {y1:.2f}")
+    if info.expected_units and len(gdf) != info.expected_units:
+        raise FileRejected("b_count", file=name, n=len(gdf), set=set_id, expected=info.expected_units)
+    gdf.attrs["vertices"] = total
+    return gdf, path
+
+
+def _unpack_shapefile(data: bytes, name: str, work):
+    """The .shp/.shx/.dbf/.prj/.cpg members of a zip, by base name only (no path traversal), size-bounded."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise FileRejected("bad_zip", file=name) from None
+    with zf:
+        if len(infos) > MAX_ZIP_MEMBERS:
+            raise FileRejected("zip_members", file=name, n=len(infos), limit=MAX_ZIP_MEMBERS)
+        total = sum(i.file_size for i in infos)
+        worst = max((i.file_size / max(i.compress_size, 1) for i in infos if i.file_size > RATIO_MIN_SIZE), default=0)
+        if total > MAX_UNCOMPRESSED or worst > MAX_RATIO:
+            raise FileRejected("zip_bomb", file=name, size=_mb(total), ratio=int(worst))
+        shp = [i for i in infos if i.filename.lower().endswith(".shp") and not i.is_dir()]
+        if not shp:
+            raise FileRejected("b_no_shp", file=name)
+        stem = shp[0].filename[:-4]
+        for info in infos:
+            if info.filename[: len(stem)] == stem and info.filename[len(stem):].lower() in _SHAPE_PARTS:
+                target = work / ("upload" + info.filename[len(stem):].lower())
+                with zf.open(info) as src, open(target, "wb") as dst:
+                    while True:
+                        chunk = src.read(CHUNK)
+                        if not chunk:
+                            break
+                        dst.write(chunk)
+    return work / "upload.shp"
+
+
+def install_boundary_file(store, data: bytes, file_name: str, set_id: str, *, by, folder=None) -> dict:
+    """Admin only: check the file (:func:`check_boundary_file`), then replace the set's file in the boundary
+    folder atomically (the old one kept as ``<file>.<UTC time>.bak``) and audit it. On any error nothing in the
+    folder changes. Returns a summary (units, vertices, sha256, path)."""
+    import hashlib
+    import shutil
+    import tempfile
+    from datetime import datetime, timezone
+    from pathlib import Path
+
+    from geo import auth
+    from geo.boundaries import boundary_dir, get_boundary_set_info
+
+    actor = auth.verified_actor(store, by) if isinstance(by, auth.Actor) else None
+    if actor is None or not auth.has_role(actor, "admin") or actor.via == "anonymous":
+        raise auth.AccessDenied("Cần quyền quản trị để thay bộ ranh giới. / Admin role required.")
+    info = get_boundary_set_info(set_id)
+    with tempfile.TemporaryDirectory(prefix="antt-boundary-") as tmp:
+        gdf, checked = check_boundary_file(data, file_name, set_id, workdir=tmp)
+        folder = Path(folder or boundary_dir())
+        target = folder / info.file
+        staged = folder / f".{info.file}.uploading"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            # Always install as GeoJSON under the registered name (what the registry and loaders expect).
+            if checked.suffix == ".geojson" and Path(info.file).suffix == ".geojson":
+                shutil.copyfile(checked, staged)
+            else:
+                import pyogrio
+
+                src = pyogrio.read_dataframe(checked)
+                src.to_file(staged, driver="GeoJSON")
+            if target.exists():
+                stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+                shutil.copy2(target, folder / f"{info.file}.{stamp}.bak")
+            os.replace(staged, target)
+        except OSError as exc:
+            try:
+                staged.unlink(missing_ok=True)
+            except OSError:
+                pass
+            raise FileRejected("b_readonly", folder=str(folder), reason=exc.strerror or str(exc)) from None
+    summary = {"boundary_set": set_id, "file_name": os.path.basename(str(file_name)), "units": len(gdf),
+               "vertices": int(gdf.attrs["vertices"]), "sha256": hashlib.sha256(data).hexdigest(),
+               "repaired": int(gdf.attrs.get("repaired", 0)), "path": str(target)}
+    auth.record(store, "boundary_upload", actor, summary)
+    return summary

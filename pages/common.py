@@ -59,8 +59,23 @@ def current_period() -> str | None:
     return st.session_state.get(SESSION_PERIOD)
 
 
-def current_user() -> str:
-    return st.session_state.get("user") or os.environ.get("ANTT_USER") or _os_user()
+SESSION_ACTOR = "auth_actor"  # a geo.auth.Actor, set only by the sign-in (pages/login.py, app.py for OIDC)
+SESSION_LAST_SEEN = "auth_last_seen"
+
+
+def current_user():
+    """The signed-in geo.auth.Actor (a str: its name), else an anonymous viewer. Pass it as ``user=`` to the
+    store: the app's store accepts only signed-in editors (see geo.auth)."""
+    from geo.auth import Actor
+
+    actor = st.session_state.get(SESSION_ACTOR)
+    return actor if isinstance(actor, Actor) else Actor.anonymous()
+
+
+def current_role() -> str | None:
+    """``viewer``/``editor``/``admin`` of the signed-in actor, None when nobody is signed in."""
+    actor = current_user()
+    return actor.role if actor.signed_in else None
 
 
 def _os_user() -> str:
@@ -74,7 +89,7 @@ def _os_user() -> str:
 def _store(url: str | None, data_dir: str | None):
     from geo.store import Store
 
-    store = Store(url)
+    store = Store(url, require_actor=True)  # writes need a signed-in editor (geo.auth.authorize_write)
     store.ensure_ready()
     return store
 

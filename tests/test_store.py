@@ -646,7 +646,14 @@ def page_env(tmp_path, monkeypatch):
 def test_history_page_shows_versions_diff_and_rolls_back(page_env):
     from tests.pages.apptest import run_page
 
-    at = run_page("history.py", "vi")
+    import time
+
+    from geo.auth import Actor, add_user
+
+    # history needs a signed-in editor (geo.auth): the page is not even registered for anonymous viewers
+    add_user(page_env, "page-user", "editor", "mat-khau-dai-1", by=Actor("ops", "admin", "cli"))
+    at = run_page("history.py", "vi", session={"auth_actor": Actor("page-user", "editor", "local"),
+                                               "auth_last_seen": time.time()})
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == "Lịch sử dữ liệu"
     versions = at.dataframe[0].value

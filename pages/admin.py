@@ -1,0 +1,136 @@
+"""Quản trị (admin only; app.py does not even list it for other roles): accounts and roles, the audit log with
+filters, and replacing a boundary set's file. The logic is in geo.auth and geo.filecheck; every change is
+checked there again (admin actor re-read from the store) and audited."""
+
+import json
+from datetime import date, datetime, time, timedelta, timezone
+
+import pandas as pd
+import streamlit as st
+
+from geo import auth
+from geo import boundaries as gb
+from geo.filecheck import FileRejected, install_boundary_file
+from geo.store import StoreError
+from pages.common import current_user, get_store, lang, tr
+
+store = get_store()
+actor = current_user()
+st.title(tr("admin_title"))
+auth.require_role(actor, "admin")  # never reached otherwise (not in st.navigation); defence in depth
+
+flash = st.session_state.pop("admin_flash", None)
+if flash:
+    st.success(flash)
+
+tab_users, tab_audit, tab_sets = st.tabs([tr("admin_tab_users"), tr("admin_tab_audit"), tr("admin_tab_boundaries")])
+ROLES = list(auth.ROLES)
+
+
+def _role(r: str) -> str:
+    return tr(f"auth_role_{r}")
+
+
+def _do(fn) -> None:
+    try:
+        fn()
+    except StoreError as exc:
+        st.error(str(exc))
+    else:
+        st.session_state["admin_flash"] = tr("admin_done")
+        st.rerun()
+
+
+with tab_users:
+    people = auth.list_users(store)
+    if people:
+        st.dataframe(pd.DataFrame([{
+            tr("admin_col_name"): u["name"], tr("admin_col_role"): _role(u["role"]),
+            tr("admin_col_auth"): u["auth"],
+            tr("admin_col_state"): tr("admin_state_disabled") if u["disabled"] else tr("admin_state_active"),
+            tr("admin_col_updated"): (u["updated_at"] or "")[:19].replace("T", " "),
+        } for u in people]), hide_index=True, width="stretch")
+    else:
+        st.info(tr("admin_no_users"))
+
+    st.subheader(tr("admin_add_user"))
+    with st.form("admin_add_form", clear_on_submit=True):
+        kind = st.radio(tr("admin_col_auth"), ["local", "oidc"], key="admin_add_kind", horizontal=True,
+                        format_func=lambda k: tr(f"admin_auth_{k}"))
+        new_name = st.text_input(tr("admin_col_name"), key="admin_add_name")
+        new_role = st.selectbox(tr("admin_col_role"), ROLES, key="admin_add_role", format_func=_role)
+        new_password = st.text_input(tr("auth_password"), type="password", key="admin_add_password",
+                                     autocomplete="new-password")
+        if st.form_submit_button(tr("admin_add_button"), type="primary"):
+            _do(lambda: auth.add_user(store, new_name, new_role, new_password if kind == "local" else None,
+                                      by=actor, auth=kind))
+
+    if people:
+        st.subheader(tr("admin_change_user"))
+        names = [u["name"] for u in people]
+        chosen = st.selectbox(tr("admin_choose_user"), names, key="admin_user")
+        person = next(u for u in people if u["name"] == chosen)
+        c1, c2 = st.columns(2)
+        role = c1.selectbox(tr("admin_col_role"), ROLES, index=ROLES.index(person["role"]), key="admin_role",
+                            format_func=_role)
+        if c1.button(tr("admin_set_role"), key="admin_set_role", disabled=role == person["role"]):
+            _do(lambda: auth.set_role(store, chosen, role, by=actor))
+        if person["disabled"]:
+            if c2.button(tr("admin_enable"), key="admin_enable"):
+                _do(lambda: auth.enable_user(store, chosen, by=actor))
+        elif c2.button(tr("admin_disable"), key="admin_disable"):
+            _do(lambda: auth.disable_user(store, chosen, by=actor))
+        if person["auth"] == "local":
+            pw = c2.text_input(tr("admin_new_password"), type="password", key="admin_new_password",
+                               autocomplete="new-password")
+            if c2.button(tr("admin_set_password"), key="admin_set_password", disabled=not pw):
+                _do(lambda: auth.set_password(store, chosen, pw, by=actor))
+
+with tab_audit:
+    LIMIT = 1000
+    known = sorted({e["action"] for e in store.audit_log(limit=5000)} | {
+        "signin", "signin_failed", "signin_throttled", "signout", "signout_idle", "import", "rollback", "export",
+        "user_add", "user_role", "user_disable", "user_enable", "user_password", "boundary_upload"})
+    c1, c2, c3 = st.columns(3)
+    actions = c1.multiselect(tr("admin_audit_action"), known, key="admin_audit_actions")
+    who = c2.text_input(tr("admin_audit_user"), key="admin_audit_user").strip()
+    today = datetime.now(timezone.utc).date()
+    dates = c3.date_input(tr("admin_audit_dates"), value=(today - timedelta(days=30), today), key="admin_audit_dates")
+    since = until = None
+    if isinstance(dates, (tuple, list)) and dates:
+        since = datetime.combine(dates[0], time.min, tzinfo=timezone.utc)
+        end = dates[1] if len(dates) > 1 else dates[0]
+        until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=timezone.utc)
+    elif isinstance(dates, date):
+        since = datetime.combine(dates, time.min, tzinfo=timezone.utc)
+        until = since + timedelta(days=1)
+    entries = store.audit_log(limit=LIMIT, action=actions or None, user=who or None, since=since, until=until)
+    if not entries:
+        st.info(tr("admin_audit_empty"))
+    else:
+        st.caption(tr("admin_audit_count", n=len(entries), limit=LIMIT))
+        # st.dataframe shows every cell as text (never HTML): file names and notes from uploads stay inert.
+        st.dataframe(pd.DataFrame([{
+            tr("admin_col_time"): (e["created_at"] or "")[:19].replace("T", " "),
+            tr("admin_col_user"): e["user"], tr("admin_col_action"): e["action"],
+            tr("admin_col_detail"): json.dumps(e["detail"], ensure_ascii=False) if e["detail"] is not None else "",
+        } for e in entries]), hide_index=True, width="stretch")
+
+with tab_sets:
+    st.caption(tr("admin_boundary_intro"))
+    sets = gb.list_boundary_sets()
+    set_id = st.selectbox(tr("admin_boundary_set"), [s.id for s in sets], key="admin_boundary_set",
+                          format_func={s.id: s.title(lang()) for s in sets}.__getitem__)
+    upload = st.file_uploader(tr("admin_boundary_file"), type=["geojson", "json", "gpkg", "zip"],
+                              key="admin_boundary_upload")
+    if upload is not None and st.button(tr("admin_boundary_install"), type="primary", key="admin_boundary_go"):
+        try:
+            summary = install_boundary_file(store, upload.getvalue(), upload.name, set_id, by=actor)
+        except FileRejected as exc:
+            st.error(exc.message(lang()))
+        except StoreError as exc:
+            st.error(str(exc))
+        else:
+            st.cache_resource.clear()
+            st.cache_data.clear()
+            st.success(tr("admin_boundary_done", set=set_id, units=summary["units"], vertices=summary["vertices"]))

@@ -1,0 +1,187 @@
+"""Roles in the app (Streamlit AppTest): pages a role may not use are not registered with st.navigation at all;
+sign-in, throttling message, idle expiry, disabled accounts, the admin page."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo import auth
+from geo.auth import Actor
+from tests.pages.apptest import APP
+
+CLI = Actor("ops", "admin", "cli")
+VIEW = {"overview.py", "map.py", "charts.py", "profile.py", "change.py", "reform.py", "present.py"}
+
+
+@pytest.fixture
+def accounts(app_env):
+    from geo.store import Store
+
+    s = Store()
+    s.ensure_ready()
+    auth.add_user(s, "viet", "viewer", "xem-ban-do-1", by=CLI)
+    auth.add_user(s, "bien", "editor", "nhap-so-lieu-1", by=CLI)
+    auth.add_user(s, "quan", "admin", "quan-tri-123", by=CLI)
+    yield s
+    s.dispose()
+
+
+def _app(session: dict | None = None, lang: str = "vi") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = lang
+    for k, v in (session or {}).items():
+        at.session_state[k] = v
+    at.run()
+    return at
+
+
+def _pages(at: AppTest) -> set[str]:
+    return {Path(str(info["script_path"])).name for info in at._registered_pages.values() if info.get("script_path")}
+
+
+def _signed_in(name: str, role: str) -> dict:
+    return {"auth_actor": Actor(name, role, "local"), "auth_last_seen": time.time()}
+
+
+ROLE_PAGES = [
+    # (view mode, session, pages registered with st.navigation)
+    ("open", None, VIEW | {"login.py"}),
+    ("signin", None, {"login.py"}),
+    ("open", ("viet", "viewer"), VIEW),
+    ("signin", ("viet", "viewer"), VIEW),
+    ("open", ("bien", "editor"), VIEW | {"upload.py", "history.py"}),
+    ("signin", ("quan", "admin"), VIEW | {"upload.py", "history.py", "admin.py"}),
+    ("open", ("viet", "admin"), VIEW),  # a session claiming a role gets the store's role
+]
+
+
+@pytest.mark.parametrize("mode, who, pages", ROLE_PAGES)
+def test_navigation_has_only_the_pages_of_the_role(accounts, monkeypatch, mode, who, pages):
+    monkeypatch.setenv("ANTT_VIEW_MODE", mode)
+    at = _app(_signed_in(*who) if who else None)
+    assert not at.exception, [e.value for e in at.exception]
+    assert _pages(at) == {p for p in pages if (Path(APP).parent / "pages" / p).is_file()}
+    for hidden in {"upload.py", "history.py", "admin.py"} - pages:  # no URL or switch reaches them
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(f"pages/{hidden}")
+
+
+def test_signin_mode_shows_the_sign_in_page_first(accounts, monkeypatch):
+    monkeypatch.setenv("ANTT_VIEW_MODE", "signin")
+    at = _app()
+    assert [t.value for t in at.title] == ["Đăng nhập"]
+    assert not at.metric and not at.dataframe  # no data before sign-in
+
+
+def _login(at: AppTest, name: str, password: str) -> AppTest:
+    at.switch_page("pages/login.py")
+    at.run()
+    at.text_input(key="login_name").input(name)
+    at.text_input(key="login_password").input(password)
+    at.button[0].click()
+    return at.run()
+
+
+def test_editor_signs_in_and_gets_the_data_pages(accounts):
+    at = _login(_app(), "Bien", "nhap-so-lieu-1")
+    assert not at.exception, [e.value for e in at.exception]
+    actor = at.session_state["auth_actor"]
+    assert (str(actor), actor.role) == ("bien", "editor")
+    assert {"upload.py", "history.py"} <= _pages(at) and "login.py" not in _pages(at)
+    assert accounts.audit_log(action="signin")[0]["user"] == "bien"
+
+
+def test_wrong_password_then_throttled(accounts):
+    from datetime import timedelta
+
+    from geo.store import _utcnow
+
+    t = _utcnow()
+    for i in range(5, 0, -1):  # five failures from this client in the last minute
+        with pytest.raises(auth.SignInRefused):
+            auth.sign_in(accounts, "bien", "sai", "-", now=t - timedelta(seconds=10 * i))
+    at = _login(_app(), "bien", "sai-mat-khau")  # the sixth: 32 s to wait now
+    assert [e.value for e in at.error] == ["Sai tên đăng nhập hoặc mật khẩu."]
+    assert "auth_actor" not in at.session_state
+    at.text_input(key="login_password").input("nhap-so-lieu-1")  # even the right password waits
+    at.button[0].click()
+    at.run()
+    assert any("thử lại sau" in e.value for e in at.error), [e.value for e in at.error]
+    assert "auth_actor" not in at.session_state
+    assert accounts.audit_log(action=["signin_failed", "signin_throttled"])[0]["action"] == "signin_throttled"
+
+
+def test_idle_session_expires(accounts, monkeypatch):
+    monkeypatch.setenv("ANTT_SESSION_IDLE_MINUTES", "5")
+    session = _signed_in("bien", "editor")
+    session["auth_last_seen"] = time.time() - 6 * 60
+    at = _app(session)
+    assert "auth_actor" not in at.session_state
+    assert "upload.py" not in _pages(at)
+    assert accounts.audit_log(action="signout_idle")[0]["user"] == "bien"
+    at.switch_page("pages/login.py")
+    at.run()
+    assert any("hết hạn sau 5 phút" in i.value for i in at.info)
+
+
+def test_disabled_account_is_signed_out_on_the_next_run(accounts):
+    at = _app(_signed_in("bien", "editor"))
+    assert "upload.py" in _pages(at)
+    auth.disable_user(accounts, "bien", by=CLI)
+    at.run()
+    assert "upload.py" not in _pages(at) and "auth_actor" not in at.session_state
+
+
+def test_sign_out(accounts):
+    at = _app(_signed_in("bien", "editor"))
+    at.button(key="auth_signout").click()
+    at.run()
+    assert "auth_actor" not in at.session_state and "login.py" in _pages(at)
+    assert accounts.audit_log(action="signout")[0]["user"] == "bien"
+
+
+def test_admin_page_manages_users_and_shows_the_audit_log(accounts):
+    at = _app(_signed_in("quan", "admin"))
+    at.switch_page("pages/admin.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    users = at.dataframe[0].value
+    assert list(users["Tên đăng nhập"]) == ["bien", "quan", "viet"]
+    at.text_input(key="admin_add_name").input("moi")
+    at.text_input(key="admin_add_password").input("mat-khau-moi-1")
+    at.selectbox(key="admin_add_role").set_value("editor")
+    next(b for b in at.button if b.label == "Thêm").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert auth.get_user(accounts, "moi")["role"] == "editor"
+    at.selectbox(key="admin_user").set_value("viet").run()
+    at.selectbox(key="admin_role").set_value("editor").run()
+    at.button(key="admin_set_role").click().run()
+    assert auth.get_user(accounts, "viet")["role"] == "editor"
+    # the audit log, filtered by action
+    at.multiselect(key="admin_audit_actions").set_value(["user_role"]).run()
+    log = at.dataframe[1].value
+    assert list(log["Thao tác"]) == ["user_role"] and list(log["Người thực hiện"]) == ["quan"]
+    at.text_input(key="admin_audit_user").input("nobody").run()
+    assert any("Không có mục nào" in i.value for i in at.info)
+
+
+def test_admin_page_refuses_a_bad_boundary_file_and_keeps_the_set(accounts, monkeypatch, tmp_path):
+    import shutil
+
+    from geo.boundaries import boundary_dir
+
+    folder = tmp_path / "geodata"
+    shutil.copytree(boundary_dir(), folder, ignore=shutil.ignore_patterns("vn_*"))
+    monkeypatch.setenv("ANTT_BOUNDARY_DIR", str(folder))
+    before = (folder / "dien_bien_dong_communes_pre2025.geojson").read_bytes()
+    from geo.filecheck import FileRejected, install_boundary_file
+
+    with pytest.raises(FileRejected):
+        install_boundary_file(accounts, b'{"type": "FeatureCollection", "features": []}', "x.geojson",
+                              "dien-bien-dong-pre2025", by=Actor("quan", "admin", "local"))
+    assert (folder / "dien_bien_dong_communes_pre2025.geojson").read_bytes() == before
