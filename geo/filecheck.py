@@ -391,8 +391,8 @@ BOUNDARY_MESSAGES: dict[str, tuple[str, str]] = {
     "b_read": ("{reason}", "{reason}"),
     "b_vertices": ("Tệp {file} có hình quá lớn: {n} đỉnh (giới hạn {limit}).",
                    "The file {file} has too much geometry: {n} vertices (limit {limit})."),
-    "b_unit_vertices": ("Tệp {file}: đơn vị {code} có {n} đỉnh (giới hạn {limit} mỗi đơn vị).",
-                        "The file {file}: unit {code} has {n} vertices (limit {limit} per unit)."),
+    "b_unit_vertices": ("Tệp {file}: đơn vị {unit} có {n} đỉnh (giới hạn {limit} mỗi đơn vị).",
+                        "The file {file}: unit {unit} has {n} vertices (limit {limit} per unit)."),
     "b_outside": ("Tệp {file}: tọa độ nằm ngoài Việt Nam ({bounds}) — có thể sai hệ tọa độ (CRS) hoặc đảo "
                   "kinh độ/vĩ độ.",
                   "The file {file}: coordinates lie outside Viet Nam ({bounds}) — probably a wrong CRS or swapped "
@@ -458,7 +458,7 @@ def check_boundary_file(data: bytes, file_name: str, set_id: str, *, max_bytes: 
         raise FileRejected("b_vertices", file=name, n=_count(total), limit=_count(max_vertices))
     worst = int(counts.argmax())
     if int(counts[worst]) > MAX_VERTICES_PER_UNIT:
-        raise FileRejected("b_unit_vertices", file=name, code=gdf["code"].iloc[worst], n=_count(int(counts[worst])),
+        raise FileRejected("b_unit_vertices", file=name, unit=gdf["code"].iloc[worst], n=_count(int(counts[worst])),
                            limit=_count(MAX_VERTICES_PER_UNIT))
     x0, y0, x1, y1 = (float(v) for v in gdf.total_bounds)
     if x0 < VN_BOUNDS[0] or y0 < VN_BOUNDS[1] or x1 > VN_BOUNDS[2] or y1 > VN_BOUNDS[3]:

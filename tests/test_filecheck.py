@@ -234,3 +234,115 @@ def test_template_passes():
     template = pytest.importorskip("geo.template")
     data = template.template_bytes("dien-bien-dong-pre2025", period="2017", lang="vi")
     assert check_upload(data, "mau.xlsx") == FileKind.XLSX
+
+
+# ------------------------------------------------------------------------------------------ boundary files
+
+BSET = "dien-bien-dong-2025"  # 6 units, code column "id", name column "name", parent "provinceName"
+
+
+def _feature(code, ring, name="Xã A"):
+    return {"type": "Feature", "properties": {"id": code, "name": name, "provinceName": "Điện Biên"},
+            "geometry": {"type": "Polygon", "coordinates": [ring]}}
+
+
+def _square(x, y, d=0.05, n=4):
+    import math
+
+    if n == 4:
+        return [[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]]
+    pts = [[x + d * math.cos(2 * math.pi * i / n), y + d * math.sin(2 * math.pi * i / n)] for i in range(n)]
+    return pts + [pts[0]]
+
+
+def _geojson(features, crs: str | None = "urn:ogc:def:crs:OGC:1.3:CRS84") -> bytes:
+    import json
+
+    doc = {"type": "FeatureCollection", "features": features}
+    if crs:
+        doc["crs"] = {"type": "name", "properties": {"name": crs}}
+    return json.dumps(doc).encode()
+
+
+CODES = ["03203", "03208", "03214", "03370", "03382", "03385"]
+
+
+def _six(**over) -> list:
+    return [_feature(c, _square(103.0 + 0.1 * i, 21.2)) for i, c in enumerate(CODES)]
+
+
+BOUNDARY_CASES = {
+    # name: (bytes, expected: "ok" or refusal code, words in the message)
+    "good": (lambda: _geojson(_six()), "ok", ""),
+    "bow-tie polygon is repaired": (lambda: _geojson(_six()[:5] + [_feature("03385", [[103.6, 21.2], [103.65, 21.25],
+                                                                                      [103.65, 21.2], [103.6, 21.25],
+                                                                                      [103.6, 21.2]])]), "ok", ""),
+    "duplicate codes": (lambda: _geojson(_six()[:5] + [_feature("03203", _square(104, 21.3))]), "b_read", "bị trùng"),
+    "no CRS and projected numbers": (lambda: _geojson([_feature(c, _square(500000 + i * 1000, 2300000, 900))
+                                                      for i, c in enumerate(CODES)], crs=None), "b_read", ""),
+    "wrong CRS (swapped axes, out of range)": (lambda: _geojson([_feature(c, _square(21.2, 103.0 + 0.1 * i))
+                                                                for i, c in enumerate(CODES)]), "b_read", "vĩ độ"),
+    "wrong CRS (lon/lat outside Viet Nam)": (lambda: _geojson([_feature(c, _square(21.2, 10.3 + 0.1 * i))
+                                                              for i, c in enumerate(CODES)]), "b_outside",
+                                             "hệ tọa độ"),
+    "projected CRS declared as lon/lat": (lambda: _geojson([_feature(c, _square(500000 + i * 1000, 2300000, 900))
+                                                            for i, c in enumerate(CODES)]), "b_read", "kinh độ"),
+    "enormous geometry": (lambda: _geojson(_six()[:5] + [_feature("03385", _square(103.6, 21.2, 0.05, 600_000))]),
+                          "b_unit_vertices", "đỉnh"),
+    "empty geometry": (lambda: _geojson(_six()[:5] + [{"type": "Feature", "geometry": None, "properties": {
+        "id": "03385", "name": "X", "provinceName": "Y"}}]), "b_read", "không có hình"),
+    "missing code column": (lambda: _geojson([{**f, "properties": {"name": "x", "provinceName": "y"}}
+                                              for f in _six()]), "b_read", "thiếu cột"),
+    "wrong number of units": (lambda: _geojson(_six()[:4]), "b_count", "cần 6"),
+    "png": (lambda: PNG, "b_format", ""),
+    "random bytes": (lambda: _random(5000), "b_format", ""),
+    "broken json": (lambda: b'{"type": "FeatureCollection", "features": [', "b_read", "Không đọc được"),
+    "empty": (lambda: b"", "empty", ""),
+}
+
+
+@pytest.mark.parametrize("case", list(BOUNDARY_CASES))
+def test_hostile_boundary_table(case, tmp_path):
+    from geo.filecheck import check_boundary_file
+
+    build, expected, words = BOUNDARY_CASES[case]
+    started = time.perf_counter()
+    if expected == "ok":
+        gdf, _ = check_boundary_file(build(), "ranh_gioi.geojson", BSET, workdir=tmp_path)
+        assert len(gdf) == 6 and str(gdf.crs).upper().endswith("4326")
+        return
+    with pytest.raises(FileRejected) as err:
+        check_boundary_file(build(), "ranh_gioi.geojson", BSET, workdir=tmp_path)
+    assert time.perf_counter() - started < 20
+    assert err.value.code == expected, str(err.value)
+    assert words in str(err.value)
+    assert "upload." not in str(err.value)  # the user's file name, not the temporary one
+
+
+def test_install_boundary_file_is_atomic_and_admin_only(tmp_path):
+    from geo.auth import AccessDenied, Actor, add_user
+    from geo.filecheck import install_boundary_file
+    from geo.store import Store
+
+    s = Store(f"sqlite:///{tmp_path / 's.sqlite'}")
+    s.ensure_ready()
+    add_user(s, "quan", "admin", "quan-tri-123", by=Actor("ops", "admin", "cli"))
+    add_user(s, "bien", "editor", "nhap-so-lieu-1", by=Actor("ops", "admin", "cli"))
+    folder = tmp_path / "geodata"
+    folder.mkdir()
+    target = folder / "dien_bien_dong_area_communes_post2025.geojson"
+    target.write_bytes(b"old")
+    bad = BOUNDARY_CASES["duplicate codes"][0]()
+    with pytest.raises(FileRejected):
+        install_boundary_file(s, bad, "x.geojson", BSET, by=Actor("quan", "admin", "local"), folder=folder)
+    with pytest.raises(AccessDenied):
+        install_boundary_file(s, _geojson(_six()), "x.geojson", BSET, by=Actor("bien", "admin", "local"),
+                              folder=folder)
+    assert target.read_bytes() == b"old" and sorted(p.name for p in folder.iterdir()) == [target.name]
+    summary = install_boundary_file(s, _geojson(_six()), "moi.geojson", BSET, by=Actor("quan", "admin", "local"),
+                                    folder=folder)
+    assert summary["units"] == 6 and target.read_bytes() == _geojson(_six())
+    assert [p.name.endswith(".bak") for p in sorted(folder.iterdir())].count(True) == 1
+    entry = s.audit_log(action="boundary_upload")[0]
+    assert (entry["user"], entry["detail"]["boundary_set"], entry["detail"]["units"]) == ("quan", BSET, 6)
+    s.dispose()
