@@ -767,6 +767,14 @@ def validate_file(path_or_bytes, *, boundary_set: str, period: str | None = None
     report.file_name = file_name
     report.file_size = len(data)
     report.file_sha256 = hashlib.sha256(data).hexdigest()
+    from geo.filecheck import FileRejected, check_upload
+
+    try:  # hostile files (size, type by content, macros, zip/XML bombs, huge sheets) before any parser
+        check_upload(data, file_name)
+    except FileRejected as exc:
+        report.readable = False
+        report.errors.append(Problem(None, None, None, None, exc.message(lang)))
+        return report
     try:
         kind, sheets = _read(data, file_name)
     except _Unreadable as exc:

@@ -346,3 +346,14 @@ def test_install_boundary_file_is_atomic_and_admin_only(tmp_path):
     entry = s.audit_log(action="boundary_upload")[0]
     assert (entry["user"], entry["detail"]["boundary_set"], entry["detail"]["units"]) == ("quan", BSET, 6)
     s.dispose()
+
+
+@pytest.mark.parametrize("case", ["png named .xlsx", "xlsm (vbaProject.bin)", "entity bomb in sheet", "empty",
+                                  "1,000,000 rows (dimension)"])
+def test_validate_file_refuses_hostile_files_before_parsing(case):
+    from geo.ingest import validate_file
+
+    data, name = CASES[case][0]()
+    report = validate_file(data, boundary_set="dien-bien-dong-pre2025", period="2017", file_name=name)
+    assert not report.readable and not report.ok and not report.rows
+    assert name in report.errors[0].message
