@@ -77,8 +77,14 @@ def worker_naive(set_id: str, repeat: int) -> dict:
     def build(indicator_id):
         values = indicator_values(frame, indicator_id).rename("value").reset_index().rename(columns={"index": "code"})
         m = folium.Map(location=[16, 106], zoom_start=6, tiles=None)
-        folium.Choropleth(geo_data=gj, data=values, columns=["code", "value"], key_on="feature.properties._code",
-                          fill_color="YlGnBu", nan_fill_color="#c8c8c8", bins=5).add_to(m)
+        ch = folium.Choropleth(geo_data=gj, data=values, columns=["code", "value"],
+                               key_on="feature.properties._code", fill_color="YlGnBu", nan_fill_color="#c8c8c8",
+                               bins=5)
+        # its legend needs d3 from a CDN (absent offline); the product draws its legend outside the map too
+        if ch.color_scale is not None:
+            ch._children.pop(ch.color_scale.get_name(), None)
+            ch.color_scale = None
+        ch.add_to(m)
         return m.get_root().render()
 
     return _measure(build, t0, repeat)
