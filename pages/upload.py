@@ -9,7 +9,7 @@ from geo.catalog import load_catalog
 from geo.i18n import format_value
 from geo.ingest import validate_file
 from geo.template import template_bytes
-from pages.common import current_set_id, current_user, get_store, lang, tr
+from pages.common import current_period, current_set_id, current_user, get_store, lang, tr
 from pages.preview import render_change_preview
 
 set_id = current_set_id()

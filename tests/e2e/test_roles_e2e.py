@@ -1,0 +1,143 @@
+"""Roles in a real browser (headless Chromium against ``streamlit run``):
+
+* an anonymous viewer (open view mode) has no upload page in the menu, and /cap-nhat does not reach it;
+* an editor (account made with the CLI before the server starts) signs in, uploads a filled template,
+  confirms, and sees the overview total change;
+* a ``<script>`` unit name in an uploaded file shows as text in the dry-run report and never runs (no dialog).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.e2e.conftest import ROOT, start_app, stop_app, warm_up
+
+pytestmark = pytest.mark.e2e
+
+EDITOR, PASSWORD = "bien", "nhap-so-lieu-e2e"
+SET = "dien-bien-dong-pre2025"
+
+
+@pytest.fixture(scope="module")
+def roles_app(browser, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("roles")
+    env = dict(os.environ, ANTT_DATA_DIR=str(tmp / "data"), ANTT_VIEW_MODE="open")
+    env.pop("ANTT_DATABASE_URL", None)
+    done = subprocess.run([sys.executable, "-m", "geo", "users", "add", EDITOR, "--role", "editor"], cwd=ROOT,
+                          env=env, input=PASSWORD + "\n", text=True, capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    proc, url = start_app(tmp, {"ANTT_VIEW_MODE": "open"})
+    warm_up(browser, url)
+    yield url, tmp
+    stop_app(proc)
+
+
+def _page(browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    dialogs, errors = [], []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return page, dialogs, errors
+
+
+def _nav_texts(page) -> str:
+    # wait for app.py's st.navigation (the very first run may still show Streamlit's pages/ folder listing)
+    page.wait_for_selector("[data-testid='stSidebarNav'] >> text=Tổng quan", timeout=60_000)
+    return page.inner_text("[data-testid='stSidebarNav']")
+
+
+def test_anonymous_viewer_cannot_reach_the_upload_page(browser, roles_app):
+    url, _ = roles_app
+    page, dialogs, _ = _page(browser)
+    page.goto(url, wait_until="domcontentloaded")
+    nav = _nav_texts(page)
+    assert "Bản đồ" in nav and "Đăng nhập" in nav
+    assert "Cập nhật dữ liệu" not in nav and "Lịch sử" not in nav and "Quản trị" not in nav
+    page.goto(url + "/cap-nhat", wait_until="domcontentloaded")
+    _nav_texts(page)
+    page.wait_for_timeout(1500)
+    body = page.inner_text("body")
+    assert "Tải tệp" not in body and "Xác nhận" not in body  # no upload widget, no confirm button
+    assert page.locator("[data-testid='stFileUploader']").count() == 0
+    page.close()
+
+
+def _sign_in(page, url):
+    page.goto(url, wait_until="domcontentloaded")
+    _nav_texts(page)
+    _nav(page, "Đăng nhập")
+    page.wait_for_selector("input[type='password']", timeout=60_000)
+    page.get_by_label("Tên đăng nhập").fill(EDITOR)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_selector("[data-testid='stSidebarNav'] >> text=Cập nhật dữ liệu", timeout=60_000)
+
+
+def _filled_template(names: dict | None = None, teams: int = 1000, codes: dict | None = None) -> bytes:
+    from geo.boundaries import unit_list
+    from geo.template import build_template_rows
+
+    units = unit_list(SET)
+    rows = [{"unit_code": (codes or {}).get(c, c), "unit_name": (names or {}).get(c, n), "values": {"teams_security": teams + i}}
+            for i, (c, n) in enumerate(zip(units["code"], units["name"]))]
+    buf = io.BytesIO()
+    build_template_rows(rows, buf, boundary_set=SET, period="2017", lang="vi", fmt="xlsx")
+    return buf.getvalue()
+
+
+def _nav(page, label: str):
+    """Follow a sidebar link (a reload would start a new Streamlit session, signed out)."""
+    page.locator("[data-testid='stSidebarNav']").get_by_text(label, exact=True).click()
+
+
+def _upload(page, url, data: bytes, name: str):
+    _nav(page, "Cập nhật dữ liệu")
+    page.wait_for_selector("[data-testid='stFileUploader'] input[type='file']", state="attached", timeout=60_000)
+    page.set_input_files("[data-testid='stFileUploader'] input[type='file']",
+                         files=[{"name": name, "mimeType": "application/octet-stream", "buffer": data}])
+
+
+def test_editor_signs_in_uploads_confirms_and_the_overview_changes(browser, roles_app):
+    url, _ = roles_app
+    page, dialogs, errors = _page(browser)
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector("text=233 tổ", timeout=60_000)  # the sample's total before
+    _sign_in(page, url)
+    data = _filled_template()
+    _upload(page, url, data, "bao_cao_2018.xlsx")
+    confirm = page.get_by_role("button", name="Xác nhận")
+    confirm.wait_for(timeout=60_000)
+    page.wait_for_function("() => [...document.querySelectorAll('button')].some(b => "
+                           "b.innerText.includes('Xác nhận') && !b.disabled)", timeout=60_000)
+    confirm.click()
+    page.wait_for_selector("[data-testid='stAlertContentSuccess']", timeout=60_000)
+    _nav(page, "Tổng quan")
+    total = sum(1000 + i for i in range(14))  # 14091
+    page.wait_for_selector(f"text={total:,} tổ".replace(",", "."), timeout=60_000)
+    assert not dialogs and not errors, (dialogs, errors)
+    page.close()
+
+
+def test_script_unit_name_shows_as_text_and_never_runs(browser, roles_app):
+    url, _ = roles_app
+    page, dialogs, errors = _page(browser)
+    _sign_in(page, url)
+    evil = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+    # no code: the unit is looked up by its name, which matches nothing and becomes part of an error message
+    data = _filled_template({"03205": evil, "03208": "Xã Chiềng Sơ\" onmouseover=\"alert(3)"},
+                            codes={"03205": "", "03208": ""})
+    _upload(page, url, data, "<script>alert(4)</script>.xlsx")
+    page.wait_for_selector("[data-testid='stAlert']", timeout=60_000)
+    page.wait_for_timeout(2000)
+    body = page.inner_text("body")
+    assert evil in body  # the name is shown in the report, literally, as text
+    assert "<scrip" in body  # and the file name in the uploader
+    assert page.locator("script:has-text('alert(1)')").count() == 0
+    assert page.locator("img[src='x']").count() == 0
+    assert not dialogs, dialogs
+    page.close()
