@@ -69,7 +69,9 @@ def warm_up(browser, url: str) -> None:
     st.navigation takes over for good. Users see it only on the very first request after a restart."""
     page = browser.new_page()
     page.goto(url, wait_until="domcontentloaded")
-    page.wait_for_selector("[data-testid='stSidebarNav']", timeout=60_000)
+    # app.py's own content, not the legacy page list that Streamlit shows first: only once app.py has called
+    # st.navigation does the legacy path switch off for the whole server process
+    page.wait_for_selector("h1:has-text('Tổng quan')", timeout=60_000)
     page.close()
 
 
