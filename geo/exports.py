@@ -124,12 +124,12 @@ def metadata_rows(frame: pd.DataFrame, set_id: str | None = None, lang: str = "v
 
 
 def data_xlsx(frame: pd.DataFrame, set_id: str | None = None, lang: str = "vi", out=None,
-              catalog: Catalog | None = None) -> bytes:
+              catalog: Catalog | None = None, public_only: bool = False) -> bytes:
     """Two sheets: the data (frozen header, numbers as numbers) and the metadata block."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    table = export_frame(frame, lang, catalog)
+    table = export_frame(frame, lang, catalog, public_only=public_only)
     wb = Workbook()
     ws = wb.active
     ws.title = t("export_sheet_data", lang)
@@ -157,9 +157,9 @@ def data_xlsx(frame: pd.DataFrame, set_id: str | None = None, lang: str = "vi", 
 
 
 def data_csv(frame: pd.DataFrame, set_id: str | None = None, lang: str = "vi", out=None,
-             catalog: Catalog | None = None) -> bytes:
+             catalog: Catalog | None = None, public_only: bool = False) -> bytes:
     """UTF-8 with BOM (Excel opens Vietnamese correctly): the metadata block, a blank line, then the table."""
-    table = export_frame(frame, lang, catalog)
+    table = export_frame(frame, lang, catalog, public_only=public_only)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     for k, v in metadata_rows(frame, set_id, lang):

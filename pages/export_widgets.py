@@ -11,7 +11,8 @@ import streamlit as st
 
 from geo import brief, exports
 from geo.classify import Classification
-from pages.common import lang, tr
+from geo import auth
+from pages.common import current_user, get_store, lang, tr
 
 
 def _key(frame, set_id: str) -> tuple:
@@ -37,8 +38,19 @@ def _map_html(key: tuple, indicator_id: str, cls_key: tuple, lang: str, _units, 
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _data(key: tuple, fmt: str, lang: str, _frame) -> bytes:
-    return (exports.data_xlsx if fmt == "xlsx" else exports.data_csv)(_frame, key[0], lang)
+def _data(key: tuple, fmt: str, lang: str, public_only: bool, _frame) -> bytes:
+    return (exports.data_xlsx if fmt == "xlsx" else exports.data_csv)(_frame, key[0], lang, public_only=public_only)
+
+
+def _audit(what: str, key: tuple, indicator_id: str | None = None) -> None:
+    """Exports are audited: who took which file of which data."""
+    from geo import auth
+
+    try:
+        auth.record(get_store(), "export", current_user(), {
+            "what": what, "boundary_set": key[0], "period": key[1], "version": key[2], "indicator": indicator_id})
+    except Exception:  # an audit failure must not break the download; the store reports its own errors
+        pass
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -54,34 +66,44 @@ def _pack(key: tuple, indicator_id: str, lang: str, _units, _frame) -> bytes:
 def render_export_buttons(units, frame, indicator_id: str, classification: Classification | None,
                           set_id: str) -> None:
     """Download buttons under the map. Public PDF/ZIP editions (public indicators, small counts hidden)."""
+    from geo.catalog import load_catalog
+
     L = lang()
     key = _key(frame, set_id)
     ck = _cls_key(classification)
+    # Internal indicators leave the app only with an editor: viewers get public maps and public data.
+    internal_ok = auth.has_role(current_user(), "editor") and current_user().signed_in
+    map_ok = load_catalog()[indicator_id].public or internal_ok
     st.markdown(f"**{tr('export_buttons_title')}**", help=tr("export_btn_help"))
+    if not internal_ok:
+        st.caption(tr("export_public_only"))
     try:
         cols = st.columns(4)
-        cols[0].download_button(
-            tr("export_btn_map_png"), _map_png(key, indicator_id, ck, L, units, frame, classification),
-            file_name=exports.file_name("ban-do", frame, "png", indicator_id), mime="image/png",
-            key="export_map_png", use_container_width=True)
-        cols[1].download_button(
-            tr("export_btn_map_html"), _map_html(key, indicator_id, ck, L, units, frame, classification),
-            file_name=exports.file_name("ban-do", frame, "html", indicator_id), mime="text/html",
-            key="export_map_html", use_container_width=True)
+        if map_ok:
+            cols[0].download_button(
+                tr("export_btn_map_png"), _map_png(key, indicator_id, ck, L, units, frame, classification),
+                file_name=exports.file_name("ban-do", frame, "png", indicator_id), mime="image/png",
+                key="export_map_png", use_container_width=True, on_click=_audit, args=("map_png", key, indicator_id))
+            cols[1].download_button(
+                tr("export_btn_map_html"), _map_html(key, indicator_id, ck, L, units, frame, classification),
+                file_name=exports.file_name("ban-do", frame, "html", indicator_id), mime="text/html",
+                key="export_map_html", use_container_width=True, on_click=_audit,
+                args=("map_html", key, indicator_id))
+        else:
+            cols[0].caption(tr("export_internal_map"))
         cols[2].download_button(
-            tr("export_btn_xlsx"), _data(key, "xlsx", L, frame),
+            tr("export_btn_xlsx"), _data(key, "xlsx", L, not internal_ok, frame),
             file_name=exports.file_name("so-lieu", frame, "xlsx"),
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            key="export_xlsx", use_container_width=True)
+            key="export_xlsx", use_container_width=True, on_click=_audit, args=("data_xlsx", key))
         cols[3].download_button(
-            tr("export_btn_csv"), _data(key, "csv", L, frame), file_name=exports.file_name("so-lieu", frame, "csv"),
-            mime="text/csv", key="export_csv", use_container_width=True)
+            tr("export_btn_csv"), _data(key, "csv", L, not internal_ok, frame),
+            file_name=exports.file_name("so-lieu", frame, "csv"), mime="text/csv", key="export_csv",
+            use_container_width=True, on_click=_audit, args=("data_csv", key))
     except Exception as exc:  # a file that cannot be built must not take the map page down
         st.error(tr("export_error", error=str(exc)))
         return
     # The brief uses a public indicator for its map (the edition is public).
-    from geo.catalog import load_catalog
-
     brief_indicator = indicator_id if load_catalog()[indicator_id].public else brief.DEFAULT_MAP_INDICATOR
     ready = st.session_state.get("export_ready") == (key, brief_indicator, L)
     cols = st.columns(4)
@@ -98,7 +120,9 @@ def render_export_buttons(units, frame, indicator_id: str, classification: Class
             st.error(tr("export_error", error=str(exc)))
             return
         cols[0].download_button(tr("export_btn_pdf"), pdf, file_name=exports.file_name("bao-cao", frame, "pdf"),
-                                mime="application/pdf", key="export_pdf", use_container_width=True)
+                                mime="application/pdf", key="export_pdf", use_container_width=True,
+                                on_click=_audit, args=("brief_pdf", key, brief_indicator))
         cols[1].download_button(tr("export_btn_pack"), pack,
                                 file_name=exports.file_name("dien-dan", frame, "zip"),
-                                mime="application/zip", key="export_pack", use_container_width=True)
+                                mime="application/zip", key="export_pack", use_container_width=True,
+                                on_click=_audit, args=("forum_pack", key, brief_indicator))

@@ -262,3 +262,19 @@ def test_cli_refuses_a_format_that_does_not_fit(tmp_path):
     r = subprocess.run([sys.executable, "-m", "geo", "export", "map", "--out", str(tmp_path / "m.pdf")],
                        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert r.returncode == 2 and "png, html" in r.stderr
+
+
+def test_public_data_export_leaves_internal_indicators_out():
+    import csv
+    import io
+
+    from geo.catalog import load_catalog
+    from geo.exports import data_csv
+    from geo.sample import sample_table
+
+    text = data_csv(sample_table(), "dien-bien-dong-pre2025", "vi", public_only=True).decode("utf-8-sig")
+    full = data_csv(sample_table(), "dien-bien-dong-pre2025", "vi").decode("utf-8-sig")
+    internal = [i.vi for i in load_catalog().base() if not i.public]
+    assert internal and all(name in full for name in internal)
+    assert not any(name in text for name in internal)
+    assert "Tổ an ninh nhân dân" in text

@@ -104,3 +104,11 @@ def test_national_set_with_province_and_district_breadcrumb(app_env):
     assert not at.exception
     options = at.selectbox(key="profile_unit").options
     assert len(options) == 14  # the district's units only
+
+
+def test_anonymous_viewer_gets_public_downloads_only(app_env):
+    at = run_page("map.py", "vi", session={"map_indicator": "households_reminded"})
+    assert not at.exception, [e.value for e in at.exception]
+    captions = " ".join(c.value for c in at.caption)
+    assert "chỉ các chỉ số công khai" in captions
+    assert "cần quyền biên tập để tải bản đồ" in captions
