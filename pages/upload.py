@@ -8,8 +8,9 @@ import streamlit as st
 from geo.catalog import load_catalog
 from geo.i18n import format_value
 from geo.ingest import validate_file
+from geo.mappings import remember_mapping, remembered_mapping
 from geo.template import template_bytes
-from pages.common import current_period, current_set_id, current_user, get_store, lang, tr
+from pages.common import current_period, current_set_id, current_user, get_store, labels, lang, tr
 from pages.preview import render_change_preview
 
 set_id = current_set_id()
@@ -34,7 +35,11 @@ if uploaded is None:
     st.stop()
 
 period = period_text.strip() or None
-mapping = st.session_state.setdefault("upload_mapping", {}).setdefault(set_id, {})
+# Hand-made column mappings are remembered per boundary set in the store (geo.mappings).
+mappings = st.session_state.setdefault("upload_mapping", {})
+if set_id not in mappings:
+    mappings[set_id] = remembered_mapping(get_store(), set_id)
+mapping = mappings[set_id]
 with st.status(tr("upload_checking"), expanded=False) as status:
     report = validate_file(uploaded.getvalue(), boundary_set=set_id, period=period, file_name=uploaded.name,
                            column_mapping=mapping, lang=lang())
@@ -53,14 +58,24 @@ for p in report.warnings:
     st.warning(p.message)
 
 catalog = load_catalog()
-if report.ignored_columns:
-    with st.expander(tr("upload_mapping")):
+
+
+def _remember(header: str) -> None:
+    mapping[header] = st.session_state[f"upload_map_{set_id}_{header}"]
+    remember_mapping(get_store(), set_id, mapping, str(current_user()))
+
+
+mappable = list(dict.fromkeys([*report.ignored_columns, *mapping]))
+if mappable:
+    with st.expander(tr("upload_mapping"), expanded=bool(report.ignored_columns)):
+        st.caption(tr("upload_mapping_note"))
         options = [""] + [i.id for i in catalog.base()]
-        for header in report.ignored_columns:
-            st.selectbox(header, options, key=f"upload_map_{set_id}_{header}",
-                         format_func=lambda i: catalog[i].name(lang()) if i else "—",
-                         on_change=lambda h=header: mapping.__setitem__(
-                             h, st.session_state[f"upload_map_{set_id}_{h}"]))
+        for header in mappable:
+            current = mapping.get(header, "")
+            st.selectbox(header, options, index=options.index(current) if current in options else 0,
+                         key=f"upload_map_{set_id}_{header}",
+                         format_func=labels(options, lambda i: catalog[i].name(lang()) if i else "—"),
+                         on_change=_remember, args=(header,))
 
 if report.rows:
     ids = [i.id for i in catalog.base()]

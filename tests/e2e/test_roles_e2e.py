@@ -141,3 +141,38 @@ def test_script_unit_name_shows_as_text_and_never_runs(browser, roles_app):
     assert page.locator("img[src='x']").count() == 0
     assert not dialogs, dialogs
     page.close()
+
+
+def test_a_hand_mapped_column_is_remembered_for_the_next_upload(browser, roles_app):
+    """Staff map an unknown header once; the next upload to the same boundary set recognises it."""
+    import openpyxl
+
+    url, _ = roles_app
+    wb = openpyxl.load_workbook(io.BytesIO(_filled_template(teams=50)))
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(max_row=10):
+            for cell in row:
+                if cell.value == "Tổ an ninh nhân dân (tổ)":
+                    cell.value = "Số tổ tự quản ANTT"  # a header staff invented
+    buf = io.BytesIO()
+    wb.save(buf)
+    page, dialogs, errors = _page(browser)
+    _sign_in(page, url)
+    _upload(page, url, buf.getvalue(), "to_tu_quan.xlsx")
+    page.wait_for_selector("text=Gán cột chưa nhận ra cho chỉ số", timeout=60_000)
+    alerts = " ".join(w.inner_text() for w in page.locator("[data-testid='stAlert']").all())
+    assert "Số tổ tự quản ANTT" in alerts  # first time: the column is reported as not recognised
+    box = page.get_by_label("Số tổ tự quản ANTT")
+    box.click()
+    page.get_by_role("option", name="Tổ an ninh nhân dân").first.click()
+    page.wait_for_selector("text=14/14", timeout=60_000)
+    page.close()
+
+    page, dialogs, errors = _page(browser)  # a new session: the choice comes back from the store
+    _sign_in(page, url)
+    _upload(page, url, buf.getvalue(), "to_tu_quan.xlsx")
+    page.wait_for_selector("text=Gán cột chưa nhận ra cho chỉ số", timeout=60_000)
+    page.wait_for_timeout(1500)
+    assert "Số tổ tự quản ANTT" not in " ".join(w.inner_text() for w in page.locator("[data-testid='stAlert']").all())
+    assert not errors, errors
+    page.close()
