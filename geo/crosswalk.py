@@ -248,3 +248,73 @@ def aggregate(table: pd.DataFrame, crosswalk: Crosswalk, new_names: dict[str, st
                      crosswalk=crosswalk.info.id if crosswalk.info else None, method=crosswalk.method,
                      approximate=sorted(approx), incomplete=sorted(incomplete))
     return out
+
+
+def get_crosswalk_info(crosswalk_id: str) -> CrosswalkInfo:
+    for c in list_crosswalks():
+        if c.id == crosswalk_id:
+            return c
+    raise CrosswalkError(f"Không có bảng chuyển đổi '{crosswalk_id}' / unknown crosswalk")
+
+
+MAX_CROSSWALK_BYTES = 20 * 1024 * 1024
+
+
+def check_crosswalk_upload(data: bytes, file_name: str, crosswalk_id: str, folder: Path | None = None) -> Crosswalk:
+    """Validate an uploaded crosswalk (the registered format: CSV with the registered columns, or dvhcvn JSON)
+    against both boundary sets, without touching the current one. Raises CrosswalkError naming the problem."""
+    import tempfile
+
+    from geo.boundaries import unit_list
+
+    info = get_crosswalk_info(crosswalk_id)
+    name = Path(str(file_name or "")).name or "(không tên)"
+    if not data:
+        raise CrosswalkError(f"Tệp {name} rỗng")
+    if len(data) > MAX_CROSSWALK_BYTES:
+        raise CrosswalkError(f"Tệp {name} quá lớn ({len(data) / 1048576:.1f} MB); giới hạn 20 MB")
+    if data[:4] in (b"PK\x03\x04", b"\x89PNG", b"%PDF") or b"\x00" in data[:4096]:
+        raise CrosswalkError(f"Tệp {name} không phải bảng chuyển đổi dạng văn bản (CSV/JSON)")
+    with tempfile.TemporaryDirectory(prefix="antt-crosswalk-") as tmp:
+        path = Path(tmp) / info.file
+        path.write_bytes(data)
+        old_units, new_units = unit_list(info.from_set), unit_list(info.to_set)
+        try:
+            return load_crosswalk(info.from_set, info.to_set, folder=Path(tmp), old_units=old_units,
+                                  new_units=new_units)
+        except CrosswalkError as exc:
+            raise CrosswalkError(str(exc).replace(str(path), name)) from None
+
+
+def install_crosswalk_file(store, data: bytes, file_name: str, crosswalk_id: str, *, by,
+                           folder: Path | None = None) -> dict:
+    """Admin only: check the upload, then replace the crosswalk file in the boundary folder atomically (the
+    old one kept as ``<file>.<UTC time>.bak``) and audit it. On any error nothing in the folder changes."""
+    import hashlib
+    import os
+    import shutil
+    from datetime import datetime, timezone
+
+    from geo import auth
+
+    actor = auth.verified_actor(store, by) if isinstance(by, auth.Actor) else None
+    if actor is None or not auth.has_role(actor, "admin") or actor.via == "anonymous":
+        raise auth.AccessDenied("Cần quyền quản trị để thay bảng chuyển đổi. / Admin role required.")
+    info = get_crosswalk_info(crosswalk_id)
+    cw = check_crosswalk_upload(data, file_name, crosswalk_id)
+    folder = Path(folder or boundary_dir())
+    target, staged = folder / info.file, folder / f".{info.file}.uploading"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        staged.write_bytes(data)
+        if target.exists():
+            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+            shutil.copyfile(target, folder / f"{info.file}.{stamp}.bak")
+        os.replace(staged, target)
+    finally:
+        if staged.exists():
+            staged.unlink()
+    summary = {"crosswalk": crosswalk_id, "old_units": len(cw.links), "split_units": len(cw.split_units()),
+               "unmapped": len(cw.unmapped), "sha256": hashlib.sha256(data).hexdigest(), "file": info.file}
+    auth.record(store, "crosswalk_upload", actor, summary)
+    return summary

@@ -10,6 +10,7 @@ import streamlit as st
 
 from geo import auth
 from geo import boundaries as gb
+from geo.crosswalk import CrosswalkError, install_crosswalk_file, list_crosswalks
 from geo.filecheck import FileRejected, install_boundary_file
 from geo.store import StoreError
 from pages.common import current_user, get_store, lang, tr
@@ -23,7 +24,8 @@ flash = st.session_state.pop("admin_flash", None)
 if flash:
     st.success(flash)
 
-tab_users, tab_audit, tab_sets = st.tabs([tr("admin_tab_users"), tr("admin_tab_audit"), tr("admin_tab_boundaries")])
+tab_users, tab_audit, tab_sets, tab_cw = st.tabs([tr("admin_tab_users"), tr("admin_tab_audit"),
+                                                   tr("admin_tab_boundaries"), tr("admin_tab_crosswalks")])
 ROLES = list(auth.ROLES)
 
 
@@ -134,3 +136,21 @@ with tab_sets:
             st.cache_resource.clear()
             st.cache_data.clear()
             st.success(tr("admin_boundary_done", set=set_id, units=summary["units"], vertices=summary["vertices"]))
+
+with tab_cw:
+    st.caption(tr("admin_crosswalk_intro"))
+    walks = list_crosswalks()
+    cw_id = st.selectbox(tr("admin_crosswalk"), [c.id for c in walks], key="admin_crosswalk",
+                         format_func={c.id: f"{gb.get_boundary_set_info(c.from_set).title(lang())} → "
+                                            f"{gb.get_boundary_set_info(c.to_set).title(lang())}"
+                                      for c in walks}.__getitem__)
+    cw_upload = st.file_uploader(tr("admin_crosswalk_file"), type=["csv", "json"], key="admin_crosswalk_upload")
+    if cw_upload is not None and st.button(tr("admin_crosswalk_install"), type="primary", key="admin_crosswalk_go"):
+        try:
+            summary = install_crosswalk_file(store, cw_upload.getvalue(), cw_upload.name, cw_id, by=actor)
+        except (CrosswalkError, StoreError) as exc:
+            st.error(str(exc))
+        else:
+            st.cache_data.clear()
+            st.success(tr("admin_crosswalk_done", units=summary["old_units"], splits=summary["split_units"],
+                          unmapped=summary["unmapped"]))
