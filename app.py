@@ -93,14 +93,14 @@ if allowed["view"]:
         _page("change.py", "nav_change", ":material/trending_up:", "so-sanh-ky"),
         _page("reform.py", "nav_reform", ":material/compare_arrows:", "truoc-sau-2025"),
     ]
-OPTIONAL = {
+BY_ROLE = {
     "nav_section_forum": ("view", [("present.py", "nav_present", ":material/slideshow:", "trinh-chieu")]),
     "nav_section_data": ("edit", [("upload.py", "nav_upload", ":material/upload_file:", "cap-nhat"),
                                   ("history.py", "nav_history", ":material/history:", "lich-su")]),
     "auth_nav_section": ("admin", [("admin.py", "admin_nav", ":material/admin_panel_settings:", "quan-tri")]),
 }
-for section, (need, pages) in OPTIONAL.items():
-    present = [_page(*p) for p in pages if allowed[need] and (ROOT / "pages" / p[0]).is_file()]
+for section, (need, pages) in BY_ROLE.items():
+    present = [_page(*p) for p in pages if allowed[need]]
     if present:
         sections[tr(section)] = present
 if allowed["login"]:
