@@ -325,6 +325,18 @@ _T_RE = re.compile(rb'<t(?:\s[^>]*)?>(.*?)</t>', re.S)
 _INT_RE = re.compile(rb'-?\d+$')
 
 
+class _UncachedFormula:
+    """A formula cell whose result was never computed (a file written by a program, not saved by Excel)."""
+
+    def __str__(self) -> str:
+        return "=…"
+
+    __repr__ = __str__
+
+
+UNCACHED_FORMULA = _UncachedFormula()
+
+
 def _fast_sheet_rows(xml: bytes, shared: list) -> list[list]:
     """Cell values of one worksheet XML (cached values for formulas), about 3× faster than openpyxl's
     read-only parser. Raises on anything unexpected; the caller then falls back to openpyxl."""
@@ -351,7 +363,11 @@ def _fast_sheet_rows(xml: bytes, shared: list) -> list[list]:
         else:
             vm = _V_RE.search(inner)
             if vm is None:
-                continue  # a formula without a cached value, or an empty styled cell
+                if b"<f" in inner:  # a formula never computed: reported, never silently missing
+                    r = int(ref.group(2))
+                    grid.setdefault(r, {})[_col_index(ref.group(1).decode())] = UNCACHED_FORMULA
+                    max_row = max(max_row, r)
+                continue  # an empty styled cell
             raw = vm.group(1)
             if typ == b"s":
                 value = shared[int(raw)]
@@ -602,13 +618,16 @@ _NUM_RE = re.compile(r"^([+-]?\s*\d[\d.,\s]*)\s*([^\d.,]*)$")
 
 
 def parse_value(raw, ind: Indicator) -> tuple[int | float | None, str | None]:
-    """(value, problem) where problem is None, 'missing_mark', 'not_number', 'negative', 'not_whole', 'not_flag'.
+    """(value, problem) where problem is None, 'missing_mark', 'uncached_formula', 'not_number', 'negative',
+    'not_whole', 'not_flag'.
 
     Text numbers are read the Vietnamese way: '1.234' is one thousand two hundred and thirty-four, '1,5' is
     one and a half; trailing unit words ('12 tổ') are dropped. Empty means missing, never zero.
     """
     if raw is None:
         return None, None
+    if raw is UNCACHED_FORMULA:
+        return None, "uncached_formula"
     if isinstance(raw, bool):
         value: float = int(raw)
     elif isinstance(raw, (int, float)):
@@ -999,6 +1018,9 @@ def _process_table(ctx: _Ctx, table: _Table, units: UnitIndex, catalog: Catalog,
             if prob == "missing_mark":
                 ctx.problem("warning", "ingest_dash_missing", sname, excel_row, col.letter, shown_v,
                             value=shown_v, indicator=ind.name(lang))
+                continue
+            if prob == "uncached_formula":
+                ctx.problem("warning", "ingest_formula_no_value", sname, excel_row, col.letter, str(raw))
                 continue
             expected = t({"flag": "ingest_expected_flag", "amount": "ingest_expected_amount"}.get(
                 ind.kind, "ingest_expected_count"), lang)

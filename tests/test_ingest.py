@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import io
 import json
 
 import pytest
@@ -356,3 +357,24 @@ def test_national_codes_seven_digits():
     build_template_rows(rows, buf, boundary_set="vn-pre2025", period="2016")
     r = validate_file(buf.getvalue(), boundary_set="vn-pre2025")
     assert r.ok and r.rows == rows and r.units_expected == len(units.names)
+
+
+def test_formula_without_cached_value_is_reported_not_silently_missing():
+    """openpyxl (like many programs) writes formulas without the computed value: the cell is missing, and the
+    report says so at the exact cell."""
+    import openpyxl
+
+    rep = report_grid()
+    data = xlsx(rep)
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    ws = wb[SHEET]
+    row = rep.unit_row["03205"]
+    ws[f"{col_of('population')}{row}"] = "=3000+514"
+    buf = io.BytesIO()
+    wb.save(buf)
+    r = run(buf.getvalue())
+    na_son = next(x for x in r.rows if x["unit_code"] == "03205")
+    assert na_son["values"]["population"] is None
+    (w,) = [p for p in r.warnings if p.row == row and p.column == col_of("population")]
+    assert "công thức" in w.message and w.sheet == SHEET
+    assert r.to_json()["warnings"]  # serializable
