@@ -66,3 +66,15 @@ def trend(tables: dict[str, pd.DataFrame], indicator_id: str, catalog: Catalog |
         units["value"] = units.groupby("unit_code")["value"].transform(lambda s: s.cumsum(skipna=True))
         dist["value"] = dist["value"].astype(float).cumsum()
     return units, dist
+
+
+def common_breaks(tables: dict[str, pd.DataFrame], indicator_id: str, k: int = 5,
+                  catalog: Catalog | None = None) -> list[float]:
+    """Class bounds shared by every period (quantiles of the pooled values), so that the same colour means
+    the same value whichever period the slider shows."""
+    from geo.classify import classify
+
+    catalog = catalog or load_catalog()
+    pooled = pd.concat([indicator_values(t, indicator_id, catalog) for t in tables.values() if len(t)],
+                       ignore_index=True) if tables else pd.Series(dtype=float)
+    return classify(pooled, "quantiles", k).upper if len(pooled.dropna()) else []

@@ -7,13 +7,14 @@ from streamlit_folium import st_folium
 
 from geo import boundaries as gb
 from geo.catalog import load_catalog
-from geo.change import district_change, period_change, trend
+from geo.change import common_breaks, district_change, period_change, trend
 from geo.charts import trend_chart
-from geo.classify import DIVERGING_SCHEMES, diverging_classify
+from geo.classify import DIVERGING_SCHEMES, classify, diverging_classify
 from geo.i18n import format_value
 from geo.join import joined_table
 from geo.maps import build_choropleth, legend_html, legend_items
 from geo.periods import parse_period
+from geo.table import indicator_values
 from geo.vintage import periods_on_set
 from pages.common import (current_set_id, display_layer, get_store, indicator_labels, labels, lang, load_table,
                           load_units, map_assets, sample_banner, source_caption, tr)
@@ -79,4 +80,22 @@ else:
 all_tables = {p: joined_table(units, load_table(set_id, p), info.data_code_width)[0] for p in periods}
 u, dist = trend(all_tables, indicator_id, catalog, cumulative=cumulative)
 st.plotly_chart(trend_chart(u, dist, indicator_id, lang(), catalog, cumulative), use_container_width=True)
+
+# The indicator period by period, with classes shared by all periods (same colour = same value).
+st.subheader(tr("change_slider_title"))
+breaks = common_breaks(all_tables, indicator_id, 5, catalog)
+if breaks and not fallback:
+    shown_p = st.select_slider(tr("sidebar_period"), periods, value=after_p, key="change_slider",
+                               format_func=period_label)
+    frame_p = all_tables[shown_p]
+    values_p = indicator_values(frame_p, indicator_id, catalog)
+    cls_p = classify(values_p, "manual", breaks=breaks, reverse=ind.direction == "down")
+    left, right = st.columns([3, 1])
+    with left:
+        m = build_choropleth(display_layer(set_id), frame_p, values_p, ind, catalog, cls_p, lang=lang(),
+                             attribution=info.attribution, assets=map_assets())
+        st_folium(m, key="change_slider_map", height=420, use_container_width=True, returned_objects=[])
+    with right:
+        st.markdown(legend_html(legend_items(cls_p, ind, lang()), ind.unit(lang()), lang()), unsafe_allow_html=True)
+        st.caption(tr("change_slider_note"))
 source_caption(set_id, after)

@@ -3,7 +3,7 @@ import math
 import pytest
 
 from geo.change import district_change, period_change, trend
-from geo.table import rows_to_table
+from geo.table import indicator_values, rows_to_table
 
 
 def _t(period, values):
@@ -50,3 +50,13 @@ def test_trend_and_cumulative_only_for_flows():
         trend({"2017": A}, "teams_security", cumulative=True)
     with pytest.raises(ValueError):
         trend({"2017": A}, "valuable_tip_rate", cumulative=True)
+
+
+def test_common_breaks_pool_all_periods():
+    from geo.change import common_breaks
+    from geo.classify import classify
+
+    breaks = common_breaks({"2017": A, "2018": B}, "tips_received", k=3)
+    assert breaks[-1] == 20  # the largest value of any period closes the top class
+    c17 = classify(indicator_values(A, "tips_received"), "manual", breaks=breaks)
+    assert c17.upper == breaks  # each period is drawn with the same classes

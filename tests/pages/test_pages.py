@@ -84,6 +84,7 @@ def test_change_page_with_two_periods(app_env):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Năm 2017"] == "153" and metrics["Năm 2018"] == "169"  # 153 - 10 (Na Son) + 13 × 2
     assert at.checkbox(key="change_cumulative").value is False  # offered: tips are a flow
+    assert at.select_slider(key="change_slider").value == "2018"  # the period-by-period map
 
 
 def test_reform_page_shows_both_vintages_with_equal_totals(app_env):
