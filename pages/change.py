@@ -3,7 +3,6 @@
 from dataclasses import replace
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo import boundaries as gb
 from geo.catalog import load_catalog
@@ -12,12 +11,11 @@ from geo.charts import trend_chart
 from geo.classify import DIVERGING_SCHEMES, classify, diverging_classify
 from geo.i18n import format_value
 from geo.join import joined_table
-from geo.maps import build_choropleth, legend_html, legend_items
 from geo.periods import parse_period
 from geo.table import indicator_values
 from geo.vintage import periods_on_set
-from pages.common import (current_set_id, display_layer, get_store, indicator_labels, labels, lang, load_table,
-                          load_units, map_assets, sample_banner, source_caption, tr)
+from pages.common import (current_set_id, get_store, indicator_labels, labels, lang, load_table, load_units,
+                          map_and_legend, sample_banner, source_caption, tr)
 
 catalog = load_catalog()
 set_id = current_set_id()
@@ -59,17 +57,11 @@ m2.metric(period_label(after_p), format_value(d["after"], ind.kind, lang(), miss
           delta=None if d["change"] is None else format_value(d["change"], ind.kind, lang()))
 m3.metric(tr("change_mode_pct"), format_value(d["change_pct"], "share", lang(), missing="—"))
 
-left, right = st.columns([3, 1])
-with left:
-    if fallback:
-        st.info(tr("map_fallback_notice", file=info.file, folder=str(gb.boundary_dir()), env=gb.ENV_BOUNDARY_DIR))
-    else:
-        m = build_choropleth(display_layer(set_id), after, values, shown, catalog, cls, lang=lang(),
-                             attribution=info.attribution, assets=map_assets())
-        st_folium(m, key="change_map", height=480, use_container_width=True, returned_objects=[])
-with right:
-    st.markdown(legend_html(legend_items(cls, shown, lang()), shown.name(lang()), lang()), unsafe_allow_html=True)
-    st.caption(tr("change_legend_note"))
+if fallback:
+    st.info(tr("map_fallback_notice", file=info.file, folder=str(gb.boundary_dir()), env=gb.ENV_BOUNDARY_DIR))
+else:
+    map_and_legend(set_id, after, values, shown, cls, key="change_map", height=480,
+                   legend_title=shown.name(lang()), note=tr("change_legend_note"))
 
 st.subheader(tr("change_trend"))
 cumulative = False
@@ -90,12 +82,5 @@ if breaks and not fallback:
     frame_p = all_tables[shown_p]
     values_p = indicator_values(frame_p, indicator_id, catalog)
     cls_p = classify(values_p, "manual", breaks=breaks, reverse=ind.direction == "down")
-    left, right = st.columns([3, 1])
-    with left:
-        m = build_choropleth(display_layer(set_id), frame_p, values_p, ind, catalog, cls_p, lang=lang(),
-                             attribution=info.attribution, assets=map_assets())
-        st_folium(m, key="change_slider_map", height=420, use_container_width=True, returned_objects=[])
-    with right:
-        st.markdown(legend_html(legend_items(cls_p, ind, lang()), ind.unit(lang()), lang()), unsafe_allow_html=True)
-        st.caption(tr("change_slider_note"))
+    map_and_legend(set_id, frame_p, values_p, ind, cls_p, key="change_slider_map", note=tr("change_slider_note"))
 source_caption(set_id, after)

@@ -6,7 +6,6 @@ version), never on GeoDataFrames.
 
 from __future__ import annotations
 
-import getpass
 import os
 import shutil
 from pathlib import Path
@@ -76,13 +75,6 @@ def current_role() -> str | None:
     """``viewer``/``editor``/``admin`` of the signed-in actor, None when nobody is signed in."""
     actor = current_user()
     return actor.role if actor.signed_in else None
-
-
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:
-        return "local"
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -327,3 +319,23 @@ def labels(keys, fn) -> "callable":
 def indicator_labels(ids) -> "callable":
     catalog, current = load_catalog(), lang()
     return labels(ids, lambda i: f"{catalog[i].name(current)} ({catalog[i].unit(current)})")
+
+
+def map_and_legend(set_id: str, frame, values, ind, classification, *, key: str, height: int = 420,
+                   legend_title: str | None = None, note: str | None = None, ratio=(3, 1), **map_kw) -> None:
+    """A choropleth of the set with its legend beside it (pan and zoom never rerun the script)."""
+    from streamlit_folium import st_folium
+
+    from geo.maps import build_choropleth, legend_html, legend_items
+
+    info = gb.get_boundary_set_info(set_id)
+    left, right = st.columns(list(ratio))
+    with left:
+        m = build_choropleth(display_layer(set_id), frame, values, ind, load_catalog(), classification, lang=lang(),
+                             attribution=info.attribution, assets=map_assets(), **map_kw)
+        st_folium(m, key=key, height=height, use_container_width=True, returned_objects=[])
+    with right:
+        st.markdown(legend_html(legend_items(classification, ind, lang()), legend_title or ind.unit(lang()), lang()),
+                    unsafe_allow_html=True)
+        if note:
+            st.caption(note)

@@ -1,15 +1,12 @@
 """A small map of what an import would change (dry run), shared by the upload page."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
-from geo import boundaries as gb
 from geo.catalog import Indicator, load_catalog
 from geo.classify import classify
-from geo.maps import build_choropleth, legend_html, legend_items
 from geo.table import compare_rows
 from geo.vintage import table_on_set
-from pages.common import display_layer, get_store, lang, load_units, map_assets, tr
+from pages.common import get_store, lang, load_units, map_and_legend, tr
 
 
 def render_change_preview(set_id: str, period: str, rows: list[dict]) -> None:
@@ -31,11 +28,5 @@ def render_change_preview(set_id: str, period: str, rows: list[dict]) -> None:
         id="changed_values", vi="Số giá trị thay đổi", en="Values that change", kind="count", unit_vi="giá trị",
         unit_en="values", direction="neutral", temporal="stock", group="preview", public=False)
     cls = classify(values, "manual", breaks=[0, 5, 15], scheme="Oranges")
-    info = gb.get_boundary_set_info(set_id)
-    left, right = st.columns([2, 1])
-    with left:
-        m = build_choropleth(display_layer(set_id), frame, values, ind, catalog, cls, lang=lang(),
-                             attribution=info.attribution, assets=map_assets())
-        st_folium(m, key="upload_preview_map", height=320, use_container_width=True, returned_objects=[])
-    with right:
-        st.markdown(legend_html(legend_items(cls, ind, lang()), ind.name(lang()), lang()), unsafe_allow_html=True)
+    map_and_legend(set_id, frame, values, ind, cls, key="upload_preview_map", height=320,
+                   legend_title=ind.name(lang()), ratio=(2, 1))

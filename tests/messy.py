@@ -49,12 +49,10 @@ UNKNOWN_HEADER = "Điểm thi đua"
 
 
 def letter(idx: int) -> str:
-    s = ""
-    idx += 1
-    while idx:
-        idx, rem = divmod(idx - 1, 26)
-        s = chr(65 + rem) + s
-    return s
+    """0-based column index → Excel letter, by openpyxl (an oracle independent of geo.ingest.col_letter)."""
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(idx + 1)
 
 
 def col_of(indicator_id: str) -> str:
