@@ -13,7 +13,6 @@ memory is its own. Figures are measured in the same run and reported as measured
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -185,10 +184,10 @@ def format_report(r: dict) -> str:
                  f"warm rebuild ≥ 5× faster: {'met' if r['ratios']['warm_rebuild'] >= 5 else 'MISSED'}; "
                  f"product peak RSS < 1 GB: {'met' if r['product']['peak_rss_mb'] < 1024 else 'MISSED'}")
     d = r.get("district_rerun_s")
-    lines.append(f"14-unit map page warm rerun (AppTest): "
+    lines.append("14-unit map page warm rerun (AppTest): "
                  + (f"{d:.3f} s (target ≤ 0.3 s: {'met' if d <= 0.3 else 'MISSED'})" if d is not None else "n/a"))
     v = r.get("validate_10k_s")
-    lines.append(f"10,000-row validation: " + (f"{v:.3f} s (target ≤ 2 s: {'met' if v <= 2 else 'MISSED'})"
+    lines.append("10,000-row validation: " + (f"{v:.3f} s (target ≤ 2 s: {'met' if v <= 2 else 'MISSED'})"
                                                if v is not None else "n/a (intake not installed)"))
     if "first_paint_s" in r:
         fp = r["first_paint_s"]

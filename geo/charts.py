@@ -10,7 +10,7 @@ import html
 
 import pandas as pd
 
-from geo.catalog import Catalog, Indicator, load_catalog
+from geo.catalog import Catalog, load_catalog
 from geo.classify import NO_DATA_COLOR, Classification
 from geo.i18n import format_value, t
 from geo.table import indicator_values, ranking

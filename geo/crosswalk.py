@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo import DATA_DIR
-from geo.boundaries import boundary_dir, get_boundary_set_info
+from geo.boundaries import boundary_dir
 from geo.catalog import Catalog, load_catalog
 from geo.names import normalize_code
 

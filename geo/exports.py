@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo import boundaries as gb
-from geo.catalog import Catalog, Indicator, load_catalog
+from geo.catalog import Catalog, load_catalog
 from geo.classify import NO_DATA_COLOR, Classification, classify
 from geo.i18n import format_value, t
 from geo.periods import parse_period

@@ -128,9 +128,9 @@ def _base_map(bounds, basemap: str, lang: str, attribution: str, assets: str | N
 
 
 def _add_attribution(m, text: str) -> None:
-    from branca.element import MacroElement
-    from jinja2 import Template
     import json
+
+    from branca.element import MacroElement
 
     el = MacroElement()
     el._template = _attribution_template()
@@ -178,8 +178,6 @@ def quantum_for(bounds) -> float:
 def prepare_display_layer(display_gdf, set_id: str = "", names=None) -> DisplayLayer:
     """Encode display geometry once: per feature a list of polygons, each a list of rings, each ring a flat
     list of integer deltas on the grid (the first pair relative to the set's lower-left corner)."""
-    import json
-
     import numpy as np
     import shapely
 

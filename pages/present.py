@@ -178,7 +178,7 @@ def slide_ranking() -> str:
     out = []
     for r in rows:
         width = 0 if r.value is None else max(0.5, 100.0 * r.value / vmax)
-        bar = (f'<div class="pz-bar hidden" style="width:12%"></div>' if r.suppressed
+        bar = ('<div class="pz-bar hidden" style="width:12%"></div>' if r.suppressed
                else f'<div class="pz-bar" style="width:{width:.1f}%"></div>')
         out.append(f'<div class="n">{r.rank or ""}</div><div>{esc(r.unit_name)}</div><div>{bar}</div>'
                    f'<div class="v">{esc(r.text)}</div>')

@@ -1,6 +1,5 @@
 import math
 
-import pandas as pd
 import pytest
 
 from geo.boundaries import load_boundary_set

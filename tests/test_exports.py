@@ -265,9 +265,6 @@ def test_cli_refuses_a_format_that_does_not_fit(tmp_path):
 
 
 def test_public_data_export_leaves_internal_indicators_out():
-    import csv
-    import io
-
     from geo.catalog import load_catalog
     from geo.exports import data_csv
     from geo.sample import sample_table

@@ -7,7 +7,6 @@ workbook made by openpyxl, streaming big parts so the test itself stays small in
 from __future__ import annotations
 
 import io
-import os
 import random
 import time
 import tracemalloc

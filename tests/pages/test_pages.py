@@ -1,9 +1,7 @@
 """Every page runs without exception in both languages (Streamlit AppTest, no browser)."""
 
 import pytest
-from streamlit.testing.v1 import AppTest
-
-from tests.pages.apptest import APP, run_page
+from tests.pages.apptest import run_page
 
 PAGES = ["overview.py", "map.py", "charts.py", "profile.py", "change.py", "reform.py"]
 
