@@ -90,13 +90,17 @@ def get_store():
     return _store(os.environ.get("ANTT_DATABASE_URL"), os.environ.get("ANTT_DATA_DIR"))
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+# Shown once per boundary set and server (the national sets take seconds to repair and simplify).
+PREPARING = "Đang chuẩn bị ranh giới (chỉ lần đầu)… / Preparing the boundaries (first time only)…"
+
+
+@st.cache_resource(max_entries=8, show_spinner=PREPARING)
 def _units(set_id: str, fingerprint: str):
     gdf = gb.load_boundary_set(set_id)
     return gb.display_geometry(gdf)
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=8, show_spinner=PREPARING)
 def _layer(set_id: str, fingerprint: str):
     from geo.maps import prepare_display_layer
 
