@@ -245,7 +245,6 @@ def test_forum_pack_has_14_commune_pdfs(units, frame):
     (["pack", "--out", "p.zip"], lambda p: len(zipfile.ZipFile(p).namelist()) == 15),
 ])
 def test_cli_export(tmp_path, args, check):
-    pytest.importorskip("geo.store")
     env = dict(os.environ, ANTT_DATA_DIR=str(tmp_path / "data"))
     env.pop("ANTT_DATABASE_URL", None)
     args = [a if a not in ("m.png", "m.html", "c.svg", "d.xlsx", "d.txt", "b.pdf", "p.zip") else str(tmp_path / a)

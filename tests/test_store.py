@@ -622,9 +622,6 @@ def test_cli_import_exit_codes(cli, capsys, tmp_path):
 
 @pytest.fixture
 def page_env(tmp_path, monkeypatch):
-    pytest.importorskip("streamlit")
-    if not (ROOT / "app.py").is_file():
-        pytest.skip("app.py not there yet")
     monkeypatch.setenv("ANTT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("ANTT_DATABASE_URL", raising=False)
     monkeypatch.setenv("ANTT_USER", "page-user")
