@@ -320,7 +320,6 @@ def fallback_points(set_id: str):
     if table not in ("admin_units", "admin_units_legacy"):
         raise BoundaryError(f"unknown fallback table {table!r}")
     sql = f"SELECT DISTINCT ward, wardCode, wardLat, wardLon FROM [{table}]"
-    params: list[str] = []
     if info.fallback_district:
         sql += " WHERE districtCode = '" + _digits(info.fallback_district) + "'"
     elif info.fallback_codes:
@@ -334,7 +333,6 @@ def fallback_points(set_id: str):
     )
     gdf = gdf.drop_duplicates("code").reset_index(drop=True)
     gdf.attrs.update(set_id=set_id, fallback=True)
-    del params
     return gdf
 
 

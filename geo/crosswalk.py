@@ -318,3 +318,25 @@ def install_crosswalk_file(store, data: bytes, file_name: str, crosswalk_id: str
                "unmapped": len(cw.unmapped), "sha256": hashlib.sha256(data).hexdigest(), "file": info.file}
     auth.record(store, "crosswalk_upload", actor, summary)
     return summary
+
+
+def composition(crosswalk: Crosswalk, old: pd.DataFrame, new: pd.DataFrame, indicator_id: str,
+                catalog: Catalog | None = None) -> list[dict]:
+    """Per new unit: the old units that formed it, their values of the indicator and the new value
+    (for the before/after table; values as numbers, NaN when missing)."""
+    from geo.table import indicator_values
+
+    catalog = catalog or load_catalog()
+    old_vals = indicator_values(old, indicator_id, catalog)
+    new_vals = indicator_values(new, indicator_id, catalog)
+    formed_by: dict[str, list[str]] = {}
+    for o, news in crosswalk.links.items():
+        for n in dict.fromkeys(news):
+            formed_by.setdefault(n, []).append(o)
+    out = []
+    for code in new.index:
+        olds = [o for o in formed_by.get(code, []) if o in old.index]
+        out.append({"unit_code": code, "unit_name": new.at[code, "unit_name"],
+                    "old": [(o, old.at[o, "unit_name"], float(old_vals.get(o))) for o in olds],
+                    "value": float(new_vals.get(code))})
+    return out

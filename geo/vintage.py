@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from geo.boundaries import BoundaryError, boundary_file, get_boundary_set_info, load_boundary_set
+from geo.boundaries import boundary_file, get_boundary_set_info, load_boundary_set
 from geo.crosswalk import CrosswalkError, aggregate, list_crosswalks, load_crosswalk
 from geo.periods import sort_periods
 from geo.table import rows_to_table
@@ -57,8 +57,7 @@ def table_on_set(store, set_id: str, period: str | None, method: str = "whole") 
     for src in sources_for(set_id):
         if period is not None and period in store.periods(src):
             return convert_table(store.current_table(src, period), src, set_id, method)
-    empty = rows_to_table([], set_id, period)
-    return empty
+    return rows_to_table([], set_id, period)
 
 
 def table_version_key(store, set_id: str, period: str | None) -> tuple:
@@ -68,6 +67,3 @@ def table_version_key(store, set_id: str, period: str | None) -> tuple:
         keys.append((src, store.latest_version(src, period) if period else None))
     return tuple(keys)
 
-
-__all__ = ["sources_for", "periods_on_set", "convert_table", "table_on_set", "table_version_key",
-           "BoundaryError", "CrosswalkError"]

@@ -14,8 +14,8 @@ from geo.join import joined_table
 from geo.periods import parse_period
 from geo.table import indicator_values
 from geo.vintage import periods_on_set
-from pages.common import (current_set_id, get_store, indicator_labels, labels, lang, load_table, load_units,
-                          map_and_legend, sample_banner, source_caption, tr)
+from pages.common import (current_set_id, fallback_notice, get_store, indicator_labels, labels, lang, load_table,
+                          load_units, map_and_legend, sample_banner, source_caption, tr)
 
 catalog = load_catalog()
 set_id = current_set_id()
@@ -58,7 +58,7 @@ m2.metric(period_label(after_p), format_value(d["after"], ind.kind, lang(), miss
 m3.metric(tr("change_mode_pct"), format_value(d["change_pct"], "share", lang(), missing="—"))
 
 if fallback:
-    st.info(tr("map_fallback_notice", file=info.file, folder=str(gb.boundary_dir()), env=gb.ENV_BOUNDARY_DIR))
+    fallback_notice(set_id)
 else:
     map_and_legend(set_id, after, values, shown, cls, key="change_map", height=480,
                    legend_title=shown.name(lang()), note=tr("change_legend_note"))

@@ -325,6 +325,12 @@ def indicator_labels(ids) -> "callable":
     return labels(ids, lambda i: f"{catalog[i].name(current)} ({catalog[i].unit(current)})")
 
 
+def fallback_notice(set_id: str) -> None:
+    """No polygon file: say which file is missing, where it is looked for and how to point elsewhere."""
+    info = gb.get_boundary_set_info(set_id)
+    st.info(tr("map_fallback_notice", file=info.file, folder=str(gb.boundary_dir()), env=gb.ENV_BOUNDARY_DIR))
+
+
 def map_and_legend(set_id: str, frame, values, ind, classification, *, key: str, height: int = 420,
                    legend_title: str | None = None, note: str | None = None, ratio=(3, 1), **map_kw) -> None:
     """A choropleth of the set with its legend beside it (pan and zoom never rerun the script)."""

@@ -8,8 +8,8 @@ from geo.catalog import load_catalog
 from geo.classify import MAX_K, METHODS, MIN_K, SEQUENTIAL_SCHEMES, ClassifyError, classify
 from geo.maps import BASEMAPS, build_choropleth, build_symbol_map, legend_html, legend_items
 from geo.table import indicator_values
-from pages.common import (current_set_id, display_layer, indicator_labels, labels, lang, load_joined, map_assets,
-                          sample_banner, source_caption, tr)
+from pages.common import (current_set_id, display_layer, fallback_notice, indicator_labels, labels, lang,
+                          load_joined, map_assets, sample_banner, source_caption, tr)
 from pages.export_widgets import render_export_buttons
 
 catalog = load_catalog()
@@ -20,7 +20,7 @@ units, frame, report, fallback = load_joined(set_id)
 st.title(tr("map_title"))
 sample_banner(frame)
 if fallback:
-    st.info(tr("map_fallback_notice", file=info.file, folder=str(gb.boundary_dir()), env=gb.ENV_BOUNDARY_DIR))
+    fallback_notice(set_id)
 
 choices = catalog.map_choices()
 with st.sidebar:

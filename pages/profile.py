@@ -11,7 +11,8 @@ from geo.i18n import format_value
 from geo.maps import build_choropleth
 from geo.names import vi_sort_key
 from geo.table import indicator_values, unit_profile
-from pages.common import current_set_id, display_layer, map_assets, lang, load_joined, sample_banner, source_caption, tr
+from pages.common import (current_set_id, display_layer, fallback_notice, lang, load_joined, map_assets,
+                          sample_banner, source_caption, tr)
 
 catalog = load_catalog()
 set_id = current_set_id()
@@ -46,7 +47,7 @@ with left:
     st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True, height=38 * (len(rows) + 1))
 with right:
     if fallback:
-        st.info(tr("map_fallback_notice", file=info.file, folder=str(gb.boundary_dir()), env=gb.ENV_BOUNDARY_DIR))
+        fallback_notice(set_id)
     else:
         iid = st.session_state.get("map_indicator", catalog.map_choices()[0])
         ind = catalog[iid]

@@ -7,13 +7,13 @@ from streamlit_folium import st_folium
 from geo import boundaries as gb
 from geo.catalog import load_catalog
 from geo.classify import classify
-from geo.crosswalk import list_crosswalks, load_crosswalk
+from geo.crosswalk import composition, list_crosswalks, load_crosswalk
 from geo.i18n import format_value
 from geo.join import joined_table
 from geo.maps import build_choropleth, legend_html, legend_items
 from geo.table import district_totals, indicator_values
-from pages.common import (current_period, display_layer, indicator_labels, lang, load_table, load_units, map_assets,
-                          sample_banner, tr)
+from pages.common import (current_period, display_layer, fallback_notice, indicator_labels, lang, load_table,
+                          load_units, map_assets, sample_banner, tr)
 
 catalog = load_catalog()
 st.title(tr("reform_title"))
@@ -46,7 +46,7 @@ for col, (set_id, units, fallback, frame) in zip(cols, frames):
         total = district_totals(frame, catalog).get(indicator_id)
         st.metric(tr("reform_total", n=len(frame)), format_value(total, ind.kind, lang(), missing=tr("kpi_no_data")))
         if fallback:
-            st.info(tr("map_fallback_notice", file=info.file, folder=str(gb.boundary_dir()), env=gb.ENV_BOUNDARY_DIR))
+            fallback_notice(set_id)
         else:
             m = build_choropleth(display_layer(set_id), frame, values, ind, catalog, cls, lang=lang(),
                                  attribution=info.attribution, labels=True, assets=map_assets())
@@ -56,16 +56,11 @@ for col, (set_id, units, fallback, frame) in zip(cols, frames):
 old_frame, new_frame = frames[0][3], frames[1][3]
 st.subheader(tr("reform_table"))
 cw = load_crosswalk(*pair)
-rows = []
-old_vals = indicator_values(old_frame, indicator_id, catalog)
-new_vals = indicator_values(new_frame, indicator_id, catalog)
-for new_code in new_frame.index:
-    olds = [o for o, news in cw.links.items() if new_code in news]
-    rows.append({
-        tr("reform_col_new"): new_frame.at[new_code, "unit_name"],
-        tr("reform_col_old"): ", ".join(old_frame.at[o, "unit_name"] for o in olds if o in old_frame.index),
-        tr("reform_col_old_values"): " + ".join(format_value(old_vals.get(o), ind.kind, lang()) for o in olds),
-        tr("reform_col_new_value"): format_value(new_vals.get(new_code), ind.kind, lang(), missing=tr("kpi_no_data")),
-    })
+rows = [{
+    tr("reform_col_new"): r["unit_name"],
+    tr("reform_col_old"): ", ".join(name for _, name, _ in r["old"]),
+    tr("reform_col_old_values"): " + ".join(format_value(v, ind.kind, lang()) for _, _, v in r["old"]),
+    tr("reform_col_new_value"): format_value(r["value"], ind.kind, lang(), missing=tr("kpi_no_data")),
+} for r in composition(cw, old_frame, new_frame, indicator_id, catalog)]
 st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
 st.caption(tr("reform_source", source=cw.info.source, licence=cw.info.licence))

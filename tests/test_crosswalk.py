@@ -129,3 +129,17 @@ def test_national_crosswalk_from_dvhcvn(tmp_path):
     assert len(out) == 3321
     assert district_totals(out)["teams_security"] == pytest.approx(5 * (len(old) - len(out.attrs["unmapped"])))
     assert out.attrs["approximate"]
+
+
+def test_composition_lists_the_old_units_of_each_new_commune(sets):
+    from geo.crosswalk import composition
+
+    old, new = sets
+    cw = load_crosswalk(OLD, NEW, old_units=old, new_units=new)
+    before = sample_table()
+    after = aggregate(before, cw, dict(zip(new["code"], new["name"])), NEW)
+    rows = {r["unit_code"]: r for r in composition(cw, before, after, "teams_security")}
+    tia = rows["03385"]
+    assert [c for c, _, _ in tia["old"]] == ["03384", "03385"]
+    assert [v for _, _, v in tia["old"]] == [13, 10] and tia["value"] == 23
+    assert sum(len(r["old"]) for r in rows.values()) == 14
