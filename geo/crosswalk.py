@@ -291,29 +291,14 @@ def install_crosswalk_file(store, data: bytes, file_name: str, crosswalk_id: str
     """Admin only: check the upload, then replace the crosswalk file in the boundary folder atomically (the
     old one kept as ``<file>.<UTC time>.bak``) and audit it. On any error nothing in the folder changes."""
     import hashlib
-    import os
-    import shutil
-    from datetime import datetime, timezone
 
     from geo import auth
+    from geo.filecheck import replace_file, require_signed_in_admin
 
-    actor = auth.verified_actor(store, by) if isinstance(by, auth.Actor) else None
-    if actor is None or not auth.has_role(actor, "admin") or actor.via == "anonymous":
-        raise auth.AccessDenied("Cần quyền quản trị để thay bảng chuyển đổi. / Admin role required.")
+    actor = require_signed_in_admin(store, by, "Cần quyền quản trị để thay bảng chuyển đổi. / Admin role required.")
     info = get_crosswalk_info(crosswalk_id)
     cw = check_crosswalk_upload(data, file_name, crosswalk_id)
-    folder = Path(folder or boundary_dir())
-    target, staged = folder / info.file, folder / f".{info.file}.uploading"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        staged.write_bytes(data)
-        if target.exists():
-            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-            shutil.copyfile(target, folder / f"{info.file}.{stamp}.bak")
-        os.replace(staged, target)
-    finally:
-        if staged.exists():
-            staged.unlink()
+    replace_file(folder or boundary_dir(), info.file, lambda staged: staged.write_bytes(data))
     summary = {"crosswalk": crosswalk_id, "old_units": len(cw.links), "split_units": len(cw.split_units()),
                "unmapped": len(cw.unmapped), "sha256": hashlib.sha256(data).hexdigest(), "file": info.file}
     auth.record(store, "crosswalk_upload", actor, summary)

@@ -148,6 +148,8 @@ with tab_cw:
     if cw_upload is not None and st.button(tr("admin_crosswalk_install"), type="primary", key="admin_crosswalk_go"):
         try:
             summary = install_crosswalk_file(store, cw_upload.getvalue(), cw_upload.name, cw_id, by=actor)
+        except FileRejected as exc:
+            st.error(exc.message(lang()))
         except (CrosswalkError, StoreError) as exc:
             st.error(str(exc))
         else:
