@@ -23,8 +23,9 @@ from typing import Any
 
 from geo.catalog import Catalog, Indicator, load_catalog
 from geo.i18n import t
+from geo.join import UnitIndex, make_unit_index
 from geo.legacy import ENCODING_LABELS, candidates as legacy_candidates, detect_and_decode
-from geo.names import clean_text, fold, name_keys, normalize_code, suggest
+from geo.names import clean_text, fold, suggest
 from geo.periods import PeriodError, normalize_period
 
 HEADER_SCAN_ROWS = 40
@@ -97,46 +98,8 @@ class IngestReport:
 # Units of a boundary set
 
 
-@dataclass
-class UnitIndex:
-    set_id: str
-    code_width: int
-    names: dict[str, str]  # code → official name
-    by_key: dict[str, set[str]]  # name key → codes
-    exact: dict[str, set[str]] = field(default_factory=dict)  # official name as written → codes (fast path)
-
-    def match_code(self, raw) -> str | None:
-        code = normalize_code(raw, self.code_width)
-        return code if code in self.names else None
-
-    def match_name(self, text: str) -> set[str]:
-        if text in self.exact:
-            return self.exact[text]
-        hits: set[str] = set()
-        for k in name_keys(text):
-            hits |= self.by_key.get(k, set())
-        return hits
-
-
-def _make_index(set_id: str, width: int, pairs) -> UnitIndex:
-    names: dict[str, str] = {}
-    by_key: dict[str, set[str]] = {}
-    exact: dict[str, set[str]] = {}
-    for code, name in pairs:
-        code = normalize_code(code, width)
-        if code is None or code in names:
-            continue
-        name = clean_text(name)
-        names[code] = name
-        exact.setdefault(name, set()).add(code)
-        for k in name_keys(name):
-            by_key.setdefault(k, set()).add(code)
-    # A name whose keys also belong to another unit is not an exact hit (homonyms stay ambiguous).
-    for name, codes in list(exact.items()):
-        keyed = set().union(*(by_key.get(k, set()) for k in name_keys(name)))
-        if keyed != codes:
-            del exact[name]
-    return UnitIndex(set_id, width, names, by_key, exact)
+# UnitIndex and its builder live in geo.join: the map's join and the intake match names the same way.
+_make_index = make_unit_index
 
 
 @lru_cache(maxsize=8)
