@@ -61,6 +61,18 @@ def start_app(tmp_path: Path, extra_env: dict | None = None):
     raise RuntimeError("streamlit did not become healthy in 60 s")
 
 
+def layer_count(frame, page, tries: int = 60, pause_ms: int = 500) -> int:
+    """Features held by the product's Leaflet layer (``window.anttLayer``) in ``frame``, once it has drawn
+    (polygons are on a canvas, so they are counted in Leaflet, not in the DOM); 0 if it never appears."""
+    count = 0
+    for _ in range(tries):
+        count = frame.evaluate("() => window.anttLayer ? window.anttLayer.getLayers().length : 0")
+        if count:
+            break
+        page.wait_for_timeout(pause_ms)
+    return count
+
+
 def warm_up(browser, url: str) -> None:
     """Open the main page once in a browser session of its own.
 

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.e2e.conftest import layer_count
+
 pytestmark = pytest.mark.e2e
 
 
@@ -25,14 +27,7 @@ def test_map_page_draws_14_communes(browser, app_url):
     page.goto(app_url + "/ban-do", wait_until="domcontentloaded")
     page.wait_for_selector("text=Bản đồ chỉ số", timeout=60_000)
     frame = _map_frame(page)
-    # prefer_canvas draws polygons on a canvas: count the features the product's Leaflet layer holds
-    count = 0
-    for _ in range(60):
-        count = frame.evaluate("() => window.anttLayer ? window.anttLayer.getLayers().length : 0")
-        if count:
-            break
-        page.wait_for_timeout(500)
-    assert count == 14
+    assert layer_count(frame, page) == 14
     body = page.inner_text("body")
     assert "DỮ LIỆU MẪU" in body  # sample data is labelled
     assert "Chưa có số liệu" in body  # the no-data class is in the legend
@@ -45,10 +40,7 @@ def test_clicking_a_commune_opens_its_profile(browser, app_url):
     page.goto(app_url + "/ban-do", wait_until="domcontentloaded")
     page.wait_for_selector("text=Bản đồ chỉ số", timeout=60_000)
     frame = _map_frame(page)
-    for _ in range(60):
-        if frame.evaluate("() => !!(window.anttLayer && window.anttLayer.getLayers().length)"):
-            break
-        page.wait_for_timeout(500)
+    assert layer_count(frame, page) == 14
     # wait until the map stops moving (the component resizes and refits it after its first render)
     view = None
     for _ in range(40):

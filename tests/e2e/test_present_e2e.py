@@ -3,6 +3,8 @@ security teams in the sample), the slides advance; and the exported HTML map ope
 
 import pytest
 
+from tests.e2e.conftest import layer_count
+
 pytestmark = pytest.mark.e2e
 
 OVERFLOW_JS = """() => {
@@ -62,12 +64,7 @@ def test_exported_html_map_opens_on_its_own(browser, tmp_path):
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(out.as_uri())
-    count = 0
-    for _ in range(40):
-        count = page.evaluate("() => window.anttLayer ? window.anttLayer.getLayers().length : 0")
-        if count:
-            break
-        page.wait_for_timeout(250)
+    count = layer_count(page, page, tries=40, pause_ms=250)
     assert page.evaluate("() => typeof L !== 'undefined'")  # Leaflet is inlined: no CDN needed
     assert count == 14
     assert "DỮ LIỆU MẪU" in page.inner_text("#antt-legend-box")
