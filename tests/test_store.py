@@ -10,6 +10,7 @@ import json
 import math
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -23,7 +24,7 @@ import sqlalchemy as sa
 
 from geo.catalog import load_catalog
 from geo.sample import SAMPLES, sample_rows, sample_table
-from geo.store import Store, StoreError, default_url
+from geo.store import Store, StoreError, _sqlite_wal, default_url
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = SAMPLES[0]
@@ -385,7 +386,7 @@ def test_the_crash_hook_is_inert_without_the_variable(store, monkeypatch):
 CONCURRENT_SCRIPT = """
     import json, os, sys, time
     from geo.catalog import load_catalog
-    from geo.store import Store, StoreError, default_url
+    from geo.store import Store, StoreError, _sqlite_wal, default_url
     fill, start_at, expected = float(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
     ids = [i.id for i in load_catalog().base()]
     rows = [{"unit_code": f"{k:05d}", "unit_name": f"Xã {k}", "values": {iid: fill for iid in ids}}
@@ -522,6 +523,38 @@ def test_sqlite_writers_begin_immediate(tmp_path):
     s.current_table(SET)
     assert seen.count("BEGIN IMMEDIATE") == 2 and "BEGIN" in seen
     s.dispose()
+
+
+def _locked_fresh_file(path):
+    """A fresh rollback-journal file with another connection holding its exclusive lock."""
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN EXCLUSIVE")
+    waiter = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    waiter.execute("PRAGMA busy_timeout = 0")  # SQLite's immediate SQLITE_BUSY, as in the deadlock-avoidance path
+    return holder, waiter
+
+
+def test_sqlite_wal_switch_waits_for_a_lock_sqlite_answers_busy_at_once(tmp_path):
+    # Several processes opening a fresh file together: SQLite may refuse the WAL switch at once instead of
+    # calling the busy handler (CI failed this way). The switch must wait for the lock, not fail.
+    holder, waiter = _locked_fresh_file(str(tmp_path / "x.sqlite"))
+    threading.Timer(0.3, holder.rollback).start()
+    _sqlite_wal(waiter.cursor(), lock_timeout=10)
+    assert waiter.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    holder.close()
+    waiter.close()
+
+
+def test_sqlite_wal_switch_gives_up_at_the_lock_timeout(tmp_path):
+    holder, waiter = _locked_fresh_file(str(tmp_path / "x.sqlite"))
+    started = time.monotonic()
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        _sqlite_wal(waiter.cursor(), lock_timeout=0.5)
+    assert time.monotonic() - started >= 0.5
+    holder.rollback()
+    holder.close()
+    waiter.close()
 
 
 def test_sqlite_busy_writer_gives_a_clear_message(tmp_path):
