@@ -2,8 +2,8 @@
 
 Units are matched by province, district and commune names against the official legacy list shipped by the
 ``vietnamadminunits`` package (63 provinces, GSO codes), using the product's own name matching
-(:func:`geo.names.name_keys`). A unit that does not match exactly one official commune keeps its own id and is
-listed in the report — never guessed.
+(:class:`geo.join.UnitIndex`, the rule of the map's join and the intake). A unit that does not match exactly
+one official commune keeps its own id and is listed in the report — never guessed.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from geo.names import name_key, name_keys
+from geo.join import UnitIndex, make_unit_index
+from geo.names import clean_text, name_key
 
 SCHEME_LEGACY = "gso-legacy"
 
@@ -35,29 +36,28 @@ class CodeReport:
 
 @lru_cache(maxsize=1)
 def _legacy_index():
+    """Official communes indexed for name matching, per (province, district) and per province."""
     from vietnamadminunits.database import query
 
     rows = query("SELECT DISTINCT province, district, ward, wardCode FROM admin_units_legacy")
-    by_district: dict[tuple[str, str], dict[str, set[str]]] = {}
-    by_province: dict[str, dict[str, set[str]]] = {}
+    by_district: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    by_province: dict[str, list[tuple[str, str]]] = {}
     for r in rows:
         if not r["wardCode"]:
             continue
         p, d = name_key(r["province"]), name_key(r["district"])
-        for k in name_keys(r["ward"]):
-            by_district.setdefault((p, d), {}).setdefault(k, set()).add(r["wardCode"])
-            by_province.setdefault(p, {}).setdefault(k, set()).add(r["wardCode"])
-    return by_district, by_province
+        by_district.setdefault((p, d), []).append((r["wardCode"], r["ward"]))
+        by_province.setdefault(p, []).append((r["wardCode"], r["ward"]))
+    return ({k: make_unit_index("", 5, v) for k, v in by_district.items()},
+            {k: make_unit_index("", 5, v) for k, v in by_province.items()})
 
 
-def _lookup(index: dict[str, set[str]] | None, name: str) -> str | None:
-    if not index:
+def _lookup(index: UnitIndex | None, name: str) -> str | None:
+    """The one official code whose name matches (the product's rule, geo.join.UnitIndex), else None."""
+    if index is None:
         return None
-    for k in name_keys(name):  # prefix-free key first
-        hits = index.get(k)
-        if hits:
-            return next(iter(hits)) if len(hits) == 1 else None
-    return None
+    hits = index.match_name(clean_text(name))
+    return next(iter(hits)) if len(hits) == 1 else None
 
 
 def assign_official_codes(own_ids, names, districts, provinces, scheme: str = SCHEME_LEGACY):
