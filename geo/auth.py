@@ -32,6 +32,7 @@ by the delay are not checked and do not lengthen it. Every success, failure and 
 
 from __future__ import annotations
 
+import getpass
 import os
 import re
 from datetime import datetime, timedelta, timezone
@@ -50,8 +51,7 @@ MIN_PASSWORD = 8
 MAX_DELAY = 15 * 60
 FAILURE_WINDOW = timedelta(days=1)
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._@+-]{0,199}$")
-# Argon2id with the library's defaults (RFC 9106 low-memory profile).
-_DUMMY_HASH = None
+_DUMMY_HASH = None  # an argon2 hash checked for unknown names, so they take as long as known ones
 
 
 class AuthError(StoreError):
@@ -93,9 +93,7 @@ class Actor(str):
     @classmethod
     def cli(cls, name: str | None = None) -> "Actor":
         """The command line's operator (trusted: it has the database itself)."""
-        from geo.cli.store_commands import default_user
-
-        return cls(default_user(name), "admin", "cli")
+        return cls(operator_name(name), "admin", "cli")
 
     @classmethod
     def anonymous(cls) -> "Actor":
@@ -104,6 +102,19 @@ class Actor(str):
 
 # ---------------------------------------------------------------------------------------------------------
 # Configuration
+
+
+def operator_name(given: str | None = None) -> str:
+    """Who runs the command line: ``given`` (``--user``), else ``ANTT_USER``, else the OS login name."""
+    if given and given.strip():
+        return given.strip()
+    env = os.environ.get("ANTT_USER", "").strip()
+    if env:
+        return env
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (containers)
+        return "local"
 
 
 def view_mode() -> str:
@@ -240,6 +251,7 @@ def oidc_actor(store, email: str | None, client: str = "-") -> Actor | None:
 
 
 def _hasher():
+    """Argon2id with the library's defaults (RFC 9106 low-memory profile)."""
     from argon2 import PasswordHasher
 
     return PasswordHasher()
@@ -455,9 +467,7 @@ def sign_in(store, name: str, password: str, client: str | None = None, now: dat
                                                        "next_wait_seconds": failure_delay(n)})
     if not (ok and usable):
         raise SignInRefused("Sai tên đăng nhập hoặc mật khẩu. / Wrong name or password.", failure_delay(n))
-    from argon2 import PasswordHasher
-
-    if PasswordHasher().check_needs_rehash(row.password_hash):
+    if _hasher().check_needs_rehash(row.password_hash):
         with store._write() as conn:
             conn.execute(users.update().where(users.c.name == key).values(password_hash=hash_password(password)))
     return Actor(key, row.role, "local")

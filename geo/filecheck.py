@@ -30,6 +30,8 @@ import os
 import re
 import zipfile
 
+from geo.i18n import format_number
+
 ENV_MAX_UPLOAD_MB = "ANTT_MAX_UPLOAD_MB"
 ENV_MAX_ROWS = "ANTT_MAX_UPLOAD_ROWS"
 DEFAULT_MAX_MB = 10
@@ -120,7 +122,7 @@ def max_rows() -> int:
 
 
 def _mb(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f}".replace(".", ",")
+    return format_number(n / 1024 / 1024, "vi", 1)
 
 
 # Known non-spreadsheet signatures: (magic, offset, code, what)
@@ -183,18 +185,10 @@ def _check_xlsx(data: bytes, name: str) -> None:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
         raise FileRejected("bad_zip", file=name) from None
     with zf:
-        if len(infos) > MAX_ZIP_MEMBERS:
-            raise FileRejected("zip_members", file=name, n=len(infos), limit=MAX_ZIP_MEMBERS)
+        _check_zip_directory(infos, name)
         names = {i.filename.lower(): i for i in infos}
-        if any(n.endswith("vbaproject.bin") or n.endswith("vbaprojectsignature.bin") for n in names):
+        if any(n.endswith(("vbaproject.bin", "vbaprojectsignature.bin")) for n in names):
             raise FileRejected("macro", file=name)
-        total = sum(max(0, i.file_size) for i in infos)
-        packed = sum(max(0, i.compress_size) for i in infos)
-        ratio = total / max(packed, 1)
-        worst = max((i.file_size / max(i.compress_size, 1) for i in infos if i.file_size > RATIO_MIN_SIZE),
-                    default=0)
-        if total > MAX_UNCOMPRESSED or worst > MAX_RATIO:
-            raise FileRejected("zip_bomb", file=name, size=_mb(total), ratio=int(max(ratio, worst)))
         if "xl/workbook.bin" in names:
             raise FileRejected("xlsb", file=name)
         if "[content_types].xml" not in names or "xl/workbook.xml" not in names:
@@ -214,6 +208,17 @@ def _check_xlsx(data: bytes, name: str) -> None:
                     types = fh.read(1024 * 1024).lower()
                 if any(t in types for t in _MACRO_TYPES):
                     raise FileRejected("macro", file=name)
+
+
+def _check_zip_directory(infos: list[zipfile.ZipInfo], name: str) -> None:
+    """Zip bombs, from the directory only: too many parts, too much declared content, too high a ratio."""
+    if len(infos) > MAX_ZIP_MEMBERS:
+        raise FileRejected("zip_members", file=name, n=len(infos), limit=MAX_ZIP_MEMBERS)
+    total = sum(max(0, i.file_size) for i in infos)
+    packed = sum(max(0, i.compress_size) for i in infos)
+    worst = max((i.file_size / max(i.compress_size, 1) for i in infos if i.file_size > RATIO_MIN_SIZE), default=0)
+    if total > MAX_UNCOMPRESSED or worst > MAX_RATIO:
+        raise FileRejected("zip_bomb", file=name, size=_mb(total), ratio=int(max(total / max(packed, 1), worst)))
 
 
 def _sheet_titles(zf: zipfile.ZipFile, names: dict) -> dict[str, str]:
@@ -282,7 +287,7 @@ def _scan_xml(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, row_limit: 
 
 
 def _count(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
+    return format_number(n, "vi")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -477,12 +482,7 @@ def _unpack_shapefile(data: bytes, name: str, work):
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise FileRejected("bad_zip", file=name) from None
     with zf:
-        if len(infos) > MAX_ZIP_MEMBERS:
-            raise FileRejected("zip_members", file=name, n=len(infos), limit=MAX_ZIP_MEMBERS)
-        total = sum(i.file_size for i in infos)
-        worst = max((i.file_size / max(i.compress_size, 1) for i in infos if i.file_size > RATIO_MIN_SIZE), default=0)
-        if total > MAX_UNCOMPRESSED or worst > MAX_RATIO:
-            raise FileRejected("zip_bomb", file=name, size=_mb(total), ratio=int(worst))
+        _check_zip_directory(infos, name)
         shp = [i for i in infos if i.filename.lower().endswith(".shp") and not i.is_dir()]
         if not shp:
             raise FileRejected("b_no_shp", file=name)

@@ -98,17 +98,13 @@ class IngestReport:
 # Units of a boundary set
 
 
-# UnitIndex and its builder live in geo.join: the map's join and the intake match names the same way.
-_make_index = make_unit_index
-
-
 @lru_cache(maxsize=8)
 def _index_from_file(set_id: str, path: str, fingerprint: str) -> UnitIndex:
     from geo.boundaries import get_boundary_set_info, unit_list
 
     info = get_boundary_set_info(set_id)
     units = unit_list(set_id)  # attributes only: the unit list without the cost of geometry
-    return _make_index(set_id, info.data_code_width, zip(units["code"], units["name"]))
+    return make_unit_index(set_id, info.data_code_width, zip(units["code"], units["name"]))
 
 
 @lru_cache(maxsize=8)
@@ -117,7 +113,7 @@ def _index_from_fallback(set_id: str) -> UnitIndex:
 
     info = get_boundary_set_info(set_id)
     gdf = fallback_points(set_id)
-    return _make_index(set_id, info.data_code_width, zip(gdf["code"], gdf["name"]))
+    return make_unit_index(set_id, info.data_code_width, zip(gdf["code"], gdf["name"]))
 
 
 def load_units(set_id: str) -> UnitIndex:

@@ -289,6 +289,13 @@ def _maybe_crash(written: int) -> None:
 # ---------------------------------------------------------------------------------------------------------
 
 
+def open_store(url: str | None = None, **kwargs) -> "Store":
+    """A Store migrated and ready (sample loaded once): what the command line and the app open."""
+    store = Store(url, **kwargs)
+    store.ensure_ready()
+    return store
+
+
 class Store:
     def __init__(self, url: str | None = None, *, lock_timeout: float = 30.0, require_actor: bool = False):
         """``require_actor=True`` (the web app's store): ``import_rows``/``rollback`` accept only a signed-in

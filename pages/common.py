@@ -79,11 +79,9 @@ def current_role() -> str | None:
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _store(url: str | None, data_dir: str | None):
-    from geo.store import Store
+    from geo.store import open_store
 
-    store = Store(url, require_actor=True)  # writes need a signed-in editor (geo.auth.authorize_write)
-    store.ensure_ready()
-    return store
+    return open_store(url, require_actor=True)  # writes need a signed-in editor (geo.auth.authorize_write)
 
 
 def get_store():

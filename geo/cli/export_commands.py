@@ -45,7 +45,7 @@ def run_export(args) -> int:
     from geo import boundaries as gb
     from geo.catalog import load_catalog
     from geo.join import joined_table
-    from geo.store import Store
+    from geo.store import open_store
 
     out = Path(args.out)
     fmt = args.format or out.suffix.lower().lstrip(".")
@@ -60,8 +60,7 @@ def run_export(args) -> int:
         info = gb.get_boundary_set_info(set_id)
     except gb.BoundaryError as exc:
         return _fail(str(exc))
-    store = Store(None)
-    store.ensure_ready()
+    store = open_store()
     table = store.current_table(set_id, args.period)
     if table.attrs.get("version") is None:
         return _fail(f"Chưa có số liệu cho bộ ranh giới {set_id}, kỳ {args.period or '(mới nhất)'} / no data")

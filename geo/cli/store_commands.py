@@ -12,10 +12,12 @@ The user recorded is ``--user``, else ``ANTT_USER``, else the operating-system l
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 import sys
+
+from geo.auth import operator_name
+from geo.store import open_store
 
 
 def register(sub) -> None:
@@ -49,26 +51,6 @@ def register(sub) -> None:
     p.add_argument("--period", default=None)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=run_table)
-
-
-def default_user(given: str | None = None) -> str:
-    if given and given.strip():
-        return given.strip()
-    env = os.environ.get("ANTT_USER", "").strip()
-    if env:
-        return env
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name (containers)
-        return "local"
-
-
-def _store():
-    from geo.store import Store
-
-    store = Store()
-    store.ensure_ready()
-    return store
 
 
 def _set_id(given: str | None) -> str:
@@ -112,7 +94,7 @@ def run_import(args) -> int:
         return 2
     set_id = _set_id(args.boundaries)
     try:
-        store = _store()
+        store = open_store()
         # Remember the version the file is checked against: if someone imports meanwhile, refuse.
         from geo.periods import PeriodError, normalize_period
 
@@ -135,7 +117,7 @@ def run_import(args) -> int:
             return 1
         period = getattr(report, "period", None) or args.period
         version = store.import_rows(
-            report.rows, boundary_set=set_id, period=period, user=default_user(args.user),
+            report.rows, boundary_set=set_id, period=period, user=operator_name(args.user),
             file_name=os.path.basename(args.file), file_sha256=getattr(report, "file_sha256", None),
             file_size=getattr(report, "file_size", None), note=args.note, expected_version=base,
         )
@@ -155,7 +137,7 @@ def run_history(args) -> int:
     from geo.store import StoreError
 
     try:
-        hist = _store().history(args.boundaries, limit=args.limit)
+        hist = open_store().history(args.boundaries, limit=args.limit)
     except StoreError as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -180,7 +162,7 @@ def run_rollback(args) -> int:
         print("Chưa khôi phục: thêm --yes để xác nhận. / Nothing done: add --yes to confirm.", file=sys.stderr)
         return 2
     try:
-        version = _store().rollback(args.version, user=default_user(args.user), note=args.note)
+        version = open_store().rollback(args.version, user=operator_name(args.user), note=args.note)
     except StoreError as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -200,7 +182,7 @@ def run_table(args) -> int:
     set_id = _set_id(args.boundaries)
     try:
         period = normalize_period(args.period) if args.period else None
-        df = table_on_set(_store(), set_id, period, getattr(args, "method", "whole"))
+        df = table_on_set(open_store(), set_id, period, getattr(args, "method", "whole"))
     except (StoreError, CrosswalkError, PeriodError) as exc:
         print(str(exc), file=sys.stderr)
         return 1

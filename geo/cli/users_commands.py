@@ -16,6 +16,8 @@ import getpass
 import json
 import sys
 
+from geo.store import open_store
+
 
 def register(sub) -> None:
     p = sub.add_parser("users", help="tài khoản và vai trò / accounts and roles")
@@ -48,14 +50,6 @@ def register(sub) -> None:
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
 
 
-def _store():
-    from geo.store import Store
-
-    store = Store()
-    store.ensure_ready()
-    return store
-
-
 def read_password(stdin=None, prompt=getpass.getpass) -> str:
     """From a hidden prompt (twice) on a terminal, else the first line of stdin."""
     stdin = stdin or sys.stdin
@@ -86,7 +80,7 @@ def run_add(args) -> int:
 
     def go():
         password = None if args.oidc else read_password()
-        auth.add_user(_store(), args.name, args.role, password, by=auth.Actor.cli(args.user),
+        auth.add_user(open_store(), args.name, args.role, password, by=auth.Actor.cli(args.user),
                       auth="oidc" if args.oidc else "local")
         print(f"Đã thêm tài khoản {auth.normalize_name(args.name)} ({args.role}). / Account added.")
     return _run(go)
@@ -95,7 +89,7 @@ def run_add(args) -> int:
 def run_list(args) -> int:
     from geo import auth
 
-    rows = auth.list_users(_store())
+    rows = auth.list_users(open_store())
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
@@ -110,26 +104,26 @@ def run_list(args) -> int:
 def run_disable(args) -> int:
     from geo import auth
 
-    return _run(lambda: (auth.disable_user(_store(), args.name, by=auth.Actor.cli(args.user)),
+    return _run(lambda: (auth.disable_user(open_store(), args.name, by=auth.Actor.cli(args.user)),
                          print(f"Đã khóa {args.name}. / Disabled.")))
 
 
 def run_enable(args) -> int:
     from geo import auth
 
-    return _run(lambda: (auth.enable_user(_store(), args.name, by=auth.Actor.cli(args.user)),
+    return _run(lambda: (auth.enable_user(open_store(), args.name, by=auth.Actor.cli(args.user)),
                          print(f"Đã mở khóa {args.name}. / Enabled.")))
 
 
 def run_set_role(args) -> int:
     from geo import auth
 
-    return _run(lambda: (auth.set_role(_store(), args.name, args.role, by=auth.Actor.cli(args.user)),
+    return _run(lambda: (auth.set_role(open_store(), args.name, args.role, by=auth.Actor.cli(args.user)),
                          print(f"{args.name}: {args.role}. / Role changed.")))
 
 
 def run_passwd(args) -> int:
     from geo import auth
 
-    return _run(lambda: (auth.set_password(_store(), args.name, read_password(), by=auth.Actor.cli(args.user)),
+    return _run(lambda: (auth.set_password(open_store(), args.name, read_password(), by=auth.Actor.cli(args.user)),
                          print(f"Đã đặt mật khẩu mới cho {args.name}. / Password set.")))
