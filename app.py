@@ -13,7 +13,8 @@ from pathlib import Path
 import streamlit as st
 
 from geo import auth
-from pages.common import SESSION_ACTOR, SESSION_LAST_SEEN, current_user, get_store, sidebar, tr
+from pages.common import (SESSION_ACTOR, SESSION_LAST_SEEN, client_address, current_user, get_store,
+                          language_picker, oidc_enabled, sidebar, tr)
 
 ROOT = Path(__file__).resolve().parent
 
@@ -24,43 +25,29 @@ def _page(file: str, title_key: str, icon: str, url: str, default: bool = False)
     return st.Page(str(ROOT / "pages" / file), title=tr(title_key), icon=icon, url_path=url, default=default)
 
 
-def _oidc() -> bool:
-    try:
-        return auth.oidc_configured(st.secrets)
-    except Exception:  # no secrets file at all
-        return False
-
-
-def _client() -> str:
-    try:
-        return st.context.ip_address or "-"
-    except Exception:
-        return "-"
-
-
 def login_gate():
     """The session's actor: OIDC identity or local account, re-read from the store on every run (role changes
     and disabling apply at once), signed out after ANTT_SESSION_IDLE_MINUTES without activity."""
     store = get_store()
     actor = st.session_state.get(SESSION_ACTOR)
-    oidc = _oidc()
+    oidc = oidc_enabled()
     if actor is None and oidc and st.user.is_logged_in:
         actor = auth.oidc_actor(store, st.user.get("email"))
         if actor is None:
             st.session_state["auth_flash"] = tr("auth_oidc_disabled", name=str(st.user.get("email") or "?"))
             st.logout()
             st.stop()
-        auth.record(store, "signin", actor, {"client": _client()})
+        auth.record(store, "signin", actor, {"client": client_address()})
         st.session_state[SESSION_ACTOR] = actor
         st.session_state[SESSION_LAST_SEEN] = time.time()
     if isinstance(actor, auth.Actor) and actor.signed_in:
         now = time.time()
         if auth.session_expired(st.session_state.get(SESSION_LAST_SEEN), now):
-            auth.record(store, "signout_idle", actor, {"client": _client()})
+            auth.record(store, "signout_idle", actor, {"client": client_address()})
             sign_out(tr("auth_expired", minutes=f"{auth.idle_minutes():g}"), audit=False)
         fresh = auth.verified_actor(store, actor)
         if fresh is None:
-            auth.record(store, "signout_disabled", actor, {"client": _client()})
+            auth.record(store, "signout_disabled", actor, {"client": client_address()})
             sign_out(None, audit=False)
         st.session_state[SESSION_ACTOR] = fresh
         st.session_state[SESSION_LAST_SEEN] = now
@@ -70,12 +57,12 @@ def login_gate():
 def sign_out(flash: str | None = None, audit: bool = True) -> None:
     actor = current_user()
     if audit and actor.signed_in:
-        auth.record(get_store(), "signout", actor, {"client": _client()})
+        auth.record(get_store(), "signout", actor, {"client": client_address()})
     for key in (SESSION_ACTOR, SESSION_LAST_SEEN):
         st.session_state.pop(key, None)
     if flash:
         st.session_state["auth_flash"] = flash
-    if actor.via == "oidc" and _oidc():
+    if actor.via == "oidc" and oidc_enabled():
         st.logout()
     st.rerun()
 
@@ -111,11 +98,8 @@ pg = st.navigation(sections)
 if allowed["view"]:
     sidebar()
 else:  # sign-in required and nobody signed in: only the language picker
-    from geo.i18n import LANGS
-    from pages.common import SESSION_LANG
-
-    st.sidebar.radio("Ngôn ngữ / Language", options=list(LANGS), key=SESSION_LANG, horizontal=True,
-                     format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code])
+    with st.sidebar:
+        language_picker()
 with st.sidebar:
     if actor.signed_in:
         st.caption(tr("auth_signed_in_as", name=actor.name, role=tr(f"auth_role_{actor.role}")))

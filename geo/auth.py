@@ -59,9 +59,13 @@ class AuthError(StoreError):
 
 
 class SignInRefused(AuthError):
-    def __init__(self, message: str, wait: float = 0.0):
+    """``throttled``: refused unchecked because of earlier failures (wait ``wait`` seconds); otherwise the name
+    or password was wrong (``wait`` is then the delay before the next attempt)."""
+
+    def __init__(self, message: str, wait: float = 0.0, throttled: bool = False):
         super().__init__(message)
         self.wait = wait
+        self.throttled = throttled
 
 
 class Actor(str):
@@ -452,7 +456,7 @@ def sign_in(store, name: str, password: str, client: str | None = None, now: dat
         store.audit("signin_throttled", key, {"client": client, "wait_seconds": round(wait, 1)})
         raise SignInRefused(
             f"Đăng nhập sai quá nhiều lần; hãy thử lại sau {int(wait) + 1} giây. "
-            f"/ Too many failed sign-ins; try again in {int(wait) + 1} s.", wait)
+            f"/ Too many failed sign-ins; try again in {int(wait) + 1} s.", wait, throttled=True)
     usable = row is not None and row.auth == "local" and not row.disabled
     ok = verify_password(row.password_hash if usable else None, password or "")
     with store._write() as conn:

@@ -279,6 +279,16 @@ def unit_list(set_id: str):
     return _unit_list(set_id, str(path), file_fingerprint(path)).copy()
 
 
+def area_mask(units, area: tuple):
+    """Rows of ``units`` inside ``area`` = ((parent column, value), ...); () selects every unit."""
+    import numpy as np
+
+    mask = np.ones(len(units), dtype=bool)
+    for col, value in area:
+        mask &= (units[col] == value).to_numpy()
+    return mask
+
+
 def display_geometry(gdf, tolerance: float | None = None, precision: float = 1e-5):
     """Screen geometry: the whole coverage simplified together (shared borders stay shared), rounded.
 

@@ -110,7 +110,7 @@ def _area_layer(set_id: str, fingerprint: str, area: tuple):
     from geo.maps import prepare_display_layer
 
     units = _units(set_id, fingerprint)
-    return prepare_display_layer(units[area_mask(units, area)], set_id)
+    return prepare_display_layer(units[gb.area_mask(units, area)], set_id)
 
 
 def display_layer(set_id: str):
@@ -140,15 +140,6 @@ def current_area(set_id: str) -> tuple:
             break
         out.append((f"parent_{i}", value))
     return tuple(out)
-
-
-def area_mask(units, area: tuple):
-    import numpy as np
-
-    mask = np.ones(len(units), dtype=bool)
-    for col, value in area:
-        mask &= (units[col] == value).to_numpy()
-    return mask
 
 
 def area_picker(set_id: str) -> None:
@@ -233,7 +224,7 @@ def load_joined(set_id: str | None = None, period: str | None = None):
     frame, report = joined_table(units, table, info.data_code_width)
     area = current_area(set_id)
     if area and not fallback:  # the join report stays the whole set's; the views show the chosen area
-        mask = area_mask(units, area)
+        mask = gb.area_mask(units, area)
         units = units[mask]
         attrs = dict(frame.attrs)
         frame = frame[mask]
@@ -241,13 +232,33 @@ def load_joined(set_id: str | None = None, period: str | None = None):
     return units, frame, report, fallback
 
 
+def language_picker() -> None:
+    st.radio("Ngôn ngữ / Language", options=list(LANGS), key=SESSION_LANG, horizontal=True,
+             format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code])
+
+
+def oidc_enabled() -> bool:
+    """Whether Streamlit's st.login is configured (an [auth] section in secrets)."""
+    from geo.auth import oidc_configured
+
+    try:
+        return oidc_configured(st.secrets)
+    except Exception:  # no secrets file at all
+        return False
+
+
+def client_address() -> str:
+    """The browser's address as Streamlit sees it, for the sign-in throttle and the audit log ("-" unknown)."""
+    try:
+        return st.context.ip_address or "-"
+    except Exception:
+        return "-"
+
+
 def sidebar() -> None:
     """Language, boundary set and period pickers shared by every page."""
     with st.sidebar:
-        st.radio(
-            "Ngôn ngữ / Language", options=list(LANGS), key=SESSION_LANG, horizontal=True,
-            format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code],
-        )
+        language_picker()
         sets = gb.list_boundary_sets()
         ids = [s.id for s in sets]
         if st.session_state.get(SESSION_SET) not in ids:

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo import brief, exports
+from geo import auth, brief, exports
 from geo.classify import Classification
-from geo import auth
 from pages.common import current_user, get_store, lang, tr
 
 
@@ -44,8 +43,6 @@ def _data(key: tuple, fmt: str, lang: str, public_only: bool, _frame) -> bytes:
 
 def _audit(what: str, key: tuple, indicator_id: str | None = None) -> None:
     """Exports are audited: who took which file of which data."""
-    from geo import auth
-
     try:
         auth.record(get_store(), "export", current_user(), {
             "what": what, "boundary_set": key[0], "period": key[1], "version": key[2], "indicator": indicator_id})

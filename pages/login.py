@@ -1,10 +1,12 @@
 """Đăng nhập: Streamlit's OIDC (st.login) when [auth] is configured in secrets, else a local account checked by
 geo.auth.sign_in (argon2, slowed down after failures, every attempt audited)."""
 
+import time
+
 import streamlit as st
 
 from geo import auth
-from pages.common import SESSION_ACTOR, SESSION_LAST_SEEN, get_store, tr
+from pages.common import SESSION_ACTOR, SESSION_LAST_SEEN, client_address, get_store, oidc_enabled, tr
 
 st.title(tr("auth_login_title"))
 flash = st.session_state.pop("auth_flash", None)
@@ -13,14 +15,7 @@ if flash:
 st.caption(tr("auth_login_intro_open" if auth.view_mode() == "open" else "auth_login_intro_signin"))
 
 
-def _oidc() -> bool:
-    try:
-        return auth.oidc_configured(st.secrets)
-    except Exception:
-        return False
-
-
-if _oidc():
+if oidc_enabled():
     if st.button(tr("auth_oidc_button"), type="primary", key="login_oidc", icon=":material/login:"):
         st.login()
     st.stop()
@@ -33,19 +28,13 @@ with st.form("login_form"):
 
 if submitted:
     try:
-        client = st.context.ip_address or "-"
-    except Exception:
-        client = "-"
-    try:
-        actor = auth.sign_in(get_store(), name, password, client=client)
+        actor = auth.sign_in(get_store(), name, password, client=client_address())
     except auth.SignInRefused as exc:
-        if "thử lại sau" in str(exc):
+        if exc.throttled:
             st.error(tr("auth_throttled", seconds=int(exc.wait) + 1))
         else:
             st.error(tr("auth_failed"))
     else:
         st.session_state[SESSION_ACTOR] = actor
-        import time
-
         st.session_state[SESSION_LAST_SEEN] = time.time()
         st.rerun()
