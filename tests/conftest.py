@@ -4,6 +4,7 @@
 Debian's binaries (tests/helpers_pg.py). Without either the tests are skipped with the reason — or fail when
 ``ANTT_REQUIRE_POSTGRES=1`` (CI), so a broken server never passes silently.
 ``postgres_db_url`` (function): a fresh, empty database on that server, dropped afterwards.
+``app_env`` (function): the app's environment for AppTest — a fresh SQLite store, empty Streamlit caches.
 """
 
 from __future__ import annotations
@@ -40,3 +41,16 @@ def postgres_db_url(postgres_url):
         yield db_url
     finally:
         helpers_pg.drop_database(postgres_url, db_url)
+
+
+@pytest.fixture
+def app_env(tmp_path, monkeypatch):
+    """A fresh SQLite store per test (the app loads the built-in sample as version 1)."""
+    monkeypatch.setenv("ANTT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("ANTT_DATABASE_URL", raising=False)
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield tmp_path
+    st.cache_resource.clear()

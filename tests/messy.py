@@ -93,6 +93,20 @@ class Report:
         row[c] = value
 
 
+# Layout options of report_grid as district offices vary them (the intake and the file checks use them all).
+LAYOUTS = [
+    {},
+    {"title": False},
+    {"two_level": False},
+    {"numbers_row": False, "groups": False},
+    {"total": None, "signature": False},
+    {"extra_columns": False},
+    {"total": "Cộng"},
+    {"total": "Toàn huyện"},
+    {"total": "TỔNG"},
+]
+
+
 def report_grid(rows: list[dict] | None = None, *, names: dict[str, str] | None = None, title: bool = True,
                 two_level: bool = True, numbers_row: bool = True, groups: bool = True,
                 total: str | None = "Tổng cộng", signature: bool = True, extra_columns: bool = True,

@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 
 from geo.filecheck import FileKind, FileRejected, check_upload, max_upload_bytes
-from tests.messy import SHEET, report_grid, to_csv, to_xls, to_xlsx
+from tests.messy import LAYOUTS, SHEET, report_grid, to_csv, to_xls, to_xlsx
 
 MB = 1024 * 1024
 
@@ -115,7 +115,7 @@ def _fake_ole(stream_name: str) -> bytes:
 
 
 CASES = {
-    # name: (builder → (bytes, file name), expected kind or refusal code, English words in the message)
+    # name: (builder → (bytes, file name), expected kind or refusal code)
     "xlsx": (lambda: (_workbook(), "bao_cao.xlsx"), FileKind.XLSX),
     "xlsx named .csv": (lambda: (_workbook(), "bao_cao.csv"), FileKind.XLSX),
     "messy xlsx": (lambda: (to_xlsx([(SHEET, report_grid())]), "x.bin"), FileKind.XLSX),
@@ -219,12 +219,10 @@ def test_row_limit_is_configurable_for_xls_and_csv(monkeypatch):
 
 def test_the_whole_messy_corpus_passes():
     """No false alarms on the intake corpus (every layout and file type the intake tests use)."""
-    from tests import messy
-
-    reps = [report_grid()]
-    for maker in ("to_xlsx", "to_xls"):
-        for rep in reps:
-            check_upload(getattr(messy, maker)([(SHEET, rep)]), "f")
+    for opts in LAYOUTS:
+        rep = report_grid(**opts)
+        assert check_upload(to_xlsx([(SHEET, rep)]), "f") == FileKind.XLSX
+        assert check_upload(to_xls([(SHEET, rep)]), "f") == FileKind.XLS
     for enc, delim in (("utf-8", ","), ("utf-8-sig", ";"), ("utf-16", "\t"), ("cp1258", ",")):
         assert check_upload(to_csv(report_grid(), enc, delim), "f.csv") == FileKind.CSV
 
@@ -267,7 +265,7 @@ def _geojson(features, crs: str | None = "urn:ogc:def:crs:OGC:1.3:CRS84") -> byt
 CODES = ["03203", "03208", "03214", "03370", "03382", "03385"]
 
 
-def _six(**over) -> list:
+def _six() -> list:
     return [_feature(c, _square(103.0 + 0.1 * i, 21.2)) for i, c in enumerate(CODES)]
 
 
@@ -357,3 +355,26 @@ def test_validate_file_refuses_hostile_files_before_parsing(case):
     report = validate_file(data, boundary_set="dien-bien-dong-pre2025", period="2017", file_name=name)
     assert not report.readable and not report.ok and not report.rows
     assert name in report.errors[0].message
+
+
+def test_a_refused_boundary_file_leaves_the_configured_folder_untouched(tmp_path, monkeypatch):
+    """Through ANTT_BOUNDARY_DIR (the app's folder), not an explicit one: a refused file changes nothing."""
+    import shutil
+
+    from geo.auth import Actor, add_user
+    from geo.boundaries import boundary_dir
+    from geo.filecheck import install_boundary_file
+    from geo.store import Store
+
+    folder = tmp_path / "geodata"
+    shutil.copytree(boundary_dir(), folder, ignore=shutil.ignore_patterns("vn_*"))
+    monkeypatch.setenv("ANTT_BOUNDARY_DIR", str(folder))
+    before = sorted((p.name, p.read_bytes()) for p in folder.iterdir())
+    s = Store(f"sqlite:///{tmp_path / 's.sqlite'}")
+    s.ensure_ready()
+    add_user(s, "quan", "admin", "quan-tri-123", by=Actor("ops", "admin", "cli"))
+    with pytest.raises(FileRejected):
+        install_boundary_file(s, b'{"type": "FeatureCollection", "features": []}', "x.geojson",
+                              "dien-bien-dong-pre2025", by=Actor("quan", "admin", "local"))
+    assert sorted((p.name, p.read_bytes()) for p in folder.iterdir()) == before
+    s.dispose()

@@ -106,8 +106,7 @@ def test_plotly_hovers_and_axes_are_escaped(frame, payload):
 @pytest.mark.parametrize("payload", list(PAYLOADS.values()), ids=list(PAYLOADS))
 def test_html_export_is_escaped(units, frame, payload):
     u, f, _ = _hostile(units, frame, payload)
-    text = exports.map_html(u, f, "teams_security").decode("utf-8") if isinstance(
-        exports.map_html(u, f, "teams_security"), bytes) else exports.map_html(u, f, "teams_security")
+    text = exports.map_html(u, f, "teams_security").decode("utf-8")
     assert not LIVE.search(text), LIVE.search(text).group(0)
 
 
@@ -145,8 +144,8 @@ def test_csv_and_xlsx_neutralize_formula_cells(units, frame, cell):
 
 @pytest.mark.parametrize("payload", list(PAYLOADS.values()), ids=list(PAYLOADS))
 def test_intake_messages_carry_file_text_as_plain_text(payload):
-    """An unknown unit named with a payload is an error whose message holds the raw text: pages show messages
-    with st.error (no HTML), the browser test checks nothing runs."""
+    """A file whose unit and file names carry a payload gives an error report that keeps file text raw (not
+    pre-escaped): pages show messages with st.error (no HTML), and the browser test checks nothing runs."""
     from geo.ingest import validate_file
 
     data = ("Mã xã,Tên xã,Số tổ an ninh nhân dân\n"
@@ -187,20 +186,12 @@ def test_pages_show_hostile_names_escaped(app_env_hostile):
 
 
 @pytest.fixture
-def app_env_hostile(tmp_path, monkeypatch):
-    import time
-
-    import streamlit as st
-
+def app_env_hostile(app_env):
     from geo.auth import Actor, add_user
     from geo.sample import sample_rows
     from geo.store import Store
-    from tests.pages.apptest import run_page
+    from tests.pages.apptest import run_page, signed_in
 
-    monkeypatch.setenv("ANTT_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("ANTT_DATABASE_URL", raising=False)
-    st.cache_data.clear()
-    st.cache_resource.clear()
     s = Store()
     s.ensure_ready()
     add_user(s, "quan", "admin", "quan-tri-123", by=Actor("ops", "admin", "cli"))
@@ -210,15 +201,10 @@ def app_env_hostile(tmp_path, monkeypatch):
         r["unit_name"] = payloads[i % len(payloads)]
     s.import_rows(rows, boundary_set=SET, period="2018", user="ops", file_name=payloads[0] + ".xlsx",
                   note=payloads[1])
-    session = {"auth_actor": Actor("quan", "admin", "local"), "auth_last_seen": time.time()}
-    out = []
-    for page in ["overview.py", "map.py", "charts.py", "profile.py", "change.py", "reform.py", "present.py",
-                 "history.py", "admin.py"]:
-        if (ROOT / "pages" / page).is_file():
-            out.append((page, run_page(page, "vi", session=session)))
-    yield out
+    pages = ["overview.py", "map.py", "charts.py", "profile.py", "change.py", "reform.py", "present.py",
+             "history.py", "admin.py"]
+    yield [(page, run_page(page, "vi", session=signed_in("quan", "admin"))) for page in pages]
     s.dispose()
-    st.cache_resource.clear()
 
 
 # ------------------------------------------------------------------------------------------ deployment

@@ -11,7 +11,7 @@ import pytest
 from geo.ingest import IngestReport, match_header, parse_value, validate_file
 from geo.catalog import load_catalog
 from geo.legacy import encode_tcvn3, encode_vni
-from tests.messy import (SET, SHEET, UNKNOWN_HEADER, Report, col_of, expected_rows, report_grid, to_csv, to_xls,
+from tests.messy import (LAYOUTS, SET, SHEET, UNKNOWN_HEADER, Report, col_of, expected_rows, report_grid, to_csv, to_xls,
                          to_xlsx)
 
 EXPECTED = expected_rows()
@@ -85,17 +85,7 @@ def test_missing_path_is_unreadable(tmp_path):
 
 # ------------------------------------------------------------------------------------------------ layout
 
-@pytest.mark.parametrize("opts", [
-    {},
-    {"title": False},
-    {"two_level": False},
-    {"numbers_row": False, "groups": False},
-    {"total": None, "signature": False},
-    {"extra_columns": False},
-    {"total": "Cộng"},
-    {"total": "Toàn huyện"},
-    {"total": "TỔNG"},
-])
+@pytest.mark.parametrize("opts", LAYOUTS)
 def test_layouts(opts):
     rep = report_grid(**opts)
     r = run(xlsx(rep), period="2017")

@@ -654,14 +654,7 @@ def test_cli_import_exit_codes(cli, capsys, tmp_path):
 
 
 @pytest.fixture
-def page_env(tmp_path, monkeypatch):
-    monkeypatch.setenv("ANTT_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("ANTT_DATABASE_URL", raising=False)
-    monkeypatch.setenv("ANTT_USER", "page-user")
-    import streamlit as st
-
-    st.cache_data.clear()
-    st.cache_resource.clear()
+def page_env(app_env):
     s = Store()
     s.ensure_ready()
     rows = sample_rows()
@@ -670,20 +663,15 @@ def page_env(tmp_path, monkeypatch):
                   file_size=1234)
     yield s
     s.dispose()
-    st.cache_resource.clear()
 
 
 def test_history_page_shows_versions_diff_and_rolls_back(page_env):
-    from tests.pages.apptest import run_page
-
-    import time
-
     from geo.auth import Actor, add_user
+    from tests.pages.apptest import run_page, signed_in
 
     # history needs a signed-in editor (geo.auth): the page is not even registered for anonymous viewers
     add_user(page_env, "page-user", "editor", "mat-khau-dai-1", by=Actor("ops", "admin", "cli"))
-    at = run_page("history.py", "vi", session={"auth_actor": Actor("page-user", "editor", "local"),
-                                               "auth_last_seen": time.time()})
+    at = run_page("history.py", "vi", session=signed_in("page-user", "editor"))
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == "Lịch sử dữ liệu"
     versions = at.dataframe[0].value

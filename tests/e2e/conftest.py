@@ -7,7 +7,6 @@ skip — unless ANTT_REQUIRE_E2E=1 (set by .ci/run), when a missing browser is a
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -17,16 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from geo.benchbrowser import CHROMIUM_ARGS, chromium_path  # the benchmark launches Chromium the same way
+
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def chromium_path() -> str | None:
-    path = os.environ.get("ANTT_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    return path if path and Path(path).exists() else None
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

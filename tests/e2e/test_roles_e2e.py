@@ -95,7 +95,7 @@ def _nav(page, label: str):
     page.locator("[data-testid='stSidebarNav']").get_by_text(label, exact=True).click()
 
 
-def _upload(page, url, data: bytes, name: str):
+def _upload(page, data: bytes, name: str):
     _nav(page, "Cập nhật dữ liệu")
     page.wait_for_selector("[data-testid='stFileUploader'] input[type='file']", state="attached", timeout=60_000)
     page.set_input_files("[data-testid='stFileUploader'] input[type='file']",
@@ -109,7 +109,7 @@ def test_editor_signs_in_uploads_confirms_and_the_overview_changes(browser, role
     page.wait_for_selector("text=233 tổ", timeout=60_000)  # the sample's total before
     _sign_in(page, url)
     data = _filled_template()
-    _upload(page, url, data, "bao_cao_2018.xlsx")
+    _upload(page, data, "bao_cao_2018.xlsx")
     confirm = page.get_by_role("button", name="Xác nhận")
     confirm.wait_for(timeout=60_000)
     page.wait_for_function("() => [...document.querySelectorAll('button')].some(b => "
@@ -131,7 +131,7 @@ def test_script_unit_name_shows_as_text_and_never_runs(browser, roles_app):
     # no code: the unit is looked up by its name, which matches nothing and becomes part of an error message
     data = _filled_template({"03205": evil, "03208": "Xã Chiềng Sơ\" onmouseover=\"alert(3)"},
                             codes={"03205": "", "03208": ""})
-    _upload(page, url, data, "<script>alert(4)</script>.xlsx")
+    _upload(page, data, "<script>alert(4)</script>.xlsx")
     page.wait_for_selector("[data-testid='stAlert']", timeout=60_000)
     page.wait_for_timeout(2000)
     body = page.inner_text("body")
@@ -158,7 +158,7 @@ def test_a_hand_mapped_column_is_remembered_for_the_next_upload(browser, roles_a
     wb.save(buf)
     page, dialogs, errors = _page(browser)
     _sign_in(page, url)
-    _upload(page, url, buf.getvalue(), "to_tu_quan.xlsx")
+    _upload(page, buf.getvalue(), "to_tu_quan.xlsx")
     page.wait_for_selector("text=Gán cột chưa nhận ra cho chỉ số", timeout=60_000)
     alerts = " ".join(w.inner_text() for w in page.locator("[data-testid='stAlert']").all())
     assert "Số tổ tự quản ANTT" in alerts  # first time: the column is reported as not recognised
@@ -170,7 +170,7 @@ def test_a_hand_mapped_column_is_remembered_for_the_next_upload(browser, roles_a
 
     page, dialogs, errors = _page(browser)  # a new session: the choice comes back from the store
     _sign_in(page, url)
-    _upload(page, url, buf.getvalue(), "to_tu_quan.xlsx")
+    _upload(page, buf.getvalue(), "to_tu_quan.xlsx")
     page.wait_for_selector("text=Gán cột chưa nhận ra cho chỉ số", timeout=60_000)
     page.wait_for_timeout(1500)
     assert "Số tổ tự quản ANTT" not in " ".join(w.inner_text() for w in page.locator("[data-testid='stAlert']").all())

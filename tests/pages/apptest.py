@@ -1,8 +1,17 @@
+import time
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+def signed_in(name: str, role: str) -> dict:
+    """Session state of a local account signed in just now (as pages/login.py leaves it)."""
+    from geo.auth import Actor
+    from pages.common import SESSION_ACTOR, SESSION_LAST_SEEN
+
+    return {SESSION_ACTOR: Actor(name, role, "local"), SESSION_LAST_SEEN: time.time()}
 
 
 def run_page(page: str, lang: str = "vi", timeout: float = 60, session: dict | None = None) -> AppTest:

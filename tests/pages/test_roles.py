@@ -11,7 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from geo import auth
 from geo.auth import Actor
-from tests.pages.apptest import APP
+from pages.common import SESSION_LAST_SEEN
+from tests.pages.apptest import run_page, signed_in
 
 CLI = Actor("ops", "admin", "cli")
 VIEW = {"overview.py", "map.py", "charts.py", "profile.py", "change.py", "reform.py", "present.py"}
@@ -30,21 +31,12 @@ def accounts(app_env):
     s.dispose()
 
 
-def _app(session: dict | None = None, lang: str = "vi") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["lang"] = lang
-    for k, v in (session or {}).items():
-        at.session_state[k] = v
-    at.run()
-    return at
+def _app(session: dict | None = None) -> AppTest:
+    return run_page("overview.py", "vi", session=session)
 
 
 def _pages(at: AppTest) -> set[str]:
     return {Path(str(info["script_path"])).name for info in at._registered_pages.values() if info.get("script_path")}
-
-
-def _signed_in(name: str, role: str) -> dict:
-    return {"auth_actor": Actor(name, role, "local"), "auth_last_seen": time.time()}
 
 
 ROLE_PAGES = [
@@ -62,9 +54,9 @@ ROLE_PAGES = [
 @pytest.mark.parametrize("mode, who, pages", ROLE_PAGES)
 def test_navigation_has_only_the_pages_of_the_role(accounts, monkeypatch, mode, who, pages):
     monkeypatch.setenv("ANTT_VIEW_MODE", mode)
-    at = _app(_signed_in(*who) if who else None)
+    at = _app(signed_in(*who) if who else None)
     assert not at.exception, [e.value for e in at.exception]
-    assert _pages(at) == {p for p in pages if (Path(APP).parent / "pages" / p).is_file()}
+    assert _pages(at) == pages
     for hidden in {"upload.py", "history.py", "admin.py"} - pages:  # no URL or switch reaches them
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             at.switch_page(f"pages/{hidden}")
@@ -117,8 +109,8 @@ def test_wrong_password_then_throttled(accounts):
 
 def test_idle_session_expires(accounts, monkeypatch):
     monkeypatch.setenv("ANTT_SESSION_IDLE_MINUTES", "5")
-    session = _signed_in("bien", "editor")
-    session["auth_last_seen"] = time.time() - 6 * 60
+    session = signed_in("bien", "editor")
+    session[SESSION_LAST_SEEN] = time.time() - 6 * 60
     at = _app(session)
     assert "auth_actor" not in at.session_state
     assert "upload.py" not in _pages(at)
@@ -129,7 +121,7 @@ def test_idle_session_expires(accounts, monkeypatch):
 
 
 def test_disabled_account_is_signed_out_on_the_next_run(accounts):
-    at = _app(_signed_in("bien", "editor"))
+    at = _app(signed_in("bien", "editor"))
     assert "upload.py" in _pages(at)
     auth.disable_user(accounts, "bien", by=CLI)
     at.run()
@@ -137,7 +129,7 @@ def test_disabled_account_is_signed_out_on_the_next_run(accounts):
 
 
 def test_sign_out(accounts):
-    at = _app(_signed_in("bien", "editor"))
+    at = _app(signed_in("bien", "editor"))
     at.button(key="auth_signout").click()
     at.run()
     assert "auth_actor" not in at.session_state and "login.py" in _pages(at)
@@ -145,7 +137,7 @@ def test_sign_out(accounts):
 
 
 def test_admin_page_manages_users_and_shows_the_audit_log(accounts):
-    at = _app(_signed_in("quan", "admin"))
+    at = _app(signed_in("quan", "admin"))
     at.switch_page("pages/admin.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
@@ -168,20 +160,3 @@ def test_admin_page_manages_users_and_shows_the_audit_log(accounts):
     assert list(log["Thao tác"]) == ["user_role"] and list(log["Người thực hiện"]) == ["quan"]
     at.text_input(key="admin_audit_user").input("nobody").run()
     assert any("Không có mục nào" in i.value for i in at.info)
-
-
-def test_admin_page_refuses_a_bad_boundary_file_and_keeps_the_set(accounts, monkeypatch, tmp_path):
-    import shutil
-
-    from geo.boundaries import boundary_dir
-
-    folder = tmp_path / "geodata"
-    shutil.copytree(boundary_dir(), folder, ignore=shutil.ignore_patterns("vn_*"))
-    monkeypatch.setenv("ANTT_BOUNDARY_DIR", str(folder))
-    before = (folder / "dien_bien_dong_communes_pre2025.geojson").read_bytes()
-    from geo.filecheck import FileRejected, install_boundary_file
-
-    with pytest.raises(FileRejected):
-        install_boundary_file(accounts, b'{"type": "FeatureCollection", "features": []}', "x.geojson",
-                              "dien-bien-dong-pre2025", by=Actor("quan", "admin", "local"))
-    assert (folder / "dien_bien_dong_communes_pre2025.geojson").read_bytes() == before
