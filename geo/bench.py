@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 DEFAULT_SET = "vn-pre2025"
+DISTRICT_SET = "dien-bien-dong-pre2025"  # the built-in default: the template of the upload checks
 IND_A, IND_B = "teams_security", "teams_per_village"
 
 
@@ -134,12 +135,70 @@ def district_rerun_s(repeat: int = 5) -> float | None:
     return float(out.stdout.strip().splitlines()[-1])
 
 
-def validate_10k_s() -> float | None:
-    try:
-        from geo.ingest import bench_validate
-    except ImportError:
-        return None
+def validate_10k_s() -> float:
+    from geo.ingest import bench_validate
+
     return bench_validate(n_rows=10000)
+
+
+def _hostile_workbooks() -> dict[str, bytes]:
+    """The filled-in template, then three hostile variants of it (as tests/test_filecheck.py builds them)."""
+    import io
+    import zipfile
+
+    from geo.template import template_bytes
+
+    base = template_bytes(DISTRICT_SET, period="2017", lang="vi")
+    sheet = "xl/worksheets/sheet1.xml"
+
+    def rebuild(part: str, write) -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(base)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in src.infolist():
+                if info.filename != part:
+                    dst.writestr(info, src.read(info.filename))
+            info = zipfile.ZipInfo(part)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with dst.open(info, "w", force_zip64=True) as fh:
+                write(fh)
+        return out.getvalue()
+
+    def million_rows(fh):
+        fh.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+        for start in range(1, 1_000_001, 10_000):
+            fh.write("".join(f'<row r="{i}"><c r="A{i}"><v>{i % 97}</v></c></row>'
+                             for i in range(start, start + 10_000)).encode())
+        fh.write(b"</sheetData></worksheet>")
+
+    def entity_bomb(fh):
+        fh.write(b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol1 "&lol;&lol;&lol;">]>'
+                 b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>')
+
+    def zeros(fh):
+        block = b"\x00" * (1 << 20)
+        for _ in range(300):
+            fh.write(block)
+
+    return {"template (normal)": base, "1,000,000-row sheet": rebuild(sheet, million_rows),
+            "XML entity bomb": rebuild(sheet, entity_bomb), "zip bomb (300 MB of zeros)": rebuild(sheet, zeros)}
+
+
+def hostile_upload_s(repeat: int = 3) -> dict[str, float]:
+    """Median time for geo.filecheck.check_upload to accept the template or refuse each hostile file."""
+    from geo.filecheck import FileRejected, check_upload
+
+    out = {}
+    for name, data in _hostile_workbooks().items():
+        times = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            try:
+                check_upload(data, name + ".xlsx")
+            except FileRejected:
+                pass
+            times.append(time.perf_counter() - t0)
+        out[name] = statistics.median(times)
+    return out
 
 
 def first_paint(html_files: dict[str, Path]) -> dict[str, float]:
@@ -165,6 +224,7 @@ def run(set_id: str = DEFAULT_SET, repeat: int = 5, browser: bool = False) -> di
         },
         "district_rerun_s": district_rerun_s(),
         "validate_10k_s": validate_10k_s(),
+        "hostile_upload_s": hostile_upload_s(),
     }
     if browser:
         result["first_paint_s"] = first_paint({"naive": tmp / "naive.html", "product": tmp / "product.html"})
@@ -188,7 +248,13 @@ def format_report(r: dict) -> str:
                  + (f"{d:.3f} s (target ≤ 0.3 s: {'met' if d <= 0.3 else 'MISSED'})" if d is not None else "n/a"))
     v = r.get("validate_10k_s")
     lines.append("10,000-row validation: " + (f"{v:.3f} s (target ≤ 2 s: {'met' if v <= 2 else 'MISSED'})"
-                                               if v is not None else "n/a (intake not installed)"))
+                                               if v is not None else "n/a"))
+    h = r.get("hostile_upload_s")
+    if h:
+        base = h.get("template (normal)")
+        lines.append("upload checks (accept or refuse before parsing): " + "; ".join(
+            f"{k} {s:.3f} s" + (f" ({s / base:.0f}× the template)" if base and k != "template (normal)" else "")
+            for k, s in h.items()))
     if "first_paint_s" in r:
         fp = r["first_paint_s"]
         lines.append("first painted polygon in Chromium: " + ", ".join(

@@ -19,9 +19,11 @@ def test_report_says_met_or_missed_from_the_ratios():
          "naive": {"payload_bytes": 12e6, "cold_build_s": 2.0, "warm_rebuild_s": 1.4, "peak_rss_mb": 400},
          "product": {"payload_bytes": 1.7e6, "cold_build_s": 4.6, "warm_rebuild_s": 0.1, "peak_rss_mb": 360},
          "ratios": {"payload": 12 / 1.7, "warm_rebuild": 14.0, "cold_build": 2 / 4.6, "peak_rss": 400 / 360},
-         "district_rerun_s": 0.07, "validate_10k_s": 2.5}
+         "district_rerun_s": 0.07, "validate_10k_s": 2.5,
+         "hostile_upload_s": {"template (normal)": 0.001, "1,000,000-row sheet": 0.05}}
     text = format_report(r)
     assert "payload ≥ 6× smaller: met" in text and "warm rebuild ≥ 5× faster: met" in text
     assert "0.070 s (target ≤ 0.3 s: met)" in text and "2.500 s (target ≤ 2 s: MISSED)" in text
+    assert "1,000,000-row sheet 0.050 s (50× the template)" in text
     r["ratios"]["payload"] = 3.0
     assert "payload ≥ 6× smaller: MISSED" in format_report(r)

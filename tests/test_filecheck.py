@@ -1,4 +1,5 @@
-"""Hostile uploads: each refused before parsing with a clear Vietnamese message, quickly, memory bounded.
+"""Hostile uploads: each refused before parsing with a clear Vietnamese message, memory bounded. How quickly is
+measured by ``python -m geo bench`` (upload checks), not asserted here: these machines are shared and noisy.
 
 One table: (case → expected kind or refusal code). The builders write the hostile parts by hand into a real
 workbook made by openpyxl, streaming big parts so the test itself stays small in memory.
@@ -8,7 +9,6 @@ from __future__ import annotations
 
 import io
 import random
-import time
 import tracemalloc
 import zipfile
 
@@ -173,7 +173,6 @@ def test_hostile_upload_table(case, monkeypatch):
     build, expected = CASES[case]
     data, name = build()
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         if isinstance(expected, FileKind):
             assert check_upload(data, name, max_upload_bytes()) == expected
@@ -181,10 +180,8 @@ def test_hostile_upload_table(case, monkeypatch):
         with pytest.raises(FileRejected) as err:
             check_upload(data, name, max_upload_bytes())
     finally:
-        elapsed = time.perf_counter() - started
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-        assert elapsed < 3.0, f"{case}: {elapsed:.2f} s"
         assert peak < 8 * MB, f"{case}: peak {peak / MB:.1f} MB"  # beyond the bytes themselves
     exc = err.value
     assert exc.code == expected, (exc.code, str(exc))
@@ -304,14 +301,12 @@ def test_hostile_boundary_table(case, tmp_path):
     from geo.filecheck import check_boundary_file
 
     build, expected, words = BOUNDARY_CASES[case]
-    started = time.perf_counter()
     if expected == "ok":
         gdf, _ = check_boundary_file(build(), "ranh_gioi.geojson", BSET, workdir=tmp_path)
         assert len(gdf) == 6 and str(gdf.crs).upper().endswith("4326")
         return
     with pytest.raises(FileRejected) as err:
         check_boundary_file(build(), "ranh_gioi.geojson", BSET, workdir=tmp_path)
-    assert time.perf_counter() - started < 20
     assert err.value.code == expected, str(err.value)
     assert words in str(err.value)
     assert "upload." not in str(err.value)  # the user's file name, not the temporary one
