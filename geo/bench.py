@@ -253,7 +253,7 @@ def format_report(r: dict) -> str:
     if h:
         base = h.get("template (normal)")
         lines.append("upload checks (accept or refuse before parsing): " + "; ".join(
-            f"{k} {s:.3f} s" + (f" ({s / base:.0f}× the template)" if base and k != "template (normal)" else "")
+            f"{k} {s * 1000:.1f} ms" + (f" ({s / base:.1f}× the template)" if base and k != "template (normal)" else "")
             for k, s in h.items()))
     if "first_paint_s" in r:
         fp = r["first_paint_s"]
