@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from geo import DATA_DIR, PROJECT_DIR
+from geo.i18n import format_number
 from geo.names import clean_text, normalize_code
 
 REGISTRY_PATH = DATA_DIR / "boundary_sets.toml"
@@ -152,7 +153,8 @@ def read_boundary_file(
         raise BoundaryError(f"Không đọc được tệp ranh giới {label}: {exc}") from None
     if info.get("features", 0) and info["features"] > max_features:
         raise BoundaryError(
-            f"Tệp ranh giới {label} có {info['features']:,} đối tượng, vượt giới hạn {max_features:,}".replace(",", ".")
+            f"Tệp ranh giới {label} có {format_number(info['features'])} đối tượng, "
+            f"vượt giới hạn {format_number(max_features)}"
         )
     try:
         gdf = gpd.read_file(path, engine="pyogrio")

@@ -72,6 +72,14 @@ def test_missing_column_is_named(tmp_path):
         gb.read_boundary_file(path, "code", "name")
 
 
+def test_too_many_features_names_the_file_as_written(tmp_path):
+    features = [{"code": str(i), "name": f"X{i}", "geometry": box(i, 0, i + 1, 1)} for i in range(1, 4)]
+    path = _write(tmp_path, features, name="ranh giới 1,5.geojson")
+    with pytest.raises(gb.BoundaryError) as err:
+        gb.read_boundary_file(path, "code", "name", max_features=2)
+    assert str(err.value) == "Tệp ranh giới ranh giới 1,5.geojson có 3 đối tượng, vượt giới hạn 2"
+
+
 def test_not_a_vector_file(tmp_path):
     path = tmp_path / "x.geojson"
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)

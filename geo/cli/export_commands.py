@@ -9,6 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from geo.i18n import format_number
+
 WHATS = ("map", "chart", "data", "brief", "pack")
 FORMATS = {
     "map": ("png", "html"),
@@ -96,7 +98,7 @@ def run_export(args) -> int:
                 brief.brief_pdf(units, frame, out=out, **kwargs)
         else:
             brief.forum_pack_zip(units, frame, out=out, **kwargs)
-    print(f"{out} ({out.stat().st_size:,} B)".replace(",", "."))
+    print(f"{out} ({format_number(out.stat().st_size)} B)")
     return 0
 
 
