@@ -1,5 +1,5 @@
-"""ANTT map — the frame: page config, login gate, navigation by section (only the pages the role may use),
-shared sidebar, then the chosen page.
+"""ANTT map — the frame: page config, login gate, the view a link carries, navigation by section (only the pages
+the role may use), shared sidebar, then the chosen page (which writes its view back into the URL).
 
 Roles (geo.auth): anonymous visitors see the viewer pages when ANTT_VIEW_MODE=open (default) and only the
 sign-in page when it is ``signin``; upload and history need an editor; administration needs an admin. Pages a
@@ -13,12 +13,13 @@ from pathlib import Path
 import streamlit as st
 
 from geo import auth
-from pages.common import (SESSION_ACTOR, SESSION_LAST_SEEN, client_address, current_user, get_store,
-                          language_picker, oidc_enabled, sidebar, tr)
+from pages.common import (SESSION_ACTOR, SESSION_LAST_SEEN, client_address, current_user, finish_view, get_store,
+                          language_picker, layout_css, oidc_enabled, open_link, sidebar, tr)
 
 ROOT = Path(__file__).resolve().parent
 
-st.set_page_config(page_title="Bản đồ ANTT", page_icon=":material/map:", layout="wide", initial_sidebar_state="expanded")
+st.set_page_config(page_title="Bản đồ ANTT", page_icon=":material/map:", layout="wide", initial_sidebar_state="auto")
+# "auto": open on a desktop or projector, closed on a phone (the pages carry their main pickers themselves)
 
 
 def _page(file: str, title_key: str, icon: str, url: str, default: bool = False):
@@ -68,6 +69,8 @@ def sign_out(flash: str | None = None, audit: bool = True) -> None:
 
 
 actor = login_gate()
+open_link(actor)  # a link's view (language, set, period, area, indicator…) before any widget is drawn
+layout_css()
 allowed = auth.pages_for(actor.role, auth.view_mode(), actor.signed_in)
 
 sections = {}
@@ -107,4 +110,6 @@ with st.sidebar:
             sign_out()
     else:
         st.caption(tr("auth_anonymous"))
+notices = st.container()  # a link's notices, at the top of the page
 pg.run()
+finish_view(notices)

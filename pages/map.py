@@ -8,8 +8,8 @@ from geo.catalog import load_catalog
 from geo.classify import MAX_K, METHODS, MIN_K, SEQUENTIAL_SCHEMES, ClassifyError, classify
 from geo.maps import BASEMAPS, build_choropleth, build_symbol_map, legend_html, legend_items
 from geo.table import indicator_values
-from pages.common import (current_set_id, display_layer, fallback_notice, indicator_labels, labels, lang,
-                          load_joined, map_assets, sample_banner, source_caption, tr)
+from pages.common import (classes_in_link, current_set_id, display_layer, fallback_notice, indicator_labels, labels,
+                          lang, load_joined, map_assets, sample_banner, source_caption, tr, view_link)
 from pages.export_widgets import render_export_buttons
 
 catalog = load_catalog()
@@ -23,9 +23,11 @@ if fallback:
     fallback_notice(set_id)
 
 choices = catalog.map_choices()
+# The indicator is the reader's main choice: on the page itself (a phone opens with the sidebar closed).
+pick, share = st.columns([3, 1], vertical_alignment="bottom")
+indicator_id = pick.selectbox(tr("map_indicator"), choices, key="map_indicator", format_func=indicator_labels(choices))
 with st.sidebar:
     st.divider()
-    indicator_id = st.selectbox(tr("map_indicator"), choices, key="map_indicator", format_func=indicator_labels(choices))
     method = st.selectbox(tr("map_method"), METHODS, key="map_method", format_func=labels(METHODS, lambda m: tr(f"method_{m}")))
     breaks = None
     if method == "manual":
@@ -41,6 +43,9 @@ with st.sidebar:
     scheme = st.selectbox(tr("map_scheme"), SEQUENTIAL_SCHEMES, key="map_scheme")
     show_labels = st.checkbox(tr("map_labels"), key="map_labels")
     basemap = st.selectbox(tr("map_basemap"), BASEMAPS, key="map_basemap", format_func=labels(BASEMAPS, lambda b: tr(f"basemap_{b}")))
+
+with share:
+    view_link(indicator=indicator_id, **classes_in_link(method, k, scheme, breaks))
 
 ind = catalog[indicator_id]
 values = indicator_values(frame, indicator_id, catalog)

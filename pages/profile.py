@@ -12,7 +12,7 @@ from geo.maps import build_choropleth
 from geo.names import vi_sort_key
 from geo.table import indicator_values, unit_profile
 from pages.common import (current_set_id, display_layer, fallback_notice, lang, load_joined, map_assets,
-                          sample_banner, source_caption, tr)
+                          sample_banner, source_caption, tr, view_link)
 
 catalog = load_catalog()
 set_id = current_set_id()
@@ -27,7 +27,14 @@ if not codes:
     st.stop()
 if st.session_state.get("profile_unit") not in codes:
     st.session_state["profile_unit"] = codes[0]
-code = st.selectbox(tr("profile_pick"), codes, key="profile_unit", format_func=dict(zip(frame.index, frame["unit_name"])).__getitem__)
+pick, share = st.columns([3, 1], vertical_alignment="bottom")
+code = pick.selectbox(tr("profile_pick"), codes, key="profile_unit",
+                      format_func=dict(zip(frame.index, frame["unit_name"])).__getitem__)
+map_choices = catalog.map_choices()
+iid = st.session_state.get("map_indicator")
+iid = iid if iid in map_choices else map_choices[0]
+with share:
+    view_link(indicator=iid, unit=code)
 
 prof = unit_profile(frame, code, catalog)
 rows = []
@@ -49,7 +56,6 @@ with right:
     if fallback:
         fallback_notice(set_id)
     else:
-        iid = st.session_state.get("map_indicator", catalog.map_choices()[0])
         ind = catalog[iid]
         values = indicator_values(frame, iid, catalog)
         cls = classify(values, "quantiles", 5, reverse=ind.direction == "down")
