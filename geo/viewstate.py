@@ -210,7 +210,7 @@ def parse_view(params: Mapping[str, object], choices: Choices) -> ParsedView:
         try:
             if values["breaks"] is None:
                 raise _Bad("missing")
-            breaks = parse_breaks(values["breaks"], max(choices.k_range[1], 1))
+            breaks = parse_breaks(values["breaks"])
         except _Bad:
             problems.append(Problem("breaks", "invalid"))
             method = None  # manual classes without bounds: the page's default method instead
