@@ -14,7 +14,7 @@ import streamlit as st
 
 from geo import auth
 from pages.common import (SESSION_ACTOR, SESSION_LAST_SEEN, client_address, current_user, finish_view, get_store,
-                          language_picker, layout_css, oidc_enabled, open_link, sidebar, tr)
+                          language_picker, layout_css, notice_slot, oidc_enabled, open_link, sidebar, tr)
 
 ROOT = Path(__file__).resolve().parent
 
@@ -110,6 +110,6 @@ with st.sidebar:
             sign_out()
     else:
         st.caption(tr("auth_anonymous"))
-notices = st.container()  # a link's notices, at the top of the page
+notice_slot()  # a link's notices go at the top of the page
 pg.run()
-finish_view(notices)
+finish_view()

@@ -15,7 +15,7 @@ from geo.periods import parse_period
 from geo.table import indicator_values
 from geo.vintage import periods_on_set
 from pages.common import (current_set_id, fallback_notice, get_store, indicator_labels, labels, lang, load_table,
-                          load_units, map_and_legend, sample_banner, source_caption, tr)
+                          load_units, map_and_legend, sample_banner, source_caption, stop_page, tr)
 
 catalog = load_catalog()
 set_id = current_set_id()
@@ -24,7 +24,7 @@ st.title(tr("change_title"))
 periods = periods_on_set(get_store(), set_id)
 if len(periods) < 2:
     st.info(tr("change_need_two", n=len(periods)))
-    st.stop()
+    stop_page()
 
 units, fallback = load_units(set_id)
 period_label = labels(periods, lambda p: parse_period(p).label(lang()))

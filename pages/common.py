@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import streamlit as st
@@ -599,9 +600,32 @@ def classes_in_link(method: str | None, k: int | None, scheme: str | None, break
     return {"method": method, "k": k, "scheme": scheme}
 
 
-def finish_view(slot) -> None:
-    """After the page: pages with no view of their own write the shared part; a link's notices go in ``slot``
-    (at the top of the page) for as long as the view is the one the link opened."""
+_RUN = threading.local()  # per script run (Streamlit runs each in its own thread): where notices go
+
+
+def notice_slot() -> None:
+    """app.py, before the page: the place at the top of the page for a link's notices."""
+    _RUN.slot = st.container()
+
+
+def notices_as_toasts() -> None:
+    """For a page that fills the screen (the presentation): a link's notices as toasts, shown once, instead of
+    boxes above the slide."""
+    _RUN.toasts = True
+
+
+def stop_page() -> None:
+    """st.stop() for a view page that ends early (no data, no bounds): the view is still written into the URL
+    and a link's notices still shown."""
+    finish_view()
+    st.stop()
+
+
+def finish_view() -> None:
+    """After the page: pages with no view of their own write the shared part; a link's notices go at the top
+    of the page (notice_slot) for as long as the view is the one the link opened."""
+    slot, toasts = getattr(_RUN, "slot", None), getattr(_RUN, "toasts", False)
+    _RUN.slot = _RUN.toasts = None  # once per run
     ss = st.session_state
     if not ss.get(VIEW_WRITTEN):
         _write_view(current_view())
@@ -613,14 +637,22 @@ def finish_view(slot) -> None:
     if notices["params"] != ss.get(VIEW_SEEN):  # the reader has changed the view since: the notice is done
         ss.pop(VIEW_NOTICES, None)
         return
-    with slot:
-        refused = [p for p, reason in notices["problems"] if reason != "internal"]
-        if refused:
-            fields = ", ".join(dict.fromkeys(tr(f"link_field_{p}") for p in refused))
-            st.warning(tr("link_fallback", fields=fields), icon=":material/link_off:")
-        if notices.get("withheld") and notices["withheld"] in load_catalog():
-            st.info(tr("link_internal", indicator=load_catalog()[notices["withheld"]].name(lang())),
-                    icon=":material/lock:")
+    texts = []
+    refused = [p for p, reason in notices["problems"] if reason != "internal"]
+    if refused:
+        fields = ", ".join(dict.fromkeys(tr(f"link_field_{p}") for p in refused))
+        texts.append((st.warning, tr("link_fallback", fields=fields), ":material/link_off:"))
+    if notices.get("withheld") and notices["withheld"] in load_catalog():
+        texts.append((st.info, tr("link_internal", indicator=load_catalog()[notices["withheld"]].name(lang())),
+                      ":material/lock:"))
+    if toasts:
+        for _, text, icon in texts:
+            st.toast(text, icon=icon)
+        ss.pop(VIEW_NOTICES, None)
+        return
+    with slot if slot is not None else st.container():
+        for box, text, icon in texts:
+            box(text, icon=icon)
 
 
 # ---------------------------------------------------------------- layout on phones and projectors

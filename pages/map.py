@@ -9,7 +9,7 @@ from geo.classify import MAX_K, METHODS, MIN_K, SEQUENTIAL_SCHEMES, ClassifyErro
 from geo.maps import BASEMAPS, build_choropleth, build_symbol_map, legend_html, legend_items
 from geo.table import indicator_values
 from pages.common import (classes_in_link, current_set_id, display_layer, fallback_notice, indicator_labels, labels,
-                          lang, load_joined, map_assets, sample_banner, source_caption, tr, view_link)
+                          lang, load_joined, map_assets, sample_banner, source_caption, stop_page, tr, view_link)
 from pages.export_widgets import render_export_buttons
 
 catalog = load_catalog()
@@ -51,12 +51,12 @@ ind = catalog[indicator_id]
 values = indicator_values(frame, indicator_id, catalog)
 if method == "manual" and not breaks:
     st.info(tr("map_breaks_help"))
-    st.stop()
+    stop_page()
 try:
     cls = classify(values, method, k, breaks=breaks, scheme=scheme, reverse=ind.direction == "down")
 except ClassifyError as exc:
     st.error(str(exc))
-    st.stop()
+    stop_page()
 
 if fallback:
     m = build_symbol_map(units, frame, values, ind, catalog, cls, lang=lang(), attribution=info.attribution,

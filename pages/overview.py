@@ -5,7 +5,8 @@ import streamlit as st
 from geo.catalog import load_catalog
 from geo.i18n import format_value
 from geo.table import district_totals, units_with_value
-from pages.common import current_set_id, lang, load_joined, sample_banner, source_caption, tr, view_link
+from pages.common import (current_set_id, lang, load_joined, sample_banner, source_caption, stop_page, tr,
+                          view_link)
 
 catalog = load_catalog()
 units, frame, report, fallback = load_joined()
@@ -15,7 +16,7 @@ st.title(tr("overview_title"))
 sample_banner(frame)
 if frame.attrs.get("version") is None and frame.attrs.get("period") is None:
     st.info(tr("no_data_for_set"))
-    st.stop()
+    stop_page()
 
 totals = district_totals(frame, catalog)
 n_units = len(frame)

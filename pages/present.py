@@ -18,7 +18,7 @@ from geo.catalog import load_catalog
 from geo.exports import default_classification, map_png
 from geo.names import vi_sort_key
 from geo.periods import parse_period
-from pages.common import current_set_id, lang, load_joined, tr, view_link
+from pages.common import current_set_id, lang, load_joined, notices_as_toasts, stop_page, tr, view_link
 
 K = "present_"  # session keys of this page
 AREA = "__area__"
@@ -118,11 +118,12 @@ units, frame, _report, _fallback = load_joined(set_id)
 L = lang()
 threshold = present.small_count_threshold()
 st.markdown(CSS, unsafe_allow_html=True)
+notices_as_toasts()  # a box above the slide would push it off the screen
 
 if frame.attrs.get("period") is None or frame.empty:
     st.markdown(f'<div class="pz"><div class="pz-title">{html.escape(tr("present_no_table"))}</div></div>',
                 unsafe_allow_html=True)
-    st.stop()
+    stop_page()
 
 period = frame.attrs.get("period")
 period_label = parse_period(period).label(L)

@@ -12,7 +12,7 @@ from geo.maps import build_choropleth
 from geo.names import vi_sort_key
 from geo.table import indicator_values, unit_profile
 from pages.common import (current_set_id, display_layer, fallback_notice, lang, load_joined, map_assets,
-                          sample_banner, source_caption, tr, view_link)
+                          sample_banner, source_caption, stop_page, tr, view_link)
 
 catalog = load_catalog()
 set_id = current_set_id()
@@ -24,7 +24,7 @@ sample_banner(frame)
 codes = sorted(frame.index, key=lambda c: vi_sort_key(frame.at[c, "unit_name"]))
 if not codes:
     st.info(tr("no_data_for_set"))
-    st.stop()
+    stop_page()
 if st.session_state.get("profile_unit") not in codes:
     st.session_state["profile_unit"] = codes[0]
 pick, share = st.columns([3, 1], vertical_alignment="bottom")
