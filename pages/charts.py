@@ -15,10 +15,10 @@ units, frame, report, fallback = load_joined()
 st.title(tr("charts_title"))
 sample_banner(frame)
 choices = catalog.map_choices()
-pick, share = st.columns([3, 1], vertical_alignment="bottom")
+row = st.container(horizontal=True, vertical_alignment="bottom", key="pick_row")
 start = st.session_state.get("map_indicator", choices[0])
-indicator_id = pick.selectbox(tr("map_indicator"), choices, key="charts_indicator", format_func=indicator_labels(choices),
-                              index=choices.index(start) if start in choices else 0)
+indicator_id = row.selectbox(tr("map_indicator"), choices, key="charts_indicator", format_func=indicator_labels(choices),
+                             index=choices.index(start) if start in choices else 0)
 ind = catalog[indicator_id]
 values = indicator_values(frame, indicator_id, catalog)
 # the ranking takes the map's colours (its classes; manual bounds fall back to quantiles here)
@@ -26,7 +26,7 @@ method = st.session_state.get("map_method", "quantiles")
 method = method if method != "manual" else "quantiles"
 k, scheme = st.session_state.get("map_k", 5), st.session_state.get("map_scheme", "YlGnBu")
 cls = classify(values, method, k, scheme=scheme, reverse=ind.direction == "down")
-with share:
+with row.container(width="content"):
     view_link(indicator=indicator_id, **classes_in_link(method, k, scheme))
 
 tab_rank, tab_teams, tab_cov, tab_tips = st.tabs(

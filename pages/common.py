@@ -567,7 +567,7 @@ def copy_link_button(params: dict) -> None:
             f'<span>{e(tr("link_copy"))}</span></button>'
             f'<span class="antt-share-status" role="status" aria-live="polite"></span>'
             f'<input class="antt-share-url" type="text" readonly hidden aria-label="{e(tr("link_copy"))}"></div>'
-            + COPY_SCRIPT, unsafe_allow_javascript=True)
+            + COPY_SCRIPT, width="content", unsafe_allow_javascript=True)
 
 
 def view_link(copy: bool = True, **page) -> None:
@@ -665,6 +665,13 @@ LAYOUT_CSS = """<style>
 [data-testid="stMetricValue"] { line-height: 1.15; }
 /* overview cards: at least 10rem wide, growing to share the line (the row wraps) */
 [class*="st-key-kpi_row_"] > * { flex: 1 1 10rem !important; }
+/* button labels wrap in narrow columns (the download buttons side by side) instead of being cut */
+button [data-testid="stMarkdownContainer"], button [data-testid="stMarkdownContainer"] p {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  overflow-wrap: break-word; }
+/* a page's main picker and its copy-link button share a line while the picker keeps 18rem; else the button
+   goes under it (a phone) */
+.st-key-pick_row > :first-child { flex: 1 1 18rem !important; min-width: min(18rem, 100%) !important; }
 .antt-share { display: flex; flex-wrap: wrap; align-items: center; gap: .25rem .75rem; }
 .antt-share-btn { display: inline-flex; align-items: center; gap: .4rem; min-height: 2.5rem; padding: .25rem .75rem;
   border: 1px solid rgba(49, 51, 63, .2); border-radius: .5rem; background: #fff; color: inherit; font: inherit;

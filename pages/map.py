@@ -24,8 +24,8 @@ if fallback:
 
 choices = catalog.map_choices()
 # The indicator is the reader's main choice: on the page itself (a phone opens with the sidebar closed).
-pick, share = st.columns([3, 1], vertical_alignment="bottom")
-indicator_id = pick.selectbox(tr("map_indicator"), choices, key="map_indicator", format_func=indicator_labels(choices))
+row = st.container(horizontal=True, vertical_alignment="bottom", key="pick_row")  # the copy-link button wraps under it on a phone
+indicator_id = row.selectbox(tr("map_indicator"), choices, key="map_indicator", format_func=indicator_labels(choices))
 with st.sidebar:
     st.divider()
     method = st.selectbox(tr("map_method"), METHODS, key="map_method", format_func=labels(METHODS, lambda m: tr(f"method_{m}")))
@@ -44,7 +44,7 @@ with st.sidebar:
     show_labels = st.checkbox(tr("map_labels"), key="map_labels")
     basemap = st.selectbox(tr("map_basemap"), BASEMAPS, key="map_basemap", format_func=labels(BASEMAPS, lambda b: tr(f"basemap_{b}")))
 
-with share:
+with row.container(width="content"):
     view_link(indicator=indicator_id, **classes_in_link(method, k, scheme, breaks))
 
 ind = catalog[indicator_id]

@@ -27,13 +27,13 @@ if not codes:
     stop_page()
 if st.session_state.get("profile_unit") not in codes:
     st.session_state["profile_unit"] = codes[0]
-pick, share = st.columns([3, 1], vertical_alignment="bottom")
-code = pick.selectbox(tr("profile_pick"), codes, key="profile_unit",
-                      format_func=dict(zip(frame.index, frame["unit_name"])).__getitem__)
+row = st.container(horizontal=True, vertical_alignment="bottom", key="pick_row")
+code = row.selectbox(tr("profile_pick"), codes, key="profile_unit",
+                     format_func=dict(zip(frame.index, frame["unit_name"])).__getitem__)
 map_choices = catalog.map_choices()
 iid = st.session_state.get("map_indicator")
 iid = iid if iid in map_choices else map_choices[0]
-with share:
+with row.container(width="content"):
     view_link(indicator=iid, unit=code)
 
 prof = unit_profile(frame, code, catalog)

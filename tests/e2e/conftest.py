@@ -79,6 +79,38 @@ def warm_up(browser, url: str) -> None:
     page.close()
 
 
+# Every visible element under ``selector`` whose content is wider than its box (text cut, with or without an
+# ellipsis; scrolling boxes excepted) or that reaches beyond the viewport horizontally. Inline boxes have no
+# clientWidth: their block parent is checked instead; SVG (charts) is left to its own layout.
+OVERFLOW_JS = """(selector) => {
+  const W = document.documentElement.clientWidth, bad = [];
+  for (const el of document.querySelectorAll(selector)) {
+    const s = getComputedStyle(el);
+    if (s.display === 'none' || s.visibility === 'hidden' || el.closest('[data-testid="stSidebar"]')
+        || el instanceof SVGElement) continue;  // chart text: plotly lays it out itself
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    const name = `${el.tagName}.${(el.getAttribute('data-testid') || el.className || '').toString().slice(0, 40)}`
+               + ` "${(el.innerText || '').slice(0, 30)}"`;
+    if (el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1 && !['auto', 'scroll'].includes(s.overflowX))
+      bad.push(`cut ${name} ${el.scrollWidth}>${el.clientWidth}`);
+    if (r.right > W + 1 || r.left < -1) bad.push(`outside ${name} ${Math.round(r.left)}–${Math.round(r.right)} of ${W}`);
+  }
+  return {width: W, scrollWidth: document.documentElement.scrollWidth, bad: bad.slice(0, 15)};
+}"""
+
+
+def overflow(page, selector: str = '[data-testid="stMain"] *') -> dict:
+    return page.evaluate(OVERFLOW_JS, selector)
+
+
+def screenshot_dir(tmp_path: Path) -> Path:
+    """Where layout tests keep their screenshots: $ANTT_SCREENSHOT_DIR (to look at them), else the test's tmp."""
+    folder = Path(os.environ.get("ANTT_SCREENSHOT_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def stop_app(proc) -> None:
     proc.terminate()
     try:
