@@ -77,7 +77,7 @@ def test_map_on_a_phone_has_its_picker_and_a_compact_legend_under_the_map(browse
     page.wait_for_selector(".antt-legend", timeout=60_000)
     page.wait_for_selector("iframe", timeout=60_000)
     assert _sidebar_closed(page)
-    picker = page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').filter(has_text="Chỉ số").first
+    picker = page.locator('[data-testid="stMain"]').get_by_label("Chỉ số", exact=True)
     assert picker.is_visible()  # without opening the sidebar
     box = picker.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
