@@ -249,9 +249,19 @@ def oidc_enabled() -> bool:
 
 
 def client_address() -> str:
-    """The browser's address as Streamlit sees it, for the sign-in throttle and the audit log ("-" unknown)."""
+    """The browser's address, for the sign-in throttle and the audit log ("-" unknown).
+
+    Streamlit reports None for a loopback peer. Behind the shipped nginx (deploy/nginx/antt.conf) every peer
+    is loopback — the app listens on 127.0.0.1 only — and nginx passes the reader's own address in X-Real-IP,
+    overwriting whatever the browser sent; only then is that header believed, and only if it is an address."""
+    import ipaddress
+
     try:
-        return st.context.ip_address or "-"
+        ip = st.context.ip_address
+        if ip:
+            return ip
+        real = (st.context.headers.get("X-Real-Ip") or "").strip()
+        return str(ipaddress.ip_address(real)) if real else "-"
     except Exception:
         return "-"
 
