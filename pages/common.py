@@ -534,9 +534,6 @@ def page_url(params: dict) -> str:
     return f"{base or '/'}{'?' + query if query else ''}"
 
 
-LINK_ICON = ('<svg aria-hidden="true" width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" '
-             'stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="M10 13a5 5 0 0 0 7.07 0l3-3'
-             'a5 5 0 0 0-7.07-7.07l-1.5 1.5"/><path d="M14 11a5 5 0 0 0-7.07 0l-3 3a5 5 0 0 0 7.07 7.07l1.5-1.5"/></svg>')
 # One listener for every copy-link button (installed once per browser page; buttons carry their URL). The
 # clipboard API needs a secure origin (https or localhost): over plain http on an office network it falls back
 # to a selected text field and execCommand("copy"), and, failing that, leaves the link selected to copy by hand.
@@ -573,7 +570,7 @@ def copy_link_button(params: dict) -> None:
     e = html.escape
     st.html(f'<div class="antt-share" data-testid="antt-share">'
             f'<button type="button" class="antt-share-btn" data-url="{e(url)}" data-done="{e(tr("link_copied"))}" '
-            f'data-manual="{e(tr("link_copy_manual"))}" title="{e(tr("link_copy_help"))}">{LINK_ICON}'
+            f'data-manual="{e(tr("link_copy_manual"))}" title="{e(tr("link_copy_help"))}">'
             f'<span>{e(tr("link_copy"))}</span></button>'
             f'<span class="antt-share-status" role="status" aria-live="polite"></span>'
             f'<input class="antt-share-url" type="text" readonly hidden aria-label="{e(tr("link_copy"))}"></div>'

@@ -70,6 +70,21 @@ def test_a_copied_link_opens_the_same_view_in_a_new_browser(browser, app_url):
     context.close()
 
 
+def test_without_the_clipboard_api_the_link_is_left_selected_to_copy(browser, app_url):
+    """Plain http on an office network has no navigator.clipboard: the button falls back to a text field."""
+    context, page, errors, _ = _context(browser, app_url)
+    context.add_init_script("Object.defineProperty(navigator, 'clipboard', {value: undefined})")
+    page.goto(app_url + "/bieu-do", wait_until="domcontentloaded")
+    page.get_by_role("button", name="Sao chép liên kết").click()
+    page.wait_for_selector(".antt-share[data-copied]", timeout=10_000)
+    field = page.locator("input.antt-share-url")
+    assert field.is_visible() and field.input_value().startswith(app_url + "/bieu-do?boundaries=")
+    assert page.evaluate("() => document.activeElement.classList.contains('antt-share-url')")  # selected
+    assert page.inner_text(".antt-share-status")  # says copied, or says to copy by hand
+    assert not errors, errors
+    context.close()
+
+
 def test_a_presentation_link_opens_its_slide(browser, app_url):
     context, page, errors, _ = _context(browser, app_url)
     page.goto(app_url + "/trinh-chieu?boundaries=dien-bien-dong-pre2025&slide=spotlight&unit=03384",
