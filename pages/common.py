@@ -686,6 +686,13 @@ button [data-testid="stMarkdownContainer"], button [data-testid="stMarkdownConta
 .antt-share-btn:hover, .antt-share-btn:focus-visible { border-color: #0b3d91; color: #0b3d91; }
 .antt-share-status { font-size: .875rem; color: #31333f; }
 .antt-share-url { flex: 1 1 100%; min-width: 0; font: inherit; font-size: .875rem; padding: .25rem .5rem; }
+/* the legend beside the map keeps 12rem, room for a class on one line; the map takes the rest (on a 1024 px
+   screen with the sidebar open, a quarter of the width cut "0,60 – 0,95" in two) */
+@media (min-width: 641px) {
+  .st-key-map_body [data-testid="stHorizontalBlock"] { flex-wrap: nowrap; }
+  .st-key-map_body [data-testid="stColumn"]:first-child { flex: 1 1 0 !important; min-width: 0 !important; }
+  .st-key-map_body [data-testid="stColumn"]:last-child { flex: 0 0 12rem !important; min-width: 12rem !important; }
+}
 /* phones: the legend under the map is a compact wrapping row of swatches */
 @media (max-width: 640px) {
   .antt-legend { display: flex; flex-wrap: wrap; column-gap: 1rem; row-gap: .1rem; font-size: .9rem; }

@@ -66,7 +66,7 @@ else:
                          attribution=info.attribution, basemap=basemap, labels=show_labels,
                          assets=map_assets())
 
-left, right = st.columns([3, 1])
+left, right = st.container(key="map_body").columns([3, 1])  # the legend column keeps 12rem (layout_css)
 with left:
     st.subheader(ind.name(lang()))
     if ind.derived:

@@ -30,7 +30,8 @@ def _open(page, url):
 
 
 def _scroll_shots(page, folder, name):
-    """Screenshots down the page (Streamlit scrolls its main area, not the document)."""
+    """Screenshots down the page (Streamlit scrolls its main area, not the document), once the app is idle."""
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
     page.screenshot(path=str(folder / f"{name}_0.png"))
     for i in range(1, 4):
         moved = page.evaluate("""() => { const el = document.querySelector('[data-testid="stMain"]');
