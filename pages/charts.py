@@ -17,8 +17,8 @@ sample_banner(frame)
 choices = catalog.map_choices()
 row = st.container(horizontal=True, vertical_alignment="bottom", key="pick_row")
 start = st.session_state.get("map_indicator", choices[0])
-indicator_id = row.selectbox(tr("map_indicator"), choices, key="charts_indicator", format_func=indicator_labels(choices),
-                             index=choices.index(start) if start in choices else 0)
+indicator_id = row.selectbox(tr("map_indicator"), choices, key="charts_indicator",
+                             format_func=indicator_labels(choices), index=choices.index(start) if start in choices else 0)
 ind = catalog[indicator_id]
 values = indicator_values(frame, indicator_id, catalog)
 # the ranking takes the map's colours (its classes; manual bounds fall back to quantiles here)

@@ -1,8 +1,9 @@
 """Trình chiếu: projector slides for a commune hall — headline numbers, map, ranking, one commune, forums.
 
 Its own look: no sidebar or Streamlit chrome, large type sized in viewport units so that nothing runs out of its
-box at 1024×768, 1280×720 or 1920×1080 (and a scrolling two-column layout on a phone), high contrast. Only public indicators; small counts of tips and people shown as "< N" (geo.present). Nothing
-internal on screen (no join report, no versions); sample data carries a small red badge.
+box at 1024×768, 1280×720 or 1920×1080 (and a scrolling two-column layout on a phone), high contrast. Only
+public indicators; small counts of tips and people shown as "< N" (geo.present). Nothing internal on screen
+(no join report, no versions); sample data carries a small red badge.
 """
 
 import base64
@@ -39,7 +40,8 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
       max-width: 100%; overflow: hidden; }
 .pz-top { display: flex; align-items: baseline; justify-content: space-between; gap: 2vw;
           border-bottom: 0.5vh solid #0b3d91; padding-bottom: 0.6vh; }
-.pz-title { font-size: calc(4.8 * var(--u)); font-weight: 700; color: #0b3d91; min-width: 0; overflow-wrap: break-word; }
+.pz-title { font-size: calc(4.8 * var(--u)); font-weight: 700; color: #0b3d91; min-width: 0;
+            overflow-wrap: break-word; }
 .pz-meta { font-size: calc(2.6 * var(--u)); color: #333; white-space: nowrap; display: flex; gap: 1.2vw;
            align-items: center; }
 .pz-badge { color: #b30000; border: 0.25vh solid #b30000; border-radius: 0.6vh; padding: 0.2vh 0.6vw;
