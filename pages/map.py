@@ -23,8 +23,8 @@ if fallback:
     fallback_notice(set_id)
 
 choices = catalog.map_choices()
-# The indicator is the reader's main choice: on the page itself (a phone opens with the sidebar closed).
-# the copy-link button beside it, or under it on a phone
+# The indicator is the reader's main choice: on the page itself (a phone opens with the sidebar closed), with
+# the copy-link button beside it, or under it on a phone.
 row = st.container(horizontal=True, vertical_alignment="bottom", key="pick_row")
 indicator_id = row.selectbox(tr("map_indicator"), choices, key="map_indicator", format_func=indicator_labels(choices))
 with st.sidebar:
