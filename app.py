@@ -1,7 +1,7 @@
 """ANTT map — the frame: page config, login gate, navigation by section (only the pages the role may use),
 shared sidebar, then the chosen page.
 
-Roles (geo.auth): anonymous visitors see the viewer pages when ANTT_VIEW_MODE=open (default) and only the
+Roles (geo.access.auth): anonymous visitors see the viewer pages when ANTT_VIEW_MODE=open (default) and only the
 sign-in page when it is ``signin``; upload and history need an editor; administration needs an admin. Pages a
 role may not use are not given to st.navigation at all, so no URL reaches them — and the store refuses writes
 from anyone but a signed-in editor anyway.
@@ -12,9 +12,18 @@ from pathlib import Path
 
 import streamlit as st
 
-from geo import auth
-from pages.common import (SESSION_ACTOR, SESSION_LAST_SEEN, client_address, current_user, get_store,
-                          language_picker, oidc_enabled, sidebar, tr)
+from geo.access import auth
+from pages.common import (
+    SESSION_ACTOR,
+    SESSION_LAST_SEEN,
+    client_address,
+    current_user,
+    get_store,
+    language_picker,
+    oidc_enabled,
+    sidebar,
+    tr,
+)
 
 ROOT = Path(__file__).resolve().parent
 

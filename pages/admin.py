@@ -1,5 +1,5 @@
 """Quản trị (admin only; app.py does not even list it for other roles): accounts and roles, the audit log with
-filters, and replacing a boundary set's file. The logic is in geo.auth and geo.filecheck; every change is
+filters, and replacing a boundary set's file. The logic is in geo.access.auth and geo.intake.filecheck; every change is
 checked there again (admin actor re-read from the store) and audited."""
 
 import json
@@ -8,11 +8,12 @@ from datetime import date, datetime, time, timedelta, timezone
 import pandas as pd
 import streamlit as st
 
-from geo import auth
-from geo import boundaries as gb
-from geo.crosswalk import CrosswalkError, install_crosswalk_file, list_crosswalks
-from geo.filecheck import FileRejected, install_boundary_file
-from geo.store import StoreError
+from geo.access import auth
+from geo.access.installs import install_boundary_file, install_crosswalk_file
+from geo.intake.filecheck import FileRejected
+from geo.store.database import StoreError
+from geo.units import boundaries as gb
+from geo.units.crosswalk import CrosswalkError, list_crosswalks
 from pages.common import current_user, get_store, lang, tr
 
 store = get_store()

@@ -4,18 +4,30 @@ from dataclasses import replace
 
 import streamlit as st
 
-from geo import boundaries as gb
-from geo.catalog import load_catalog
-from geo.change import common_breaks, district_change, period_change, trend
-from geo.charts import trend_chart
-from geo.classify import DIVERGING_SCHEMES, classify, diverging_classify
-from geo.i18n import format_value
-from geo.join import joined_table
-from geo.periods import parse_period
-from geo.table import indicator_values
-from geo.vintage import periods_on_set
-from pages.common import (current_set_id, fallback_notice, get_store, indicator_labels, labels, lang, load_table,
-                          load_units, map_and_legend, sample_banner, source_caption, tr)
+from geo.analysis.change import common_breaks, district_change, period_change, trend
+from geo.analysis.classify import DIVERGING_SCHEMES, classify, diverging_classify
+from geo.analysis.join import joined_table
+from geo.outputs.charts import trend_chart
+from geo.reference.catalog import load_catalog
+from geo.reference.frames import indicator_values
+from geo.text.i18n import format_value
+from geo.text.periods import parse_period
+from geo.units import boundaries as gb
+from geo.units.vintage import periods_on_set
+from pages.common import (
+    current_set_id,
+    fallback_notice,
+    get_store,
+    indicator_labels,
+    labels,
+    lang,
+    load_table,
+    load_units,
+    map_and_legend,
+    sample_banner,
+    source_caption,
+    tr,
+)
 
 catalog = load_catalog()
 set_id = current_set_id()

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from geo.catalog import load_catalog
-from geo.charts import coverage_bars, ranking_bar, team_composition, tip_rate_bars
-from geo.classify import classify
-from geo.table import indicator_values
+from geo.analysis.classify import classify
+from geo.outputs.charts import coverage_bars, ranking_bar, team_composition, tip_rate_bars
+from geo.reference.catalog import load_catalog
+from geo.reference.frames import indicator_values
 from pages.common import current_set_id, indicator_labels, lang, load_joined, sample_banner, source_caption, tr
 
 catalog = load_catalog()

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from geo import boundaries as gb
-from geo.catalog import load_catalog
-from geo.i18n import LANGS, t
-from geo.names import vi_sorted
-from geo.periods import parse_period
+from geo.reference.catalog import load_catalog
+from geo.text.i18n import LANGS, t
+from geo.text.names import vi_sorted
+from geo.text.periods import parse_period
+from geo.units import boundaries as gb
 
 ROOT = Path(__file__).resolve().parents[1]
 SESSION_LANG = "lang"
@@ -28,7 +28,7 @@ SESSION_PERIOD = "period"
 def map_assets() -> str:
     """Copy Leaflet from the xstatic-leaflet package into ./static/vendor/leaflet (served by Streamlit's static
     file serving) and return its URL, so maps never need a CDN."""
-    from geo.maps import leaflet_dir
+    from geo.carto.maps import leaflet_dir
 
     src = leaflet_dir()
     dst = ROOT / "static" / "vendor" / "leaflet"
@@ -58,14 +58,14 @@ def current_period() -> str | None:
     return st.session_state.get(SESSION_PERIOD)
 
 
-SESSION_ACTOR = "auth_actor"  # a geo.auth.Actor, set only by the sign-in (pages/login.py, app.py for OIDC)
+SESSION_ACTOR = "auth_actor"  # a geo.access.auth.Actor, set only by the sign-in (pages/login.py, app.py for OIDC)
 SESSION_LAST_SEEN = "auth_last_seen"
 
 
 def current_user():
-    """The signed-in geo.auth.Actor (a str: its name), else an anonymous viewer. Pass it as ``user=`` to the
-    store: the app's store accepts only signed-in editors (see geo.auth)."""
-    from geo.auth import Actor
+    """The signed-in geo.access.auth.Actor (a str: its name), else an anonymous viewer. Pass it as ``user=`` to the
+    store: the app's store accepts only signed-in editors (see geo.access.auth)."""
+    from geo.access.auth import Actor
 
     actor = st.session_state.get(SESSION_ACTOR)
     return actor if isinstance(actor, Actor) else Actor.anonymous()
@@ -79,9 +79,9 @@ def current_role() -> str | None:
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _store(url: str | None, data_dir: str | None):
-    from geo.store import open_store
+    from geo.access.auth import open_store
 
-    return open_store(url, require_actor=True)  # writes need a signed-in editor (geo.auth.authorize_write)
+    return open_store(url, strict=True)  # writes need a signed-in editor (geo.access.auth.authorize_write)
 
 
 def get_store():
@@ -100,14 +100,14 @@ def _units(set_id: str, fingerprint: str):
 
 @st.cache_resource(max_entries=8, show_spinner=PREPARING)
 def _layer(set_id: str, fingerprint: str):
-    from geo.maps import prepare_display_layer
+    from geo.carto.maps import prepare_display_layer
 
     return prepare_display_layer(_units(set_id, fingerprint), set_id)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _area_layer(set_id: str, fingerprint: str, area: tuple):
-    from geo.maps import prepare_display_layer
+    from geo.carto.maps import prepare_display_layer
 
     units = _units(set_id, fingerprint)
     return prepare_display_layer(units[gb.area_mask(units, area)], set_id)
@@ -193,7 +193,7 @@ def current_method() -> str:
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _table(set_id: str, period: str | None, method: str, version_key: tuple, db_key: tuple):
-    from geo.vintage import table_on_set
+    from geo.units.vintage import table_on_set
 
     return table_on_set(get_store(), set_id, period, method)
 
@@ -201,7 +201,7 @@ def _table(set_id: str, period: str | None, method: str, version_key: tuple, db_
 def load_table(set_id: str | None = None, period: str | None = None):
     """The current wide table for the set and period: the set's own data, or another vintage's carried
     through a crosswalk (cached on the latest version ids involved)."""
-    from geo.vintage import periods_on_set, table_version_key
+    from geo.units.vintage import periods_on_set, table_version_key
 
     set_id = set_id or current_set_id()
     period = period if period is not None else current_period()
@@ -215,7 +215,7 @@ def load_table(set_id: str | None = None, period: str | None = None):
 
 def load_joined(set_id: str | None = None, period: str | None = None):
     """(units GeoDataFrame, joined wide table on the set's codes, JoinReport, fallback)."""
-    from geo.join import joined_table
+    from geo.analysis.join import joined_table
 
     set_id = set_id or current_set_id()
     units, fallback = load_units(set_id)
@@ -239,7 +239,7 @@ def language_picker() -> None:
 
 def oidc_enabled() -> bool:
     """Whether Streamlit's st.login is configured (an [auth] section in secrets)."""
-    from geo.auth import oidc_configured
+    from geo.access.auth import oidc_configured
 
     try:
         return oidc_configured(st.secrets)
@@ -267,7 +267,7 @@ def sidebar() -> None:
             tr("sidebar_boundary_set"), options=ids, key=SESSION_SET,
             format_func={i: gb.get_boundary_set_info(i).title(lang()) for i in ids}.__getitem__,
         )
-        from geo.vintage import periods_on_set
+        from geo.units.vintage import periods_on_set
 
         try:
             periods = periods_on_set(get_store(), current_set_id())
@@ -285,7 +285,7 @@ def sidebar() -> None:
             st.session_state[SESSION_PERIOD] = None
             st.caption(tr("sidebar_no_periods"))
         area_picker(current_set_id())
-        from geo.vintage import sources_for
+        from geo.units.vintage import sources_for
 
         if sources_for(current_set_id()):
             crosswalk_method_picker()
@@ -345,7 +345,7 @@ def map_and_legend(set_id: str, frame, values, ind, classification, *, key: str,
     """A choropleth of the set with its legend beside it (pan and zoom never rerun the script)."""
     from streamlit_folium import st_folium
 
-    from geo.maps import build_choropleth, legend_html, legend_items
+    from geo.carto.maps import build_choropleth, legend_html, legend_items
 
     info = gb.get_boundary_set_info(set_id)
     left, right = st.columns(list(ratio))

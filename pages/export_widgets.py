@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo import auth, brief, exports
-from geo.classify import Classification
+from geo.access import auth
+from geo.analysis.classify import Classification
+from geo.outputs import brief, exports
 from pages.common import current_user, get_store, lang, tr
 
 
@@ -63,7 +64,7 @@ def _pack(key: tuple, indicator_id: str, lang: str, _units, _frame) -> bytes:
 def render_export_buttons(units, frame, indicator_id: str, classification: Classification | None,
                           set_id: str) -> None:
     """Download buttons under the map. Public PDF/ZIP editions (public indicators, small counts hidden)."""
-    from geo.catalog import load_catalog
+    from geo.reference.catalog import load_catalog
 
     L = lang()
     key = _key(frame, set_id)

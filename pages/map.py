@@ -3,13 +3,24 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import boundaries as gb
-from geo.catalog import load_catalog
-from geo.classify import MAX_K, METHODS, MIN_K, SEQUENTIAL_SCHEMES, ClassifyError, classify
-from geo.maps import BASEMAPS, build_choropleth, build_symbol_map, legend_html, legend_items
-from geo.table import indicator_values
-from pages.common import (current_set_id, display_layer, fallback_notice, indicator_labels, labels, lang,
-                          load_joined, map_assets, sample_banner, source_caption, tr)
+from geo.analysis.classify import MAX_K, METHODS, MIN_K, SEQUENTIAL_SCHEMES, ClassifyError, classify
+from geo.carto.maps import BASEMAPS, build_choropleth, build_symbol_map, legend_html, legend_items
+from geo.reference.catalog import load_catalog
+from geo.reference.frames import indicator_values
+from geo.units import boundaries as gb
+from pages.common import (
+    current_set_id,
+    display_layer,
+    fallback_notice,
+    indicator_labels,
+    labels,
+    lang,
+    load_joined,
+    map_assets,
+    sample_banner,
+    source_caption,
+    tr,
+)
 from pages.export_widgets import render_export_buttons
 
 catalog = load_catalog()

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from geo.catalog import load_catalog
-from geo.i18n import format_value
-from geo.table import district_totals, units_with_value
+from geo.analysis.table import district_totals, units_with_value
+from geo.reference.catalog import load_catalog
+from geo.text.i18n import format_value
 from pages.common import current_set_id, lang, load_joined, sample_banner, source_caption, tr
 
 catalog = load_catalog()

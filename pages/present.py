@@ -1,7 +1,7 @@
 """Trình chiếu: projector slides for a commune hall — headline numbers, map, ranking, one commune, forums.
 
 Its own look: no sidebar or Streamlit chrome, large type sized in viewport units (1280×720 up to 1920×1080),
-high contrast. Only public indicators; small counts of tips and people shown as "< N" (geo.present). Nothing
+high contrast. Only public indicators; small counts of tips and people shown as "< N" (geo.outputs.present). Nothing
 internal on screen (no join report, no versions); sample data carries a small red badge.
 """
 
@@ -12,12 +12,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from geo import boundaries as gb
-from geo import present
-from geo.catalog import load_catalog
-from geo.exports import default_classification, map_png
-from geo.names import vi_sort_key
-from geo.periods import parse_period
+from geo.outputs import present
+from geo.outputs.exports import default_classification, map_png
+from geo.reference.catalog import load_catalog
+from geo.text.names import vi_sort_key
+from geo.text.periods import parse_period
+from geo.units import boundaries as gb
 from pages.common import current_set_id, lang, load_joined, tr
 
 K = "present_"  # session keys of this page

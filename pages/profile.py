@@ -4,15 +4,25 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import boundaries as gb
-from geo.catalog import load_catalog
-from geo.classify import classify
-from geo.i18n import format_value
-from geo.maps import build_choropleth
-from geo.names import vi_sort_key
-from geo.table import indicator_values, unit_profile
-from pages.common import (current_set_id, display_layer, fallback_notice, lang, load_joined, map_assets,
-                          sample_banner, source_caption, tr)
+from geo.analysis.classify import classify
+from geo.analysis.table import unit_profile
+from geo.carto.maps import build_choropleth
+from geo.reference.catalog import load_catalog
+from geo.reference.frames import indicator_values
+from geo.text.i18n import format_value
+from geo.text.names import vi_sort_key
+from geo.units import boundaries as gb
+from pages.common import (
+    current_set_id,
+    display_layer,
+    fallback_notice,
+    lang,
+    load_joined,
+    map_assets,
+    sample_banner,
+    source_caption,
+    tr,
+)
 
 catalog = load_catalog()
 set_id = current_set_id()

@@ -15,7 +15,7 @@ def register(sub) -> None:
 
 
 def run_bench(args) -> int:
-    from geo.bench import DEFAULT_SET, format_report, run
+    from geo.bench.benchmark import DEFAULT_SET, format_report, run
 
     result = run(args.boundaries or DEFAULT_SET, repeat=args.repeat, browser=args.browser)
     if args.json:

@@ -1,7 +1,7 @@
 """Store commands: ``import``, ``history``, ``rollback``, ``table``.
 
 ``python -m geo import FILE --period P [--boundaries SET] [--note TEXT] [--user NAME] --yes``
-    validates with geo.ingest (exit 1 with the errors, 2 when the file cannot be read), then appends a version
+    validates with geo.intake.ingest (exit 1 with the errors, 2 when the file cannot be read), then appends a version
     (exit 0, prints the version id). Without ``--yes`` nothing is written (exit 2).
 ``python -m geo history [--boundaries SET] [--limit N] [--json]``
 ``python -m geo rollback VERSION --yes [--user NAME] [--note TEXT]``
@@ -16,8 +16,7 @@ import json
 import os
 import sys
 
-from geo.auth import operator_name
-from geo.store import open_store
+from geo.access.auth import open_store, operator_name
 
 
 def register(sub) -> None:
@@ -54,7 +53,7 @@ def register(sub) -> None:
 
 
 def _set_id(given: str | None) -> str:
-    from geo.boundaries import default_set_id
+    from geo.units.boundaries import default_set_id
 
     return given or default_set_id()
 
@@ -81,22 +80,22 @@ def _problem_line(item) -> str:
 
 
 def run_import(args) -> int:
-    from geo.store import StoreError
+    from geo.store.database import StoreError
 
     if not args.yes:
         print("Chưa ghi gì: thêm --yes để xác nhận nhập dữ liệu. / Nothing written: add --yes to confirm.",
               file=sys.stderr)
         return 2
     try:
-        from geo.ingest import validate_file
+        from geo.intake.ingest import validate_file
     except ImportError as exc:
-        print(f"Không tải được bộ đọc tệp (geo.ingest): {exc} / intake module unavailable", file=sys.stderr)
+        print(f"Không tải được bộ đọc tệp (geo.intake.ingest): {exc} / intake module unavailable", file=sys.stderr)
         return 2
     set_id = _set_id(args.boundaries)
     try:
         store = open_store()
         # Remember the version the file is checked against: if someone imports meanwhile, refuse.
-        from geo.periods import PeriodError, normalize_period
+        from geo.text.periods import PeriodError, normalize_period
 
         try:
             base = store.latest_version(set_id, normalize_period(args.period))
@@ -134,7 +133,7 @@ def run_import(args) -> int:
 
 
 def run_history(args) -> int:
-    from geo.store import StoreError
+    from geo.store.database import StoreError
 
     try:
         hist = open_store().history(args.boundaries, limit=args.limit)
@@ -156,7 +155,7 @@ def run_history(args) -> int:
 
 
 def run_rollback(args) -> int:
-    from geo.store import StoreError
+    from geo.store.database import StoreError
 
     if not args.yes:
         print("Chưa khôi phục: thêm --yes để xác nhận. / Nothing done: add --yes to confirm.", file=sys.stderr)
@@ -172,12 +171,11 @@ def run_rollback(args) -> int:
 
 
 def run_table(args) -> int:
-    from geo.store import StoreError
-    from geo.table import table_to_rows
-
-    from geo.crosswalk import CrosswalkError
-    from geo.periods import PeriodError, normalize_period
-    from geo.vintage import table_on_set
+    from geo.reference.frames import table_to_rows
+    from geo.store.database import StoreError
+    from geo.text.periods import PeriodError, normalize_period
+    from geo.units.crosswalk import CrosswalkError
+    from geo.units.vintage import table_on_set
 
     set_id = _set_id(args.boundaries)
     try:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.benchbrowser import CHROMIUM_ARGS, chromium_path  # the benchmark launches Chromium the same way
+from geo.bench.browser import CHROMIUM_ARGS, chromium_path  # the benchmark launches Chromium the same way
 
 ROOT = Path(__file__).resolve().parents[2]
 def _free_port() -> int:

@@ -79,8 +79,8 @@ def _sign_in(page, url):
 
 
 def _filled_template(names: dict | None = None, teams: int = 1000, codes: dict | None = None) -> bytes:
-    from geo.boundaries import unit_list
-    from geo.template import build_template_rows
+    from geo.intake.template import build_template_rows
+    from geo.units.boundaries import unit_list
 
     units = unit_list(SET)
     rows = [{"unit_code": (codes or {}).get(c, c), "unit_name": (names or {}).get(c, n), "values": {"teams_security": teams + i}}

@@ -1,6 +1,7 @@
 """Every page runs without exception in both languages (Streamlit AppTest, no browser)."""
 
 import pytest
+
 from tests.pages.apptest import run_page
 
 PAGES = ["overview.py", "map.py", "charts.py", "profile.py", "change.py", "reform.py"]
@@ -66,10 +67,10 @@ def test_2025_communes_show_the_2017_data_through_the_crosswalk(app_env):
 
 
 def test_change_page_with_two_periods(app_env):
-    from geo.sample import sample_rows
-    from geo.store import Store
+    from geo.access.auth import authorized_store
+    from geo.reference.sample import sample_rows
 
-    store = Store()
+    store = authorized_store()
     store.ensure_ready()
     rows = sample_rows()
     for r in rows:

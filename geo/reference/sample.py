@@ -1,0 +1,60 @@
+"""The built-in sample: the 2017 Điện Biên Đông report spread over its 14 units.
+
+District totals equal the report; the per-commune split is illustrative except population (2009 census) and
+the village counts of Mường Luân and Háng Lìa (see data/sample/README.md for the method and sources).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+
+from geo import DATA_DIR
+from geo.reference.catalog import load_catalog
+from geo.text.names import normalize_code
+
+SAMPLE_DIR = DATA_DIR / "sample"
+
+
+@dataclass(frozen=True)
+class SampleInfo:
+    boundary_set: str
+    period: str
+    file: str
+    note: str
+
+
+SAMPLES = (
+    SampleInfo(
+        boundary_set="dien-bien-dong-pre2025",
+        period="2017",
+        file="dien-bien-dong-pre2025_2017.csv",
+        note="Dữ liệu mẫu: tổng toàn huyện theo báo cáo năm 2017 (tin báo 2016–2017); phân bổ theo xã là minh họa.",
+    ),
+)
+
+
+def sample_rows(info: SampleInfo = SAMPLES[0]) -> list[dict]:
+    """Rows in the intake shape: ``{unit_code, unit_name, values: {indicator_id: number | None}}``."""
+    catalog = load_catalog()
+    ids = [i.id for i in catalog.base()]
+    rows = []
+    with open(SAMPLE_DIR / info.file, encoding="utf-8", newline="") as fh:
+        for rec in csv.DictReader(fh):
+            values = {}
+            for iid in ids:
+                raw = (rec.get(iid) or "").strip()
+                if raw == "":
+                    values[iid] = None
+                else:
+                    num = float(raw)
+                    values[iid] = int(num) if catalog[iid].whole_number else num
+            rows.append({"unit_code": normalize_code(rec["unit_code"]), "unit_name": rec["unit_name"], "values": values})
+    return rows
+
+
+def sample_table(info: SampleInfo = SAMPLES[0]):
+    """The sample as a wide table (see geo.reference.frames.rows_to_table)."""
+    from geo.reference.frames import rows_to_table
+
+    return rows_to_table(sample_rows(info), boundary_set=info.boundary_set, period=info.period, version=None, sample=True)

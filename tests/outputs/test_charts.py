@@ -1,0 +1,56 @@
+import pytest
+
+from geo.analysis.classify import classify
+from geo.analysis.join import joined_table
+from geo.outputs.charts import TEAM_IDS, coverage_bars, ranking_bar, team_composition, tip_rate_bars
+from geo.reference.catalog import load_catalog
+from geo.reference.frames import indicator_values
+from geo.reference.sample import sample_table
+from geo.units.boundaries import display_geometry, load_boundary_set
+
+CAT = load_catalog()
+
+
+@pytest.fixture(scope="module")
+def frame():
+    f, _ = joined_table(display_geometry(load_boundary_set("dien-bien-dong-pre2025")), sample_table())
+    return f
+
+
+def test_ranking_is_sorted_and_uses_the_map_colours(frame):
+    values = indicator_values(frame, "teams_per_1000", CAT)
+    cls = classify(values, "quantiles", 5)
+    fig = ranking_bar(frame, "teams_per_1000", cls, "vi", CAT)
+    bar = fig.data[0]
+    xs = list(bar.x)
+    assert xs == sorted(xs, reverse=True)
+    assert len(xs) == 14
+    expected = [cls.color_of(c) for c in values.sort_values(ascending=False).index]
+    assert list(bar.marker.color) == expected
+    assert "," in bar.text[0]  # Vietnamese decimal comma
+
+
+def test_team_composition_stacks_four_types(frame):
+    fig = team_composition(frame, "en", CAT)
+    assert len(fig.data) == 4 and fig.layout.barmode == "stack"
+    total = sum(sum(tr.x) for tr in fig.data)
+    assert total == sum(frame[i].sum() for i in TEAM_IDS)
+
+
+def test_coverage_has_the_100_percent_target(frame):
+    fig = coverage_bars(frame, "vi", CAT)
+    assert len(fig.data) == 3
+    assert any(s.y0 == 100 for s in fig.layout.shapes)
+
+
+def test_tip_rate_hover_has_counts(frame):
+    fig = tip_rate_bars(frame, "vi", CAT)
+    assert len(fig.data[0].customdata) == 14
+
+
+def test_names_are_escaped_in_charts(frame):
+    f = frame.copy()
+    f.loc["03205", "unit_name"] = "<b onclick=alert(1)>X</b>"
+    fig = ranking_bar(f, "teams_security", None, "vi", CAT)
+    assert "&lt;b onclick=alert(1)&gt;X&lt;/b&gt;" in list(fig.data[0].y)
+    assert not any("<b" in y for y in fig.data[0].y)
