@@ -6,12 +6,12 @@ version), never on GeoDataFrames.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import streamlit as st
 
+from geo.config import setting
 from geo.reference.catalog import load_catalog
 from geo.text.i18n import LANGS, t
 from geo.text.names import vi_sorted
@@ -85,7 +85,7 @@ def _store(url: str | None, data_dir: str | None):
 
 
 def get_store():
-    return _store(os.environ.get("ANTT_DATABASE_URL"), os.environ.get("ANTT_DATA_DIR"))
+    return _store(setting("ANTT_DATABASE_URL"), str(setting("ANTT_DATA_DIR")))
 
 
 # Shown once per boundary set and server (the national sets take seconds to repair and simplify).
@@ -210,7 +210,7 @@ def load_table(set_id: str | None = None, period: str | None = None):
         periods = periods_on_set(store, set_id)
         period = periods[-1] if periods else None
     return _table(set_id, period, current_method(), table_version_key(store, set_id, period),
-                  (os.environ.get("ANTT_DATABASE_URL"), os.environ.get("ANTT_DATA_DIR")))
+                  (setting("ANTT_DATABASE_URL"), str(setting("ANTT_DATA_DIR"))))
 
 
 def load_joined(set_id: str | None = None, period: str | None = None):

@@ -40,6 +40,7 @@ from functools import partial
 
 import sqlalchemy as sa
 
+from geo.config import setting
 from geo.store.database import AccessDenied, Store, StoreError, iso_time, signin_attempts, users, utcnow
 
 ROLES = ("viewer", "editor", "admin")
@@ -113,7 +114,7 @@ def operator_name(given: str | None = None) -> str:
     """Who runs the command line: ``given`` (``--user``), else ``ANTT_USER``, else the OS login name."""
     if given and given.strip():
         return given.strip()
-    env = os.environ.get("ANTT_USER", "").strip()
+    env = setting("ANTT_USER")
     if env:
         return env
     try:
@@ -125,17 +126,13 @@ def operator_name(given: str | None = None) -> str:
 def view_mode() -> str:
     """``ANTT_VIEW_MODE``: ``open`` (default; viewer pages without sign-in, for a forum screen or kiosk) or
     ``signin`` (everything needs sign-in). An unknown value means ``signin`` (fail closed)."""
-    value = os.environ.get(ENV_VIEW_MODE, "").strip().lower() or "open"
+    value = setting(ENV_VIEW_MODE)
     return value if value in VIEW_MODES else "signin"
 
 
 def idle_minutes() -> float:
     """``ANTT_SESSION_IDLE_MINUTES`` (default 30): a signed-in session idle longer than this is signed out."""
-    try:
-        value = float(os.environ.get(ENV_IDLE_MINUTES, "").strip() or DEFAULT_IDLE_MINUTES)
-    except ValueError:
-        return DEFAULT_IDLE_MINUTES
-    return value if value > 0 else DEFAULT_IDLE_MINUTES
+    return setting(ENV_IDLE_MINUTES)
 
 
 def session_expired(last_seen: float | None, now: float, minutes: float | None = None) -> bool:

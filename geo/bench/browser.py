@@ -8,12 +8,12 @@ default renderer) or a non-empty product layer on the canvas.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path
 
 from geo.carto.maps import leaflet_dir
+from geo.config import setting
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -43,7 +43,7 @@ def localize(html_text: str) -> str:
 
 
 def chromium_path() -> str | None:
-    path = os.environ.get("ANTT_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    path = setting("ANTT_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
     return path if Path(path).exists() else None
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import math
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.analysis.classify import NO_DATA_COLOR, Classification
+from geo.config import setting
 from geo.reference.catalog import Indicator
 from geo.text.i18n import format_value, t
 
@@ -119,9 +119,9 @@ def _base_map(bounds, basemap: str, lang: str, attribution: str, assets: str | N
     if basemap == "osm":
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(m)
     elif basemap == "custom":
-        url = os.environ.get(ENV_TILE_URL)
+        url = setting(ENV_TILE_URL)
         if url:
-            folium.TileLayer(url, attr=html.escape(os.environ.get(ENV_TILE_ATTRIBUTION, url)), name="basemap").add_to(m)
+            folium.TileLayer(url, attr=html.escape(setting(ENV_TILE_ATTRIBUTION) or url), name="basemap").add_to(m)
     m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
     _add_attribution(m, attribution)
     return m

@@ -30,6 +30,7 @@ import os
 import re
 import zipfile
 
+from geo.config import setting
 from geo.text.i18n import format_number
 
 ENV_MAX_UPLOAD_MB = "ANTT_MAX_UPLOAD_MB"
@@ -104,21 +105,13 @@ class FileRejected(ValueError):
         return (en if lang == "en" else vi).format(**self.params)
 
 
-def _env_number(name: str, default: float) -> float:
-    try:
-        value = float(os.environ.get(name, "").strip() or default)
-    except ValueError:
-        return default
-    return value if value > 0 else default
-
-
 def max_upload_bytes() -> int:
     """``ANTT_MAX_UPLOAD_MB`` (default 10) in bytes."""
-    return int(_env_number(ENV_MAX_UPLOAD_MB, DEFAULT_MAX_MB) * 1024 * 1024)
+    return int(setting(ENV_MAX_UPLOAD_MB) * 1024 * 1024)
 
 
 def max_rows() -> int:
-    return int(_env_number(ENV_MAX_ROWS, DEFAULT_MAX_ROWS))
+    return int(setting(ENV_MAX_ROWS))
 
 
 def _mb(n: int) -> str:
@@ -412,7 +405,7 @@ MESSAGES["b_too_big"] = MESSAGES["too_big"]
 
 
 def max_boundary_bytes() -> int:
-    return int(_env_number(ENV_MAX_BOUNDARY_MB, DEFAULT_MAX_BOUNDARY_MB) * 1024 * 1024)
+    return int(setting(ENV_MAX_BOUNDARY_MB) * 1024 * 1024)
 
 
 def _boundary_suffix(data: bytes, name: str) -> str:

@@ -19,13 +19,13 @@ The threshold comes from ``ANTT_SMALL_COUNT_THRESHOLD`` (default 5; 0 or 1 turns
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass
 from typing import Mapping
 
 import pandas as pd
 
 from geo.analysis.table import district_totals
+from geo.config import setting
 from geo.reference.catalog import Catalog, Indicator, load_catalog
 from geo.reference.frames import indicator_values
 from geo.text.i18n import format_value, t
@@ -47,12 +47,7 @@ SLIDES = ("headline", "map", "ranking", "spotlight", "forums")
 
 def small_count_threshold(env: Mapping[str, str] | None = None) -> int:
     """The threshold from ``ANTT_SMALL_COUNT_THRESHOLD`` (default 5); a bad value falls back to the default."""
-    raw = (env if env is not None else os.environ).get(ENV_THRESHOLD, "")
-    try:
-        value = int(str(raw).strip())
-    except ValueError:
-        return DEFAULT_THRESHOLD
-    return max(0, value)
+    return setting(ENV_THRESHOLD, env)
 
 
 def is_sensitive(ind: Indicator) -> bool:

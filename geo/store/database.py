@@ -38,7 +38,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
-from geo import PACKAGE_DIR, PROJECT_DIR
+from geo import PACKAGE_DIR
+from geo.config import setting
 
 MIGRATIONS_DIR = PACKAGE_DIR / "store" / "migrations"
 ENV_DATABASE_URL = "ANTT_DATABASE_URL"
@@ -170,10 +171,10 @@ APPEND_ONLY_TABLES = ("import_versions", "version_units", "observations", "audit
 
 def default_url() -> str:
     """``ANTT_DATABASE_URL`` if set, else a SQLite file ``$ANTT_DATA_DIR/antt.sqlite`` (default ``<repo>/var``)."""
-    url = os.environ.get(ENV_DATABASE_URL, "").strip()
+    url = setting(ENV_DATABASE_URL)
     if url:
         return url
-    data_dir = Path(os.environ.get(ENV_DATA_DIR, "").strip() or (PROJECT_DIR / "var"))
+    data_dir = Path(setting(ENV_DATA_DIR))
     data_dir.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{data_dir / 'antt.sqlite'}"
 
@@ -276,10 +277,10 @@ def _number_out(value: float, whole: bool):
 
 def _maybe_crash(written: int) -> None:
     """The documented crash-injection hook (see the module docstring)."""
-    limit = os.environ.get(ENV_CRASH_AFTER_ROWS)
+    limit = setting(ENV_CRASH_AFTER_ROWS)
     if not limit or written < int(limit):
         return
-    if os.environ.get(ENV_CRASH_MODE) == "wait":
+    if setting(ENV_CRASH_MODE) == "wait":
         print("ANTT_CRASH_POINT", flush=True)
         sys.stdout.flush()
         while True:
@@ -523,7 +524,7 @@ class Store:
             for i, (c, n, _) in enumerate(clean)
         ])
         # With the test hook set, write unit by unit so that the crash lands between two inserts.
-        hook = crash_hook and bool(os.environ.get(ENV_CRASH_AFTER_ROWS))
+        hook = crash_hook and setting(ENV_CRASH_AFTER_ROWS) is not None
         written = 0
         batch: list[dict] = []
         for code, _, values in clean:

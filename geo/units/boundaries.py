@@ -8,13 +8,13 @@ missing codes. The display geometry (simplified once per set, shared borders kep
 from __future__ import annotations
 
 import hashlib
-import os
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from geo import DATA_DIR, PROJECT_DIR
+from geo import DATA_DIR
+from geo.config import setting
 from geo.text.i18n import format_number
 from geo.text.names import clean_text, normalize_code
 
@@ -105,10 +105,7 @@ def get_boundary_set_info(set_id: str) -> BoundarySetInfo:
 
 def boundary_dir() -> Path:
     """The configured folder of boundary files: ANTT_BOUNDARY_DIR, else ../shared/geodata beside the project."""
-    env = os.environ.get(ENV_BOUNDARY_DIR)
-    if env:
-        return Path(env).expanduser()
-    return PROJECT_DIR.parent / "shared" / "geodata"
+    return setting(ENV_BOUNDARY_DIR)
 
 
 def boundary_file(info: BoundarySetInfo, folder: Path | None = None) -> Path | None:
