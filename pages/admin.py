@@ -38,7 +38,7 @@ def _do(fn) -> None:
     try:
         fn()
     except StoreError as exc:
-        st.error(str(exc))
+        st.error(exc.message(lang()))
     else:
         st.session_state["admin_flash"] = tr("admin_done")
         st.rerun()
@@ -132,7 +132,7 @@ with tab_sets:
         except FileRejected as exc:
             st.error(exc.message(lang()))
         except StoreError as exc:
-            st.error(str(exc))
+            st.error(exc.message(lang()))
         else:
             st.cache_resource.clear()
             st.cache_data.clear()
@@ -152,7 +152,7 @@ with tab_cw:
         except FileRejected as exc:
             st.error(exc.message(lang()))
         except (CrosswalkError, StoreError) as exc:
-            st.error(str(exc))
+            st.error(exc.message(lang()))
         else:
             st.cache_data.clear()
             st.success(tr("admin_crosswalk_done", units=summary["old_units"], splits=summary["split_units"],

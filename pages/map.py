@@ -61,7 +61,7 @@ if method == "manual" and not breaks:
 try:
     cls = classify(values, method, k, breaks=breaks, scheme=scheme, reverse=ind.direction == "down")
 except ClassifyError as exc:
-    st.error(str(exc))
+    st.error(exc.message(lang()))
     st.stop()
 
 if fallback:

@@ -100,7 +100,7 @@ if st.button(tr("upload_confirm"), type="primary", disabled=not report.ok, key="
                                     file_sha256=report.file_sha256, file_size=report.file_size,
                                     note=note or None, expected_version=seen_version)
     except StoreError as exc:
-        st.error(str(exc))
+        st.error(exc.message(lang()))
     else:
         st.session_state["upload_last_version"] = version
         st.cache_data.clear()

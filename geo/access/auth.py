@@ -41,7 +41,9 @@ from functools import partial
 import sqlalchemy as sa
 
 from geo.config import setting
-from geo.store.database import AccessDenied, Store, StoreError, iso_time, signin_attempts, users, utcnow
+from geo.store.database import AccessDenied, Store, StoreError
+from geo.store.engine import iso_time, utcnow
+from geo.store.schema import signin_attempts, users
 
 ROLES = ("viewer", "editor", "admin")
 RANK = {r: i for i, r in enumerate(ROLES)}
@@ -57,15 +59,15 @@ _DUMMY_HASH = None  # an argon2 hash checked for unknown names, so they take as 
 
 
 class AuthError(StoreError):
-    """A sign-in or account problem; the message is Vietnamese first (English after " / ")."""
+    """A sign-in or account problem."""
 
 
 class SignInRefused(AuthError):
     """``throttled``: refused unchecked because of earlier failures (wait ``wait`` seconds); otherwise the name
     or password was wrong (``wait`` is then the delay before the next attempt)."""
 
-    def __init__(self, message: str, wait: float = 0.0, throttled: bool = False):
-        super().__init__(message)
+    def __init__(self, key: str, wait: float = 0.0, throttled: bool = False, **params):
+        super().__init__(key, **params)
         self.wait = wait
         self.throttled = throttled
 
@@ -169,8 +171,7 @@ def require_role(actor, role: str) -> None:
         raise ValueError(f"unknown role {role!r}")
     if not has_role(actor, role):
         raise AccessDenied(
-            f"Cần quyền {role_label(role)} để làm việc này (bạn: {role_label(getattr(actor, 'role', 'viewer'))}). "
-            f"/ This needs the {role} role."
+            "auth_role_needed", role=role_label(role), yours=role_label(getattr(actor, 'role', 'viewer'))
         )
 
 
@@ -198,10 +199,7 @@ def _account(conn, name: str):
 
 def authorize_write(conn, actor, action: str, *, strict: bool) -> None:
     """The core's role check for ``import``/``rollback``, inside the store's write transaction."""
-    denied = AccessDenied(
-        "Không có quyền thay đổi dữ liệu: cần đăng nhập bằng tài khoản biên tập viên. "
-        "/ Not allowed to change data: sign in as an editor."
-    )
+    denied = AccessDenied("auth_write_denied")
     if isinstance(actor, Actor):
         if actor.via in ("local", "oidc"):
             row = _account(conn, str(actor))
@@ -292,19 +290,16 @@ def verify_password(stored: str | None, password: str) -> bool:
 
 def check_password_rules(password: str, name: str = "") -> None:
     if len(password) < MIN_PASSWORD:
-        raise AuthError(f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự. / Password needs {MIN_PASSWORD}+ characters.")
+        raise AuthError("auth_password_short", MIN_PASSWORD=MIN_PASSWORD)
     if name and password.strip().lower() == name.lower():
-        raise AuthError("Mật khẩu không được trùng tên đăng nhập. / Password must differ from the name.")
+        raise AuthError("auth_password_is_name")
 
 
 def normalize_name(name: str, strict: bool = True) -> str:
     value = str(name or "").strip().lower()
     if not NAME_RE.match(value):
         if strict:
-            raise AuthError(
-                "Tên đăng nhập chỉ gồm chữ không dấu, số và . _ @ + - (tối đa 200 ký tự). "
-                "/ Names use a-z, 0-9 and . _ @ + - only."
-            )
+            raise AuthError("auth_bad_name")
         return ""
     return value
 
@@ -316,19 +311,19 @@ def normalize_name(name: str, strict: bool = True) -> str:
 def _require_admin(store, by) -> str:
     actor = by if isinstance(by, Actor) else None
     if actor is None:
-        raise AccessDenied("Cần quyền quản trị. / Admin role required.")
+        raise AccessDenied("auth_admin_required")
     if actor.via in ("local", "oidc"):
         actor = verified_actor(store, actor)
     elif actor.via != "cli":
         actor = None
     if actor is None or not has_role(actor, "admin"):
-        raise AccessDenied("Cần quyền quản trị để quản lý tài khoản. / Admin role required to manage users.")
+        raise AccessDenied("auth_admin_required_users")
     return str(actor)
 
 
 def _check_role(role: str) -> str:
     if role not in RANK:
-        raise AuthError(f"Vai trò không hợp lệ: {role!r} (có: {', '.join(ROLES)}) / unknown role")
+        raise AuthError("auth_unknown_role", role=repr(role), roles=', '.join(ROLES))
     return role
 
 
@@ -348,7 +343,7 @@ def add_user(store, name: str, role: str, password: str | None = None, *, by, au
     who = _require_admin(store, by)
     name, role = normalize_name(name), _check_role(role)
     if auth not in ("local", "oidc"):
-        raise AuthError("auth must be local or oidc")
+        raise AuthError("auth_bad_auth_kind")
     digest = None
     if auth == "local":
         check_password_rules(password or "", name)
@@ -357,7 +352,7 @@ def add_user(store, name: str, role: str, password: str | None = None, *, by, au
 
     def write(conn):
         if _account(conn, name) is not None:
-            raise AuthError(f"Tài khoản {name} đã có. / The account {name} exists.")
+            raise AuthError("auth_account_exists", name=name)
         conn.execute(users.insert().values(name=name, role=role, auth=auth, password_hash=digest, disabled=False,
                                            created_at=now, updated_at=now))
         store.audit("user_add", who, {"name": name, "role": role, "auth": auth}, conn=conn)
@@ -372,13 +367,13 @@ def _update(store, name: str, by, action: str, values: dict, detail: dict) -> No
     def write(conn):
         row = _account(conn, name)
         if row is None:
-            raise AuthError(f"Không có tài khoản {name or '?'}. / No such account.")
+            raise AuthError("auth_no_account", name=name or '?')
         if action in ("user_disable", "user_role") and row.role == "admin" and not row.disabled:
             demoted = action == "user_disable" or values.get("role") != "admin"
             others = conn.execute(sa.select(sa.func.count()).select_from(users).where(
                 users.c.role == "admin", users.c.disabled == sa.false(), users.c.name != name)).scalar()
             if demoted and not others:
-                raise AuthError("Không thể bỏ quyền của quản trị viên cuối cùng. / Cannot remove the last admin.")
+                raise AuthError("auth_last_admin")
         conn.execute(users.update().where(users.c.name == name).values(updated_at=utcnow(), **values))
         store.audit(action, who, {"name": name, **detail, **({"old_role": row.role} if action == "user_role" else {})},
                     conn=conn)
@@ -465,9 +460,7 @@ def sign_in(store, name: str, password: str, client: str | None = None, now: dat
     wait, row = store.execute_read_fn(lambda conn: (_wait(conn, key, client, now), _account(conn, key)))
     if wait > 0:
         store.audit("signin_throttled", key, {"client": client, "wait_seconds": round(wait, 1)})
-        raise SignInRefused(
-            f"Đăng nhập sai quá nhiều lần; hãy thử lại sau {int(wait) + 1} giây. "
-            f"/ Too many failed sign-ins; try again in {int(wait) + 1} s.", wait, throttled=True)
+        raise SignInRefused("auth_throttled", wait, throttled=True, seconds=int(wait) + 1)
     usable = row is not None and row.auth == "local" and not row.disabled
     ok = verify_password(row.password_hash if usable else None, password or "")
 
@@ -485,7 +478,7 @@ def sign_in(store, name: str, password: str, client: str | None = None, now: dat
 
     n = store.execute_write_fn(attempt)
     if not (ok and usable):
-        raise SignInRefused("Sai tên đăng nhập hoặc mật khẩu. / Wrong name or password.", failure_delay(n))
+        raise SignInRefused("auth_wrong_password", failure_delay(n))
     if _hasher().check_needs_rehash(row.password_hash):
         digest = hash_password(password)
         store.execute_write_fn(lambda conn: conn.execute(

@@ -17,12 +17,12 @@ from geo.units.boundaries import boundary_dir, get_boundary_set_info
 from geo.units.crosswalk import check_crosswalk_upload, get_crosswalk_info
 
 
-def require_signed_in_admin(store, by, message: str):
+def require_signed_in_admin(store, by, key: str):
     """The verified admin behind ``by`` (re-read from the store); AccessDenied for anyone else, the command
     line's operator and bare names included: replacing shared reference files is done in the app by an admin."""
     actor = auth.verified_actor(store, by) if isinstance(by, auth.Actor) else None
     if actor is None or not auth.has_role(actor, "admin") or actor.via == "anonymous":
-        raise auth.AccessDenied(message)
+        raise auth.AccessDenied(key)
     return actor
 
 
@@ -52,7 +52,7 @@ def install_boundary_file(store, data: bytes, file_name: str, set_id: str, *, by
     """Admin only: check the file (:func:`check_boundary_file`), then replace the set's file in the boundary
     folder atomically (the old one kept as ``<file>.<UTC time>.bak``) and audit it. On any error nothing in the
     folder changes. Returns a summary (units, vertices, sha256, path)."""
-    actor = require_signed_in_admin(store, by, "Cần quyền quản trị để thay bộ ranh giới. / Admin role required.")
+    actor = require_signed_in_admin(store, by, "access_admin_boundary")
     info = get_boundary_set_info(set_id)
     with tempfile.TemporaryDirectory(prefix="antt-boundary-") as tmp:
         gdf, checked = check_boundary_file(data, file_name, set_id, workdir=tmp)
@@ -79,7 +79,7 @@ def install_crosswalk_file(store, data: bytes, file_name: str, crosswalk_id: str
                            folder: Path | None = None) -> dict:
     """Admin only: check the upload, then replace the crosswalk file in the boundary folder atomically (the
     old one kept as ``<file>.<UTC time>.bak``) and audit it. On any error nothing in the folder changes."""
-    actor = require_signed_in_admin(store, by, "Cần quyền quản trị để thay bảng chuyển đổi. / Admin role required.")
+    actor = require_signed_in_admin(store, by, "access_admin_crosswalk")
     info = get_crosswalk_info(crosswalk_id)
     cw = check_crosswalk_upload(data, file_name, crosswalk_id)
     replace_file(folder or boundary_dir(), info.file, lambda staged: staged.write_bytes(data))

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from geo.text.errors import AnttError
+
 METHODS = ("quantiles", "equal_interval", "natural_breaks", "manual")
 # ColorBrewer schemes marked colour-blind safe (colorbrewer2.org): sequential, and diverging for changes.
 SEQUENTIAL_SCHEMES = ("YlGnBu", "Blues", "Greens", "Purples", "Oranges", "YlOrBr", "PuBu", "BuPu")
@@ -20,7 +22,7 @@ NO_DATA_COLOR = "#c8c8c8"
 MIN_K, MAX_K = 3, 7
 
 
-class ClassifyError(ValueError):
+class ClassifyError(AnttError, ValueError):
     pass
 
 
@@ -59,15 +61,15 @@ def classify(values: pd.Series, method: str = "quantiles", k: int = 5, breaks: l
              scheme: str = "YlGnBu", reverse: bool = False) -> Classification:
     """Classify a Series of values (index = unit codes; NaN = no data)."""
     if method not in METHODS:
-        raise ClassifyError(f"unknown classification method {method!r}")
+        raise ClassifyError("classify_unknown_method", method=repr(method))
     if not MIN_K <= k <= MAX_K and method != "manual":
-        raise ClassifyError(f"số lớp phải từ {MIN_K} đến {MAX_K} / classes must be {MIN_K}–{MAX_K}")
+        raise ClassifyError("classify_bad_k", MIN_K=MIN_K, MAX_K=MAX_K)
     values = values.astype(float)
     have = values.dropna()
     y = have.to_numpy()
     if method == "manual":
         if not breaks:
-            raise ClassifyError("cần nhập ngưỡng phân lớp / manual breaks needed")
+            raise ClassifyError("classify_breaks_needed")
         upper = sorted(float(b) for b in breaks)
         if len(y) and upper[-1] < y.max():
             upper.append(float(y.max()))

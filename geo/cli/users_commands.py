@@ -59,7 +59,7 @@ def read_password(stdin=None, prompt=getpass.getpass) -> str:
         if first != again:
             from geo.access.auth import AuthError
 
-            raise AuthError("Hai lần nhập mật khẩu không khớp. / The passwords differ.")
+            raise AuthError("auth_passwords_differ")
         return first
     return stdin.readline().rstrip("\r\n")
 

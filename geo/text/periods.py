@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from geo.text.errors import AnttError
+
 _YEAR = re.compile(r"^(\d{4})$")
 _QUARTER = re.compile(r"^(\d{4})\s*-?\s*[Qq]([1-4])$")
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -12,8 +14,8 @@ _QUARTER_VI = re.compile(r"^(?:quý|quy|q)\s*([1-4])\s*[/\-. ]\s*(?:năm\s*)?(\d
 _MONTH_VI = re.compile(r"^(?:tháng|thang)?\s*(\d{1,2})\s*[/\-.]\s*(\d{4})$", re.IGNORECASE)
 
 
-class PeriodError(ValueError):
-    pass
+class PeriodError(AnttError, ValueError):
+    """A reporting period that cannot be read."""
 
 
 @dataclass(frozen=True, order=True)
@@ -47,7 +49,7 @@ class Period:
 def parse_period(text: object) -> Period:
     """Parse '2017', '2017-Q2', '2017Q2', 'Quý 2/2017', '2017-06', '6/2017'. Raises PeriodError."""
     if text is None:
-        raise PeriodError("Thiếu kỳ báo cáo (ví dụ 2017, 2017-Q2, 2017-06)")
+        raise PeriodError("period_missing")
     if isinstance(text, float) and text.is_integer():
         text = int(text)
     s = str(text).strip()
@@ -66,14 +68,14 @@ def parse_period(text: object) -> Period:
     m = _MONTH_VI.match(s)
     if m:
         return _make(int(m.group(2)), int(m.group(1)), 1, s)
-    raise PeriodError(f"Kỳ báo cáo '{s}' không đúng dạng: dùng năm (2017), quý (2017-Q2) hoặc tháng (2017-06)")
+    raise PeriodError("period_bad_format", s=s)
 
 
 def _make(year: int, month: int, length: int, raw: str) -> Period:
     if not 1900 <= year <= 2100:
-        raise PeriodError(f"Kỳ báo cáo '{raw}': năm {year} không hợp lệ")
+        raise PeriodError("period_bad_year", raw=raw, year=year)
     if not 1 <= month <= 12:
-        raise PeriodError(f"Kỳ báo cáo '{raw}': tháng {month} không hợp lệ")
+        raise PeriodError("period_bad_month", raw=raw, month=month)
     return Period(year, month, length)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from geo import DATA_DIR
 from geo.config import setting
+from geo.text.errors import AnttError
 from geo.text.i18n import format_number
 from geo.text.names import clean_text, normalize_code
 
@@ -23,8 +24,8 @@ ENV_BOUNDARY_DIR = "ANTT_BOUNDARY_DIR"
 CRS = "EPSG:4326"
 
 
-class BoundaryError(ValueError):
-    """A boundary file cannot be used; the message says why (Vietnamese first, English after)."""
+class BoundaryError(AnttError, ValueError):
+    """A boundary file or set cannot be used; ``message(lang)`` says why (see geo.text.errors)."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def load_registry(path: Path | str | None = None) -> list[BoundarySetInfo]:
         out.append(BoundarySetInfo(**entry))
     ids = [s.id for s in out]
     if len(set(ids)) != len(ids):
-        raise BoundaryError(f"Trùng mã bộ ranh giới trong {path} / duplicate set id")
+        raise BoundaryError("boundary_duplicate_set_id", path=path)
     return out
 
 
@@ -100,7 +101,7 @@ def get_boundary_set_info(set_id: str) -> BoundarySetInfo:
         if s.id == set_id:
             return s
     known = ", ".join(s.id for s in _registry())
-    raise BoundaryError(f"Không có bộ ranh giới '{set_id}' (có: {known}) / unknown boundary set")
+    raise BoundaryError("boundary_unknown_set", set_id=set_id, known=known)
 
 
 def boundary_dir() -> Path:
@@ -147,30 +148,30 @@ def read_boundary_file(
     try:
         info = pyogrio.read_info(path)
     except Exception as exc:  # pyogrio raises DataSourceError and friends
-        raise BoundaryError(f"Không đọc được tệp ranh giới {label}: {exc}") from None
+        raise BoundaryError("boundary_unreadable", label=label, exc=exc) from None
     if info.get("features", 0) and info["features"] > max_features:
         raise BoundaryError(
-            f"Tệp ranh giới {label} có {format_number(info['features'])} đối tượng, "
-            f"vượt giới hạn {format_number(max_features)}"
+            "boundary_too_many_features", label=label,
+            features=format_number(info['features']), limit=format_number(max_features)
         )
     try:
         gdf = gpd.read_file(path, engine="pyogrio")
     except Exception as exc:
-        raise BoundaryError(f"Không đọc được tệp ranh giới {label}: {exc}") from None
+        raise BoundaryError("boundary_unreadable", label=label, exc=exc) from None
     for col in (code_column, name_column, *parent_columns):
         if col not in gdf.columns:
-            raise BoundaryError(f"Tệp ranh giới {label} thiếu cột '{col}' (có: {', '.join(map(str, gdf.columns))})")
+            raise BoundaryError("boundary_missing_column", label=label, col=col, columns=', '.join(map(str, gdf.columns)))
     if gdf.crs is None:
-        raise BoundaryError(f"Tệp ranh giới {label} không khai báo hệ tọa độ (CRS)")
+        raise BoundaryError("boundary_no_crs", label=label)
     if len(gdf) == 0:
-        raise BoundaryError(f"Tệp ranh giới {label} không có đối tượng nào")
+        raise BoundaryError("boundary_no_features", label=label)
     if gdf.crs.to_epsg() != 4326:
         gdf = gdf.to_crs(CRS)
     codes = [normalize_code(c, code_width) for c in gdf[code_column]]
     missing = [i for i, c in enumerate(codes) if c is None]
     if missing:
         rows = ", ".join(str(i + 1) for i in missing[:10])
-        raise BoundaryError(f"Tệp ranh giới {label}: thiếu mã đơn vị ở đối tượng số {rows}")
+        raise BoundaryError("boundary_missing_code", label=label, rows=rows)
     seen: dict[str, int] = {}
     dups = []
     for c in codes:
@@ -178,11 +179,11 @@ def read_boundary_file(
         if seen[c] == 2:
             dups.append(c)
     if dups:
-        raise BoundaryError(f"Tệp ranh giới {label}: mã đơn vị bị trùng: {', '.join(dups[:10])}")
+        raise BoundaryError("boundary_duplicate_codes", label=label, codes=', '.join(dups[:10]))
     geoms = gdf.geometry.values
     if geoms.isna().any() or shapely.is_empty(geoms).any():
         bad = [codes[i] for i in range(len(codes)) if geoms[i] is None or shapely.is_empty(geoms[i])]
-        raise BoundaryError(f"Tệp ranh giới {label}: đơn vị không có hình: {', '.join(bad[:10])}")
+        raise BoundaryError("boundary_empty_geometry", label=label, codes=', '.join(bad[:10]))
     invalid = ~shapely.is_valid(geoms)
     repaired = int(invalid.sum())
     if repaired:
@@ -193,7 +194,7 @@ def read_boundary_file(
         geoms[invalid] = fixed
     bounds = shapely.total_bounds(geoms)
     if bounds[0] < -180 or bounds[2] > 180 or bounds[1] < -90 or bounds[3] > 90:
-        raise BoundaryError(f"Tệp ranh giới {label}: tọa độ nằm ngoài kinh độ/vĩ độ hợp lệ")
+        raise BoundaryError("boundary_bad_coordinates", label=label)
     out = gpd.GeoDataFrame(
         {
             "code": codes,
@@ -226,8 +227,7 @@ def load_boundary_set(set_id: str, folder: Path | None = None):
     path = boundary_file(info, folder)
     if path is None:
         raise BoundaryError(
-            f"Chưa có tệp ranh giới '{info.file}' trong thư mục {(folder or boundary_dir())}. "
-            f"Đặt tệp vào thư mục đó hoặc đặt biến môi trường {ENV_BOUNDARY_DIR}."
+            "boundary_file_missing", file=info.file, folder=folder or boundary_dir(), ENV_BOUNDARY_DIR=ENV_BOUNDARY_DIR
         )
     gdf = read_boundary_file(path, info.code_column, info.name_column, info.parent_columns, info.code_width)
     if info.assign_codes:
@@ -241,7 +241,7 @@ def _assign_codes(frame, info: BoundarySetInfo) -> None:
     from geo.units.codes import assign_official_codes
 
     if len(info.parent_columns) < 2:
-        raise BoundaryError(f"{info.id}: assigning codes needs district and province columns")
+        raise BoundaryError("boundary_codes_need_parents", id=info.id)
     frame["source_id"] = frame["code"]
     codes, report = assign_official_codes(frame["code"], frame["name"], frame["parent_0"], frame["parent_1"],
                                           info.assign_codes)
@@ -324,10 +324,10 @@ def fallback_points(set_id: str):
 
     info = get_boundary_set_info(set_id)
     if not info.fallback_table:
-        raise BoundaryError(f"Bộ ranh giới {set_id} không có dữ liệu tâm xã dự phòng")
+        raise BoundaryError("boundary_no_fallback", set_id=set_id)
     table = info.fallback_table
     if table not in ("admin_units", "admin_units_legacy"):
-        raise BoundaryError(f"unknown fallback table {table!r}")
+        raise BoundaryError("boundary_unknown_fallback", table=repr(table))
     sql = f"SELECT DISTINCT ward, wardCode, wardLat, wardLon FROM [{table}]"
     if info.fallback_district:
         sql += " WHERE districtCode = '" + _digits(info.fallback_district) + "'"
@@ -347,5 +347,5 @@ def fallback_points(set_id: str):
 
 def _digits(s: str) -> str:
     if not str(s).isdigit():
-        raise BoundaryError(f"invalid code {s!r}")
+        raise BoundaryError("boundary_invalid_code", s=repr(s))
     return str(s)

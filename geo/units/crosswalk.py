@@ -22,6 +22,7 @@ import pandas as pd
 
 from geo import DATA_DIR
 from geo.reference.catalog import Catalog, load_catalog
+from geo.text.errors import AnttError
 from geo.text.names import normalize_code
 from geo.units.boundaries import boundary_dir
 
@@ -29,7 +30,7 @@ REGISTRY_PATH = DATA_DIR / "crosswalks.toml"
 METHODS = ("whole", "area")
 
 
-class CrosswalkError(ValueError):
+class CrosswalkError(AnttError, ValueError):
     pass
 
 
@@ -81,24 +82,22 @@ def read_crosswalk_csv(path: Path | str, old_column: str, new_column: str, weigh
     try:
         fh = open(path, encoding="utf-8-sig", newline="")
     except OSError as exc:
-        raise CrosswalkError(f"Không đọc được bảng chuyển đổi {path.name}: {exc}") from None
+        raise CrosswalkError("crosswalk_unreadable", name=path.name, exc=exc) from None
     with fh:
         reader = csv.DictReader(fh)
         for col in (old_column, new_column) + ((weight_column,) if weight_column else ()):
             if col not in (reader.fieldnames or []):
-                raise CrosswalkError(f"Bảng chuyển đổi {path.name} thiếu cột '{col}'")
+                raise CrosswalkError("crosswalk_missing_column", name=path.name, col=col)
         for i, row in enumerate(reader, start=2):
             old, new = normalize_code(row[old_column]), normalize_code(row[new_column])
             if old is None or new is None:
-                raise CrosswalkError(f"Bảng chuyển đổi {path.name}, dòng {i}: mã không hợp lệ "
-                                     f"('{row[old_column]}' → '{row[new_column]}')")
+                raise CrosswalkError("crosswalk_bad_code", name=path.name, i=i, old=row[old_column], new=row[new_column])
             links.setdefault(old, []).append(new)
             if weight_column:
                 try:
                     w = float(str(row[weight_column]).replace(",", "."))
                 except ValueError:
-                    raise CrosswalkError(f"Bảng chuyển đổi {path.name}, dòng {i}: trọng số "
-                                         f"'{row[weight_column]}' không phải là số") from None
+                    raise CrosswalkError("crosswalk_bad_weight", name=path.name, i=i, weight=row[weight_column]) from None
                 weights.setdefault(old, {})[new] = weights.get(old, {}).get(new, 0.0) + w
     return links, weights
 
@@ -112,7 +111,7 @@ def read_crosswalk_dvhcvn(path: Path | str) -> dict[str, list[str]]:
         with open(path, encoding="utf-8") as fh:
             data = json.load(fh)
     except (OSError, ValueError) as exc:
-        raise CrosswalkError(f"Không đọc được bảng chuyển đổi {path.name}: {exc}") from None
+        raise CrosswalkError("crosswalk_unreadable", name=path.name, exc=exc) from None
     links: dict[str, list[str]] = {}
     try:
         for province in data["data"]:
@@ -120,10 +119,10 @@ def read_crosswalk_dvhcvn(path: Path | str) -> dict[str, list[str]]:
                 old = normalize_code(unit["level3_id"])
                 news = [normalize_code(s["new_id"]) for s in unit.get("splits", [])]
                 if old is None or not news or None in news:
-                    raise CrosswalkError(f"Bảng chuyển đổi {path.name}: mã không hợp lệ ở đơn vị {unit!r:.80}")
+                    raise CrosswalkError("crosswalk_bad_unit_code", name=path.name, unit=repr(unit))
                 links[old] = news
     except (KeyError, TypeError) as exc:
-        raise CrosswalkError(f"Bảng chuyển đổi {path.name} không đúng cấu trúc dvhcvn: {exc}") from None
+        raise CrosswalkError("crosswalk_not_dvhcvn", name=path.name, exc=exc) from None
     return links
 
 
@@ -143,7 +142,7 @@ def validate(links: dict[str, list[str]], weights: dict[str, dict[str, float]], 
         if any(w < 0 for w in ws.values()):
             problems.append(f"trọng số của {old} âm")
     if problems:
-        raise CrosswalkError("Bảng chuyển đổi không hợp lệ: " + "; ".join(problems))
+        raise CrosswalkError("crosswalk_invalid", problems="; ".join(problems))
 
 
 def whole_weights(links: dict[str, list[str]]) -> dict[str, dict[str, float]]:
@@ -170,13 +169,13 @@ def load_crosswalk(from_set: str, to_set: str, method: str = "whole", folder: Pa
                    old_units=None, new_units=None) -> Crosswalk:
     """Load and validate the registered crosswalk from one boundary set to another."""
     if method not in METHODS:
-        raise CrosswalkError(f"unknown apportioning method {method!r}")
+        raise CrosswalkError("crosswalk_unknown_method", method=repr(method))
     info = find_crosswalk(from_set, to_set)
     if info is None:
-        raise CrosswalkError(f"Không có bảng chuyển đổi từ '{from_set}' sang '{to_set}'")
+        raise CrosswalkError("crosswalk_none_between", from_set=from_set, to_set=to_set)
     path = (folder or boundary_dir()) / info.file
     if not path.is_file():
-        raise CrosswalkError(f"Chưa có tệp chuyển đổi {info.file} trong thư mục {folder or boundary_dir()}")
+        raise CrosswalkError("crosswalk_file_missing", file=info.file, folder=folder or boundary_dir())
     if info.format == "dvhcvn-splits":
         links = read_crosswalk_dvhcvn(path)
     else:
@@ -192,7 +191,7 @@ def load_crosswalk(from_set: str, to_set: str, method: str = "whole", folder: Pa
             unmapped = sorted(set(old_units["code"]) - set(links))
     if method == "area":
         if old_units is None or new_units is None:
-            raise CrosswalkError("Cách phân bổ theo diện tích cần ranh giới cả hai bộ")
+            raise CrosswalkError("crosswalk_area_needs_boundaries")
         weights = area_weights(links, old_units, new_units)
     else:
         weights = whole_weights(links)
@@ -254,7 +253,7 @@ def get_crosswalk_info(crosswalk_id: str) -> CrosswalkInfo:
     for c in list_crosswalks():
         if c.id == crosswalk_id:
             return c
-    raise CrosswalkError(f"Không có bảng chuyển đổi '{crosswalk_id}' / unknown crosswalk")
+    raise CrosswalkError("crosswalk_unknown", crosswalk_id=crosswalk_id)
 
 
 MAX_CROSSWALK_BYTES = 20 * 1024 * 1024
@@ -270,11 +269,11 @@ def check_crosswalk_upload(data: bytes, file_name: str, crosswalk_id: str, folde
     info = get_crosswalk_info(crosswalk_id)
     name = Path(str(file_name or "")).name or "(không tên)"
     if not data:
-        raise CrosswalkError(f"Tệp {name} rỗng")
+        raise CrosswalkError("crosswalk_upload_empty", name=name)
     if len(data) > MAX_CROSSWALK_BYTES:
-        raise CrosswalkError(f"Tệp {name} quá lớn ({len(data) / 1048576:.1f} MB); giới hạn 20 MB")
+        raise CrosswalkError("crosswalk_upload_too_big", name=name, size=len(data) / 1048576)
     if data[:4] in (b"PK\x03\x04", b"\x89PNG", b"%PDF") or b"\x00" in data[:4096]:
-        raise CrosswalkError(f"Tệp {name} không phải bảng chuyển đổi dạng văn bản (CSV/JSON)")
+        raise CrosswalkError("crosswalk_upload_not_text", name=name)
     with tempfile.TemporaryDirectory(prefix="antt-crosswalk-") as tmp:
         path = Path(tmp) / info.file
         path.write_bytes(data)
@@ -283,7 +282,8 @@ def check_crosswalk_upload(data: bytes, file_name: str, crosswalk_id: str, folde
             return load_crosswalk(info.from_set, info.to_set, folder=Path(tmp), old_units=old_units,
                                   new_units=new_units)
         except CrosswalkError as exc:
-            raise CrosswalkError(str(exc).replace(str(path), name)) from None
+            raise CrosswalkError(exc.key, **{k: str(v).replace(str(path), name) if isinstance(v, (str, Path)) else v
+                                            for k, v in exc.params.items()}) from None
 
 
 def composition(crosswalk: Crosswalk, old: pd.DataFrame, new: pd.DataFrame, indicator_id: str,

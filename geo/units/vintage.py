@@ -41,7 +41,7 @@ def convert_table(table: pd.DataFrame, from_set: str, to_set: str, method: str =
     """Carry a wide table from one vintage to another through the registered crosswalk."""
     new_units, old_units = _units(to_set), _units(from_set)
     if method == "area" and "Point" in {old_units.geom_type.iloc[0], new_units.geom_type.iloc[0]}:
-        raise CrosswalkError("Phân bổ theo diện tích cần tệp ranh giới của cả hai bộ / area weights need both files")
+        raise CrosswalkError("crosswalk_area_needs_files")
     cw = load_crosswalk(from_set, to_set, method=method, old_units=old_units, new_units=new_units)
     return aggregate(table, cw, dict(zip(new_units["code"], new_units["name"])), to_set)
 

@@ -11,7 +11,8 @@ import sqlalchemy as sa
 
 from geo.access import auth
 from geo.access.auth import Actor, authorized_store
-from geo.store.database import AccessDenied, StoreError, utcnow
+from geo.store.database import AccessDenied, StoreError
+from geo.store.engine import utcnow
 
 SET = "dien-bien-dong-pre2025"
 ROWS = [{"unit_code": "03205", "unit_name": "Na Son", "values": {"teams_security": 7}}]

@@ -90,7 +90,7 @@ def test_editor_signs_in_and_gets_the_data_pages(accounts):
 def test_wrong_password_then_throttled(accounts):
     from datetime import timedelta
 
-    from geo.store.database import utcnow
+    from geo.store.engine import utcnow
 
     t = utcnow()
     for i in range(5, 0, -1):  # five failures from this client in the last minute

@@ -25,7 +25,8 @@ import sqlalchemy as sa
 from geo.access.auth import authorized_store
 from geo.reference.catalog import load_catalog
 from geo.reference.sample import SAMPLES, sample_rows, sample_table
-from geo.store.database import AccessDenied, Store, StoreError, _sqlite_wal, default_url
+from geo.store.database import AccessDenied, Store, StoreError
+from geo.store.engine import _sqlite_wal, default_url
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = SAMPLES[0]
@@ -99,7 +100,7 @@ def test_schema_matches_the_migrations(store):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from geo.store.database import metadata
+    from geo.store.schema import metadata
 
     with store.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), metadata)
@@ -388,7 +389,8 @@ CONCURRENT_SCRIPT = """
     import json, os, sys, time
     from geo.reference.catalog import load_catalog
     from geo.access.auth import authorized_store
-    from geo.store.database import StoreError, _sqlite_wal, default_url
+    from geo.store.database import StoreError
+    from geo.store.engine import _sqlite_wal, default_url
     fill, start_at, expected = float(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
     ids = [i.id for i in load_catalog().base()]
     rows = [{"unit_code": f"{k:05d}", "unit_name": f"Xã {k}", "values": {iid: fill for iid in ids}}

@@ -3,7 +3,7 @@ in ``config.attributes["connection"]``; by hand, the URL comes from ``ANTT_DATAB
 
 from alembic import context
 
-from geo.store.database import metadata
+from geo.store.schema import metadata
 
 config = context.config
 
@@ -16,7 +16,7 @@ def _run(connection) -> None:
 
 connection = config.attributes.get("connection")
 if context.is_offline_mode():
-    from geo.store.database import default_url
+    from geo.store.engine import default_url
 
     context.configure(url=default_url(), target_metadata=metadata, literal_binds=True)
     with context.begin_transaction():
