@@ -84,6 +84,21 @@ class Indicator:
     def lineage(self, lang: str = "vi") -> str:
         return self.lineage_en if lang == "en" else self.lineage_vi
 
+    def validity_text(self, lang: str = "vi") -> str:
+        """'từ 01/07/2024', 'đến 30/06/2024', 'từ … đến …' or 'mọi kỳ' (Vietnamese day/month/year)."""
+        from geo.text.i18n import t
+
+        def d(x: date) -> str:
+            return f"{x.day:02d}/{x.month:02d}/{x.year}" if lang != "en" else x.isoformat()
+
+        if self.valid_from and self.valid_to:
+            return t("validity_between", lang, start=d(self.valid_from), end=d(self.valid_to))
+        if self.valid_from:
+            return t("validity_from", lang, start=d(self.valid_from))
+        if self.valid_to:
+            return t("validity_to", lang, end=d(self.valid_to))
+        return t("validity_always", lang)
+
     def validity_json(self) -> dict:
         return {"valid_from": self.valid_from.isoformat() if self.valid_from else None,
                 "valid_to": self.valid_to.isoformat() if self.valid_to else None}

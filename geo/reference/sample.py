@@ -37,7 +37,7 @@ SAMPLES = (
 def sample_rows(info: SampleInfo = SAMPLES[0]) -> list[dict]:
     """Rows in the intake shape: ``{unit_code, unit_name, values: {indicator_id: number | None}}``."""
     catalog = load_catalog()
-    ids = [i.id for i in catalog.base()]
+    ids = [i.id for i in catalog.valid_in(info.period).base()]  # the indicators of the sample's period
     rows = []
     with open(SAMPLE_DIR / info.file, encoding="utf-8", newline="") as fh:
         for rec in csv.DictReader(fh):
