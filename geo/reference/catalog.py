@@ -271,6 +271,11 @@ def _parse(entries: Iterable[dict]) -> Catalog:
     return Catalog(tuple(out))
 
 
+def build_catalog(entries: Iterable[Mapping]) -> Catalog:
+    """A catalog from raw entries (the keys of data/catalog.toml); raises CatalogError when malformed."""
+    return _parse(entries)
+
+
 def _date(iid: str, key: str, value) -> date | None:
     if value in (None, ""):
         return None

@@ -161,6 +161,19 @@ signin_attempts = sa.Table(
     sqlite_autoincrement=True,
 )
 
+# Indicators defined or changed by admins (geo.access.indicators): mutable like ``users``, every change audited.
+# ``definition`` is JSON with the keys of data/catalog.toml; geo.reference.catalog merges it over the seed.
+indicator_definitions = sa.Table(
+    "indicator_definitions", metadata,
+    sa.Column("id", sa.String(100), primary_key=True),
+    sa.Column("definition", sa.Text, nullable=False),
+    sa.Column("retired", sa.Boolean, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_by", sa.String(200), nullable=False),
+)
+
 APPEND_ONLY_TABLES = ("import_versions", "version_units", "observations", "audit_log", "signin_attempts")
 
 
@@ -610,7 +623,9 @@ class Store:
         from geo.reference.catalog import load_catalog
 
         catalog = load_catalog()
-        order = [i.id for i in catalog.base()]
+        period = conn.execute(sa.select(import_versions.c.period).where(import_versions.c.id == version)).scalar()
+        # The indicators of the version's period (issue 13); a stored value of any other still comes back.
+        order = [i.id for i in (catalog.valid_in(period) if period else catalog).base()]
         whole = {i.id: i.whole_number for i in catalog.base()}
         out: dict[str, dict] = {}
         for r in conn.execute(sa.select(version_units.c.unit_code, version_units.c.unit_name)
