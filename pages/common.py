@@ -85,7 +85,11 @@ def _store(url: str | None, data_dir: str | None):
 
 
 def get_store():
-    return _store(os.environ.get("ANTT_DATABASE_URL"), os.environ.get("ANTT_DATA_DIR"))
+    from geo.access.indicators import install_definitions
+
+    store = _store(os.environ.get("ANTT_DATABASE_URL"), os.environ.get("ANTT_DATA_DIR"))
+    install_definitions(store)  # the catalog merges the admins' indicators from this store (issue 13)
+    return store
 
 
 # Shown once per boundary set and server (the national sets take seconds to repair and simplify).

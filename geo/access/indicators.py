@@ -92,6 +92,24 @@ def install_definitions(store: Store) -> None:
     set_definitions_source(_Source(store))
 
 
+class _LazySource(_Source):
+    """A source on the default store (``ANTT_DATABASE_URL`` / ``ANTT_DATA_DIR``), opened on first use."""
+
+    def __init__(self, ttl: float = TTL_SECONDS):
+        super().__init__(None, ttl)
+
+    def __call__(self) -> tuple[str, ...]:
+        if self.store is None:
+            self.store = Store()
+        return super().__call__()
+
+
+def install_definitions_lazily() -> None:
+    """As :func:`install_definitions`, for the default store, opened only when the catalog is first read."""
+    if not isinstance(definitions_source(), _Source):
+        set_definitions_source(_LazySource())
+
+
 def refresh_definitions() -> None:
     current = definitions_source()
     if isinstance(current, _Source):

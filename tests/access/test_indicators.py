@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pytest
 
@@ -136,3 +137,43 @@ def test_retired_indicator_keeps_its_history_for_the_periods_it_was_valid(store)
     assert "drug_free_villages" in cat.valid_in("2023") and "drug_free_villages" not in cat.valid_in("2025")
     assert store.current_table(SET, "2023").loc["03205", "drug_free_villages"] == 5
     assert list_definitions(store)[0]["retired"] is True
+
+
+def test_command_line_lists_adds_edits_retires(tmp_path, monkeypatch, capsys):
+    from geo.cli import main
+
+    monkeypatch.setenv("ANTT_DATA_DIR", str(tmp_path / "d"))
+    monkeypatch.delenv("ANTT_DATABASE_URL", raising=False)
+    monkeypatch.setenv("ANTT_USER", "truc-ban")
+    assert main(["indicators", "list", "--period", "2025", "--json"]) == 0
+    listed = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert "teams_security_order" in listed and "teams_street_protection" not in listed
+    assert listed["teams_security_order"]["valid_from"] == "2024-07-01"
+    assert listed["villages_recognized"]["legal_basis"].startswith("Thông tư 124/2021/TT-BCA")
+    assert all("valid_from" in r and "valid_to" in r and r["legal_basis"] for r in listed.values())
+    assert main(["indicators", "list", "--period", "2017", "--json"]) == 0
+    listed = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert listed["teams_street_protection"]["valid_to"] == "2024-06-30"
+    assert listed["teams_street_protection"]["replaced_by"] == ["teams_security_order"]
+
+    assert main(["indicators", "add", "drug_free_villages", "--vi", "Số bản không có ma túy", "--en", "Drug-free",
+                 "--unit-vi", "bản", "--unit-en", "villages", "--kind", "count", "--direction", "up",
+                 "--group", "models", "--valid-from", "2025-01-01", "--alias", "bkmt", "--internal"]) == 0
+    assert main(["indicators", "add", "drug_free_villages", "--vi", "x", "--en", "x", "--unit-vi", "x",
+                 "--unit-en", "x", "--kind", "count", "--direction", "up", "--group", "g"]) == 1
+    assert "đã có" in capsys.readouterr().err
+    assert main(["indicators", "edit", "drug_free_villages", "--en", "Drug-free villages"]) == 0
+    out = tmp_path / "t.csv"
+    assert main(["template", str(out), "--period", "2025"]) == 0
+    assert "Số bản không có ma túy (bản)" in out.read_text(encoding="utf-8-sig")
+    assert main(["indicators", "retire", "drug_free_villages", "--on", "2025-12-31"]) == 0
+    capsys.readouterr()
+    assert main(["indicators", "list", "--period", "2026", "--json"]) == 0
+    assert "drug_free_villages" not in {r["id"] for r in json.loads(capsys.readouterr().out)}
+    assert main(["indicators", "list", "--json"]) == 0
+    mine = next(r for r in json.loads(capsys.readouterr().out) if r["id"] == "drug_free_villages")
+    assert (mine["retired"], mine["public"], mine["en"], mine["origin"]) == (True, False, "Drug-free villages", "store")
+    s = authorized_store()
+    assert [e["user"] for e in s.audit_log(action=["indicator_add", "indicator_edit", "indicator_retire"])] == \
+        ["truc-ban"] * 3
+    s.dispose()
