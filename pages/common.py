@@ -333,6 +333,12 @@ def labels(keys, fn) -> "callable":
     return {k: fn(k) for k in keys}.__getitem__
 
 
+def indicator_choices(period: str | None, public_only: bool = False) -> list[str]:
+    """The picker's indicator ids for ``period``: only those valid in it (issue 13), rates first."""
+    catalog = load_catalog()
+    return (catalog.valid_in(period) if period else catalog).map_choices(public_only=public_only)
+
+
 def indicator_labels(ids) -> "callable":
     catalog, current = load_catalog(), lang()
     return labels(ids, lambda i: f"{catalog[i].name(current)} ({catalog[i].unit(current)})")
