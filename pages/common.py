@@ -298,7 +298,9 @@ def sidebar() -> None:
 def sample_banner(table) -> None:
     """The sample label, and a note when the numbers were carried from another boundary vintage."""
     if table.attrs.get("sample"):
-        st.warning(tr("sample_banner"), icon="⚠️")
+        from geo.reference.sample import sample_banner_key
+
+        st.warning(tr(sample_banner_key(table.attrs.get("boundary_set"), table.attrs.get("period"))), icon="⚠️")
     src = table.attrs.get("converted_from")
     if src:
         method = table.attrs.get("method", "whole")
