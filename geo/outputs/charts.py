@@ -19,6 +19,15 @@ from geo.text.i18n import format_value, t
 TEAM_IDS = ("teams_security", "teams_street_protection", "teams_mediation", "teams_civil_defence")
 TEAM_COLORS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a")  # ColorBrewer Dark2, colour-blind friendlier
 COVERAGE_IDS = ("village_coverage", "agency_coverage", "school_coverage")
+# Under Circular 124/2021/TT-BCA (from 10 Feb 2022) recognition replaces the signed commitment (issue 13).
+RECOGNITION_IDS = ("village_recognition_rate", "agency_recognition_rate", "school_recognition_rate")
+NEW_TEAM_IDS = ("teams_security", "teams_security_order", "teams_mediation", "teams_civil_defence")
+
+
+def _for_period(df: pd.DataFrame, ids, catalog: Catalog):
+    """The ids valid in the table's period (all of them when it has none)."""
+    period = df.attrs.get("period")
+    return [i for i in ids if i in catalog and (not period or catalog[i].valid_on(period))]
 FONT = dict(family="DejaVu Sans, Arial, sans-serif")
 
 
@@ -67,10 +76,13 @@ def team_composition(df: pd.DataFrame, lang: str = "vi", catalog: Catalog | None
     import plotly.graph_objects as go
 
     catalog = catalog or load_catalog()
-    total = df[list(TEAM_IDS)].sum(axis=1, min_count=1).fillna(0)
+    team_ids = _for_period(df, TEAM_IDS, catalog)
+    if "teams_street_protection" not in team_ids:  # after 30 Jun 2024: the protection teams in its place
+        team_ids = _for_period(df, NEW_TEAM_IDS, catalog)
+    total = df[list(team_ids)].sum(axis=1, min_count=1).fillna(0)
     order = total.sort_values(ascending=True).index
     fig = go.Figure()
-    for iid, color in zip(TEAM_IDS, TEAM_COLORS):
+    for iid, color in zip(team_ids, TEAM_COLORS):
         ind = catalog[iid]
         fig.add_bar(
             x=df.loc[order, iid].fillna(0), y=[_esc(n) for n in df.loc[order, "unit_name"]], orientation="h",
@@ -89,7 +101,8 @@ def coverage_bars(df: pd.DataFrame, lang: str = "vi", catalog: Catalog | None = 
     catalog = catalog or load_catalog()
     names = [_esc(n) for n in df["unit_name"]]
     fig = go.Figure()
-    for iid, color in zip(COVERAGE_IDS, ("#2c7fb8", "#7fcdbb", "#253494")):
+    coverage_ids = _for_period(df, COVERAGE_IDS, catalog) or _for_period(df, RECOGNITION_IDS, catalog)
+    for iid, color in zip(coverage_ids, ("#2c7fb8", "#7fcdbb", "#253494")):
         ind = catalog[iid]
         vals = indicator_values(df, iid, catalog)
         fig.add_bar(x=names, y=vals, name=_esc(ind.name(lang)), marker_color=color,

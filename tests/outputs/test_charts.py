@@ -82,3 +82,15 @@ def test_trend_across_a_change_in_the_law_has_a_marker_and_no_line_across_it():
         assert not (xs and min(xs) <= 1 and max(xs) >= 2), tr.name
     dashed = [tr for tr in fig.data if tr.line.dash == "dash"]
     assert dashed and list(dashed[0].y) == [3, 3]
+
+
+def test_2025_charts_use_the_new_law():
+    """Protection teams instead of street-protection teams; recognition rates instead of commitment coverage."""
+    from geo.reference.sample import SAMPLES, sample_table
+
+    df = sample_table(SAMPLES[1])
+    names = [tr.name for tr in team_composition(df).data]
+    assert "Tổ bảo vệ an ninh, trật tự" in names and "Tổ bảo vệ dân phố" not in names
+    cov = [tr.name for tr in coverage_bars(df).data]
+    assert cov == [load_catalog()[i].vi for i in ("village_recognition_rate", "agency_recognition_rate",
+                                                   "school_recognition_rate")]

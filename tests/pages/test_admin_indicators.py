@@ -59,3 +59,23 @@ def test_map_picker_follows_the_period(admin_store):
     assert not at.exception, [e.value for e in at.exception]
     options = " ".join(at.selectbox(key="map_indicator").options)
     assert "Tổ bảo vệ dân phố" in options and "Tổ bảo vệ an ninh, trật tự" not in options  # the 2017 sample
+
+
+@pytest.mark.parametrize("page", ["overview.py", "map.py", "charts.py", "profile.py", "present.py"])
+def test_the_2025_sample_on_every_view_page(admin_store, page):
+    from geo.reference.sample import SAMPLES, sample_rows
+
+    info = SAMPLES[1]
+    admin_store.import_rows(sample_rows(info), boundary_set=info.boundary_set, period=info.period, user="ops",
+                            sample=True)
+    at = run_page(page, session={"boundary_set": "dien-bien-dong-2025", "period": "2025"})
+    assert not at.exception, [e.value for e in at.exception]
+    text = " ".join(str(w.value) for w in list(at.warning) + list(at.markdown) + list(at.caption))
+    assert "MINH HỌA 2025" in text or "DỮ LIỆU MẪU" in text  # labelled as sample
+    if page == "map.py":
+        options = " ".join(at.selectbox(key="map_indicator").options)
+        assert "Tổ bảo vệ an ninh, trật tự" in options and "Tổ bảo vệ dân phố" not in options
+    if page == "overview.py":
+        assert any("MINH HỌA 2025" in w.value for w in at.warning)
+        assert any(m.label == "Tổ bảo vệ an ninh, trật tự" for m in at.metric)
+        assert not any(m.label == "Tổ bảo vệ dân phố" for m in at.metric)
