@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from geo.analysis.change import common_breaks, district_change, period_change, trend
+from geo.analysis.change import series_breaks, common_breaks, district_change, period_change, trend
 from geo.analysis.classify import DIVERGING_SCHEMES, classify, diverging_classify
 from geo.analysis.join import joined_table
 from geo.outputs.charts import trend_chart
@@ -83,7 +83,17 @@ else:
     st.caption(tr("change_no_cumulative"))
 all_tables = {p: joined_table(units, load_table(set_id, p), info.data_code_width)[0] for p in periods}
 u, dist = trend(all_tables, indicator_id, catalog, cumulative=cumulative)
-st.plotly_chart(trend_chart(u, dist, indicator_id, lang(), catalog, cumulative), use_container_width=True)
+# Where the law changed the series: a marker, a note, the linked series beside it — never one line across.
+law_breaks = series_breaks(periods, indicator_id, catalog)
+linked = [(o, trend(all_tables, o, catalog, cumulative=cumulative)[1]) for b in law_breaks
+          for o in (b["old"] if b["kind"] == "begins" else b["new"]) if o != indicator_id and o in catalog]
+st.plotly_chart(trend_chart(u, dist, indicator_id, lang(), catalog, cumulative, breaks=law_breaks, linked=linked),
+                use_container_width=True)
+for b in law_breaks:
+    st.info(tr("series_break_note", period=parse_period(b["after"]).label(lang()),
+               old=", ".join(catalog[i].name(lang()) for i in b["old"] if i in catalog) or "—",
+               new=", ".join(catalog[i].name(lang()) for i in b["new"] if i in catalog) or "—",
+               note=b["note_vi"] if lang() == "vi" else b["note_en"]), icon="⚖️")
 
 # The indicator period by period, with classes shared by all periods (same colour = same value).
 st.subheader(tr("change_slider_title"))

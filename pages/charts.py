@@ -6,16 +6,17 @@ from geo.analysis.classify import classify
 from geo.outputs.charts import coverage_bars, ranking_bar, team_composition, tip_rate_bars
 from geo.reference.catalog import load_catalog
 from geo.reference.frames import indicator_values
-from pages.common import current_set_id, indicator_labels, lang, load_joined, sample_banner, source_caption, tr
+from pages.common import current_set_id, indicator_choices, indicator_labels, lang, load_joined, sample_banner, source_caption, tr
 
 catalog = load_catalog()
 units, frame, report, fallback = load_joined()
 
 st.title(tr("charts_title"))
 sample_banner(frame)
-choices = catalog.map_choices()
+choices = indicator_choices(frame.attrs.get("period"))
+_chosen = st.session_state.get("map_indicator")
 indicator_id = st.selectbox(tr("map_indicator"), choices, key="charts_indicator", format_func=indicator_labels(choices),
-                            index=choices.index(st.session_state.get("map_indicator", choices[0])))
+                            index=choices.index(_chosen) if _chosen in choices else 0)
 ind = catalog[indicator_id]
 values = indicator_values(frame, indicator_id, catalog)
 cls = classify(values, st.session_state.get("map_method", "quantiles") if st.session_state.get("map_method") != "manual"

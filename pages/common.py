@@ -85,7 +85,11 @@ def _store(url: str | None, data_dir: str | None):
 
 
 def get_store():
-    return _store(setting("ANTT_DATABASE_URL"), str(setting("ANTT_DATA_DIR")))
+    from geo.access.indicators import install_definitions
+
+    store = _store(setting("ANTT_DATABASE_URL"), str(setting("ANTT_DATA_DIR")))
+    install_definitions(store)  # the catalog merges the admins' indicators from this store (issue 13)
+    return store
 
 
 # Shown once per boundary set and server (the national sets take seconds to repair and simplify).
@@ -294,7 +298,9 @@ def sidebar() -> None:
 def sample_banner(table) -> None:
     """The sample label, and a note when the numbers were carried from another boundary vintage."""
     if table.attrs.get("sample"):
-        st.warning(tr("sample_banner"), icon="⚠️")
+        from geo.reference.sample import sample_banner_key
+
+        st.warning(tr(sample_banner_key(table.attrs.get("boundary_set"), table.attrs.get("period"))), icon="⚠️")
     src = table.attrs.get("converted_from")
     if src:
         method = table.attrs.get("method", "whole")
@@ -327,6 +333,12 @@ def source_caption(set_id: str | None = None, table=None) -> None:
 def labels(keys, fn) -> "callable":
     """A format_func computed now, in this run's language (widgets may call it after the run)."""
     return {k: fn(k) for k in keys}.__getitem__
+
+
+def indicator_choices(period: str | None, public_only: bool = False) -> list[str]:
+    """The picker's indicator ids for ``period``: only those valid in it (issue 13), rates first."""
+    catalog = load_catalog()
+    return (catalog.valid_in(period) if period else catalog).map_choices(public_only=public_only)
 
 
 def indicator_labels(ids) -> "callable":

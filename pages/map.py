@@ -12,6 +12,7 @@ from pages.common import (
     current_set_id,
     display_layer,
     fallback_notice,
+    indicator_choices,
     indicator_labels,
     labels,
     lang,
@@ -33,7 +34,7 @@ sample_banner(frame)
 if fallback:
     fallback_notice(set_id)
 
-choices = catalog.map_choices()
+choices = indicator_choices(frame.attrs.get("period"))
 with st.sidebar:
     st.divider()
     indicator_id = st.selectbox(tr("map_indicator"), choices, key="map_indicator", format_func=indicator_labels(choices))

@@ -96,7 +96,7 @@ period = frame.attrs.get("period")
 period_label = parse_period(period).label(L)
 area_name = info.title(L).split(" — ")[0]
 codes = sorted(frame.index, key=lambda c: vi_sort_key(str(frame.at[c, "unit_name"])))
-choices = present.public_map_choices(catalog)
+choices = present.public_map_choices(catalog.valid_in(period))
 
 
 def name_of(code):
@@ -153,7 +153,7 @@ def label_of(iid: str) -> str:
 
 def slide_headline() -> str:
     scope = st.session_state[K + "scope"]
-    shown = present.show_many(frame, present.HEADLINE_IDS, None if scope == AREA else scope, threshold, L, catalog)
+    shown = present.show_many(frame, present.period_ids(present.HEADLINE_IDS, period, catalog), None if scope == AREA else scope, threshold, L, catalog)
     cards = []
     for ind, s in shown:
         unit = f"<small>{esc(s.unit)}</small>" if s.value is not None and s.unit else ""
@@ -192,7 +192,7 @@ def slide_ranking() -> str:
 def slide_spotlight() -> str:
     code = st.session_state[K + "unit"]
     rows = []
-    for ind, s in present.show_many(frame, present.SPOTLIGHT_IDS, code, threshold, L, catalog):
+    for ind, s in present.show_many(frame, present.period_ids(present.SPOTLIGHT_IDS, period, catalog), code, threshold, L, catalog):
         rank, of = present.rank_of(frame, ind.id, code, threshold, catalog)
         r = esc(tr("present_rank_of", rank=rank, of=of)) if rank and ind.direction != "neutral" else ""
         rows.append(f'<div class="pz-row"><span>{esc(ind.name(L))}</span><b>{esc(s.with_unit)}</b>'

@@ -41,7 +41,7 @@ code = st.selectbox(tr("profile_pick"), codes, key="profile_unit", format_func=d
 
 prof = unit_profile(frame, code, catalog)
 rows = []
-for ind in catalog:
+for ind in (catalog.valid_in(frame.attrs["period"]) if frame.attrs.get("period") else catalog):  # issue 13
     p = prof.loc[ind.id]
     rows.append({
         tr("profile_col_indicator"): ind.name(lang()),

@@ -3,6 +3,10 @@
 A unit missing in either period has no change (NaN, shown as no data), never a change from or to zero.
 Shares are compared as recomputed values; cumulative sums over periods are offered only for flow indicators
 (tips, forums…), never for stocks (teams in place), because summing stocks over time means nothing.
+
+A trend never runs across a change in the law: a period outside the indicator's validity has no value, and
+:func:`series_breaks` says where the series changes (it ends, or begins, continuing another) with the
+catalog's lineage note; the chart draws a marker there and no line across it.
 """
 
 from __future__ import annotations
@@ -57,6 +61,11 @@ def trend(tables: dict[str, pd.DataFrame], indicator_id: str, catalog: Catalog |
     rows, district = [], []
     for p in order:
         t = tables[p]
+        if not ind.valid_on(p):  # outside its validity the indicator has no value (not zero, not carried)
+            for code in t.index:
+                rows.append({"period": p, "unit_code": code, "unit_name": t.at[code, "unit_name"], "value": math.nan})
+            district.append({"period": p, "value": None})
+            continue
         vals = indicator_values(t, indicator_id, catalog)
         for code, v in vals.items():
             rows.append({"period": p, "unit_code": code, "unit_name": t.at[code, "unit_name"], "value": v})
@@ -79,3 +88,33 @@ def common_breaks(tables: dict[str, pd.DataFrame], indicator_id: str, k: int = 5
     pooled = pd.concat([indicator_values(t, indicator_id, catalog) for t in tables.values() if len(t)],
                        ignore_index=True) if tables else pd.Series(dtype=float)
     return classify(pooled, "quantiles", k).upper if len(pooled.dropna()) else []
+
+
+def series_breaks(periods, indicator_id: str, catalog: Catalog | None = None) -> list[dict]:
+    """Where the series of ``indicator_id`` changes over ``periods`` (in period order): between two consecutive
+    periods where the indicator begins (continuing its predecessors) or ends (continued by its successors).
+
+    Each break: ``{"before": period, "after": period, "indicator": id, "kind": "begins"|"ends",
+    "old": [ids], "new": [ids], "note_vi": text, "note_en": text}`` — ``after`` is the first period of the
+    new state; the notes are the catalog's lineage notes (whether it is the same measure)."""
+    catalog = catalog or load_catalog()
+    ind = catalog[indicator_id]
+    order = sorted((str(p) for p in periods), key=parse_period)
+    out = []
+    for prev, nxt in zip(order, order[1:]):
+        a, b = ind.valid_on(prev), ind.valid_on(nxt)
+        if a == b:
+            continue
+        if b:  # begins: it continues its predecessors
+            old, new = list(ind.continues), [ind.id]
+            notes = [ind]
+        else:  # ends: its successors carry on
+            old, new = [ind.id], list(ind.replaced_by)
+            notes = [catalog[s] for s in ind.replaced_by if s in catalog]
+        out.append({
+            "before": prev, "after": nxt, "indicator": ind.id, "kind": "begins" if b else "ends",
+            "old": old, "new": new,
+            "note_vi": " ".join(n.lineage_vi for n in notes if n.lineage_vi),
+            "note_en": " ".join(n.lineage_en for n in notes if n.lineage_en),
+        })
+    return out

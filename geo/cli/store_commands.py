@@ -43,6 +43,13 @@ def register(sub) -> None:
     p.add_argument("--yes", action="store_true")
     p.set_defaults(func=run_rollback)
 
+    p = sub.add_parser("load-sample", help="nạp một bộ dữ liệu mẫu có sẵn / load a built-in sample")
+    p.add_argument("boundaries", help="bộ ranh giới của mẫu, ví dụ dien-bien-dong-2025 / the sample's set")
+    p.add_argument("period", help="kỳ của mẫu, ví dụ 2025 / the sample's period")
+    p.add_argument("--user", default=None)
+    p.add_argument("--yes", action="store_true")
+    p.set_defaults(func=run_load_sample)
+
     p = sub.add_parser("table", help="số liệu hiện hành / current values per unit")
     p.add_argument("--method", choices=["whole", "area"], default="whole",
                    help="apportioning of split old units when converting between vintages")
@@ -167,6 +174,29 @@ def run_rollback(args) -> int:
         return 1
     print(f"Đã khôi phục phiên bản {args.version} thành phiên bản mới {version}. "
           f"/ Restored version {args.version} as new version {version}.")
+    return 0
+
+
+def run_load_sample(args) -> int:
+    """A built-in sample (data/sample) as a new version labelled sample, e.g. the illustrative 2025 period."""
+    from geo.reference.sample import SAMPLES, sample_rows
+    from geo.store.database import StoreError
+
+    info = next((i for i in SAMPLES if (i.boundary_set, i.period) == (args.boundaries, args.period)), None)
+    if info is None:
+        have = ", ".join(f"{i.boundary_set} {i.period}" for i in SAMPLES)
+        print(f"Không có mẫu này (có: {have}). / No such sample.", file=sys.stderr)
+        return 2
+    if not args.yes:
+        print("Chưa nạp: thêm --yes để xác nhận. / Nothing done: add --yes to confirm.", file=sys.stderr)
+        return 2
+    try:
+        version = open_store().import_rows(sample_rows(info), boundary_set=info.boundary_set, period=info.period,
+                                           user=operator_name(args.user), note=info.note, sample=True)
+    except StoreError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    print(f"Đã nạp dữ liệu mẫu {info.boundary_set} {info.period} thành phiên bản {version}. / Sample loaded.")
     return 0
 
 

@@ -791,7 +791,9 @@ def _process_table(ctx: _Ctx, table: _Table, units: UnitIndex, catalog: Catalog,
     report, lang = ctx.report, ctx.lang
     sheet = table.sheet
     sname = sheet.name
-    base_ids = [i.id for i in catalog.base()]
+    # Only indicators valid in the file's period are taken (issue 13); other matched columns are reported.
+    period_valid = catalog.valid_in(report.period) if report.period else catalog
+    base_ids = [i.id for i in period_valid.base()]
 
     # Columns: first column per indicator wins; duplicates and unknown headers are reported.
     ind_cols: list[_Column] = []
@@ -805,6 +807,12 @@ def _process_table(ctx: _Ctx, table: _Table, units: UnitIndex, catalog: Catalog,
                 other = first_for[col.indicator]
                 ctx.problem("warning", "ingest_column_duplicate", sname, header_last + 1, col.letter, col.header,
                             header=col.header, indicator=catalog[col.indicator].name(lang), other=other.letter)
+                continue
+            if col.indicator not in period_valid:
+                ind = catalog[col.indicator]
+                ctx.problem("warning", "ingest_column_out_of_period", sname, header_last + 1, col.letter, col.header,
+                            header=col.header, indicator=ind.name(lang), validity=ind.validity_text(lang),
+                            period=report.period)
                 continue
             first_for[col.indicator] = col
             ind_cols.append(col)

@@ -59,6 +59,15 @@ def _units(boundary_set: str) -> list[dict]:
     return [{"unit_code": code, "unit_name": name, "values": {}} for code, name in ordered]
 
 
+def template_indicators(period: str | None = None, catalog=None) -> list:
+    """The template's indicator columns: the base indicators valid in ``period`` (catalog order); without a
+    period, every base indicator not retired."""
+    catalog = catalog or load_catalog()
+    if period:
+        return catalog.valid_in(period).base()
+    return [i for i in catalog.base() if not i.retired]
+
+
 def header_text(ind, lang: str = "vi") -> str:
     return f"{ind.name(lang)} ({ind.unit(lang)})"
 
@@ -90,16 +99,16 @@ def build_template_rows(rows: list[dict], path_or_buffer, *, boundary_set: str, 
 
 
 def _write_csv(rows, path_or_buffer, boundary_set, period, lang) -> None:
-    catalog = load_catalog()
+    base = template_indicators(period)
     labels = _LABELS.get(lang, _LABELS["vi"])
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\r\n")
     w.writerow([labels["period"], period or ""])
-    w.writerow([labels["code"], labels["name"], *[header_text(i, lang) for i in catalog.base()]])
+    w.writerow([labels["code"], labels["name"], *[header_text(i, lang) for i in base]])
     for r in rows:
         vals = r.get("values", {})
         w.writerow([r["unit_code"], r["unit_name"],
-                    *["" if vals.get(i.id) is None else vals[i.id] for i in catalog.base()]])
+                    *["" if vals.get(i.id) is None else vals[i.id] for i in base]])
     data = ("\ufeff" + out.getvalue()).encode("utf-8")
     if hasattr(path_or_buffer, "write"):
         path_or_buffer.write(data)
@@ -115,9 +124,8 @@ def _write_xlsx(rows, path_or_buffer, boundary_set, period, lang) -> None:
 
     from geo.units.boundaries import get_boundary_set_info
 
-    catalog = load_catalog()
     labels = _LABELS.get(lang, _LABELS["vi"])
-    base = catalog.base()
+    base = template_indicators(period)
     wb = Workbook()
     ws = wb.active
     ws.title = DATA_SHEET.get(lang, DATA_SHEET["vi"])
@@ -176,7 +184,8 @@ def _write_xlsx(rows, path_or_buffer, boundary_set, period, lang) -> None:
     r = len(lines) + 1
     for ind in base:
         # One cell per line ("name — unit: description") so the header finder never takes it for a header.
-        help_ws.cell(row=r, column=1, value=f"• {ind.name(lang)} — {ind.unit(lang)}: {ind.description(lang)}")
+        basis = f" [{ind.legal_basis}]" if ind.legal_basis else ""
+        help_ws.cell(row=r, column=1, value=f"• {ind.name(lang)} — {ind.unit(lang)}: {ind.description(lang)}{basis}")
         r += 1
     help_ws.column_dimensions["A"].width = 120
     wb.save(path_or_buffer)

@@ -36,7 +36,7 @@ DEFAULT_THRESHOLD = 5
 SENSITIVE_GROUPS = ("tips", "people", "weapons")
 
 # What each slide shows (all public; the page offers a choice of map / ranking indicator among public ones).
-HEADLINE_IDS = ("teams_security", "village_coverage", "forums_held", "tips_received", "tips_valuable",
+HEADLINE_IDS = ("teams_security", "teams_security_order", "village_coverage", "forums_held", "tips_received", "tips_valuable",
                 "prestigious_people")
 SPOTLIGHT_IDS = ("teams_security", "teams_per_1000", "village_coverage", "forums_held", "tips_received",
                  "valuable_tip_rate")
@@ -58,6 +58,23 @@ def is_sensitive(ind: Indicator) -> bool:
 def public_indicators(catalog: Catalog | None = None) -> list[Indicator]:
     catalog = catalog or load_catalog()
     return [i for i in catalog if i.public]
+
+
+def period_ids(ids, period: str | None, catalog: Catalog | None = None) -> list[str]:
+    """``ids`` for ``period``: those valid in it, an invalid one replaced by its valid successors (the law's
+    lineage: signed villages → registered and recognized), in order, without repeats (issue 13)."""
+    catalog = catalog or load_catalog()
+    if not period:
+        return [i for i in ids if i in catalog]
+    out: list[str] = []
+    for iid in ids:
+        if iid not in catalog:
+            continue
+        ind = catalog[iid]
+        for cand in ([iid] if ind.valid_on(period) else list(ind.replaced_by)):
+            if cand in catalog and catalog[cand].valid_on(period) and cand not in out:
+                out.append(cand)
+    return out
 
 
 def public_map_choices(catalog: Catalog | None = None) -> list[str]:

@@ -30,7 +30,10 @@ def rows_to_table(rows, boundary_set: str, period: str, version=None, sample: bo
 
 def table_to_rows(df: pd.DataFrame, catalog: Catalog | None = None) -> list[dict]:
     catalog = catalog or load_catalog()
-    ids = [i.id for i in catalog.base() if i.id in df.columns]
+    period = df.attrs.get("period")
+    # The indicators of the table's period (issue 13), and any other that has a value (nothing is lost).
+    ids = [i.id for i in catalog.base() if i.id in df.columns
+           and (not period or i.valid_on(period) or df[i.id].notna().any())]
     out = []
     for code, rec in df.iterrows():
         values = {}

@@ -211,7 +211,7 @@ class Store(StoreReads):
     def _load_sample(self, conn: Connection) -> None:
         from geo.reference.sample import SAMPLES, sample_rows
 
-        for info in SAMPLES:
+        for info in (i for i in SAMPLES if i.autoload):
             self._insert_version(
                 conn, sample_rows(info), boundary_set=info.boundary_set, period=info.period, user=SYSTEM_USER,
                 action="sample", note=info.note, sample=True,

@@ -27,7 +27,9 @@ class StoreReads:
         from geo.reference.catalog import load_catalog
 
         catalog = load_catalog()
-        order = [i.id for i in catalog.base()]
+        period = conn.execute(sa.select(import_versions.c.period).where(import_versions.c.id == version)).scalar()
+        # The indicators of the version's period (issue 13); a stored value of any other still comes back.
+        order = [i.id for i in (catalog.valid_in(period) if period else catalog).base()]
         whole = {i.id: i.whole_number for i in catalog.base()}
         out: dict[str, dict] = {}
         for r in conn.execute(sa.select(version_units.c.unit_code, version_units.c.unit_name)

@@ -101,4 +101,17 @@ signin_attempts = sa.Table(
     sqlite_autoincrement=True,
 )
 
+# Indicators defined or changed by admins (geo.access.indicators): mutable like ``users``, every change audited.
+# ``definition`` is JSON with the keys of data/catalog.toml; geo.reference.catalog merges it over the seed.
+indicator_definitions = sa.Table(
+    "indicator_definitions", metadata,
+    sa.Column("id", sa.String(100), primary_key=True),
+    sa.Column("definition", sa.Text, nullable=False),
+    sa.Column("retired", sa.Boolean, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_by", sa.String(200), nullable=False),
+)
+
 APPEND_ONLY_TABLES = ("import_versions", "version_units", "observations", "audit_log", "signin_attempts")

@@ -33,7 +33,7 @@ def strings() -> dict[str, dict[str, str]]:
     return out
 
 
-def t(key: str, lang: str = DEFAULT_LANG, **kwargs) -> str:
+def t(key: str, lang: str = DEFAULT_LANG, /, **kwargs) -> str:
     """The text for ``key`` in ``lang``; a missing key shows itself (visible, never silent)."""
     entry = strings().get(key)
     if entry is None:

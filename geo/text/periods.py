@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from geo.text.errors import AnttError
 
@@ -36,6 +37,19 @@ class Period:
         if self.length == 3:
             return f"{self.year}-Q{(self.start_month - 1) // 3 + 1}"
         return f"{self.year}-{self.start_month:02d}"
+
+    @property
+    def start(self) -> date:
+        """The first day of the period."""
+        return date(self.year, self.start_month, 1)
+
+    @property
+    def end(self) -> date:
+        """The last day of the period."""
+        month = self.start_month + self.length
+        year = self.year + (month - 1) // 12
+        month = (month - 1) % 12 + 1
+        return date(year, month, 1) - timedelta(days=1)
 
     def label(self, lang: str = "vi") -> str:
         if self.length == 12:

@@ -60,3 +60,43 @@ def test_common_breaks_pool_all_periods():
     assert breaks[-1] == 20  # the largest value of any period closes the top class
     c17 = classify(indicator_values(A, "tips_received"), "manual", breaks=breaks)
     assert c17.upper == breaks  # each period is drawn with the same classes
+
+
+# ------------------------------------------------------------------ trends across a change in the law (issue 13)
+
+LAW = {p: _t(p, {"A": {"teams_street_protection": 4, "teams_security_order": v},
+                 "B": {"teams_street_protection": 2, "teams_security_order": v}})
+       for p, v in (("2023", None), ("2024-Q2", None), ("2024-Q3", 5), ("2025", 6))}
+
+
+def test_trend_has_no_value_outside_the_validity():
+    from geo.analysis.change import trend
+
+    _, dist = trend(LAW, "teams_street_protection")
+    assert list(dist["period"]) == ["2023", "2024-Q2", "2024-Q3", "2025"]
+    assert list(dist["value"][:2]) == [6, 6]
+    assert dist["value"][2:].isna().all()  # a value typed in 2025 is not shown
+
+
+@pytest.mark.parametrize("iid, kind, before, after, old, new", [
+    ("teams_street_protection", "ends", "2024-Q2", "2024-Q3", ["teams_street_protection"], ["teams_security_order"]),
+    ("teams_security_order", "begins", "2024-Q2", "2024-Q3", ["teams_street_protection"], ["teams_security_order"]),
+])
+def test_series_breaks_where_the_law_changes(iid, kind, before, after, old, new):
+    from geo.analysis.change import series_breaks
+
+    (b,) = series_breaks(LAW, iid)
+    assert (b["kind"], b["before"], b["after"], b["old"], b["new"]) == (kind, before, after, old, new)
+    assert "30/2023" not in b["note_vi"] and "01/7/2024" in b["note_vi"]
+
+
+@pytest.mark.parametrize("iid, periods, n", [
+    ("teams_security", ["2017", "2024", "2025"], 0),           # no change in the law
+    ("villages_signed", ["2021", "2022", "2023"], 1),          # ends 9 Feb 2022: 2022 still overlaps
+    ("villages_recognized", ["2021", "2022", "2023"], 1),
+    ("teams_street_protection", ["2017"], 0),
+])
+def test_series_breaks_count(iid, periods, n):
+    from geo.analysis.change import series_breaks
+
+    assert len(series_breaks(periods, iid)) == n

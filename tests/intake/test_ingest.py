@@ -27,6 +27,8 @@ from tests.messy import (
 
 EXPECTED = expected_rows()
 CAT = load_catalog()
+NO_COLUMN_IN_2017 = ["self_management_model_types", "self_management_model_sites", "festival_sites",
+                     "support_tools_recovered"]
 
 
 def xlsx(rep: Report, sheet: str = SHEET) -> bytes:
@@ -62,7 +64,9 @@ def test_messy_report_every_file_type(kind):
     assert (r.period, r.units_expected, r.units_matched) == ("2017", 14, 14)
     assert r.ignored_columns == [UNKNOWN_HEADER]  # STT and 'Ghi chú' are ignored silently
     assert r.total_row["found"] and r.total_row["matches"]
-    assert [p.column for p in r.warnings] == ["X"]  # only the unknown column
+    # The unknown column, and the indicators of every period that this 2017 report has no column for.
+    assert [p.column for p in r.warnings] == ["X", None]
+    assert all(CAT[i].name() in r.warnings[1].message for i in NO_COLUMN_IN_2017)
     assert r.file_type == ("xlsx" if kind == "xlsx" else "xls" if kind == "xls" else "csv")
     assert r.column_map[col_of("villages_signed")] == "villages_signed"  # 'Ký cam kết' / 'Bản'
     assert r.column_map[col_of("villages_total")] == "villages_total"  # 'Số bản'
@@ -331,7 +335,7 @@ def test_missing_value_is_none_not_zero():
     rows[0]["values"]["tips_received"] = None
     r = run(xlsx(report_grid(rows)))
     assert r.rows[0]["values"]["tips_received"] is None
-    assert all(set(x["values"]) == {i.id for i in CAT.base()} for x in r.rows)
+    assert all(set(x["values"]) == {i.id for i in CAT.valid_in("2017").base()} for x in r.rows)
 
 
 @pytest.mark.parametrize("raw,kind,expected", [
@@ -352,7 +356,8 @@ def test_national_codes_seven_digits():
 
     units = load_units("vn-pre2025")
     codes = list(units.names)[:30]
-    rows = [{"unit_code": c, "unit_name": units.names[c], "values": {i.id: None for i in CAT.base()}} for c in codes]
+    rows = [{"unit_code": c, "unit_name": units.names[c], "values": {i.id: None for i in CAT.valid_in("2016").base()}}
+            for c in codes]
     for k, x in enumerate(rows):
         x["values"]["population"] = 1000 + k
     buf = io.BytesIO()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 
 import openpyxl
@@ -35,7 +36,7 @@ def test_xlsx_template_layout(tmp_path):
     assert (ws["A1"].value, ws["B1"].value) == ("Kỳ báo cáo", "2017")
     header = [c.value for c in ws[HEADER_ROW]]
     assert header[:2] == ["Mã đơn vị", "Tên đơn vị"]
-    assert header[2:] == [f"{i.vi} ({i.unit_vi})" for i in CAT.base()]
+    assert header[2:] == [f"{i.vi} ({i.unit_vi})" for i in CAT.valid_in("2017").base()]
     codes = [ws.cell(row=HEADER_ROW + 1 + k, column=1).value for k in range(14)]
     assert codes[:2] == ["03203", "03205"] and len(set(codes)) == 14
     assert ws.freeze_panes == f"C{HEADER_ROW + 1}"
@@ -85,3 +86,46 @@ def test_cli_template_and_validate(tmp_path, capsys):
     bad.write_bytes(b"PK\x03\x04 not really")
     assert main(["validate", str(bad), "--json"]) == 2
     assert json.loads(capsys.readouterr().out)["ok"] is False
+
+
+@pytest.mark.parametrize("period, present, absent", [
+    ("2025", ["teams_security_order", "members_security_order", "villages_recognized", "schools_registered"],
+     ["teams_street_protection", "villages_signed", "commune_signed"]),
+    ("2017", ["teams_street_protection", "villages_signed", "commune_signed"],
+     ["teams_security_order", "members_security_order", "villages_recognized"]),
+    ("2024-Q2", ["teams_street_protection", "villages_recognized"], ["teams_security_order", "villages_signed"]),
+    ("2024-Q3", ["teams_security_order", "villages_recognized"], ["teams_street_protection"]),
+])
+def test_template_columns_follow_the_period(tmp_path, period, present, absent):
+    from geo.cli import main
+
+    out = tmp_path / "mau.csv"
+    assert main(["template", str(out), "--boundaries", SET, "--period", period]) == 0
+    header = out.read_text(encoding="utf-8-sig").splitlines()[1]
+    for iid in present:
+        assert f"{CAT[iid].vi} ({CAT[iid].unit_vi})" in header, iid
+    for iid in absent:
+        assert f"{CAT[iid].vi} ({CAT[iid].unit_vi})" not in header, iid
+
+
+def test_out_of_period_column_is_reported_by_cell_and_not_stored():
+    """A 2025 file still carrying the street-protection column: that column is named, its values dropped."""
+    rows = [{**r, "values": {"teams_street_protection": 3, "teams_security_order": 2}} for r in expected_rows()]
+    buf = io.BytesIO()
+    build_template_rows(rows, buf, boundary_set=SET, period="2017", fmt="csv")  # 2017 layout has the old column
+    text = buf.getvalue().decode("utf-8-sig").replace("Kỳ báo cáo,2017", "Kỳ báo cáo,2025")
+    header = next(csv.reader([text.splitlines()[1]]))
+    # add a protection-team column by hand (the 2017 template has none) with 2 in every unit row
+    lines = text.splitlines()
+    lines[1] += ',"' + CAT['teams_security_order'].vi + '"'
+    for k in range(2, len(lines)):
+        lines[k] += ",2"
+    r = validate_file("\r\n".join(lines).encode("utf-8"), boundary_set=SET, file_name="f.csv")
+    assert r.ok and r.period == "2025"
+    letter = next(p.column for p in r.warnings if "30/06/2024" in p.message)
+    from geo.intake.ingest import col_letter
+
+    assert letter == col_letter(header.index(f"{CAT['teams_street_protection'].vi} (tổ)"))
+    assert all("teams_street_protection" not in row["values"] for row in r.rows)
+    assert all(row["values"]["teams_security_order"] == 2 for row in r.rows)
+    assert not any("villages_signed" in row["values"] for row in r.rows)

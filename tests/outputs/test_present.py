@@ -125,3 +125,15 @@ def test_forum_summary(frame):
 ])
 def test_change_text(now, before, kind, expected):
     assert present.change_text(now, before, kind, "vi") == expected
+
+
+@pytest.mark.parametrize("period, present_ids, absent_ids", [
+    ("2017", ["teams_security", "village_coverage"], ["teams_security_order", "village_registration_coverage"]),
+    ("2025", ["teams_security", "teams_security_order", "village_registration_coverage"], ["village_coverage"]),
+])
+def test_slides_show_the_indicators_of_the_period(period, present_ids, absent_ids):
+    from geo.outputs.present import HEADLINE_IDS, period_ids
+
+    ids = period_ids(HEADLINE_IDS, period)
+    assert all(i in ids for i in present_ids) and not any(i in ids for i in absent_ids)
+    assert len(ids) == len(set(ids))

@@ -40,9 +40,13 @@ def test_map_page_shows_the_join_report_and_legend(app_env):
 
 
 def test_profile_lists_every_indicator(app_env):
+    """Every indicator valid in the sample's period (2017), none of the later law's."""
+    from geo.reference.catalog import load_catalog
+
     at = run_page("profile.py", "vi")
     df = at.dataframe[0].value
-    assert len(df) == 28
+    assert len(df) == len(load_catalog().valid_in("2017")) == 32
+    assert not any("Tổ bảo vệ an ninh, trật tự" in str(n) for n in df.iloc[:, 0])
 
 
 def test_no_polygons_falls_back_to_centroids(app_env, monkeypatch, tmp_path):
