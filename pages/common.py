@@ -213,23 +213,42 @@ def load_table(set_id: str | None = None, period: str | None = None):
                   (os.environ.get("ANTT_DATABASE_URL"), os.environ.get("ANTT_DATA_DIR")))
 
 
-def load_joined(set_id: str | None = None, period: str | None = None):
-    """(units GeoDataFrame, joined wide table on the set's codes, JoinReport, fallback)."""
-    from geo.analysis.join import joined_table
+def _db_key() -> tuple:
+    return (os.environ.get("ANTT_DATABASE_URL"), os.environ.get("ANTT_DATA_DIR"))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _view(set_id: str, fingerprint: str, version_key: tuple, period: str | None, area: tuple, method: str,
+          db_key: tuple):
+    """The one view cache (geo.analysis.view.load_view). A new data version is a new key, so an import never
+    clears other sets' or periods' views; the oldest entries leave when max_entries is reached. Shared
+    between sessions (cache_resource, no copy): callers treat the view as read-only."""
+    from geo.analysis.view import load_view
+
+    units, fallback = load_units(set_id)
+    return load_view(set_id, period, area, method, get_store(), units=units, fallback=fallback,
+                     table=_table(set_id, period, method, version_key, db_key))
+
+
+def load_view(set_id: str | None = None, period: str | None = None):
+    """The view (units, frame, join report, meta) of the set, period, area and crosswalk method in the
+    sidebar, cached on (set, file fingerprint, data version, period, area, method)."""
+    from geo.analysis.view import resolve_period
+    from geo.units.vintage import table_version_key
 
     set_id = set_id or current_set_id()
-    units, fallback = load_units(set_id)
-    table = load_table(set_id, period)
-    info = gb.get_boundary_set_info(set_id)
-    frame, report = joined_table(units, table, info.data_code_width)
-    area = current_area(set_id)
-    if area and not fallback:  # the join report stays the whole set's; the views show the chosen area
-        mask = gb.area_mask(units, area)
-        units = units[mask]
-        attrs = dict(frame.attrs)
-        frame = frame[mask]
-        frame.attrs.update(attrs)
-    return units, frame, report, fallback
+    store = get_store()
+    period = resolve_period(store, set_id, period if period is not None else current_period())
+    path = gb.boundary_file(gb.get_boundary_set_info(set_id))
+    fingerprint = gb.file_fingerprint(path) if path is not None else "fallback"
+    return _view(set_id, fingerprint, table_version_key(store, set_id, period), period,
+                 current_area(set_id) if path is not None else (), current_method(), _db_key())
+
+
+def load_joined(set_id: str | None = None, period: str | None = None):
+    """(units GeoDataFrame, joined wide table on the set's codes, JoinReport, fallback), from the view."""
+    view = load_view(set_id, period)
+    return view.units, view.frame, view.join_report, view.meta.fallback
 
 
 def language_picker() -> None:
