@@ -125,6 +125,47 @@ def display_layer(set_id: str):
     return _area_layer(set_id, gb.file_fingerprint(path), area)
 
 
+GEOMETRY_URL = "/app/static/geo/"
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _geometry_file(set_id: str, fingerprint: str, area: tuple) -> str:
+    """Write the area's encoded geometry once to ./static/geo/<set>-<content hash>.json (served by Streamlit's
+    static serving, kept by the browser's HTTP cache) and return its URL."""
+    from geo.carto.maps import geometry_file_name
+
+    layer = _layer(set_id, fingerprint) if not area else _area_layer(set_id, fingerprint, area)
+    name = geometry_file_name(layer, area)
+    folder = ROOT / "static" / "geo"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
+    if not target.is_file():
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(layer.geometry_json, encoding="utf-8")
+        tmp.replace(target)  # atomic: another process serving the same file never sees half of it
+    return GEOMETRY_URL + name
+
+
+def live_map(set_id: str, frame, values, ind, classification, *, key: str, height: int, highlight=None,
+             returned_objects=(), basemap: str = "none", labels: bool = False):
+    """A choropleth whose geometry the browser fetches once per set (a static file named by its content hash)
+    and whose colours change in place: a rerun sends only the per-unit classes and values."""
+    from streamlit_folium import st_folium
+
+    from geo.carto.maps import build_live_choropleth, live_update
+
+    info = gb.get_boundary_set_info(set_id)
+    path = gb.boundary_file(info)
+    layer = display_layer(set_id)
+    url = _geometry_file(set_id, gb.file_fingerprint(path), current_area(set_id))
+    m = build_live_choropleth(layer, url, lang=lang(), attribution=info.attribution, basemap=basemap,
+                              labels=labels, frame=frame, assets=map_assets())
+    update = live_update(layer, values, frame, ind, load_catalog(), classification, lang=lang(),
+                         highlight=highlight)
+    return st_folium(m, key=key, height=height, use_container_width=True, returned_objects=list(returned_objects),
+                     feature_group_to_add=update)
+
+
 SESSION_AREA = "area"
 AREA_MIN_UNITS = 200  # sets this large get the province → district breadcrumb
 
@@ -362,16 +403,11 @@ def fallback_notice(set_id: str) -> None:
 def map_and_legend(set_id: str, frame, values, ind, classification, *, key: str, height: int = 420,
                    legend_title: str | None = None, note: str | None = None, ratio=(3, 1), **map_kw) -> None:
     """A choropleth of the set with its legend beside it (pan and zoom never rerun the script)."""
-    from streamlit_folium import st_folium
+    from geo.carto.maps import legend_html, legend_items
 
-    from geo.carto.maps import build_choropleth, legend_html, legend_items
-
-    info = gb.get_boundary_set_info(set_id)
     left, right = st.columns(list(ratio))
     with left:
-        m = build_choropleth(display_layer(set_id), frame, values, ind, load_catalog(), classification, lang=lang(),
-                             attribution=info.attribution, assets=map_assets(), **map_kw)
-        st_folium(m, key=key, height=height, use_container_width=True, returned_objects=[])
+        live_map(set_id, frame, values, ind, classification, key=key, height=height, **map_kw)
     with right:
         st.markdown(legend_html(legend_items(classification, ind, lang()), legend_title or ind.unit(lang()), lang()),
                     unsafe_allow_html=True)

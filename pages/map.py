@@ -4,17 +4,17 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.analysis.classify import MAX_K, METHODS, MIN_K, SEQUENTIAL_SCHEMES, ClassifyError, classify
-from geo.carto.maps import BASEMAPS, build_choropleth, build_symbol_map, legend_html, legend_items
+from geo.carto.maps import BASEMAPS, build_symbol_map, legend_html, legend_items
 from geo.reference.catalog import load_catalog
 from geo.reference.frames import indicator_values
 from geo.units import boundaries as gb
 from pages.common import (
     current_set_id,
-    display_layer,
     fallback_notice,
     indicator_labels,
     labels,
     lang,
+    live_map,
     load_joined,
     map_assets,
     sample_banner,
@@ -68,17 +68,19 @@ if fallback:
     m = build_symbol_map(units, frame, values, ind, catalog, cls, lang=lang(), attribution=info.attribution,
                          basemap=basemap, assets=map_assets())
 else:
-    m = build_choropleth(display_layer(set_id), frame, values, ind, catalog, cls, lang=lang(),
-                         attribution=info.attribution, basemap=basemap, labels=show_labels,
-                         assets=map_assets())
+    m = None  # drawn by live_map below: geometry fetched once per set, colours updated in place
 
 left, right = st.columns([3, 1])
 with left:
     st.subheader(ind.name(lang()))
     if ind.derived:
         st.caption(tr("map_shows_rate", formula=ind.description(lang())))
-    event = st_folium(m, key="map_folium", height=560, use_container_width=True,
-                      returned_objects=["last_active_drawing"])
+    if m is None:
+        event = live_map(set_id, frame, values, ind, cls, key="map_folium", height=560, basemap=basemap,
+                         labels=show_labels, returned_objects=["last_active_drawing"])
+    else:
+        event = st_folium(m, key="map_folium", height=560, use_container_width=True,
+                          returned_objects=["last_active_drawing"])
 with right:
     st.markdown(legend_html(legend_items(cls, ind, lang()), ind.unit(lang()), lang()), unsafe_allow_html=True)
     st.caption(tr("map_method_caption", method=tr(f"method_{cls.method}"), k=cls.k))
