@@ -135,15 +135,31 @@ def _geometry_file(set_id: str, fingerprint: str, area: tuple) -> str:
     from geo.carto.maps import geometry_file_name
 
     layer = _layer(set_id, fingerprint) if not area else _area_layer(set_id, fingerprint, area)
-    name = geometry_file_name(layer, area)
+    return _write_static(geometry_file_name(layer, area), layer.geometry_json)
+
+
+def _write_static(name: str, text: str) -> str:
     folder = ROOT / "static" / "geo"
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / name
     if not target.is_file():
         tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(layer.geometry_json, encoding="utf-8")
+        tmp.write_text(text, encoding="utf-8")
         tmp.replace(target)  # atomic: another process serving the same file never sees half of it
     return GEOMETRY_URL + name
+
+
+@st.cache_resource(max_entries=8, show_spinner=PREPARING)
+def _outline_file(set_id: str, fingerprint: str) -> str | None:
+    """Province outlines of a national set (communes dissolved by province once per set and file)."""
+    from geo.carto.maps import geometry_file_name, outline_json, prepare_display_layer
+
+    column = gb.province_column(set_id)
+    units = _units(set_id, fingerprint)
+    if column is None or len(units) < AREA_MIN_UNITS:
+        return None
+    layer = prepare_display_layer(gb.dissolve_units(units, column), set_id + "-provinces")
+    return _write_static(geometry_file_name(layer), outline_json(layer))
 
 
 def live_map(set_id: str, frame, values, ind, classification, *, key: str, height: int, highlight=None,
@@ -157,9 +173,11 @@ def live_map(set_id: str, frame, values, ind, classification, *, key: str, heigh
     info = gb.get_boundary_set_info(set_id)
     path = gb.boundary_file(info)
     layer = display_layer(set_id)
-    url = _geometry_file(set_id, gb.file_fingerprint(path), current_area(set_id))
+    fingerprint = gb.file_fingerprint(path)
+    url = _geometry_file(set_id, fingerprint, current_area(set_id))
     m = build_live_choropleth(layer, url, lang=lang(), attribution=info.attribution, basemap=basemap,
-                              labels=labels, frame=frame, assets=map_assets())
+                              labels=labels, frame=frame, assets=map_assets(),
+                              outline_url=_outline_file(set_id, fingerprint))
     update = live_update(layer, values, frame, ind, load_catalog(), classification, lang=lang(),
                          highlight=highlight)
     return st_folium(m, key=key, height=height, use_container_width=True, returned_objects=list(returned_objects),

@@ -461,11 +461,12 @@ class _LiveChoroplethLayer:
         var map = {{ this._parent.get_name() }};
         var S = {{ this.setup }};
         var G = null, D = window.anttPendingData || null, index = {};
-        function ring(r) {
-            var x = G.o[0], y = G.o[1], out = new Array(r.length / 2);
-            for (var i = 0; i < r.length; i += 2) { x += r[i]; y += r[i + 1]; out[i / 2] = [x * G.q, y * G.q]; }
+        function decode(Q, r) {
+            var x = Q.o[0], y = Q.o[1], out = new Array(r.length / 2);
+            for (var i = 0; i < r.length; i += 2) { x += r[i]; y += r[i + 1]; out[i / 2] = [x * Q.q, y * Q.q]; }
             return out;
         }
+        function ring(r) { return decode(G, r); }
         function num(v, d) {
             if (v === null || v === undefined) { return D.missing; }
             var parts = Math.abs(v).toFixed(d).split("."), int = parts[0], out = "";
@@ -506,11 +507,40 @@ class _LiveChoroplethLayer:
             }
         }).addTo(map);
         window.anttLayer = layer;
+        function painted() {  // after Leaflet's own canvas redraw of this frame (the benchmark waits for it)
+            requestAnimationFrame(function() { window.anttPaints = (window.anttPaints || 0) + 1; });
+        }
         window.anttApply = function(data) {
             D = data;
-            if (G) { layer.setStyle(style); }
+            if (G) { layer.setStyle(style); painted(); }
         };
         map.on("zoomend", function() { if (G) { layer.setStyle(style); } });
+        if (S.outline) {  // province outlines and names above the communes, never in the way of a click
+            var pane = map.createPane("anttOutline");
+            pane.style.zIndex = 450;
+            pane.style.pointerEvents = "none";
+            var names = L.layerGroup();
+            fetch(S.outline, {credentials: "same-origin"}).then(function(r) { return r.json(); }).then(function(O) {
+                var rings = function(r) { return decode(O, r); };
+                L.geoJSON({type: "FeatureCollection", features: O.f.map(function(polys) {
+                    return {type: "Feature", properties: {},
+                            geometry: {type: "MultiPolygon", coordinates: polys.map(function(p) { return p.map(rings); })}};
+                })}, {pane: "anttOutline", interactive: false, renderer: L.svg({pane: "anttOutline"}),
+                      style: {color: "#1a1a1a", weight: 1.4, opacity: 0.9, fill: false}}).addTo(map);
+                O.names.forEach(function(n, i) {
+                    L.marker(O.p[i], {pane: "anttOutline", interactive: false, keyboard: false,
+                        icon: L.divIcon({className: "antt-province", iconSize: [0, 0],
+                            html: '<div style="font:600 11px sans-serif;color:#111;white-space:nowrap;'
+                                  + 'transform:translate(-50%,-50%);text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff">'
+                                  + n + '</div>'})}).addTo(names);
+                });
+                var showNames = function() {
+                    if (map.getZoom() < S.fullZoom) { names.addTo(map); } else { names.remove(); }
+                };
+                map.on("zoomend", showNames);
+                showNames();
+            });
+        }
         fetch(S.url, {credentials: "same-origin"}).then(function(r) { return r.json(); }).then(function(geo) {
             G = geo;
             G.codes.forEach(function(c, i) { index[c] = i; });
@@ -519,12 +549,13 @@ class _LiveChoroplethLayer:
                         geometry: {type: "MultiPolygon", coordinates: polys.map(function(p) { return p.map(ring); })}};
             })});
             window.anttReady = true;
+            painted();
         });
     })();
     {% endmacro %}"""
 
     @classmethod
-    def element(cls, url: str, full_zoom: int):
+    def element(cls, url: str, full_zoom: int, outline_url: str | None = None):
         from branca.element import MacroElement
         from jinja2 import Template
 
@@ -533,8 +564,17 @@ class _LiveChoroplethLayer:
         el = MacroElement()
         el._name = "AnttLiveChoropleth"
         el._template = cls._compiled
-        el.setup = _js({"url": url, "nodata": NO_DATA_COLOR, "fullZoom": full_zoom})
+        el.setup = _js({"url": url, "nodata": NO_DATA_COLOR, "fullZoom": full_zoom, "outline": outline_url})
         return el
+
+
+def outline_json(layer: DisplayLayer) -> str:
+    """An outline layer's file: the compact geometry plus a label point (lat, lon) per feature."""
+    import json
+
+    data = json.loads(layer.geometry_json)
+    data["p"] = [list(p) for p in layer.label_points]
+    return _js(data)
 
 
 def full_stroke_zoom(bounds) -> int:
@@ -545,13 +585,14 @@ def full_stroke_zoom(bounds) -> int:
 
 def build_live_choropleth(display: DisplayLayer, geometry_url: str, *, lang: str = "vi", attribution: str = "",
                           basemap: str = "none", labels: bool = False, frame: pd.DataFrame | None = None,
-                          assets: str | None = None):
+                          assets: str | None = None, outline_url: str | None = None):
     """The part of a choropleth that stays while the user changes indicator, classes or scheme: base map and a
     layer that fetches ``geometry_url`` (the set's :class:`DisplayLayer` JSON, see :func:`geometry_file_name`).
-    Colour it with :func:`live_update`. Its script is the same for every indicator, so streamlit-folium keeps
+    ``outline_url`` (optional) is an :func:`outline_json` file of provinces, drawn above the communes with
+    their names at national zoom. Colour it with :func:`live_update`. Its script is the same for every indicator, so streamlit-folium keeps
     the map mounted and only evaluates the small update."""
     m = _base_map(display.bounds, basemap, lang, attribution, assets)
-    m.add_child(_LiveChoroplethLayer.element(geometry_url, full_stroke_zoom(display.bounds)))
+    m.add_child(_LiveChoroplethLayer.element(geometry_url, full_stroke_zoom(display.bounds), outline_url))
     if labels:
         _add_labels(m, display, frame if frame is not None else pd.DataFrame(index=[]))
     return m

@@ -218,3 +218,15 @@ def test_geometry_file_name_follows_the_content(units):
     assert geometry_file_name(a) == geometry_file_name(prepare_display_layer(units, "dien-bien-dong-pre2025"))
     assert geometry_file_name(a) != geometry_file_name(b)
     assert re.fullmatch(r"dien-bien-dong-pre2025-[0-9a-f]{16}\.json", geometry_file_name(a))
+
+
+def test_outlines_go_above_the_communes_with_a_label_point_each(units):
+    from geo.carto.maps import build_live_choropleth, outline_json, prepare_display_layer
+    from geo.units.boundaries import dissolve_units
+
+    outline = prepare_display_layer(dissolve_units(units, "parent_1"), "x-provinces")
+    data = json.loads(outline_json(outline))
+    assert len(data["p"]) == len(data["names"]) == 1
+    m = build_live_choropleth(prepare_display_layer(units, "s"), "/a.json", outline_url="/o.json")
+    out = map_html(m)
+    assert '"outline":"/o.json"' in out and 'createPane("anttOutline")' in out
