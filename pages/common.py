@@ -150,20 +150,34 @@ def _write_static(name: str, text: str) -> str:
 
 
 @st.cache_resource(max_entries=8, show_spinner=PREPARING)
-def _outline_file(set_id: str, fingerprint: str) -> str | None:
-    """Province outlines of a national set (communes dissolved by province once per set and file)."""
-    from geo.carto.maps import geometry_file_name, outline_json, prepare_display_layer
+def _province_layer(set_id: str, fingerprint: str):
+    """The provinces of a national set (its communes dissolved by province once per set and file), encoded
+    like any display layer; None for sets too small to need them."""
+    from geo.carto.maps import prepare_display_layer
 
     column = gb.province_column(set_id)
     units = _units(set_id, fingerprint)
     if column is None or len(units) < AREA_MIN_UNITS:
         return None
-    layer = prepare_display_layer(gb.dissolve_units(units, column), set_id + "-provinces")
-    return _write_static(geometry_file_name(layer), outline_json(layer))
+    return prepare_display_layer(gb.dissolve_units(units, column), set_id + "-provinces")
+
+
+def province_layer(set_id: str):
+    path = gb.boundary_file(gb.get_boundary_set_info(set_id))
+    return None if path is None else _province_layer(set_id, gb.file_fingerprint(path))
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _outline_file(set_id: str, fingerprint: str) -> str | None:
+    """Province outlines (with a label point each) as a static file, drawn above the communes."""
+    from geo.carto.maps import geometry_file_name, outline_json
+
+    layer = _province_layer(set_id, fingerprint)
+    return None if layer is None else _write_static(geometry_file_name(layer), outline_json(layer))
 
 
 def live_map(set_id: str, frame, values, ind, classification, *, key: str, height: int, highlight=None,
-             returned_objects=(), basemap: str = "none", labels: bool = False):
+             returned_objects=(), basemap: str = "none", labels: bool = False, layer=None, on_change=None):
     """A choropleth whose geometry the browser fetches once per set (a static file named by its content hash)
     and whose colours change in place: a rerun sends only the per-unit classes and values."""
     from streamlit_folium import st_folium
@@ -172,16 +186,34 @@ def live_map(set_id: str, frame, values, ind, classification, *, key: str, heigh
 
     info = gb.get_boundary_set_info(set_id)
     path = gb.boundary_file(info)
-    layer = display_layer(set_id)
     fingerprint = gb.file_fingerprint(path)
-    url = _geometry_file(set_id, fingerprint, current_area(set_id))
+    if layer is None:  # the set's (or chosen area's) units
+        layer = display_layer(set_id)
+        url = _geometry_file(set_id, fingerprint, current_area(set_id))
+    else:  # another layer of the set (its provinces): written once under its content hash
+        from geo.carto.maps import geometry_file_name
+
+        url = _write_static(geometry_file_name(layer), layer.geometry_json)
     m = build_live_choropleth(layer, url, lang=lang(), attribution=info.attribution, basemap=basemap,
                               labels=labels, frame=frame, assets=map_assets(),
                               outline_url=_outline_file(set_id, fingerprint))
     update = live_update(layer, values, frame, ind, load_catalog(), classification, lang=lang(),
                          highlight=highlight)
     return st_folium(m, key=key, height=height, use_container_width=True, returned_objects=list(returned_objects),
-                     feature_group_to_add=update)
+                     feature_group_to_add=update, on_change=on_change)
+
+
+def drill_into_province(set_id: str, province: str) -> None:
+    """Choose ``province`` as the area (as the sidebar picker would). For widget callbacks: they run before
+    the sidebar's pickers are drawn, so their keys may still be set."""
+    column = gb.province_column(set_id)
+    if not column or not province:
+        return
+    st.session_state.setdefault(SESSION_AREA, {})[set_id] = {column: province}
+    st.session_state[f"area_{set_id}_{column}"] = province
+    for key in list(st.session_state.keys()):
+        if str(key).startswith(f"area_{set_id}_parent_") and key != f"area_{set_id}_{column}":
+            st.session_state[key] = ""
 
 
 SESSION_AREA = "area"
@@ -289,7 +321,7 @@ def _view(set_id: str, fingerprint: str, version_key: tuple, period: str | None,
                      table=_table(set_id, period, method, version_key, db_key))
 
 
-def load_view(set_id: str | None = None, period: str | None = None):
+def load_view(set_id: str | None = None, period: str | None = None, area: tuple | None = None):
     """The view (units, frame, join report, meta) of the set, period, area and crosswalk method in the
     sidebar, cached on (set, file fingerprint, data version, period, area, method)."""
     from geo.analysis.view import resolve_period
@@ -301,7 +333,8 @@ def load_view(set_id: str | None = None, period: str | None = None):
     path = gb.boundary_file(gb.get_boundary_set_info(set_id))
     fingerprint = gb.file_fingerprint(path) if path is not None else "fallback"
     return _view(set_id, fingerprint, table_version_key(store, set_id, period), period,
-                 current_area(set_id) if path is not None else (), current_method(), _db_key())
+                 (current_area(set_id) if area is None else area) if path is not None else (), current_method(),
+                 _db_key())
 
 
 def load_joined(set_id: str | None = None, period: str | None = None):

@@ -98,3 +98,20 @@ def load_view(set_id: str, period: str | None, area: tuple, method: str, store, 
         frame.attrs["period"] = period
         meta = ViewMeta.from_attrs(set_id, frame.attrs, area=meta.area, fallback=fallback, method=method)
     return View(units, frame, report, meta)
+
+
+def aggregate_frame(frame: pd.DataFrame, groups, catalog=None) -> pd.DataFrame:
+    """The wide table summed by ``groups`` (one label per row, e.g. the province of each commune): base
+    indicators summed (NaN when no unit of the group has a value, never 0), so derived indicators — shares
+    and rates — are recomputed from the summed parts, never averaged. Index and ``unit_name`` = the label."""
+    from geo.reference.catalog import load_catalog
+
+    catalog = catalog or load_catalog()
+    cols = [i.id for i in catalog.base() if i.id in frame.columns]
+    summed = frame[cols].astype(float).groupby(pd.Series(list(groups), index=frame.index), sort=True).sum(min_count=1)
+    summed.insert(0, "unit_name", summed.index.astype(str))
+    summed.index = summed.index.astype(str)
+    summed.index.name = frame.index.name
+    summed.attrs.update(frame.attrs)
+    summed.attrs["approximate"] = []  # per-commune marks do not carry to a province
+    return summed

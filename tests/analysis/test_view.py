@@ -36,3 +36,22 @@ def test_area_restricts_units_and_frame_but_not_the_join_report(store):
     assert view.meta.area == area
     assert len(view.frame) == len(view.units) == 14  # the whole district is one parent
     assert len(view.join_report.matched) == len(whole.join_report.matched)
+
+
+def test_aggregates_sum_counts_and_recompute_shares_from_the_summed_parts():
+    import math
+
+    import pandas as pd
+
+    from geo.analysis.view import aggregate_frame
+    from geo.reference.frames import indicator_values
+
+    frame = pd.DataFrame({"unit_name": ["a", "b", "c"], "villages_total": [10.0, 30.0, float("nan")],
+                          "villages_signed": [10.0, 15.0, float("nan")], "teams_security": [1.0, 2.0, 3.0]},
+                         index=["1", "2", "3"])
+    out = aggregate_frame(frame, ["P", "P", "Q"])
+    assert list(out.index) == ["P", "Q"] and list(out["unit_name"]) == ["P", "Q"]
+    assert out.at["P", "teams_security"] == 3.0 and out.at["Q", "teams_security"] == 3.0
+    assert math.isnan(out.at["Q", "villages_total"])  # no data stays no data, never 0
+    share = indicator_values(out, "village_coverage")
+    assert share["P"] == pytest.approx(100 * 25 / 40)  # not the mean of 100 % and 50 %
