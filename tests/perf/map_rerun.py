@@ -1,6 +1,6 @@
 """Warm rerun time of the map page on any boundary set through Streamlit's AppTest; prints seconds (median).
 
-``python tests/perf/map_rerun.py SET [REPEAT] [--profile]``. Each rerun first switches to an indicator not
+``python tests/perf/map_rerun.py SET [REPEAT]``. Each rerun first switches to an indicator not
 shown before (what a user does), so nothing keyed on the indicator is already cached. Used by ``python -m geo bench`` in a
 subprocess, so that geo/ itself never imports streamlit.
 """
@@ -17,10 +17,14 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def main(set_id: str, repeat: int, profile: bool = False) -> float:
+def main(set_id: str, repeat: int) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["ANTT_DATA_DIR"] = tmp
         os.environ.pop("ANTT_DATABASE_URL", None)
+        if set_id.startswith("vn-"):  # a full national table (synthetic), as the browser benchmark uses
+            from geo.bench.app_browser import seed_store
+
+            seed_store(Path(tmp), sets=(set_id,))
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
         at.session_state["boundary_set"] = set_id
         at.run()
@@ -31,30 +35,16 @@ def main(set_id: str, repeat: int, profile: bool = False) -> float:
         choices = at.selectbox(key="map_indicator").options
         at.selectbox(key="map_indicator").select_index(1).run()  # warm the second indicator's first build
         times = []
-        prof = None
-        if profile:
-            import cProfile
-
-            prof = cProfile.Profile()
         for i in range(repeat):
             at.selectbox(key="map_indicator").select_index((i + 2) % len(choices))  # a new one each time
             t0 = time.perf_counter()
-            if prof:
-                prof.enable()
             at.run()
-            if prof:
-                prof.disable()
             times.append(time.perf_counter() - t0)
             if at.exception:
                 raise SystemExit(f"map page failed: {[e.value for e in at.exception]}")
-        if prof:
-            import pstats
-
-            pstats.Stats(prof, stream=sys.stderr).sort_stats("cumulative").print_stats(30)
         return statistics.median(times)
 
 
 if __name__ == "__main__":
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    print(main(args[0] if args else "dien-bien-dong-pre2025", int(args[1]) if len(args) > 1 else 5,
-               "--profile" in sys.argv))
+    print(main(args[0] if args else "dien-bien-dong-pre2025", int(args[1]) if len(args) > 1 else 5))
