@@ -46,7 +46,8 @@ def seed_store(data_dir: Path, sets=("vn-2025", "vn-pre2025"), period: str = PER
         if boundary_file(get_boundary_set_info(set_id)) is None:
             continue
         rows = []
-        for code, name in zip(*(lambda u: (u["code"], u["name"]))(unit_list(set_id))):
+        units = unit_list(set_id)
+        for code, name in zip(units["code"], units["name"]):
             vals = {}
             for ind in catalog.base():
                 vals[ind.id] = (round(rng.random() * 10, 1) if ind.kind == "amount" else
@@ -263,7 +264,7 @@ def measure_maps(sets=MAP_SETS, changes: int = 5, timeout_s: float = 300) -> dic
                     frame = _wait_painted(page, frame, 10 ** 9, timeout_s)
                     res["first_paint_cached_s"] = time.perf_counter() - t0
                 page.wait_for_timeout(500)
-                lat, sent = [], []
+                lat, sent, restyle = [], [], []
                 for i in range(changes):
                     iid = INDICATORS[(i + 1) % len(INDICATORS)]
                     before = _paints(frame)
@@ -275,9 +276,14 @@ def measure_maps(sets=MAP_SETS, changes: int = 5, timeout_s: float = 300) -> dic
                     frame = new
                     page.wait_for_timeout(400)  # the rest of the rerun's messages
                     sent.append(meter.bytes - b0)
+                    try:
+                        restyle.append(float(frame.evaluate("() => window.anttRestyleMs || 0")))
+                    except Exception:  # a remounted frame has no restyle figure
+                        pass
                 res["change_s"] = statistics.median(lat)
                 res["change_bytes"] = int(statistics.median(sent))
                 res["change_s_all"] = [round(x, 3) for x in lat]
+                res["restyle_ms"] = statistics.median(restyle) if restyle else None  # Leaflet setStyle alone
                 out[set_id] = res
                 ctx.close()
             out["server_rss_mb"] = app.rss_mb()
