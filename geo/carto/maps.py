@@ -610,22 +610,18 @@ def live_data(layer: DisplayLayer, values: pd.Series, frame: pd.DataFrame, ind: 
               classification: Classification, lang: str = "vi", highlight: str | None = None) -> dict:
     """Per unit (in the layer's order): class as one digit of a string ('-' = no data), the value rounded as it
     is shown, numerator and denominator for rates; texts once. About 10–15 bytes per unit."""
-    assign = classification.assignment.to_dict()
-    cls = "".join(str(k) if 0 <= (k := int(assign.get(c, -1))) <= 9 else "-" for c in layer.codes)
+    codes = list(layer.codes)
+    assign = pd.to_numeric(classification.assignment, errors="coerce")
+    assign = assign[~assign.index.duplicated()].reindex(codes).fillna(-1).astype(int).tolist()
+    cls = "".join(str(k) if 0 <= k <= 9 else "-" for k in assign)
 
-    def col(series_by: dict, kind: str):
+    def col(series: pd.Series, kind: str):  # vectorized: 11,163 units in a few milliseconds
         d = _DECIMALS.get(kind, 0)
-        out = []
-        for c in layer.codes:
-            v = series_by.get(c)
-            if v is None or v != v:
-                out.append(None)
-            else:
-                v = round(float(v), d)
-                out.append(int(v) if d == 0 or v == int(v) else v)
-        return out, d
+        series = pd.to_numeric(series, errors="coerce")
+        arr = series[~series.index.duplicated()].reindex(codes).astype(float).round(d).tolist()
+        return [None if v != v else (int(v) if d == 0 or v == int(v) else v) for v in arr], d
 
-    vals, dec = col(values.to_dict(), ind.kind)
+    vals, dec = col(values, ind.kind)
     sep = [".", ","] if lang == "vi" else [",", "."]
     data = {"cls": cls, "v": vals, "d": dec, "sep": sep, "palette": list(classification.colors),
             "suffix": " %" if ind.kind == "share" else " " + html.escape(ind.unit(lang)),
@@ -633,7 +629,7 @@ def live_data(layer: DisplayLayer, values: pd.Series, frame: pd.DataFrame, ind: 
             "highlight": highlight, "num": None, "den": None}
     if ind.derived and ind.numerator in frame.columns and ind.denominator in frame.columns:
         for part, iid in (("num", ind.numerator), ("den", ind.denominator)):
-            v, d = col(frame[iid].to_dict(), catalog[iid].kind)
+            v, d = col(frame[iid], catalog[iid].kind)
             data[part] = {"name": html.escape(catalog[iid].name(lang)), "v": v, "d": d}
     approx = set(str(c) for c in frame.attrs.get("approximate") or [])
     data["approx"] = [1 if c in approx else 0 for c in layer.codes] if approx else {}
