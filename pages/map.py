@@ -40,7 +40,6 @@ def _drill() -> None:
         st.session_state["map_by_province"] = False
 
 
-
 info = gb.get_boundary_set_info(set_id)
 units, frame, report, fallback = load_joined(set_id)
 
