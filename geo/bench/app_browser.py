@@ -308,11 +308,13 @@ def load_test(n: int = 10, changes: int = 5, set_id: str = "vn-2025", timeout_s:
             browser = pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
             pages, frames = [], []
             t_open = time.perf_counter()
-            for _ in range(n):
+            for k in range(n):
                 _, page, _, frame, _ = _open(browser, app.url, timeout_s)
                 _choose(page, "Bộ ranh giới", _set_title(set_id))
                 frames.append(_wait_painted(page, frame, 10 ** 9, timeout_s))
                 pages.append(page)
+                if k == 0:  # the set's geometry and view are loaded once per process: not a per-session cost
+                    rss1 = app.rss_mb()
             opened = time.perf_counter() - t_open
             lat = []
             for i in range(changes):
@@ -329,5 +331,5 @@ def load_test(n: int = 10, changes: int = 5, set_id: str = "vn-2025", timeout_s:
     lat.sort()
     p95 = lat[min(len(lat) - 1, int(round(0.95 * (len(lat) - 1))))]
     return {"sessions": n, "boundary_set": set_id, "changes": len(lat), "p50_s": statistics.median(lat),
-            "p95_s": p95, "open_all_s": opened, "server_rss_mb_idle": rss0, "server_rss_mb": rss,
-            "rss_per_session_mb": (rss - rss0) / n}
+            "p95_s": p95, "open_all_s": opened, "server_rss_mb_idle": rss0, "server_rss_mb_one_session": rss1,
+            "server_rss_mb": rss, "rss_per_session_mb": (rss - rss1) / max(1, n - 1)}

@@ -43,6 +43,7 @@ def test_browser_report_says_met_or_missed_per_map():
     assert "vn-pre2025: indicator change 1.70 s (≤ 1.5: MISSED)" in text
     assert "server rerun 0.500 s (≤ 0.3: MISSED)" in text
     load = {"sessions": 10, "boundary_set": "vn-2025", "changes": 50, "p50_s": 0.9, "p95_s": 1.8,
-            "open_all_s": 30, "server_rss_mb_idle": 500, "server_rss_mb": 900, "rss_per_session_mb": 40}
+            "open_all_s": 30, "server_rss_mb_idle": 70, "server_rss_mb_one_session": 540, "server_rss_mb": 900,
+            "rss_per_session_mb": 40}
     assert "p95 1.80 s (≤ 2 s: met)" in format_load_report(load)
-    assert "20 sessions ≈ 1300 MB" in format_load_report(load)
+    assert "20 sessions ≈ 1300 MB" in format_load_report(load)  # 540 + 19 × 40
