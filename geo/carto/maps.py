@@ -450,8 +450,8 @@ class _LiveChoroplethLayer:
     to it), filled when the geometry file arrives (``fetch``: the browser's HTTP cache keeps it) and restyled
     in place by ``window.anttApply(D)`` — the only part that changes with the indicator, classes or scheme.
 
-    Strokes follow the zoom: at national and province zoom the commune outlines thin to a hairline so the
-    fills read; at district zoom they are drawn in full.
+    Strokes follow the zoom: at national zoom the communes are drawn as fills only (province outlines above
+    them give the structure), at province zoom their outlines are thin, at district zoom drawn in full.
     """
 
     _compiled = None
@@ -475,7 +475,7 @@ class _LiveChoroplethLayer:
         }
         function stroke() {
             var z = map.getZoom();
-            return z >= S.fullZoom ? 1 : (z >= S.fullZoom - 2 ? 0.5 : 0.15);
+            return z >= S.fullZoom ? 1 : (z >= S.fullZoom - 2 ? 0.4 : 0);  // national zoom: fills only
         }
         function style(f) {
             var i = index[f.id], k = D ? D.cls.charCodeAt(i) - 48 : -1;
@@ -485,7 +485,7 @@ class _LiveChoroplethLayer:
             var w = stroke();
             return {fillColor: k >= 0 && k < 10 ? D.palette[k] : S.nodata, color: strong ? "#d7301f" : "#333333",
                     weight: strong ? 4 : (approx ? 2 * Math.max(w, 0.5) : w), dashArray: approx ? "6 4" : null,
-                    fillOpacity: dim ? 0.35 : 0.85, opacity: w < 1 ? 0.6 : 1};
+                    stroke: strong || approx || w > 0, fillOpacity: dim ? 0.35 : 0.85, opacity: w < 1 ? 0.6 : 1};
         }
         function tip(f) {
             var i = index[f.id];
@@ -502,7 +502,7 @@ class _LiveChoroplethLayer:
             style: style,
             onEachFeature: function(f, l) {
                 l.bindTooltip(function() { return tip(f); }, {sticky: true});
-                l.on("mouseover", function() { if (!D || f.id !== D.highlight) { l.setStyle({weight: 3, color: "#000000"}); } });
+                l.on("mouseover", function() { if (!D || f.id !== D.highlight) { l.setStyle({weight: 3, color: "#000000", stroke: true}); } });
                 l.on("mouseout", function() { layer.resetStyle(l); });
             }
         }).addTo(map);
@@ -527,11 +527,13 @@ class _LiveChoroplethLayer:
             var names = L.layerGroup();
             fetch(S.outline, {credentials: "same-origin"}).then(function(r) { return r.json(); }).then(function(O) {
                 var rings = function(r) { return decode(O, r); };
-                L.geoJSON({type: "FeatureCollection", features: O.f.map(function(polys) {
+                var outlines = L.geoJSON({type: "FeatureCollection", features: O.f.map(function(polys) {
                     return {type: "Feature", properties: {},
                             geometry: {type: "MultiPolygon", coordinates: polys.map(function(p) { return p.map(rings); })}};
                 })}, {pane: "anttOutline", interactive: false, renderer: L.svg({pane: "anttOutline"}),
-                      style: {color: "#1a1a1a", weight: 1.4, opacity: 0.9, fill: false}}).addTo(map);
+                      style: function() { return {color: "#1a1a1a", weight: map.getZoom() < 6 ? 0.7 : 1.4,
+                                                  opacity: 0.9, fill: false}; }}).addTo(map);
+                map.on("zoomend", function() { outlines.setStyle(outlines.options.style); });
                 O.names.forEach(function(n, i) {
                     L.marker(O.p[i], {pane: "anttOutline", interactive: false, keyboard: false,
                         icon: L.divIcon({className: "antt-province", iconSize: [0, 0],
@@ -540,7 +542,7 @@ class _LiveChoroplethLayer:
                                   + n + '</div>'})}).addTo(names);
                 });
                 var showNames = function() {
-                    if (map.getZoom() < S.fullZoom) { names.addTo(map); } else { names.remove(); }
+                    if (map.getZoom() >= 6) { names.addTo(map); } else { names.remove(); }  // too dense below
                 };
                 map.on("zoomend", showNames);
                 showNames();

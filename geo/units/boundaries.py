@@ -342,8 +342,12 @@ def dissolve_units(display_gdf, column: str, grid_size: float | None = None):
             merged = shapely.union_all(parts, grid_size=grid_size)
         except shapely.errors.GEOSException:
             merged = shapely.union_all(shapely.make_valid(parts))
+        # a simplified coverage leaves hairline gaps between neighbours; unioned they become tiny holes and
+        # slivers that draw as dashes all over a province: keep each part's exterior, drop specks
+        polys = [shapely.Polygon(p.exterior) for p in shapely.get_parts(merged) if p.geom_type == "Polygon"]
+        polys = [p for p in polys if p.area > (20 * grid_size) ** 2]
         names.append(str(value))
-        geoms.append(merged)
+        geoms.append(shapely.MultiPolygon(polys) if polys else merged)
     out = gpd.GeoDataFrame({"code": names, "name": names}, geometry=geoms, crs=display_gdf.crs)
     out.attrs.update(display_gdf.attrs)
     return out
