@@ -303,8 +303,9 @@ def format_load_report(r: dict) -> str:
             f"indicator changes: p50 {r['p50_s']:.2f} s, p95 {r['p95_s']:.2f} s "
             f"(≤ 2 s: {'met' if r['p95_s'] <= 2 else 'MISSED'}); resident memory {r['server_rss_mb_idle']:.0f} MB "
             f"idle, {r['server_rss_mb_one_session']:.0f} MB with one session, {r['server_rss_mb']:.0f} MB with all, "
-            f"{r['rss_per_session_mb']:.0f} MB per further session (20 sessions ≈ "
-            f"{r['server_rss_mb_one_session'] + 19 * r['rss_per_session_mb']:.0f} MB, target ≤ 2048 MB)")
+            + (f"{r['rss_per_session_mb']:.0f} MB per further session (20 sessions ≈ "
+               f"{r['server_rss_mb_one_session'] + 19 * r['rss_per_session_mb']:.0f} MB, target ≤ 2048 MB)"
+               if r["rss_per_session_mb"] >= 0 else "no measurable growth per further session (RSS noise)"))
 
 
 def format_report(r: dict) -> str:
