@@ -129,6 +129,97 @@ def display_layer(set_id: str):
     return _area_layer(set_id, gb.file_fingerprint(path), area)
 
 
+GEOMETRY_URL = "/app/static/geo/"
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _geometry_file(set_id: str, fingerprint: str, area: tuple) -> str:
+    """Write the area's encoded geometry once to ./static/geo/<set>-<content hash>.json (served by Streamlit's
+    static serving, kept by the browser's HTTP cache) and return its URL."""
+    from geo.carto.maps import geometry_file_name
+
+    layer = _layer(set_id, fingerprint) if not area else _area_layer(set_id, fingerprint, area)
+    return _write_static(geometry_file_name(layer, area), layer.geometry_json)
+
+
+def _write_static(name: str, text: str) -> str:
+    folder = ROOT / "static" / "geo"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
+    if not target.is_file():
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(target)  # atomic: another process serving the same file never sees half of it
+    return GEOMETRY_URL + name
+
+
+@st.cache_resource(max_entries=8, show_spinner=PREPARING)
+def _province_layer(set_id: str, fingerprint: str):
+    """The provinces of a national set (its communes dissolved by province once per set and file), encoded
+    like any display layer; None for sets too small to need them."""
+    from geo.carto.maps import prepare_display_layer
+
+    column = gb.province_column(set_id)
+    units = _units(set_id, fingerprint)
+    if column is None or len(units) < AREA_MIN_UNITS:
+        return None
+    return prepare_display_layer(gb.dissolve_units(units, column), set_id + "-provinces")
+
+
+def province_layer(set_id: str):
+    path = gb.boundary_file(gb.get_boundary_set_info(set_id))
+    return None if path is None else _province_layer(set_id, gb.file_fingerprint(path))
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _outline_file(set_id: str, fingerprint: str) -> str | None:
+    """Province outlines (with a label point each) as a static file, drawn above the communes."""
+    from geo.carto.maps import geometry_file_name, outline_json
+
+    layer = _province_layer(set_id, fingerprint)
+    return None if layer is None else _write_static(geometry_file_name(layer), outline_json(layer))
+
+
+def live_map(set_id: str, frame, values, ind, classification, *, key: str, height: int, highlight=None,
+             returned_objects=(), basemap: str = "none", labels: bool = False, layer=None, on_change=None):
+    """A choropleth whose geometry the browser fetches once per set (a static file named by its content hash)
+    and whose colours change in place: a rerun sends only the per-unit classes and values."""
+    from streamlit_folium import st_folium
+
+    from geo.carto.maps import build_live_choropleth, live_update
+
+    info = gb.get_boundary_set_info(set_id)
+    path = gb.boundary_file(info)
+    fingerprint = gb.file_fingerprint(path)
+    if layer is None:  # the set's (or chosen area's) units
+        layer = display_layer(set_id)
+        url = _geometry_file(set_id, fingerprint, current_area(set_id))
+    else:  # another layer of the set (its provinces): written once under its content hash
+        from geo.carto.maps import geometry_file_name
+
+        url = _write_static(geometry_file_name(layer), layer.geometry_json)
+    m = build_live_choropleth(layer, url, lang=lang(), attribution=info.attribution, basemap=basemap,
+                              labels=labels, frame=frame, assets=map_assets(),
+                              outline_url=_outline_file(set_id, fingerprint))
+    update = live_update(layer, values, frame, ind, load_catalog(), classification, lang=lang(),
+                         highlight=highlight)
+    return st_folium(m, key=key, height=height, use_container_width=True, returned_objects=list(returned_objects),
+                     feature_group_to_add=update, on_change=on_change)
+
+
+def drill_into_province(set_id: str, province: str) -> None:
+    """Choose ``province`` as the area (as the sidebar picker would). For widget callbacks: they run before
+    the sidebar's pickers are drawn, so their keys may still be set."""
+    column = gb.province_column(set_id)
+    if not column or not province:
+        return
+    st.session_state.setdefault(SESSION_AREA, {})[set_id] = {column: province}
+    st.session_state[f"area_{set_id}_{column}"] = province
+    for key in list(st.session_state.keys()):
+        if str(key).startswith(f"area_{set_id}_parent_") and key != f"area_{set_id}_{column}":
+            st.session_state[key] = ""
+
+
 SESSION_AREA = "area"
 AREA_MIN_UNITS = 200  # sets this large get the province → district breadcrumb
 
@@ -217,23 +308,43 @@ def load_table(set_id: str | None = None, period: str | None = None):
                   (setting("ANTT_DATABASE_URL"), str(setting("ANTT_DATA_DIR"))))
 
 
-def load_joined(set_id: str | None = None, period: str | None = None):
-    """(units GeoDataFrame, joined wide table on the set's codes, JoinReport, fallback)."""
-    from geo.analysis.join import joined_table
+def _db_key() -> tuple:
+    return (os.environ.get("ANTT_DATABASE_URL"), os.environ.get("ANTT_DATA_DIR"))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _view(set_id: str, fingerprint: str, version_key: tuple, period: str | None, area: tuple, method: str,
+          db_key: tuple):
+    """The one view cache (geo.analysis.view.load_view). A new data version is a new key, so an import never
+    clears other sets' or periods' views; the oldest entries leave when max_entries is reached. Shared
+    between sessions (cache_resource, no copy): callers treat the view as read-only."""
+    from geo.analysis.view import load_view
+
+    units, fallback = load_units(set_id)
+    return load_view(set_id, period, area, method, get_store(), units=units, fallback=fallback,
+                     table=_table(set_id, period, method, version_key, db_key))
+
+
+def load_view(set_id: str | None = None, period: str | None = None, area: tuple | None = None):
+    """The view (units, frame, join report, meta) of the set, period, area and crosswalk method in the
+    sidebar, cached on (set, file fingerprint, data version, period, area, method)."""
+    from geo.analysis.view import resolve_period
+    from geo.units.vintage import table_version_key
 
     set_id = set_id or current_set_id()
-    units, fallback = load_units(set_id)
-    table = load_table(set_id, period)
-    info = gb.get_boundary_set_info(set_id)
-    frame, report = joined_table(units, table, info.data_code_width)
-    area = current_area(set_id)
-    if area and not fallback:  # the join report stays the whole set's; the views show the chosen area
-        mask = gb.area_mask(units, area)
-        units = units[mask]
-        attrs = dict(frame.attrs)
-        frame = frame[mask]
-        frame.attrs.update(attrs)
-    return units, frame, report, fallback
+    store = get_store()
+    period = resolve_period(store, set_id, period if period is not None else current_period())
+    path = gb.boundary_file(gb.get_boundary_set_info(set_id))
+    fingerprint = gb.file_fingerprint(path) if path is not None else "fallback"
+    return _view(set_id, fingerprint, table_version_key(store, set_id, period), period,
+                 (current_area(set_id) if area is None else area) if path is not None else (), current_method(),
+                 _db_key())
+
+
+def load_joined(set_id: str | None = None, period: str | None = None):
+    """(units GeoDataFrame, joined wide table on the set's codes, JoinReport, fallback), from the view."""
+    view = load_view(set_id, period)
+    return view.units, view.frame, view.join_report, view.meta.fallback
 
 
 def language_picker() -> None:
@@ -355,16 +466,11 @@ def fallback_notice(set_id: str) -> None:
 def map_and_legend(set_id: str, frame, values, ind, classification, *, key: str, height: int = 420,
                    legend_title: str | None = None, note: str | None = None, ratio=(3, 1), **map_kw) -> None:
     """A choropleth of the set with its legend beside it (pan and zoom never rerun the script)."""
-    from streamlit_folium import st_folium
+    from geo.carto.maps import legend_html, legend_items
 
-    from geo.carto.maps import build_choropleth, legend_html, legend_items
-
-    info = gb.get_boundary_set_info(set_id)
     left, right = st.columns(list(ratio))
     with left:
-        m = build_choropleth(display_layer(set_id), frame, values, ind, load_catalog(), classification, lang=lang(),
-                             attribution=info.attribution, assets=map_assets(), **map_kw)
-        st_folium(m, key=key, height=height, use_container_width=True, returned_objects=[])
+        live_map(set_id, frame, values, ind, classification, key=key, height=height, **map_kw)
     with right:
         st.markdown(legend_html(legend_items(classification, ind, lang()), legend_title or ind.unit(lang()), lang()),
                     unsafe_allow_html=True)

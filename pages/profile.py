@@ -2,11 +2,9 @@
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo.analysis.classify import classify
 from geo.analysis.table import unit_profile
-from geo.carto.maps import build_choropleth
 from geo.reference.catalog import load_catalog
 from geo.reference.frames import indicator_values
 from geo.text.i18n import format_value
@@ -14,11 +12,10 @@ from geo.text.names import vi_sort_key
 from geo.units import boundaries as gb
 from pages.common import (
     current_set_id,
-    display_layer,
     fallback_notice,
     lang,
+    live_map,
     load_joined,
-    map_assets,
     sample_banner,
     source_caption,
     tr,
@@ -63,8 +60,6 @@ with right:
         ind = catalog[iid]
         values = indicator_values(frame, iid, catalog)
         cls = classify(values, "quantiles", 5, reverse=ind.direction == "down")
-        m = build_choropleth(display_layer(set_id), frame, values, ind, catalog, cls, lang=lang(),
-                             attribution=info.attribution, highlight=code, assets=map_assets())
         st.caption(tr("profile_map_caption", indicator=ind.name(lang())))
-        st_folium(m, key="profile_map", height=420, use_container_width=True, returned_objects=[])
+        live_map(set_id, frame, values, ind, cls, key="profile_map", height=420, highlight=code)
 source_caption(set_id, frame)

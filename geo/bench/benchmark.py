@@ -136,6 +136,21 @@ def district_rerun_s(repeat: int = 5) -> float | None:
     return float(out.stdout.strip().splitlines()[-1])
 
 
+def map_rerun_s(set_id: str, repeat: int = 5) -> float | None:
+    """The map page's server rerun after an indicator change (AppTest, median; a new indicator each time),
+    measured by tests/perf/map_rerun.py in a subprocess; national sets get a full synthetic table."""
+    from geo import PROJECT_DIR
+
+    script = PROJECT_DIR / "tests" / "perf" / "map_rerun.py"
+    if not script.is_file():
+        return None
+    out = subprocess.run([sys.executable, str(script), set_id, str(repeat)], capture_output=True, text=True,
+                         cwd=PROJECT_DIR)
+    if out.returncode != 0:
+        raise RuntimeError(f"map rerun failed:\n{out.stderr[-2000:]}")
+    return float(out.stdout.strip().splitlines()[-1])
+
+
 def validate_10k_s() -> float:
 
     return bench_validate(n_rows=10000)
@@ -227,8 +242,70 @@ def run(set_id: str = DEFAULT_SET, repeat: int = 5, browser: bool = False) -> di
         "hostile_upload_s": hostile_upload_s(),
     }
     if browser:
+        from geo.bench.app_browser import MAP_SETS, measure_maps
+
         result["first_paint_s"] = first_paint({"naive": tmp / "naive.html", "product": tmp / "product.html"})
+        result["map_rerun_s"] = {s: map_rerun_s(s, repeat) for s in MAP_SETS}
+        result["app"] = measure_maps(MAP_SETS, changes=repeat)
     return result
+
+
+# targets of issue 12: (change latency s, bytes per change, first paint s, first paint with geometry cached s)
+APP_TARGETS = {"dien-bien-dong-pre2025": (0.4, None, None, None), "vn-2025": (1.0, 100_000, 3.0, 2.0),
+               "vn-pre2025": (1.5, 200_000, 3.0, 2.0)}
+RERUN_TARGET_S = 0.3
+
+
+def _met(value, target) -> str:
+    if target is None or not isinstance(value, (int, float)):
+        return ""
+    return " (≤ " + (f"{target:g}" if target < 1000 else f"{target / 1000:g} KB") + ": " + (
+        "met" if value <= target else "MISSED") + ")"
+
+
+def format_app_report(r: dict) -> list[str]:
+    """The figures users wait for: per map, in Chromium against ``streamlit run``, and the AppTest rerun."""
+    lines = []
+    reruns = r.get("map_rerun_s") or {}
+    app = r.get("app") or {}
+    if not reruns and not app:
+        return lines
+    lines += ["", "In the browser (headless Chromium, streamlit run on loopback; medians):"]
+    for set_id, (t_change, t_bytes, t_paint, t_cached) in APP_TARGETS.items():
+        a = app.get(set_id)
+        parts = []
+        if isinstance(a, dict):
+            parts.append(f"indicator change {a['change_s']:.2f} s{_met(a['change_s'], t_change)}")
+            parts.append(f"{a['change_bytes'] / 1000:.1f} KB/change{_met(a['change_bytes'], t_bytes)}")
+            parts.append(f"first paint {a['first_paint_s']:.2f} s{_met(a['first_paint_s'], t_paint)}")
+            if "first_paint_cached_s" in a:
+                parts.append(f"geometry cached {a['first_paint_cached_s']:.2f} s"
+                             f"{_met(a['first_paint_cached_s'], t_cached)}")
+            if a.get("remounted"):
+                parts.append("map REMOUNTED on change")
+        elif a is not None:
+            parts.append(str(a))
+        if set_id in reruns and reruns[set_id] is not None:
+            parts.append(f"server rerun {reruns[set_id]:.3f} s{_met(reruns[set_id], RERUN_TARGET_S)}")
+        lines.append(f"  {set_id}: " + "; ".join(parts))
+    if app.get("server_first_time_s"):
+        lines.append("  server's first time per set (boundary repair, simplification, outlines; once per process): "
+                     + ", ".join(f"{k} {v:.1f} s" for k, v in app["server_first_time_s"].items()))
+    if "server_rss_mb" in app:
+        lines.append(f"  server resident memory after the run: {app['server_rss_mb']:.0f} MB")
+    return lines
+
+
+def format_load_report(r: dict) -> str:
+    if "error" in r:
+        return f"load test: {r['error']}"
+    return (f"load test: {r['sessions']} sessions on {r['boundary_set']} in one server process, {r['changes']} "
+            f"indicator changes: p50 {r['p50_s']:.2f} s, p95 {r['p95_s']:.2f} s "
+            f"(≤ 2 s: {'met' if r['p95_s'] <= 2 else 'MISSED'}); resident memory {r['server_rss_mb_idle']:.0f} MB "
+            f"idle, {r['server_rss_mb_one_session']:.0f} MB with one session, {r['server_rss_mb']:.0f} MB with all, "
+            + (f"{r['rss_per_session_mb']:.0f} MB per further session (20 sessions ≈ "
+               f"{r['server_rss_mb_one_session'] + 19 * r['rss_per_session_mb']:.0f} MB, target ≤ 2048 MB)"
+               if r["rss_per_session_mb"] >= 0 else "no measurable growth per further session (RSS noise)"))
 
 
 def format_report(r: dict) -> str:
@@ -259,6 +336,7 @@ def format_report(r: dict) -> str:
         fp = r["first_paint_s"]
         lines.append("first painted polygon in Chromium: " + ", ".join(
             f"{k} {v:.2f} s" if isinstance(v, (int, float)) else f"{k} {v}" for k, v in fp.items()))
+    lines += format_app_report(r)
     return "\n".join(lines)
 
 

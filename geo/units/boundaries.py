@@ -316,6 +316,40 @@ def display_geometry(gdf, tolerance: float | None = None, precision: float = 1e-
     return out
 
 
+def province_column(set_id: str) -> str | None:
+    """The parent column holding the province (the widest level), None for sets without parents."""
+    info = get_boundary_set_info(set_id)
+    return f"parent_{len(info.parent_columns) - 1}" if info.parent_columns else None
+
+
+def dissolve_units(display_gdf, column: str, grid_size: float | None = None):
+    """Units merged by ``column`` (e.g. communes into provinces): one row per value, ``code`` and ``name`` the
+    value. Unioned on a grid (default 1/10,000 of the extent: outlines for national and province zoom), which
+    also closes the slivers a simplified coverage leaves between neighbours."""
+    import geopandas as gpd
+    import shapely
+
+    if grid_size is None:
+        minx, miny, maxx, maxy = display_gdf.total_bounds
+        grid_size = max(maxx - minx, maxy - miny, 1e-6) / 10000.0
+    names, geoms = [], []
+    for value, group in display_gdf.groupby(column, sort=True):
+        parts = group.geometry.values
+        try:
+            merged = shapely.union_all(parts, grid_size=grid_size)
+        except shapely.errors.GEOSException:
+            merged = shapely.union_all(shapely.make_valid(parts))
+        # a simplified coverage leaves hairline gaps between neighbours; unioned they become tiny holes and
+        # slivers that draw as dashes all over a province: keep each part's exterior, drop specks
+        polys = [shapely.Polygon(p.exterior) for p in shapely.get_parts(merged) if p.geom_type == "Polygon"]
+        polys = [p for p in polys if p.area > (20 * grid_size) ** 2]
+        names.append(str(value))
+        geoms.append(shapely.MultiPolygon(polys) if polys else merged)
+    out = gpd.GeoDataFrame({"code": names, "name": names}, geometry=geoms, crs=display_gdf.crs)
+    out.attrs.update(display_gdf.attrs)
+    return out
+
+
 def fallback_points(set_id: str):
     """Commune centroids from the ``vietnamadminunits`` package, for when no polygon file is available."""
     import geopandas as gpd

@@ -116,3 +116,11 @@ def test_anonymous_viewer_gets_public_downloads_only(app_env):
     captions = " ".join(c.value for c in at.caption)
     assert "chỉ các chỉ số công khai" in captions
     assert "cần quyền biên tập để tải bản đồ" in captions
+
+
+def test_national_map_aggregated_by_province(app_env):
+    at = run_page("map.py", "vi", timeout=600, session={"boundary_set": "vn-2025", "map_by_province": True})
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Bấm vào một tỉnh" in c.value for c in at.caption)
+    legend = " ".join(m.value for m in at.markdown)
+    assert "tỉnh" in legend or "xã" in legend  # the legend is drawn (counts are of map units)

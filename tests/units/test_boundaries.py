@@ -126,3 +126,14 @@ def test_fallback_points_come_from_vietnamadminunits(set_id, n):
     assert (pts.geometry.geom_type == "Point").all()
     minx, miny, maxx, maxy = pts.total_bounds
     assert 102.9 < minx and maxx < 103.6 and 20.9 < miny and maxy < 21.5  # Điện Biên Đông area
+
+
+def test_dissolving_communes_by_province_keeps_one_outline_per_province():
+    from geo.units.boundaries import display_geometry, dissolve_units, load_boundary_set, province_column
+
+    units = display_geometry(load_boundary_set("dien-bien-dong-pre2025"))
+    column = province_column("dien-bien-dong-pre2025")
+    out = dissolve_units(units, column)
+    assert list(out["name"]) == sorted(set(units[column]))
+    assert out.geometry.is_valid.all()
+    assert abs(out.geometry.area.sum() - units.geometry.area.sum()) / units.geometry.area.sum() < 0.01
