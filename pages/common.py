@@ -6,6 +6,7 @@ version), never on GeoDataFrames.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -309,7 +310,7 @@ def load_table(set_id: str | None = None, period: str | None = None):
 
 
 def _db_key() -> tuple:
-    return (os.environ.get("ANTT_DATABASE_URL"), os.environ.get("ANTT_DATA_DIR"))
+    return (setting("ANTT_DATABASE_URL"), str(setting("ANTT_DATA_DIR")))
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
