@@ -1,25 +1,32 @@
 """ANTT map — the frame: page config, login gate, the view a link carries, navigation by section (only the pages
 the role may use), shared sidebar, then the chosen page (which writes its view back into the URL).
 
-Roles (geo.auth): anonymous visitors see the viewer pages when ANTT_VIEW_MODE=open (default) and only the
+Roles (geo.access.auth): anonymous visitors see the viewer pages when ANTT_VIEW_MODE=open (default) and only the
 sign-in page when it is ``signin``; upload and history need an editor; administration needs an admin. Pages a
 role may not use are not given to st.navigation at all, so no URL reaches them — and the store refuses writes
 from anyone but a signed-in editor anyway.
+
+One file, two roles. ``streamlit run app.py`` imports it once as a module (``__name__ == "app"``) and serves
+the ``st.App`` defined at the bottom; then every script run of every session executes it as ``__main__``,
+which draws the frame (``main``). The ``st.App`` start-up hook tells Streamlit, before the first session, that
+this app navigates with ``st.navigation``: the ``pages/`` folder beside it is never taken for Streamlit's
+legacy page list, not even on the first request after a restart (streamlit issue #9624: a deep link such as
+/ban-do showed "Page not found", and /upload ran pages/upload.py without this frame's sign-in gate).
 """
 
 import time
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import streamlit as st
 
-from geo import auth
-from pages.common import (SESSION_ACTOR, SESSION_LAST_SEEN, client_address, current_user, finish_view, get_store,
-                          language_picker, layout_css, notice_slot, oidc_enabled, open_link, sidebar, tr)
+if __name__ == "__main__":  # the frame's own imports; the server's import of this file (bottom) needs none
+    from geo.access import auth
+    from pages.common import (SESSION_ACTOR, SESSION_LAST_SEEN, client_address, current_user, finish_view,
+                              get_store, language_picker, layout_css, notice_slot, oidc_enabled, open_link,
+                              sidebar, tr)
 
 ROOT = Path(__file__).resolve().parent
-
-st.set_page_config(page_title="Bản đồ ANTT", page_icon=":material/map:", layout="wide", initial_sidebar_state="auto")
-# "auto": open on a desktop or projector, closed on a phone (the pages carry their main pickers themselves)
 
 
 def _page(file: str, title_key: str, icon: str, url: str, default: bool = False):
@@ -68,48 +75,77 @@ def sign_out(flash: str | None = None, audit: bool = True) -> None:
     st.rerun()
 
 
-actor = login_gate()
-open_link(actor)  # a link's view (language, set, period, area, indicator…) before any widget is drawn
-layout_css()
-allowed = auth.pages_for(actor.role, auth.view_mode(), actor.signed_in)
 
-sections = {}
-if allowed["view"]:
-    sections[tr("nav_section_view")] = [
-        _page("overview.py", "nav_overview", ":material/dashboard:", "tong-quan", default=True),
-        _page("map.py", "nav_map", ":material/map:", "ban-do"),
-        _page("charts.py", "nav_charts", ":material/bar_chart:", "bieu-do"),
-        _page("profile.py", "nav_profile", ":material/home_pin:", "ho-so-xa"),
-        _page("change.py", "nav_change", ":material/trending_up:", "so-sanh-ky"),
-        _page("reform.py", "nav_reform", ":material/compare_arrows:", "truoc-sau-2025"),
-    ]
-BY_ROLE = {
-    "nav_section_forum": ("view", [("present.py", "nav_present", ":material/slideshow:", "trinh-chieu")]),
-    "nav_section_data": ("edit", [("upload.py", "nav_upload", ":material/upload_file:", "cap-nhat"),
-                                  ("history.py", "nav_history", ":material/history:", "lich-su")]),
-    "auth_nav_section": ("admin", [("admin.py", "admin_nav", ":material/admin_panel_settings:", "quan-tri")]),
-}
-for section, (need, pages) in BY_ROLE.items():
-    present = [_page(*p) for p in pages if allowed[need]]
-    if present:
-        sections[tr(section)] = present
-if allowed["login"]:
-    login = _page("login.py", "auth_nav_login", ":material/login:", "dang-nhap", default=not allowed["view"])
-    sections.setdefault(tr("auth_nav_section"), []).append(login)
+def main() -> None:
+    """One script run of a session: page config, sign-in gate, the navigation this actor may use, the shared
+    sidebar, then the chosen page."""
+    # "auto": open on a desktop or projector, closed on a phone (the pages carry their main pickers themselves)
+    st.set_page_config(page_title="Bản đồ ANTT", page_icon=":material/map:", layout="wide",
+                       initial_sidebar_state="auto")
+    actor = login_gate()
+    open_link(actor)  # a link's view (language, set, period, area, indicator…) before any widget is drawn
+    layout_css()
+    allowed = auth.pages_for(actor.role, auth.view_mode(), actor.signed_in)
 
-pg = st.navigation(sections)
-if allowed["view"]:
-    sidebar()
-else:  # sign-in required and nobody signed in: only the language picker
+    sections = {}
+    if allowed["view"]:
+        sections[tr("nav_section_view")] = [
+            _page("overview.py", "nav_overview", ":material/dashboard:", "tong-quan", default=True),
+            _page("map.py", "nav_map", ":material/map:", "ban-do"),
+            _page("charts.py", "nav_charts", ":material/bar_chart:", "bieu-do"),
+            _page("profile.py", "nav_profile", ":material/home_pin:", "ho-so-xa"),
+            _page("change.py", "nav_change", ":material/trending_up:", "so-sanh-ky"),
+            _page("reform.py", "nav_reform", ":material/compare_arrows:", "truoc-sau-2025"),
+        ]
+    BY_ROLE = {
+        "nav_section_forum": ("view", [("present.py", "nav_present", ":material/slideshow:", "trinh-chieu")]),
+        "nav_section_data": ("edit", [("upload.py", "nav_upload", ":material/upload_file:", "cap-nhat"),
+                                      ("history.py", "nav_history", ":material/history:", "lich-su")]),
+        "auth_nav_section": ("admin", [("admin.py", "admin_nav", ":material/admin_panel_settings:", "quan-tri")]),
+    }
+    for section, (need, pages) in BY_ROLE.items():
+        present = [_page(*p) for p in pages if allowed[need]]
+        if present:
+            sections[tr(section)] = present
+    if allowed["login"]:
+        login = _page("login.py", "auth_nav_login", ":material/login:", "dang-nhap", default=not allowed["view"])
+        sections.setdefault(tr("auth_nav_section"), []).append(login)
+
+    pg = st.navigation(sections)
+    if allowed["view"]:
+        sidebar()
+    else:  # sign-in required and nobody signed in: only the language picker
+        with st.sidebar:
+            language_picker()
     with st.sidebar:
-        language_picker()
-with st.sidebar:
-    if actor.signed_in:
-        st.caption(tr("auth_signed_in_as", name=actor.name, role=tr(f"auth_role_{actor.role}")))
-        if st.button(tr("auth_signout"), key="auth_signout", icon=":material/logout:"):
-            sign_out()
-    else:
-        st.caption(tr("auth_anonymous"))
-notice_slot()  # a link's notices go at the top of the page
-pg.run()
-finish_view()
+        if actor.signed_in:
+            st.caption(tr("auth_signed_in_as", name=actor.name, role=tr(f"auth_role_{actor.role}")))
+            if st.button(tr("auth_signout"), key="auth_signout", icon=":material/logout:"):
+                sign_out()
+        else:
+            st.caption(tr("auth_anonymous"))
+    notice_slot()  # a link's notices go at the top of the page
+    pg.run()
+    finish_view()
+
+
+@asynccontextmanager
+async def _startup(_app):
+    """The server's start-up, before it accepts the first connection: switch off Streamlit's legacy
+    ``pages/`` discovery for the whole process.
+
+    This is what ``st.navigation`` itself does on its first call (streamlit/commands/navigation.py sets the
+    same flag); Streamlit only learns it after one script run, and the run before that goes through its
+    legacy path, which lists pages/*.py by file name: /ban-do is "not found", /upload runs pages/upload.py
+    alone. Said here, no session ever sees that path. tests/e2e/test_first_link_e2e.py opens /ban-do as the
+    first request after start, so a Streamlit that renames the flag fails there instead of silently."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    yield None
+
+
+if __name__ == "__main__":  # a session's script run
+    main()
+else:  # imported by `streamlit run app.py`, once per server, to find the app it serves
+    app = st.App(__file__, lifespan=_startup)

@@ -1,5 +1,5 @@
 """Quản trị (admin only; app.py does not even list it for other roles): accounts and roles, the audit log with
-filters, and replacing a boundary set's file. The logic is in geo.auth and geo.filecheck; every change is
+filters, and replacing a boundary set's file. The logic is in geo.access.auth and geo.intake.filecheck; every change is
 checked there again (admin actor re-read from the store) and audited."""
 
 import json
@@ -8,11 +8,12 @@ from datetime import date, datetime, time, timedelta, timezone
 import pandas as pd
 import streamlit as st
 
-from geo import auth
-from geo import boundaries as gb
-from geo.crosswalk import CrosswalkError, install_crosswalk_file, list_crosswalks
-from geo.filecheck import FileRejected, install_boundary_file
-from geo.store import StoreError
+from geo.access import auth
+from geo.access.installs import install_boundary_file, install_crosswalk_file
+from geo.intake.filecheck import FileRejected
+from geo.store.database import StoreError
+from geo.units import boundaries as gb
+from geo.units.crosswalk import CrosswalkError, list_crosswalks
 from pages.common import current_user, get_store, lang, tr
 
 store = get_store()
@@ -24,8 +25,9 @@ flash = st.session_state.pop("admin_flash", None)
 if flash:
     st.success(flash)
 
-tab_users, tab_audit, tab_sets, tab_cw = st.tabs([tr("admin_tab_users"), tr("admin_tab_audit"),
-                                                   tr("admin_tab_boundaries"), tr("admin_tab_crosswalks")])
+tab_users, tab_audit, tab_sets, tab_cw, tab_ind = st.tabs([tr("admin_tab_users"), tr("admin_tab_audit"),
+                                                            tr("admin_tab_boundaries"), tr("admin_tab_crosswalks"),
+                                                            tr("admin_tab_indicators")])
 ROLES = list(auth.ROLES)
 
 
@@ -33,12 +35,14 @@ def _role(r: str) -> str:
     return tr(f"auth_role_{r}")
 
 
-def _do(fn) -> None:
+def _do(fn, clear_caches: bool = False) -> None:
     try:
         fn()
     except StoreError as exc:
-        st.error(str(exc))
+        st.error(exc.message(lang()))
     else:
+        if clear_caches:  # tables and maps were built with the previous catalog
+            st.cache_data.clear()
         st.session_state["admin_flash"] = tr("admin_done")
         st.rerun()
 
@@ -131,7 +135,7 @@ with tab_sets:
         except FileRejected as exc:
             st.error(exc.message(lang()))
         except StoreError as exc:
-            st.error(str(exc))
+            st.error(exc.message(lang()))
         else:
             st.cache_resource.clear()
             st.cache_data.clear()
@@ -151,8 +155,87 @@ with tab_cw:
         except FileRejected as exc:
             st.error(exc.message(lang()))
         except (CrosswalkError, StoreError) as exc:
-            st.error(str(exc))
+            st.error(exc.message(lang()))
         else:
             st.cache_data.clear()
             st.success(tr("admin_crosswalk_done", units=summary["old_units"], splits=summary["split_units"],
                           unmapped=summary["unmapped"]))
+
+with tab_ind:
+    from geo.access import indicators as defs
+    from geo.reference.catalog import DIRECTIONS, KINDS, TEMPORALS, load_catalog
+
+    catalog = load_catalog()
+    L = lang()
+    st.caption(tr("admin_ind_intro"))
+    st.dataframe(pd.DataFrame([{
+        tr("admin_ind_col_id"): i.id, tr("admin_ind_col_name"): i.name(L), tr("admin_ind_col_kind"): tr(f"kind_{i.kind}"),
+        tr("admin_ind_col_validity"): i.validity_text(L) + (f" — {tr('indicator_retired')}" if i.retired else ""),
+        tr("admin_ind_col_basis"): i.legal_basis, tr("admin_ind_col_origin"): tr(f"admin_ind_origin_{i.origin}"),
+    } for i in catalog]), hide_index=True, width="stretch")
+    kinds = [k for k in ("count", "amount", "flag", "share", "ratio", "rate_population") if k in KINDS]
+    base_ids = [""] + [i.id for i in catalog.base()]
+
+    def _date_text(value) -> str:
+        return value.isoformat() if value else ""
+
+    st.subheader(tr("admin_ind_add"))
+    with st.form("admin_ind_add_form", clear_on_submit=True):
+        c1, c2 = st.columns(2)
+        new = {
+            "id": c1.text_input(tr("admin_ind_id"), key="admin_ind_id"),
+            "kind": c2.selectbox(tr("admin_ind_kind"), kinds, key="admin_ind_kind", format_func=lambda k: tr(f"kind_{k}")),
+            "vi": c1.text_input(tr("admin_ind_vi"), key="admin_ind_vi"),
+            "en": c2.text_input(tr("admin_ind_en"), key="admin_ind_en"),
+            "short_vi": c1.text_input(tr("admin_ind_short_vi"), key="admin_ind_short_vi"),
+            "short_en": c2.text_input(tr("admin_ind_short_en"), key="admin_ind_short_en"),
+            "unit_vi": c1.text_input(tr("admin_ind_unit_vi"), key="admin_ind_unit_vi"),
+            "unit_en": c2.text_input(tr("admin_ind_unit_en"), key="admin_ind_unit_en"),
+            "numerator": c1.selectbox(tr("admin_ind_numerator"), base_ids, key="admin_ind_numerator"),
+            "denominator": c2.selectbox(tr("admin_ind_denominator"), base_ids, key="admin_ind_denominator"),
+            "direction": c1.selectbox(tr("admin_ind_direction"), sorted(DIRECTIONS), key="admin_ind_direction",
+                                      index=sorted(DIRECTIONS).index("up"), format_func=lambda d: tr(f"direction_{d}")),
+            "temporal": c2.selectbox(tr("admin_ind_temporal"), sorted(TEMPORALS), key="admin_ind_temporal",
+                                     index=sorted(TEMPORALS).index("stock"), format_func=lambda x: tr(f"temporal_{x}")),
+            "group": c1.text_input(tr("admin_ind_group"), key="admin_ind_group"),
+            "public": c2.checkbox(tr("admin_ind_public"), value=True, key="admin_ind_public"),
+            "valid_from": c1.text_input(tr("admin_ind_valid_from"), key="admin_ind_valid_from", placeholder="2025-01-01"),
+            "valid_to": c2.text_input(tr("admin_ind_valid_to"), key="admin_ind_valid_to", placeholder="2030-12-31"),
+            "aliases": st.text_input(tr("admin_ind_aliases"), key="admin_ind_aliases"),
+            "legal_basis": st.text_input(tr("admin_ind_basis"), key="admin_ind_basis"),
+            "description_vi": st.text_input(tr("admin_ind_description_vi"), key="admin_ind_description_vi"),
+            "description_en": st.text_input(tr("admin_ind_description_en"), key="admin_ind_description_en"),
+        }
+        if st.form_submit_button(tr("admin_ind_add_button"), type="primary"):
+            _do(lambda: defs.add_indicator(store, new, by=actor), clear_caches=True)
+
+    st.subheader(tr("admin_ind_edit"))
+    chosen_id = st.selectbox(tr("admin_ind_choose"), catalog.ids, key="admin_ind_edit_id",
+                             format_func={i.id: f"{i.id} — {i.name(L)}" for i in catalog}.__getitem__)
+    cur = catalog[chosen_id]
+    with st.form("admin_ind_edit_form"):
+        c1, c2 = st.columns(2)
+        k = f"admin_ind_edit_{chosen_id}_"  # fresh widgets per indicator, filled with its values
+        changes = {
+            "vi": c1.text_input(tr("admin_ind_vi"), cur.vi, key=k + "vi"),
+            "en": c2.text_input(tr("admin_ind_en"), cur.en, key=k + "en"),
+            "short_vi": c1.text_input(tr("admin_ind_short_vi"), cur.short_vi, key=k + "short_vi"),
+            "short_en": c2.text_input(tr("admin_ind_short_en"), cur.short_en, key=k + "short_en"),
+            "unit_vi": c1.text_input(tr("admin_ind_unit_vi"), cur.unit_vi, key=k + "unit_vi"),
+            "unit_en": c2.text_input(tr("admin_ind_unit_en"), cur.unit_en, key=k + "unit_en"),
+            "direction": c1.selectbox(tr("admin_ind_direction"), sorted(DIRECTIONS), key=k + "direction",
+                                      index=sorted(DIRECTIONS).index(cur.direction),
+                                      format_func=lambda d: tr(f"direction_{d}")),
+            "group": c2.text_input(tr("admin_ind_group"), cur.group, key=k + "group"),
+            "valid_from": c1.text_input(tr("admin_ind_valid_from"), _date_text(cur.valid_from), key=k + "valid_from"),
+            "valid_to": c2.text_input(tr("admin_ind_valid_to"), _date_text(cur.valid_to), key=k + "valid_to"),
+            "public": st.checkbox(tr("admin_ind_public"), value=cur.public, key=k + "public"),
+            "aliases": st.text_input(tr("admin_ind_aliases"), "; ".join(cur.aliases), key=k + "aliases"),
+            "legal_basis": st.text_input(tr("admin_ind_basis"), cur.legal_basis, key=k + "basis"),
+        }
+        if st.form_submit_button(tr("admin_ind_save")):
+            _do(lambda: defs.edit_indicator(store, chosen_id, changes, by=actor), clear_caches=True)
+    c1, c2 = st.columns(2)
+    retire_on = c1.date_input(tr("admin_ind_retire_on"), value=date.today(), key="admin_ind_retire_on")
+    if c2.button(tr("admin_ind_retire"), key="admin_ind_retire", disabled=cur.retired):
+        _do(lambda: defs.retire_indicator(store, chosen_id, by=actor, on=retire_on), clear_caches=True)

@@ -4,18 +4,31 @@ from dataclasses import replace
 
 import streamlit as st
 
-from geo import boundaries as gb
-from geo.catalog import load_catalog
-from geo.change import common_breaks, district_change, period_change, trend
-from geo.charts import trend_chart
-from geo.classify import DIVERGING_SCHEMES, classify, diverging_classify
-from geo.i18n import format_value
-from geo.join import joined_table
-from geo.periods import parse_period
-from geo.table import indicator_values
-from geo.vintage import periods_on_set
-from pages.common import (current_set_id, fallback_notice, get_store, indicator_labels, labels, lang, load_table,
-                          load_units, map_and_legend, sample_banner, source_caption, stop_page, tr)
+from geo.analysis.change import series_breaks, common_breaks, district_change, period_change, trend
+from geo.analysis.classify import DIVERGING_SCHEMES, classify, diverging_classify
+from geo.analysis.join import joined_table
+from geo.outputs.charts import trend_chart
+from geo.reference.catalog import load_catalog
+from geo.reference.frames import indicator_values
+from geo.text.i18n import format_value
+from geo.text.periods import parse_period
+from geo.units import boundaries as gb
+from geo.units.vintage import periods_on_set
+from pages.common import (
+    current_set_id,
+    fallback_notice,
+    get_store,
+    indicator_labels,
+    labels,
+    lang,
+    load_table,
+    load_units,
+    map_and_legend,
+    sample_banner,
+    source_caption,
+    stop_page,
+    tr,
+)
 
 catalog = load_catalog()
 set_id = current_set_id()
@@ -71,7 +84,17 @@ else:
     st.caption(tr("change_no_cumulative"))
 all_tables = {p: joined_table(units, load_table(set_id, p), info.data_code_width)[0] for p in periods}
 u, dist = trend(all_tables, indicator_id, catalog, cumulative=cumulative)
-st.plotly_chart(trend_chart(u, dist, indicator_id, lang(), catalog, cumulative), use_container_width=True)
+# Where the law changed the series: a marker, a note, the linked series beside it — never one line across.
+law_breaks = series_breaks(periods, indicator_id, catalog)
+linked = [(o, trend(all_tables, o, catalog, cumulative=cumulative)[1]) for b in law_breaks
+          for o in (b["old"] if b["kind"] == "begins" else b["new"]) if o != indicator_id and o in catalog]
+st.plotly_chart(trend_chart(u, dist, indicator_id, lang(), catalog, cumulative, breaks=law_breaks, linked=linked),
+                use_container_width=True)
+for b in law_breaks:
+    st.info(tr("series_break_note", period=parse_period(b["after"]).label(lang()),
+               old=", ".join(catalog[i].name(lang()) for i in b["old"] if i in catalog) or "—",
+               new=", ".join(catalog[i].name(lang()) for i in b["new"] if i in catalog) or "—",
+               note=b["note_vi"] if lang() == "vi" else b["note_en"]), icon="⚖️")
 
 # The indicator period by period, with classes shared by all periods (same colour = same value).
 st.subheader(tr("change_slider_title"))

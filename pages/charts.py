@@ -2,23 +2,24 @@
 
 import streamlit as st
 
-from geo.catalog import load_catalog
-from geo.charts import coverage_bars, ranking_bar, team_composition, tip_rate_bars
-from geo.classify import classify
-from geo.table import indicator_values
-from pages.common import (classes_in_link, current_set_id, indicator_labels, lang, load_joined, sample_banner,
-                          source_caption, tr, view_link)
+from geo.analysis.classify import classify
+from geo.outputs.charts import coverage_bars, ranking_bar, team_composition, tip_rate_bars
+from geo.reference.catalog import load_catalog
+from geo.reference.frames import indicator_values
+from pages.common import (classes_in_link, current_set_id, indicator_choices, indicator_labels, lang, load_joined,
+                          sample_banner, source_caption, tr, view_link)
 
 catalog = load_catalog()
 units, frame, report, fallback = load_joined()
 
 st.title(tr("charts_title"))
 sample_banner(frame)
-choices = catalog.map_choices()
+choices = indicator_choices(frame.attrs.get("period"))
+_chosen = st.session_state.get("map_indicator")
 row = st.container(horizontal=True, vertical_alignment="bottom", key="pick_row")
-start = st.session_state.get("map_indicator", choices[0])
 indicator_id = row.selectbox(tr("map_indicator"), choices, key="charts_indicator",
-                             format_func=indicator_labels(choices), index=choices.index(start) if start in choices else 0)
+                             format_func=indicator_labels(choices),
+                             index=choices.index(_chosen) if _chosen in choices else 0)
 ind = catalog[indicator_id]
 values = indicator_values(frame, indicator_id, catalog)
 # the ranking takes the map's colours (its classes; manual bounds fall back to quantiles here)

@@ -13,11 +13,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from geo import boundaries as gb
-from geo.catalog import load_catalog
-from geo.i18n import LANGS, t
-from geo.names import vi_sorted
-from geo.periods import parse_period
+from geo.config import setting
+from geo.reference.catalog import load_catalog
+from geo.text.i18n import LANGS, t
+from geo.text.names import vi_sorted
+from geo.text.periods import parse_period
+from geo.units import boundaries as gb
 
 ROOT = Path(__file__).resolve().parents[1]
 SESSION_LANG = "lang"
@@ -29,7 +30,7 @@ SESSION_PERIOD = "period"
 def map_assets() -> str:
     """Copy Leaflet from the xstatic-leaflet package into ./static/vendor/leaflet (served by Streamlit's static
     file serving) and return its URL, so maps never need a CDN."""
-    from geo.maps import leaflet_dir
+    from geo.carto.maps import leaflet_dir
 
     src = leaflet_dir()
     dst = ROOT / "static" / "vendor" / "leaflet"
@@ -59,14 +60,14 @@ def current_period() -> str | None:
     return st.session_state.get(SESSION_PERIOD)
 
 
-SESSION_ACTOR = "auth_actor"  # a geo.auth.Actor, set only by the sign-in (pages/login.py, app.py for OIDC)
+SESSION_ACTOR = "auth_actor"  # a geo.access.auth.Actor, set only by the sign-in (pages/login.py, app.py for OIDC)
 SESSION_LAST_SEEN = "auth_last_seen"
 
 
 def current_user():
-    """The signed-in geo.auth.Actor (a str: its name), else an anonymous viewer. Pass it as ``user=`` to the
-    store: the app's store accepts only signed-in editors (see geo.auth)."""
-    from geo.auth import Actor
+    """The signed-in geo.access.auth.Actor (a str: its name), else an anonymous viewer. Pass it as ``user=`` to the
+    store: the app's store accepts only signed-in editors (see geo.access.auth)."""
+    from geo.access.auth import Actor
 
     actor = st.session_state.get(SESSION_ACTOR)
     return actor if isinstance(actor, Actor) else Actor.anonymous()
@@ -80,13 +81,17 @@ def current_role() -> str | None:
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _store(url: str | None, data_dir: str | None):
-    from geo.store import open_store
+    from geo.access.auth import open_store
 
-    return open_store(url, require_actor=True)  # writes need a signed-in editor (geo.auth.authorize_write)
+    return open_store(url, strict=True)  # writes need a signed-in editor (geo.access.auth.authorize_write)
 
 
 def get_store():
-    return _store(os.environ.get("ANTT_DATABASE_URL"), os.environ.get("ANTT_DATA_DIR"))
+    from geo.access.indicators import install_definitions
+
+    store = _store(setting("ANTT_DATABASE_URL"), str(setting("ANTT_DATA_DIR")))
+    install_definitions(store)  # the catalog merges the admins' indicators from this store (issue 13)
+    return store
 
 
 # Shown once per boundary set and server (the national sets take seconds to repair and simplify).
@@ -101,14 +106,14 @@ def _units(set_id: str, fingerprint: str):
 
 @st.cache_resource(max_entries=8, show_spinner=PREPARING)
 def _layer(set_id: str, fingerprint: str):
-    from geo.maps import prepare_display_layer
+    from geo.carto.maps import prepare_display_layer
 
     return prepare_display_layer(_units(set_id, fingerprint), set_id)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _area_layer(set_id: str, fingerprint: str, area: tuple):
-    from geo.maps import prepare_display_layer
+    from geo.carto.maps import prepare_display_layer
 
     units = _units(set_id, fingerprint)
     return prepare_display_layer(units[gb.area_mask(units, area)], set_id)
@@ -124,6 +129,97 @@ def display_layer(set_id: str):
     if not area:
         return _layer(set_id, gb.file_fingerprint(path))
     return _area_layer(set_id, gb.file_fingerprint(path), area)
+
+
+GEOMETRY_URL = "/app/static/geo/"
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _geometry_file(set_id: str, fingerprint: str, area: tuple) -> str:
+    """Write the area's encoded geometry once to ./static/geo/<set>-<content hash>.json (served by Streamlit's
+    static serving, kept by the browser's HTTP cache) and return its URL."""
+    from geo.carto.maps import geometry_file_name
+
+    layer = _layer(set_id, fingerprint) if not area else _area_layer(set_id, fingerprint, area)
+    return _write_static(geometry_file_name(layer, area), layer.geometry_json)
+
+
+def _write_static(name: str, text: str) -> str:
+    folder = ROOT / "static" / "geo"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
+    if not target.is_file():
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(target)  # atomic: another process serving the same file never sees half of it
+    return GEOMETRY_URL + name
+
+
+@st.cache_resource(max_entries=8, show_spinner=PREPARING)
+def _province_layer(set_id: str, fingerprint: str):
+    """The provinces of a national set (its communes dissolved by province once per set and file), encoded
+    like any display layer; None for sets too small to need them."""
+    from geo.carto.maps import prepare_display_layer
+
+    column = gb.province_column(set_id)
+    units = _units(set_id, fingerprint)
+    if column is None or len(units) < AREA_MIN_UNITS:
+        return None
+    return prepare_display_layer(gb.dissolve_units(units, column), set_id + "-provinces")
+
+
+def province_layer(set_id: str):
+    path = gb.boundary_file(gb.get_boundary_set_info(set_id))
+    return None if path is None else _province_layer(set_id, gb.file_fingerprint(path))
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _outline_file(set_id: str, fingerprint: str) -> str | None:
+    """Province outlines (with a label point each) as a static file, drawn above the communes."""
+    from geo.carto.maps import geometry_file_name, outline_json
+
+    layer = _province_layer(set_id, fingerprint)
+    return None if layer is None else _write_static(geometry_file_name(layer), outline_json(layer))
+
+
+def live_map(set_id: str, frame, values, ind, classification, *, key: str, height: int, highlight=None,
+             returned_objects=(), basemap: str = "none", labels: bool = False, layer=None, on_change=None):
+    """A choropleth whose geometry the browser fetches once per set (a static file named by its content hash)
+    and whose colours change in place: a rerun sends only the per-unit classes and values."""
+    from streamlit_folium import st_folium
+
+    from geo.carto.maps import build_live_choropleth, live_update
+
+    info = gb.get_boundary_set_info(set_id)
+    path = gb.boundary_file(info)
+    fingerprint = gb.file_fingerprint(path)
+    if layer is None:  # the set's (or chosen area's) units
+        layer = display_layer(set_id)
+        url = _geometry_file(set_id, fingerprint, current_area(set_id))
+    else:  # another layer of the set (its provinces): written once under its content hash
+        from geo.carto.maps import geometry_file_name
+
+        url = _write_static(geometry_file_name(layer), layer.geometry_json)
+    m = build_live_choropleth(layer, url, lang=lang(), attribution=info.attribution, basemap=basemap,
+                              labels=labels, frame=frame, assets=map_assets(),
+                              outline_url=_outline_file(set_id, fingerprint))
+    update = live_update(layer, values, frame, ind, load_catalog(), classification, lang=lang(),
+                         highlight=highlight)
+    return st_folium(m, key=key, height=height, use_container_width=True, returned_objects=list(returned_objects),
+                     feature_group_to_add=update, on_change=on_change)
+
+
+def drill_into_province(set_id: str, province: str) -> None:
+    """Choose ``province`` as the area (as the sidebar picker would). For widget callbacks: they run before
+    the sidebar's pickers are drawn, so their keys may still be set."""
+    column = gb.province_column(set_id)
+    if not column or not province:
+        return
+    st.session_state.setdefault(SESSION_AREA, {})[set_id] = {column: province}
+    st.session_state[f"area_{set_id}_{column}"] = province
+    for key in list(st.session_state.keys()):
+        if str(key).startswith(f"area_{set_id}_parent_") and key != f"area_{set_id}_{column}":
+            st.session_state[key] = ""
 
 
 SESSION_AREA = "area"
@@ -194,7 +290,7 @@ def current_method() -> str:
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _table(set_id: str, period: str | None, method: str, version_key: tuple, db_key: tuple):
-    from geo.vintage import table_on_set
+    from geo.units.vintage import table_on_set
 
     return table_on_set(get_store(), set_id, period, method)
 
@@ -202,7 +298,7 @@ def _table(set_id: str, period: str | None, method: str, version_key: tuple, db_
 def load_table(set_id: str | None = None, period: str | None = None):
     """The current wide table for the set and period: the set's own data, or another vintage's carried
     through a crosswalk (cached on the latest version ids involved)."""
-    from geo.vintage import periods_on_set, table_version_key
+    from geo.units.vintage import periods_on_set, table_version_key
 
     set_id = set_id or current_set_id()
     period = period if period is not None else current_period()
@@ -211,26 +307,46 @@ def load_table(set_id: str | None = None, period: str | None = None):
         periods = periods_on_set(store, set_id)
         period = periods[-1] if periods else None
     return _table(set_id, period, current_method(), table_version_key(store, set_id, period),
-                  (os.environ.get("ANTT_DATABASE_URL"), os.environ.get("ANTT_DATA_DIR")))
+                  (setting("ANTT_DATABASE_URL"), str(setting("ANTT_DATA_DIR"))))
+
+
+def _db_key() -> tuple:
+    return (setting("ANTT_DATABASE_URL"), str(setting("ANTT_DATA_DIR")))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _view(set_id: str, fingerprint: str, version_key: tuple, period: str | None, area: tuple, method: str,
+          db_key: tuple):
+    """The one view cache (geo.analysis.view.load_view). A new data version is a new key, so an import never
+    clears other sets' or periods' views; the oldest entries leave when max_entries is reached. Shared
+    between sessions (cache_resource, no copy): callers treat the view as read-only."""
+    from geo.analysis.view import load_view
+
+    units, fallback = load_units(set_id)
+    return load_view(set_id, period, area, method, get_store(), units=units, fallback=fallback,
+                     table=_table(set_id, period, method, version_key, db_key))
+
+
+def load_view(set_id: str | None = None, period: str | None = None, area: tuple | None = None):
+    """The view (units, frame, join report, meta) of the set, period, area and crosswalk method in the
+    sidebar, cached on (set, file fingerprint, data version, period, area, method)."""
+    from geo.analysis.view import resolve_period
+    from geo.units.vintage import table_version_key
+
+    set_id = set_id or current_set_id()
+    store = get_store()
+    period = resolve_period(store, set_id, period if period is not None else current_period())
+    path = gb.boundary_file(gb.get_boundary_set_info(set_id))
+    fingerprint = gb.file_fingerprint(path) if path is not None else "fallback"
+    return _view(set_id, fingerprint, table_version_key(store, set_id, period), period,
+                 (current_area(set_id) if area is None else area) if path is not None else (), current_method(),
+                 _db_key())
 
 
 def load_joined(set_id: str | None = None, period: str | None = None):
-    """(units GeoDataFrame, joined wide table on the set's codes, JoinReport, fallback)."""
-    from geo.join import joined_table
-
-    set_id = set_id or current_set_id()
-    units, fallback = load_units(set_id)
-    table = load_table(set_id, period)
-    info = gb.get_boundary_set_info(set_id)
-    frame, report = joined_table(units, table, info.data_code_width)
-    area = current_area(set_id)
-    if area and not fallback:  # the join report stays the whole set's; the views show the chosen area
-        mask = gb.area_mask(units, area)
-        units = units[mask]
-        attrs = dict(frame.attrs)
-        frame = frame[mask]
-        frame.attrs.update(attrs)
-    return units, frame, report, fallback
+    """(units GeoDataFrame, joined wide table on the set's codes, JoinReport, fallback), from the view."""
+    view = load_view(set_id, period)
+    return view.units, view.frame, view.join_report, view.meta.fallback
 
 
 def language_picker() -> None:
@@ -240,7 +356,7 @@ def language_picker() -> None:
 
 def oidc_enabled() -> bool:
     """Whether Streamlit's st.login is configured (an [auth] section in secrets)."""
-    from geo.auth import oidc_configured
+    from geo.access.auth import oidc_configured
 
     try:
         return oidc_configured(st.secrets)
@@ -278,7 +394,7 @@ def sidebar() -> None:
             tr("sidebar_boundary_set"), options=ids, key=SESSION_SET,
             format_func={i: gb.get_boundary_set_info(i).title(lang()) for i in ids}.__getitem__,
         )
-        from geo.vintage import periods_on_set
+        from geo.units.vintage import periods_on_set
 
         try:
             periods = periods_on_set(get_store(), current_set_id())
@@ -296,7 +412,7 @@ def sidebar() -> None:
             st.session_state[SESSION_PERIOD] = None
             st.caption(tr("sidebar_no_periods"))
         area_picker(current_set_id())
-        from geo.vintage import sources_for
+        from geo.units.vintage import sources_for
 
         if sources_for(current_set_id()):
             crosswalk_method_picker()
@@ -305,7 +421,9 @@ def sidebar() -> None:
 def sample_banner(table) -> None:
     """The sample label, and a note when the numbers were carried from another boundary vintage."""
     if table.attrs.get("sample"):
-        st.warning(tr("sample_banner"), icon="⚠️")
+        from geo.reference.sample import sample_banner_key
+
+        st.warning(tr(sample_banner_key(table.attrs.get("boundary_set"), table.attrs.get("period"))), icon="⚠️")
     src = table.attrs.get("converted_from")
     if src:
         method = table.attrs.get("method", "whole")
@@ -340,6 +458,12 @@ def labels(keys, fn) -> "callable":
     return {k: fn(k) for k in keys}.__getitem__
 
 
+def indicator_choices(period: str | None, public_only: bool = False) -> list[str]:
+    """The picker's indicator ids for ``period``: only those valid in it (issue 13), rates first."""
+    catalog = load_catalog()
+    return (catalog.valid_in(period) if period else catalog).map_choices(public_only=public_only)
+
+
 def indicator_labels(ids) -> "callable":
     catalog, current = load_catalog(), lang()
     return labels(ids, lambda i: f"{catalog[i].name(current)} ({catalog[i].unit(current)})")
@@ -354,16 +478,11 @@ def fallback_notice(set_id: str) -> None:
 def map_and_legend(set_id: str, frame, values, ind, classification, *, key: str, height: int = 420,
                    legend_title: str | None = None, note: str | None = None, ratio=(3, 1), **map_kw) -> None:
     """A choropleth of the set with its legend beside it (pan and zoom never rerun the script)."""
-    from streamlit_folium import st_folium
+    from geo.carto.maps import legend_html, legend_items
 
-    from geo.maps import build_choropleth, legend_html, legend_items
-
-    info = gb.get_boundary_set_info(set_id)
     left, right = st.columns(list(ratio))
     with left:
-        m = build_choropleth(display_layer(set_id), frame, values, ind, load_catalog(), classification, lang=lang(),
-                             attribution=info.attribution, assets=map_assets(), **map_kw)
-        st_folium(m, key=key, height=height, use_container_width=True, returned_objects=[])
+        live_map(set_id, frame, values, ind, classification, key=key, height=height, **map_kw)
     with right:
         st.markdown(legend_html(legend_items(classification, ind, lang()), legend_title or ind.unit(lang()), lang()),
                     unsafe_allow_html=True)
@@ -371,7 +490,7 @@ def map_and_legend(set_id: str, frame, values, ind, classification, *, key: str,
             st.caption(note)
 
 
-# ---------------------------------------------------------------- the view in the URL (geo.viewstate)
+# ---------------------------------------------------------------- the view in the URL (geo.analysis.viewstate)
 #
 # app.py calls open_link() before the sidebar exists (a link's language, set, period and area become the
 # widgets' values), the page calls view_link() once its widgets are read (the URL follows what is on screen,
@@ -389,7 +508,7 @@ UNIT_KEYS = ("profile_unit", "present_unit")
 
 def can_see_internal(actor=None) -> bool:
     """Internal indicators leave the app (exports, links) only with a signed-in editor."""
-    from geo import auth
+    from geo.access import auth
 
     actor = actor if actor is not None else current_user()
     return bool(actor.signed_in and auth.has_role(actor, "editor"))
@@ -410,7 +529,7 @@ def _unit_parents(set_id: str) -> dict:
 
 
 def _periods(set_id: str) -> list[str]:
-    from geo.vintage import periods_on_set
+    from geo.units.vintage import periods_on_set
 
     try:
         return periods_on_set(get_store(), set_id)
@@ -418,23 +537,31 @@ def _periods(set_id: str) -> list[str]:
         return []
 
 
+def _indicators_in(set_id: str, period: str | None) -> list[str]:
+    """The map picker's indicators in the link's period, or in the one the page will show (the latest)."""
+    if period is None:
+        periods = _periods(set_id)
+        period = periods[-1] if periods else None
+    return indicator_choices(period)
+
+
 def view_choices(actor=None):
-    """What a link may choose from, for this reader (geo.viewstate.Choices)."""
-    from geo.classify import MAX_K, METHODS, MIN_K, SEQUENTIAL_SCHEMES
-    from geo.present import SLIDES
-    from geo.viewstate import Choices
+    """What a link may choose from, for this reader (geo.analysis.viewstate.Choices)."""
+    from geo.analysis.classify import MAX_K, METHODS, MIN_K, SEQUENTIAL_SCHEMES
+    from geo.outputs.present import SLIDES
+    from geo.analysis.viewstate import Choices
 
     catalog = load_catalog()
     return Choices(
         sets=[s.id for s in gb.list_boundary_sets()], current_set=current_set_id(), periods=_periods,
-        units=_unit_parents, area_levels=_area_levels, indicators=catalog.map_choices(),
+        units=_unit_parents, area_levels=_area_levels, indicators=_indicators_in,
         internal={i.id for i in catalog if not i.public}, allow_internal=can_see_internal(actor),
         methods=METHODS, k_range=(MIN_K, MAX_K), schemes=SEQUENTIAL_SCHEMES, slides=SLIDES, langs=LANGS)
 
 
 def _apply_view(state) -> None:
     """Give a link's view to the session keys the widgets read (before they are drawn in this run)."""
-    from geo.present import SLIDES
+    from geo.outputs.present import SLIDES
 
     ss = st.session_state
     if state.lang:
@@ -456,7 +583,7 @@ def _apply_view(state) -> None:
         if getattr(state, field) is not None:
             ss[key] = getattr(state, field)
     if state.method == "manual" and state.breaks:
-        from geo.viewstate import format_breaks
+        from geo.analysis.viewstate import format_breaks
 
         ss["map_breaks"] = format_breaks(state.breaks).replace(";", "; ")
     if state.unit:
@@ -469,7 +596,7 @@ def _apply_view(state) -> None:
 def open_link(actor) -> None:
     """Apply the view in the URL when it is one this session has not applied or written itself (a link just
     opened, or the browser's back button); an empty query string changes nothing."""
-    from geo.viewstate import parse_view
+    from geo.analysis.viewstate import parse_view
 
     ss = st.session_state
     ss[VIEW_WRITTEN] = False
@@ -496,7 +623,7 @@ def open_link(actor) -> None:
 
 def current_view(**page):
     """The view on screen: the shared part (set, period, area, language) and the page's own fields."""
-    from geo.viewstate import ViewState
+    from geo.analysis.viewstate import ViewState
 
     set_id = current_set_id()
     return ViewState(boundaries=set_id, period=current_period(), area=tuple(v for _, v in current_area(set_id)),
@@ -504,7 +631,7 @@ def current_view(**page):
 
 
 def _write_view(state) -> dict:
-    from geo.viewstate import to_params
+    from geo.analysis.viewstate import to_params
 
     params = to_params(state)
     try:
@@ -579,7 +706,7 @@ def copy_link_button(params: dict) -> None:
 
 def view_link(copy: bool = True, **page) -> None:
     """Write the page's view into the URL (as the user changes it) and, with ``copy``, draw the copy-link
-    button. ``page``: the page's own fields of geo.viewstate.ViewState (indicator, method, k, scheme, breaks,
+    button. ``page``: the page's own fields of geo.analysis.viewstate.ViewState (indicator, method, k, scheme, breaks,
     unit, slide). An internal indicator is left out of the link unless an editor is signed in."""
     catalog = load_catalog()
     withheld = None
@@ -596,7 +723,7 @@ def view_link(copy: bool = True, **page) -> None:
 def classes_in_link(method: str | None, k: int | None, scheme: str | None, breaks=None) -> dict:
     """The classes part of a view: manual classes only with usable bounds (else the link keeps the default
     method), a number of classes only for the computed methods."""
-    from geo.viewstate import format_breaks, parse_breaks
+    from geo.analysis.viewstate import format_breaks, parse_breaks
 
     if method == "manual":
         try:

@@ -1,6 +1,7 @@
 """Download buttons for the map page: map PNG / HTML, data XLSX / CSV, PDF brief, forum pack ZIP.
 
-The light files (map PNG/HTML, data) are built on the first render and cached on hashable ids (set id, period,
+The light files (map PNG/HTML, data) are built only when their button is clicked (``st.download_button`` with
+a callable ``data=``: a rerun never renders a PNG nobody asked for), then cached on hashable ids (set id, period,
 data version, indicator, classes, language); frames are passed as ``_underscored`` arguments. The PDF and the
 ZIP take seconds (one map per commune), so they are built only after "Prepare" is pressed, then cached.
 """
@@ -9,8 +10,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo import auth, brief, exports
-from geo.classify import Classification
+from geo.access import auth
+from geo.analysis.classify import Classification
+from geo.outputs import brief, exports
 from pages.common import current_user, get_store, lang, tr
 
 
@@ -63,7 +65,7 @@ def _pack(key: tuple, indicator_id: str, lang: str, _units, _frame) -> bytes:
 def render_export_buttons(units, frame, indicator_id: str, classification: Classification | None,
                           set_id: str) -> None:
     """Download buttons under the map. Public PDF/ZIP editions (public indicators, small counts hidden)."""
-    from geo.catalog import load_catalog
+    from geo.reference.catalog import load_catalog
 
     L = lang()
     key = _key(frame, set_id)
@@ -78,23 +80,23 @@ def render_export_buttons(units, frame, indicator_id: str, classification: Class
         cols = st.columns(4)
         if map_ok:
             cols[0].download_button(
-                tr("export_btn_map_png"), _map_png(key, indicator_id, ck, L, units, frame, classification),
+                tr("export_btn_map_png"), lambda: _map_png(key, indicator_id, ck, L, units, frame, classification),
                 file_name=exports.file_name("ban-do", frame, "png", indicator_id), mime="image/png",
                 key="export_map_png", use_container_width=True, on_click=_audit, args=("map_png", key, indicator_id))
             cols[1].download_button(
-                tr("export_btn_map_html"), _map_html(key, indicator_id, ck, L, units, frame, classification),
+                tr("export_btn_map_html"), lambda: _map_html(key, indicator_id, ck, L, units, frame, classification),
                 file_name=exports.file_name("ban-do", frame, "html", indicator_id), mime="text/html",
                 key="export_map_html", use_container_width=True, on_click=_audit,
                 args=("map_html", key, indicator_id))
         else:
             cols[0].caption(tr("export_internal_map"))
         cols[2].download_button(
-            tr("export_btn_xlsx"), _data(key, "xlsx", L, not internal_ok, frame),
+            tr("export_btn_xlsx"), lambda: _data(key, "xlsx", L, not internal_ok, frame),
             file_name=exports.file_name("so-lieu", frame, "xlsx"),
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key="export_xlsx", use_container_width=True, on_click=_audit, args=("data_xlsx", key))
         cols[3].download_button(
-            tr("export_btn_csv"), _data(key, "csv", L, not internal_ok, frame),
+            tr("export_btn_csv"), lambda: _data(key, "csv", L, not internal_ok, frame),
             file_name=exports.file_name("so-lieu", frame, "csv"), mime="text/csv", key="export_csv",
             use_container_width=True, on_click=_audit, args=("data_csv", key))
     except Exception as exc:  # a file that cannot be built must not take the map page down

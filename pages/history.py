@@ -1,14 +1,14 @@
 """Lịch sử: every version (who, when, file, period, set, note), the diff of a chosen version against its
-predecessor, and rollback with a confirmation step. Thin: the logic is in geo.store."""
+predecessor, and rollback with a confirmation step. Thin: the logic is in geo.store.database."""
 
 import pandas as pd
 import streamlit as st
 
-from geo import boundaries as gb
-from geo.catalog import load_catalog
-from geo.i18n import format_number, format_value
-from geo.periods import parse_period
-from geo.store import StoreError
+from geo.reference.catalog import load_catalog
+from geo.store.database import StoreError
+from geo.text.i18n import format_number, format_value
+from geo.text.periods import parse_period
+from geo.units import boundaries as gb
 from pages.common import current_set_id, current_user, get_store, lang, tr
 
 catalog = load_catalog()

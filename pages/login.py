@@ -1,11 +1,11 @@
 """Đăng nhập: Streamlit's OIDC (st.login) when [auth] is configured in secrets, else a local account checked by
-geo.auth.sign_in (argon2, slowed down after failures, every attempt audited)."""
+geo.access.auth.sign_in (argon2, slowed down after failures, every attempt audited)."""
 
 import time
 
 import streamlit as st
 
-from geo import auth
+from geo.access import auth
 from pages.common import SESSION_ACTOR, SESSION_LAST_SEEN, client_address, get_store, oidc_enabled, tr
 
 st.title(tr("auth_login_title"))

@@ -3,17 +3,47 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import boundaries as gb
-from geo.catalog import load_catalog
-from geo.classify import MAX_K, METHODS, MIN_K, SEQUENTIAL_SCHEMES, ClassifyError, classify
-from geo.maps import BASEMAPS, build_choropleth, build_symbol_map, legend_html, legend_items
-from geo.table import indicator_values
-from pages.common import (classes_in_link, current_set_id, display_layer, fallback_notice, indicator_labels, labels,
-                          lang, load_joined, map_assets, sample_banner, source_caption, stop_page, tr, view_link)
+from geo.analysis.classify import MAX_K, METHODS, MIN_K, SEQUENTIAL_SCHEMES, ClassifyError, classify
+from geo.analysis.view import aggregate_frame
+from geo.carto.maps import BASEMAPS, build_symbol_map, legend_html, legend_items
+from geo.reference.catalog import load_catalog
+from geo.reference.frames import indicator_values
+from geo.units import boundaries as gb
+from pages.common import (
+    classes_in_link,
+    current_area,
+    current_set_id,
+    drill_into_province,
+    fallback_notice,
+    indicator_choices,
+    indicator_labels,
+    labels,
+    lang,
+    live_map,
+    load_joined,
+    map_assets,
+    province_layer,
+    sample_banner,
+    source_caption,
+    stop_page,
+    tr,
+    view_link,
+)
 from pages.export_widgets import render_export_buttons
 
 catalog = load_catalog()
 set_id = current_set_id()
+
+
+def _drill() -> None:
+    """A click on a province (aggregated map) chooses it as the area and shows its communes."""
+    clicked = (st.session_state.get("map_folium_provinces") or {}).get("last_active_drawing") or {}
+    name = (clicked.get("properties") or {}).get("code")
+    if name:
+        drill_into_province(set_id, name)
+        st.session_state["map_by_province"] = False
+
+
 info = gb.get_boundary_set_info(set_id)
 units, frame, report, fallback = load_joined(set_id)
 
@@ -22,7 +52,7 @@ sample_banner(frame)
 if fallback:
     fallback_notice(set_id)
 
-choices = catalog.map_choices()
+choices = indicator_choices(frame.attrs.get("period"))
 # The indicator is the reader's main choice: on the page itself (a phone opens with the sidebar closed), with
 # the copy-link button beside it, or under it on a phone.
 row = st.container(horizontal=True, vertical_alignment="bottom", key="pick_row")
@@ -43,11 +73,17 @@ with st.sidebar:
         k = st.slider(tr("map_classes"), MIN_K, MAX_K, 5, key="map_k")
     scheme = st.selectbox(tr("map_scheme"), SEQUENTIAL_SCHEMES, key="map_scheme")
     show_labels = st.checkbox(tr("map_labels"), key="map_labels")
+    provinces = province_layer(set_id) if not fallback and not current_area(set_id) else None
+    by_province = provinces is not None and st.checkbox(tr("map_by_province"), key="map_by_province",
+                                                        help=tr("map_by_province_help"))
     basemap = st.selectbox(tr("map_basemap"), BASEMAPS, key="map_basemap", format_func=labels(BASEMAPS, lambda b: tr(f"basemap_{b}")))
 
 with row.container(width="content"):
     view_link(indicator=indicator_id, **classes_in_link(method, k, scheme, breaks))
 
+communes = frame
+if by_province:  # the provinces of the whole set, counts summed, shares from the summed parts
+    frame = aggregate_frame(frame, units[gb.province_column(set_id)], catalog)
 ind = catalog[indicator_id]
 values = indicator_values(frame, indicator_id, catalog)
 if method == "manual" and not breaks:
@@ -56,31 +92,35 @@ if method == "manual" and not breaks:
 try:
     cls = classify(values, method, k, breaks=breaks, scheme=scheme, reverse=ind.direction == "down")
 except ClassifyError as exc:
-    st.error(str(exc))
+    st.error(exc.message(lang()))
     stop_page()
 
 if fallback:
     m = build_symbol_map(units, frame, values, ind, catalog, cls, lang=lang(), attribution=info.attribution,
                          basemap=basemap, assets=map_assets())
 else:
-    m = build_choropleth(display_layer(set_id), frame, values, ind, catalog, cls, lang=lang(),
-                         attribution=info.attribution, basemap=basemap, labels=show_labels,
-                         assets=map_assets())
+    m = None  # drawn by live_map below: geometry fetched once per set, colours updated in place
 
 left, right = st.container(key="map_body").columns([3, 1])  # the legend column keeps 12rem (layout_css)
 with left:
     st.subheader(ind.name(lang()))
     if ind.derived:
         st.caption(tr("map_shows_rate", formula=ind.description(lang())))
-    event = st_folium(m, key="map_folium", height=560, use_container_width=True,
-                      returned_objects=["last_active_drawing"])
+    if m is None:
+        event = live_map(set_id, frame, values, ind, cls, key="map_folium_provinces" if by_province else "map_folium",
+                         height=560, basemap=basemap, labels=show_labels and not by_province,
+                         returned_objects=["last_active_drawing"], layer=provinces if by_province else None,
+                         on_change=_drill if by_province else None)
+    else:
+        event = st_folium(m, key="map_folium", height=560, use_container_width=True,
+                          returned_objects=["last_active_drawing"])
 with right:
     st.markdown(legend_html(legend_items(cls, ind, lang()), ind.unit(lang()), lang()), unsafe_allow_html=True)
     st.caption(tr("map_method_caption", method=tr(f"method_{cls.method}"), k=cls.k))
-    st.caption(tr("map_click_hint"))
+    st.caption(tr("map_province_click_hint") if by_province else tr("map_click_hint"))
 source_caption(set_id, frame)
 
-clicked = (event or {}).get("last_active_drawing") or {}
+clicked = {} if by_province else (event or {}).get("last_active_drawing") or {}
 code = (clicked.get("properties") or {}).get("code")
 if code and code != st.session_state.get("map_last_click"):
     st.session_state["map_last_click"] = code
@@ -91,10 +131,12 @@ st.page_link("pages/present.py", label=tr("map_to_presentation"), icon=":materia
 with st.expander(tr("map_downloads"), expanded=False):
     if fallback:
         st.caption(tr("map_downloads_need_polygons"))
+    elif by_province:
+        st.caption(tr("map_by_province_exports"))
     else:
         render_export_buttons(units, frame, indicator_id, cls, set_id)
 
-with st.expander(tr("join_report_title", matched=len(report.matched), total=len(frame)), expanded=not report.complete):
+with st.expander(tr("join_report_title", matched=len(report.matched), total=len(communes)), expanded=not report.complete):
     if report.complete:
         st.success(tr("join_complete"))
     if report.data_only:

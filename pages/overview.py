@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from geo.catalog import load_catalog
-from geo.i18n import format_value
-from geo.table import district_totals, units_with_value
+from geo.analysis.table import district_totals, units_with_value
+from geo.reference.catalog import load_catalog
+from geo.text.i18n import format_value
 from pages.common import (current_set_id, lang, load_joined, sample_banner, source_caption, stop_page, tr,
                           view_link)
 
@@ -29,8 +29,22 @@ GROUPS = [
     ("group_tips_forums", ["tips_received", "tips_valuable", "valuable_tip_rate", "forums_held",
                            "opinions_force_building", "opinions_crime_fighting"]),
     ("group_people", ["prestigious_people", "households_reminded", "weapons_recovered", "explosives_recovered_kg"]),
+    ("group_protection", ["teams_security_order", "members_security_order", "members_per_team",
+                          "protection_teams_per_village"]),
+    ("group_recognition", ["villages_registered", "villages_recognized", "village_recognition_rate",
+                           "villages_recognized_excellent", "villages_recognized_good", "villages_recognized_average"]),
+    ("group_recognition_units", ["commune_recognized", "agencies_registered", "agencies_recognized",
+                                 "schools_registered", "schools_recognized"]),
+    ("group_models", ["self_management_model_sites", "festival_sites", "support_tools_recovered"]),
 ]
+# Only the indicators valid in the period (issue 13); admins' own indicators in a last group.
+valid = catalog.valid_in(frame.attrs["period"]) if frame.attrs.get("period") else catalog
+listed = {i for _, ids in GROUPS for i in ids}
+GROUPS.append(("group_other", [i.id for i in valid if i.origin == "store" and i.id not in listed]))
 for group_key, ids in GROUPS:
+    ids = [i for i in ids if i in valid]
+    if not ids:
+        continue
     st.subheader(tr(group_key))
     # cards in a wrapping row: as many per line as fit (one or two on a phone), never a cut number or label
     row = st.container(horizontal=True, gap="medium", key=f"kpi_row_{group_key}")

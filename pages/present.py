@@ -2,8 +2,8 @@
 
 Its own look: no sidebar or Streamlit chrome, large type sized in viewport units so that nothing runs out of its
 box at 1024×768, 1280×720 or 1920×1080 (and a scrolling two-column layout on a phone), high contrast. Only
-public indicators; small counts of tips and people shown as "< N" (geo.present). Nothing internal on screen
-(no join report, no versions); sample data carries a small red badge.
+public indicators; small counts of tips and people shown as "< N" (geo.outputs.present). Nothing internal on
+screen (no join report, no versions); sample data carries a small red badge.
 """
 
 import base64
@@ -13,12 +13,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from geo import boundaries as gb
-from geo import present
-from geo.catalog import load_catalog
-from geo.exports import default_classification, map_png
-from geo.names import vi_sort_key
-from geo.periods import parse_period
+from geo.outputs import present
+from geo.outputs.exports import default_classification, map_png
+from geo.reference.catalog import load_catalog
+from geo.text.names import vi_sort_key
+from geo.text.periods import parse_period
+from geo.units import boundaries as gb
 from pages.common import current_set_id, lang, load_joined, notices_as_toasts, stop_page, tr, view_link
 
 K = "present_"  # session keys of this page
@@ -131,7 +131,7 @@ period = frame.attrs.get("period")
 period_label = parse_period(period).label(L)
 area_name = info.title(L).split(" — ")[0]
 codes = sorted(frame.index, key=lambda c: vi_sort_key(str(frame.at[c, "unit_name"])))
-choices = present.public_map_choices(catalog)
+choices = present.public_map_choices(catalog.valid_in(period))
 
 
 def name_of(code):
@@ -195,7 +195,7 @@ def label_of(iid: str) -> str:
 
 def slide_headline() -> str:
     scope = st.session_state[K + "scope"]
-    shown = present.show_many(frame, present.HEADLINE_IDS, None if scope == AREA else scope, threshold, L, catalog)
+    shown = present.show_many(frame, present.period_ids(present.HEADLINE_IDS, period, catalog), None if scope == AREA else scope, threshold, L, catalog)
     cards = []
     for ind, s in shown:
         unit = f"<small>{esc(s.unit)}</small>" if s.value is not None and s.unit else ""
@@ -235,7 +235,7 @@ def slide_ranking() -> str:
 def slide_spotlight() -> str:
     code = st.session_state[K + "unit"]
     rows = []
-    for ind, s in present.show_many(frame, present.SPOTLIGHT_IDS, code, threshold, L, catalog):
+    for ind, s in present.show_many(frame, present.period_ids(present.SPOTLIGHT_IDS, period, catalog), code, threshold, L, catalog):
         rank, of = present.rank_of(frame, ind.id, code, threshold, catalog)
         r = esc(tr("present_rank_of", rank=rank, of=of)) if rank and ind.direction != "neutral" else ""
         rows.append(f'<div class="pz-row"><span>{esc(ind.name(L))}</span><b>{esc(s.with_unit)}</b>'

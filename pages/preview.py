@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from geo.catalog import Indicator, load_catalog
-from geo.classify import classify
-from geo.table import compare_rows
-from geo.vintage import table_on_set
+from geo.analysis.classify import classify
+from geo.analysis.table import compare_rows
+from geo.reference.catalog import Indicator, load_catalog
+from geo.units.vintage import table_on_set
 from pages.common import get_store, lang, load_units, map_and_legend, tr
 
 

@@ -2,17 +2,26 @@
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
-from geo import boundaries as gb
-from geo.catalog import load_catalog
-from geo.classify import classify
-from geo.i18n import format_value
-from geo.maps import build_choropleth
-from geo.names import vi_sort_key
-from geo.table import indicator_values, unit_profile
-from pages.common import (current_set_id, display_layer, fallback_notice, lang, load_joined, map_assets,
-                          sample_banner, source_caption, stop_page, tr, view_link)
+from geo.analysis.classify import classify
+from geo.analysis.table import unit_profile
+from geo.reference.catalog import load_catalog
+from geo.reference.frames import indicator_values
+from geo.text.i18n import format_value
+from geo.text.names import vi_sort_key
+from geo.units import boundaries as gb
+from pages.common import (
+    current_set_id,
+    fallback_notice,
+    lang,
+    live_map,
+    load_joined,
+    sample_banner,
+    source_caption,
+    stop_page,
+    tr,
+    view_link,
+)
 
 catalog = load_catalog()
 set_id = current_set_id()
@@ -38,7 +47,7 @@ with row.container(width="content"):
 
 prof = unit_profile(frame, code, catalog)
 rows = []
-for ind in catalog:
+for ind in (catalog.valid_in(frame.attrs["period"]) if frame.attrs.get("period") else catalog):  # issue 13
     p = prof.loc[ind.id]
     rows.append({
         tr("profile_col_indicator"): ind.name(lang()),
@@ -59,8 +68,6 @@ with right:
         ind = catalog[iid]
         values = indicator_values(frame, iid, catalog)
         cls = classify(values, "quantiles", 5, reverse=ind.direction == "down")
-        m = build_choropleth(display_layer(set_id), frame, values, ind, catalog, cls, lang=lang(),
-                             attribution=info.attribution, highlight=code, assets=map_assets())
         st.caption(tr("profile_map_caption", indicator=ind.name(lang())))
-        st_folium(m, key="profile_map", height=420, use_container_width=True, returned_objects=[])
+        live_map(set_id, frame, values, ind, cls, key="profile_map", height=420, highlight=code)
 source_caption(set_id, frame)

@@ -4,16 +4,27 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import boundaries as gb
-from geo.catalog import load_catalog
-from geo.classify import classify
-from geo.crosswalk import composition, list_crosswalks, load_crosswalk
-from geo.i18n import format_value
-from geo.join import joined_table
-from geo.maps import build_choropleth, legend_html, legend_items
-from geo.table import district_totals, indicator_values
-from pages.common import (current_period, display_layer, fallback_notice, indicator_labels, lang, load_table,
-                          load_units, map_assets, sample_banner, tr)
+from geo.analysis.classify import classify
+from geo.analysis.join import joined_table
+from geo.analysis.table import district_totals
+from geo.carto.maps import build_choropleth, legend_html, legend_items
+from geo.reference.catalog import load_catalog
+from geo.reference.frames import indicator_values
+from geo.text.i18n import format_value
+from geo.units import boundaries as gb
+from geo.units.crosswalk import composition, list_crosswalks, load_crosswalk
+from pages.common import (
+    current_period,
+    display_layer,
+    fallback_notice,
+    indicator_labels,
+    lang,
+    load_table,
+    load_units,
+    map_assets,
+    sample_banner,
+    tr,
+)
 
 catalog = load_catalog()
 st.title(tr("reform_title"))

@@ -1,15 +1,15 @@
-"""Cập nhật dữ liệu: template download, upload, dry-run report, confirm. All logic lives in geo.ingest/store."""
+"""Cập nhật dữ liệu: template download, upload, dry-run report, confirm. All logic lives in geo.intake.ingest/store."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from geo.catalog import load_catalog
-from geo.i18n import format_value
-from geo.ingest import validate_file
-from geo.mappings import remember_mapping, remembered_mapping
-from geo.template import template_bytes
+from geo.intake.ingest import validate_file
+from geo.intake.mappings import remember_mapping, remembered_mapping
+from geo.intake.template import template_bytes
+from geo.reference.catalog import load_catalog
+from geo.text.i18n import format_value
 from pages.common import current_period, current_set_id, current_user, get_store, labels, lang, tr
 from pages.preview import render_change_preview
 
@@ -35,7 +35,7 @@ if uploaded is None:
     st.stop()
 
 period = period_text.strip() or None
-# Hand-made column mappings are remembered per boundary set in the store (geo.mappings).
+# Hand-made column mappings are remembered per boundary set in the store (geo.intake.mappings).
 mappings = st.session_state.setdefault("upload_mapping", {})
 if set_id not in mappings:
     mappings[set_id] = remembered_mapping(get_store(), set_id)
@@ -92,7 +92,7 @@ store = get_store()
 seen_version = store.latest_version(set_id, report.period) if report.period else None
 note = st.text_input(tr("upload_note"), key="upload_note")
 if st.button(tr("upload_confirm"), type="primary", disabled=not report.ok, key="upload_confirm"):
-    from geo.store import StoreError
+    from geo.store.database import StoreError
 
     try:
         version = store.import_rows(report.rows, boundary_set=set_id, period=report.period,
@@ -100,7 +100,7 @@ if st.button(tr("upload_confirm"), type="primary", disabled=not report.ok, key="
                                     file_sha256=report.file_sha256, file_size=report.file_size,
                                     note=note or None, expected_version=seen_version)
     except StoreError as exc:
-        st.error(str(exc))
+        st.error(exc.message(lang()))
     else:
         st.session_state["upload_last_version"] = version
         st.cache_data.clear()

@@ -54,3 +54,13 @@ def app_env(tmp_path, monkeypatch):
     st.cache_resource.clear()
     yield tmp_path
     st.cache_resource.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_stored_definitions_left():
+    """The catalog's definitions source (geo.access.indicators.install_definitions) is process-wide: a test
+    that installs one (the app, the CLI) must not leave it for the next test."""
+    yield
+    from geo.reference.catalog import set_definitions_source
+
+    set_definitions_source(None)

@@ -15,7 +15,7 @@ import re
 import unicodedata
 import zipfile
 
-from geo.sample import sample_rows
+from geo.reference.sample import sample_rows
 
 SET = "dien-bien-dong-pre2025"
 SHEET = "BC"
@@ -49,7 +49,7 @@ UNKNOWN_HEADER = "Điểm thi đua"
 
 
 def letter(idx: int) -> str:
-    """0-based column index → Excel letter, by openpyxl (an oracle independent of geo.ingest.col_letter)."""
+    """0-based column index → Excel letter, by openpyxl (an oracle independent of geo.intake.ingest.col_letter)."""
     from openpyxl.utils import get_column_letter
 
     return get_column_letter(idx + 1)

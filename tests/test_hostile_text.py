@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from geo import exports
-from geo.boundaries import display_geometry, load_boundary_set
-from geo.catalog import load_catalog
-from geo.join import joined_table
-from geo.sample import sample_table
+from geo.analysis.join import joined_table
+from geo.outputs import exports
+from geo.reference.catalog import load_catalog
+from geo.reference.sample import sample_table
+from geo.units.boundaries import display_geometry, load_boundary_set
 
 ROOT = Path(__file__).resolve().parents[1]
 SET = "dien-bien-dong-pre2025"
@@ -63,11 +63,10 @@ def frame(units):
 
 @pytest.mark.parametrize("payload", list(PAYLOADS.values()), ids=list(PAYLOADS))
 def test_map_tooltips_labels_and_legend_are_escaped(units, frame, payload):
-    from geo.classify import classify
-    from geo.maps import build_choropleth, legend_html, legend_items, map_html, prepare_display_layer
-
-    from geo.table import indicator_values
-    from tests.test_maps import _decoded, _layer_data
+    from geo.analysis.classify import classify
+    from geo.carto.maps import build_choropleth, legend_html, legend_items, map_html, prepare_display_layer
+    from geo.reference.frames import indicator_values
+    from tests.carto.test_maps import _decoded, _layer_data
 
     u, f, codes = _hostile(units, frame, payload)
     ind = CAT["teams_per_1000"]
@@ -91,7 +90,7 @@ def json_escaped(payload: str) -> str:
 
 @pytest.mark.parametrize("payload", list(PAYLOADS.values()), ids=list(PAYLOADS))
 def test_plotly_hovers_and_axes_are_escaped(frame, payload):
-    from geo import charts
+    from geo.outputs import charts
 
     _, f, _ = _hostile(frame[["unit_name"]].assign(code=frame.index), frame, payload)
     figs = [charts.ranking_bar(f, "teams_security", lang="vi"), charts.team_composition(f, "vi"),
@@ -112,7 +111,7 @@ def test_html_export_is_escaped(units, frame, payload):
 
 @pytest.mark.parametrize("payload", list(PAYLOADS.values()), ids=list(PAYLOADS))
 def test_pdf_brief_shows_the_text_literally(units, frame, payload):
-    from geo import brief
+    from geo.outputs import brief
 
     u, f, codes = _hostile(units, frame, payload)
     pdf = brief.commune_brief_pdf(u, f, codes[0], set_id=SET)
@@ -146,7 +145,7 @@ def test_csv_and_xlsx_neutralize_formula_cells(units, frame, cell):
 def test_intake_messages_carry_file_text_as_plain_text(payload):
     """A file whose unit and file names carry a payload gives an error report that keeps file text raw (not
     pre-escaped): pages show messages with st.error (no HTML), and the browser test checks nothing runs."""
-    from geo.ingest import validate_file
+    from geo.intake.ingest import validate_file
 
     data = ("Mã xã,Tên xã,Số tổ an ninh nhân dân\n"
             f'99999,"{payload.replace(chr(34), chr(34) * 2)}",3\n').encode("utf-8")
@@ -167,8 +166,8 @@ def _pages_with_html() -> list[tuple[str, int, str]]:
 
 def test_every_unsafe_html_in_pages_is_a_known_escaped_builder():
     """Reviewed list: each st.markdown(..., unsafe_allow_html=True) shows either a constant, a legend from
-    geo.maps.legend_html (escaped) or text passed through html.escape/esc. A new one must be reviewed here."""
-    # common.py: map_and_legend shows geo.maps.legend_html (escaped), for change.py and preview.py
+    geo.carto.maps.legend_html (escaped) or text passed through html.escape/esc. A new one must be reviewed here."""
+    # common.py: map_and_legend shows geo.carto.maps.legend_html (escaped), for change.py and preview.py
     reviewed = {"common.py", "reform.py", "present.py", "map.py"}
     found = {name for name, _, _ in _pages_with_html()}
     assert found <= reviewed, found - reviewed
@@ -187,12 +186,11 @@ def test_pages_show_hostile_names_escaped(app_env_hostile):
 
 @pytest.fixture
 def app_env_hostile(app_env):
-    from geo.auth import Actor, add_user
-    from geo.sample import sample_rows
-    from geo.store import Store
+    from geo.access.auth import Actor, add_user, authorized_store
+    from geo.reference.sample import sample_rows
     from tests.pages.apptest import run_page, signed_in
 
-    s = Store()
+    s = authorized_store()
     s.ensure_ready()
     add_user(s, "quan", "admin", "quan-tri-123", by=Actor("ops", "admin", "cli"))
     rows = sample_rows()

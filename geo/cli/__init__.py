@@ -13,6 +13,7 @@ MODULES = [
     "geo.cli.bench_command",
     "geo.cli.export_commands",
     "geo.cli.users_commands",
+    "geo.cli.indicators_commands",
 ]
 
 
@@ -24,12 +25,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _use_stored_definitions() -> None:
+    """Every command sees the admins' indicators (template, validate, import, export): the catalog reads the
+    default store's definitions, opened (read only) when the catalog is first read."""
+    from geo.access.indicators import install_definitions_lazily
+
+    install_definitions_lazily()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    _use_stored_definitions()
     try:
         return int(args.func(args) or 0)
     except BrokenPipeError:  # e.g. piped into head

@@ -1,4 +1,5 @@
-"""``python -m geo bench [--browser] [--json]``: naive choropleth vs the product's builder."""
+"""``python -m geo bench [--browser] [--load N] [--json]``: naive choropleth vs the product's builder; what
+users wait for in the browser; many sessions on one server."""
 
 from __future__ import annotations
 
@@ -9,14 +10,22 @@ def register(sub) -> None:
     p = sub.add_parser("bench", help="benchmark the map builder against the naive choropleth")
     p.add_argument("--boundaries", default=None, help="boundary set (default: vn-pre2025)")
     p.add_argument("--repeat", type=int, default=5, help="warm rebuilds to time (median)")
-    p.add_argument("--browser", action="store_true", help="also time the first painted polygon in Chromium")
+    p.add_argument("--browser", action="store_true", help="also measure in Chromium: first paint, indicator change, bytes per change, per map")
+    p.add_argument("--load", type=int, default=None, metavar="N",
+                   help="only the load test: N sessions (at most 50) on the national map of one server process")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=run_bench)
 
 
 def run_bench(args) -> int:
-    from geo.bench import DEFAULT_SET, format_report, run
+    from geo.bench.benchmark import DEFAULT_SET, format_load_report, format_report, run
 
+    if args.load:
+        from geo.bench.app_browser import load_test
+
+        result = load_test(args.load, changes=args.repeat, set_id=args.boundaries or "vn-2025")
+        print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else format_load_report(result))
+        return 0
     result = run(args.boundaries or DEFAULT_SET, repeat=args.repeat, browser=args.browser)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))

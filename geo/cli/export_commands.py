@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from geo.i18n import format_number
+from geo.text.i18n import format_number
 
 WHATS = ("map", "chart", "data", "brief", "pack")
 FORMATS = {
@@ -44,10 +44,10 @@ def _fail(msg: str) -> int:
 
 
 def run_export(args) -> int:
-    from geo import boundaries as gb
-    from geo.catalog import load_catalog
-    from geo.join import joined_table
-    from geo.store import open_store
+    from geo.access.auth import open_store
+    from geo.analysis.join import joined_table
+    from geo.reference.catalog import load_catalog
+    from geo.units import boundaries as gb
 
     out = Path(args.out)
     fmt = args.format or out.suffix.lower().lstrip(".")
@@ -75,7 +75,7 @@ def run_export(args) -> int:
         return _fail(f"Không có đơn vị '{args.unit}' trong bộ {set_id} / unknown unit")
     previous = _previous_table(store, set_id, table.attrs.get("period"))
     out.parent.mkdir(parents=True, exist_ok=True)
-    from geo import brief, exports
+    from geo.outputs import brief, exports
 
     if args.what == "map":
         iid = args.indicator or "teams_per_1000"
@@ -104,7 +104,7 @@ def run_export(args) -> int:
 
 def _previous_table(store, set_id: str, period: str | None):
     """The table of the period just before ``period`` of the same kind (year before year…), or None."""
-    from geo.periods import parse_period
+    from geo.text.periods import parse_period
 
     if not period:
         return None

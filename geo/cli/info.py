@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from geo.boundaries import boundary_dir, boundary_file, list_boundary_sets
+from geo.units.boundaries import boundary_dir, boundary_file, list_boundary_sets
 
 
 def register(sub) -> None:

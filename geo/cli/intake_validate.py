@@ -26,15 +26,15 @@ def register(subparsers) -> None:
 
 
 def _set_id(given):
-    from geo.boundaries import default_set_id
+    from geo.units.boundaries import default_set_id
 
     return given or default_set_id()
 
 
 def run_template(args) -> int:
-    from geo.boundaries import BoundaryError
-    from geo.periods import PeriodError, normalize_period
-    from geo.template import build_template, build_template_csv
+    from geo.intake.template import build_template, build_template_csv
+    from geo.text.periods import PeriodError, normalize_period
+    from geo.units.boundaries import BoundaryError
 
     try:
         period = normalize_period(args.period) if args.period else None
@@ -54,8 +54,8 @@ def run_template(args) -> int:
 
 
 def run_validate(args) -> int:
-    from geo.boundaries import BoundaryError
-    from geo.ingest import format_report, validate_file
+    from geo.intake.ingest import format_report, validate_file
+    from geo.units.boundaries import BoundaryError
 
     try:
         report = validate_file(args.file, boundary_set=_set_id(args.boundaries), period=args.period, lang=args.lang)

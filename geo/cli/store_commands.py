@@ -1,7 +1,7 @@
 """Store commands: ``import``, ``history``, ``rollback``, ``table``.
 
 ``python -m geo import FILE --period P [--boundaries SET] [--note TEXT] [--user NAME] --yes``
-    validates with geo.ingest (exit 1 with the errors, 2 when the file cannot be read), then appends a version
+    validates with geo.intake.ingest (exit 1 with the errors, 2 when the file cannot be read), then appends a version
     (exit 0, prints the version id). Without ``--yes`` nothing is written (exit 2).
 ``python -m geo history [--boundaries SET] [--limit N] [--json]``
 ``python -m geo rollback VERSION --yes [--user NAME] [--note TEXT]``
@@ -16,8 +16,7 @@ import json
 import os
 import sys
 
-from geo.auth import operator_name
-from geo.store import open_store
+from geo.access.auth import open_store, operator_name
 
 
 def register(sub) -> None:
@@ -44,6 +43,13 @@ def register(sub) -> None:
     p.add_argument("--yes", action="store_true")
     p.set_defaults(func=run_rollback)
 
+    p = sub.add_parser("load-sample", help="nạp một bộ dữ liệu mẫu có sẵn / load a built-in sample")
+    p.add_argument("boundaries", help="bộ ranh giới của mẫu, ví dụ dien-bien-dong-2025 / the sample's set")
+    p.add_argument("period", help="kỳ của mẫu, ví dụ 2025 / the sample's period")
+    p.add_argument("--user", default=None)
+    p.add_argument("--yes", action="store_true")
+    p.set_defaults(func=run_load_sample)
+
     p = sub.add_parser("table", help="số liệu hiện hành / current values per unit")
     p.add_argument("--method", choices=["whole", "area"], default="whole",
                    help="apportioning of split old units when converting between vintages")
@@ -54,7 +60,7 @@ def register(sub) -> None:
 
 
 def _set_id(given: str | None) -> str:
-    from geo.boundaries import default_set_id
+    from geo.units.boundaries import default_set_id
 
     return given or default_set_id()
 
@@ -81,22 +87,22 @@ def _problem_line(item) -> str:
 
 
 def run_import(args) -> int:
-    from geo.store import StoreError
+    from geo.store.database import StoreError
 
     if not args.yes:
         print("Chưa ghi gì: thêm --yes để xác nhận nhập dữ liệu. / Nothing written: add --yes to confirm.",
               file=sys.stderr)
         return 2
     try:
-        from geo.ingest import validate_file
+        from geo.intake.ingest import validate_file
     except ImportError as exc:
-        print(f"Không tải được bộ đọc tệp (geo.ingest): {exc} / intake module unavailable", file=sys.stderr)
+        print(f"Không tải được bộ đọc tệp (geo.intake.ingest): {exc} / intake module unavailable", file=sys.stderr)
         return 2
     set_id = _set_id(args.boundaries)
     try:
         store = open_store()
         # Remember the version the file is checked against: if someone imports meanwhile, refuse.
-        from geo.periods import PeriodError, normalize_period
+        from geo.text.periods import PeriodError, normalize_period
 
         try:
             base = store.latest_version(set_id, normalize_period(args.period))
@@ -134,7 +140,7 @@ def run_import(args) -> int:
 
 
 def run_history(args) -> int:
-    from geo.store import StoreError
+    from geo.store.database import StoreError
 
     try:
         hist = open_store().history(args.boundaries, limit=args.limit)
@@ -156,7 +162,7 @@ def run_history(args) -> int:
 
 
 def run_rollback(args) -> int:
-    from geo.store import StoreError
+    from geo.store.database import StoreError
 
     if not args.yes:
         print("Chưa khôi phục: thêm --yes để xác nhận. / Nothing done: add --yes to confirm.", file=sys.stderr)
@@ -171,13 +177,35 @@ def run_rollback(args) -> int:
     return 0
 
 
-def run_table(args) -> int:
-    from geo.store import StoreError
-    from geo.table import table_to_rows
+def run_load_sample(args) -> int:
+    """A built-in sample (data/sample) as a new version labelled sample, e.g. the illustrative 2025 period."""
+    from geo.reference.sample import SAMPLES, sample_rows
+    from geo.store.database import StoreError
 
-    from geo.crosswalk import CrosswalkError
-    from geo.periods import PeriodError, normalize_period
-    from geo.vintage import table_on_set
+    info = next((i for i in SAMPLES if (i.boundary_set, i.period) == (args.boundaries, args.period)), None)
+    if info is None:
+        have = ", ".join(f"{i.boundary_set} {i.period}" for i in SAMPLES)
+        print(f"Không có mẫu này (có: {have}). / No such sample.", file=sys.stderr)
+        return 2
+    if not args.yes:
+        print("Chưa nạp: thêm --yes để xác nhận. / Nothing done: add --yes to confirm.", file=sys.stderr)
+        return 2
+    try:
+        version = open_store().import_rows(sample_rows(info), boundary_set=info.boundary_set, period=info.period,
+                                           user=operator_name(args.user), note=info.note, sample=True)
+    except StoreError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    print(f"Đã nạp dữ liệu mẫu {info.boundary_set} {info.period} thành phiên bản {version}. / Sample loaded.")
+    return 0
+
+
+def run_table(args) -> int:
+    from geo.reference.frames import table_to_rows
+    from geo.store.database import StoreError
+    from geo.text.periods import PeriodError, normalize_period
+    from geo.units.crosswalk import CrosswalkError
+    from geo.units.vintage import table_on_set
 
     set_id = _set_id(args.boundaries)
     try:

@@ -16,7 +16,7 @@ import getpass
 import json
 import sys
 
-from geo.store import open_store
+from geo.access.auth import open_store
 
 
 def register(sub) -> None:
@@ -57,15 +57,15 @@ def read_password(stdin=None, prompt=getpass.getpass) -> str:
         first = prompt("Mật khẩu / Password: ")
         again = prompt("Nhập lại / Again: ")
         if first != again:
-            from geo.auth import AuthError
+            from geo.access.auth import AuthError
 
-            raise AuthError("Hai lần nhập mật khẩu không khớp. / The passwords differ.")
+            raise AuthError("auth_passwords_differ")
         return first
     return stdin.readline().rstrip("\r\n")
 
 
 def _run(fn) -> int:
-    from geo.store import StoreError
+    from geo.store.database import StoreError
 
     try:
         fn()
@@ -76,7 +76,7 @@ def _run(fn) -> int:
 
 
 def run_add(args) -> int:
-    from geo import auth
+    from geo.access import auth
 
     def go():
         password = None if args.oidc else read_password()
@@ -87,7 +87,7 @@ def run_add(args) -> int:
 
 
 def run_list(args) -> int:
-    from geo import auth
+    from geo.access import auth
 
     rows = auth.list_users(open_store())
     if args.json:
@@ -102,28 +102,28 @@ def run_list(args) -> int:
 
 
 def run_disable(args) -> int:
-    from geo import auth
+    from geo.access import auth
 
     return _run(lambda: (auth.disable_user(open_store(), args.name, by=auth.Actor.cli(args.user)),
                          print(f"Đã khóa {args.name}. / Disabled.")))
 
 
 def run_enable(args) -> int:
-    from geo import auth
+    from geo.access import auth
 
     return _run(lambda: (auth.enable_user(open_store(), args.name, by=auth.Actor.cli(args.user)),
                          print(f"Đã mở khóa {args.name}. / Enabled.")))
 
 
 def run_set_role(args) -> int:
-    from geo import auth
+    from geo.access import auth
 
     return _run(lambda: (auth.set_role(open_store(), args.name, args.role, by=auth.Actor.cli(args.user)),
                          print(f"{args.name}: {args.role}. / Role changed.")))
 
 
 def run_passwd(args) -> int:
-    from geo import auth
+    from geo.access import auth
 
     return _run(lambda: (auth.set_password(open_store(), args.name, read_password(), by=auth.Actor.cli(args.user)),
                          print(f"Đã đặt mật khẩu mới cho {args.name}. / Password set.")))

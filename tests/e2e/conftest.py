@@ -16,9 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from geo.benchbrowser import CHROMIUM_ARGS, chromium_path  # the benchmark launches Chromium the same way
+from geo.bench.browser import CHROMIUM_ARGS, chromium_path  # the benchmark launches Chromium the same way
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -33,9 +35,12 @@ def start_app(tmp_path: Path, extra_env: dict | None = None):
     env.pop("ANTT_DATABASE_URL", None)
     env.update(extra_env or {})
     log = open(tmp_path / "streamlit.log", "wb")
+    # README's run command (`.venv/bin/streamlit run app.py` when the tests run in .venv), on a free port
+    script = Path(sys.executable).with_name("streamlit")
+    command = [str(script)] if script.is_file() else [sys.executable, "-m", "streamlit"]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        command + ["run", "app.py", "--server.headless", "true", "--server.port", str(port),
+                   "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
@@ -65,18 +70,18 @@ def layer_count(frame, page, tries: int = 60, pause_ms: int = 500) -> int:
     return count
 
 
-def warm_up(browser, url: str) -> None:
-    """Open the main page once in a browser session of its own.
-
-    With a ``pages/`` folder beside app.py, Streamlit's first run after start goes through its legacy
-    multipage path, which shows a "Page not found" dialog for a deep link (e.g. /ban-do) before app.py's
-    st.navigation takes over for good. Users see it only on the very first request after a restart."""
-    page = browser.new_page()
-    page.goto(url, wait_until="domcontentloaded")
-    # app.py's own content, not the legacy page list that Streamlit shows first: only once app.py has called
-    # st.navigation does the legacy path switch off for the whole server process
-    page.wait_for_selector("h1:has-text('Tổng quan')", timeout=60_000)
-    page.close()
+def map_frame(page):
+    """The frame holding the Leaflet map (streamlit-folium draws it in an iframe)."""
+    page.wait_for_selector("iframe", timeout=60_000)
+    for _ in range(120):
+        for frame in page.frames:
+            try:
+                if frame.evaluate("() => !!document.querySelector('.leaflet-container')"):
+                    return frame
+            except Exception:
+                pass
+        page.wait_for_timeout(500)
+    raise AssertionError("no Leaflet map found in any frame")
 
 
 # Every visible element under ``selector`` whose content is wider than its box (text cut, with or without an
@@ -119,8 +124,7 @@ def nav(page, label: str) -> None:
 def sign_in(page, url: str, name: str, password: str) -> None:
     """Open ``url`` and sign in with a local account through the sign-in page, as staff do."""
     page.goto(url, wait_until="domcontentloaded")
-    # wait for app.py's st.navigation (the very first run may still show Streamlit's pages/ folder listing)
-    page.wait_for_selector("[data-testid='stSidebarNav'] >> text=Tổng quan", timeout=60_000)
+    page.wait_for_selector("[data-testid='stSidebarNav'] >> text=Tổng quan", timeout=60_000)  # app.py's menu
     nav(page, "Đăng nhập")
     page.wait_for_selector("input[type='password']", timeout=60_000)
     page.get_by_label("Tên đăng nhập").fill(name)
@@ -134,8 +138,8 @@ def filled_template(names: dict | None = None, teams: int = 1000, codes: dict | 
     """The data-entry template for 2017 filled in: unit i gets ``teams + i`` security teams."""
     import io
 
-    from geo.boundaries import unit_list
-    from geo.template import build_template_rows
+    from geo.intake.template import build_template_rows
+    from geo.units.boundaries import unit_list
 
     units = unit_list(set_id)
     rows = [{"unit_code": (codes or {}).get(c, c), "unit_name": (names or {}).get(c, n),
@@ -190,7 +194,6 @@ def browser():
 @pytest.fixture(scope="module")
 def app_url(browser, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("app")
-    proc, url = start_app(tmp)
-    warm_up(browser, url)
+    proc, url = start_app(tmp)  # no warm-up: whichever test comes first is the server's first request
     yield url
     stop_app(proc)

@@ -23,8 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import (ROOT, _free_port, confirm_import, filled_template, nav, sign_in, stop_app,
-                                warm_up)
+from tests.e2e.conftest import ROOT, _free_port, confirm_import, filled_template, nav, sign_in, stop_app
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -82,14 +81,14 @@ def site_conf(listen: int, ports: list[int], static: Path) -> str:
 
 def unit_command(port: int) -> tuple[list[str], Path]:
     """ExecStart and WorkingDirectory of the shipped unit for instance ``port``, with the install paths
-    (/opt/antt, its venv) pointing at this checkout and this interpreter."""
+    (/opt/antt, its .venv) pointing at this checkout and this interpreter."""
     keys = {}
     for line in UNIT.read_text(encoding="utf-8").splitlines():
         m = re.match(r"^(ExecStart|WorkingDirectory)=(.*)$", line)
         if m:
             keys[m.group(1)] = m.group(2).replace("%i", str(port))
     argv = shlex.split(keys["ExecStart"])
-    assert argv[0] == "/opt/antt/venv/bin/python", argv
+    assert argv[0] == "/opt/antt/.venv/bin/python", argv
     assert keys["WorkingDirectory"] == "/opt/antt"
     return [sys.executable, *argv[1:]], ROOT
 
@@ -157,9 +156,6 @@ def deployment(browser, postgres_db_url, tmp_path):
             procs.append(subprocess.Popen(argv, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT))
         for port in ports:
             _wait_healthy(f"http://127.0.0.1:{port}", procs)
-        backends = [f"http://127.0.0.1:{p}" for p in ports]
-        for url in backends:  # each process's first run (see warm_up); readers then come through nginx only
-            warm_up(browser, url)
 
         listen = _free_port()
         static = ROOT / "static"
@@ -266,9 +262,9 @@ def test_nginx_two_processes_and_postgresql_serve_the_same_data(browser, deploym
     assert [ln for ln in lines if "leaflet.js" in ln and "upstream=-" in ln]
 
     # the store holds the sample and one import by the editor
-    from geo.store import Store
+    from geo.access.auth import open_store
 
-    store = Store(deployment["db"])
+    store = open_store(deployment["db"])
     try:
         versions = sorted(store.history(), key=lambda v: v["version"])
     finally:
@@ -283,7 +279,7 @@ def test_the_shipped_unit_is_valid_for_systemd(tmp_path):
     analyze = shutil.which("systemd-analyze")
     if analyze is None:
         pytest.skip("systemd-analyze not installed")
-    text = UNIT.read_text(encoding="utf-8").replace("/opt/antt/venv/bin/python", sys.executable)
+    text = UNIT.read_text(encoding="utf-8").replace("/opt/antt/.venv/bin/python", sys.executable)
     (tmp_path / "antt@.service").write_text(text.replace("/opt/antt", str(ROOT)), encoding="utf-8")
     done = subprocess.run([analyze, "verify", str(tmp_path / "antt@8501.service")], capture_output=True,
                           text=True, timeout=60)

@@ -2,22 +2,9 @@
 
 import pytest
 
-from tests.e2e.conftest import layer_count
+from tests.e2e.conftest import layer_count, map_frame
 
 pytestmark = pytest.mark.e2e
-
-
-def _map_frame(page):
-    page.wait_for_selector("iframe", timeout=60_000)
-    for _ in range(120):
-        for frame in page.frames:
-            try:
-                if frame.evaluate("() => !!document.querySelector('.leaflet-container')"):
-                    return frame
-            except Exception:
-                pass
-        page.wait_for_timeout(500)
-    raise AssertionError("no Leaflet map found in any frame")
 
 
 def test_map_page_draws_14_communes(browser, app_url):
@@ -26,7 +13,7 @@ def test_map_page_draws_14_communes(browser, app_url):
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(app_url + "/ban-do", wait_until="domcontentloaded")
     page.wait_for_selector("text=Bản đồ chỉ số", timeout=60_000)
-    frame = _map_frame(page)
+    frame = map_frame(page)
     assert layer_count(frame, page) == 14
     body = page.inner_text("body")
     assert "DỮ LIỆU MẪU" in body  # sample data is labelled
@@ -39,7 +26,7 @@ def test_clicking_a_commune_opens_its_profile(browser, app_url):
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     page.goto(app_url + "/ban-do", wait_until="domcontentloaded")
     page.wait_for_selector("text=Bản đồ chỉ số", timeout=60_000)
-    frame = _map_frame(page)
+    frame = map_frame(page)
     assert layer_count(frame, page) == 14
     # wait until the map stops moving (the component resizes and refits it after its first render)
     view = None

@@ -15,8 +15,7 @@ import sys
 
 import pytest
 
-from tests.e2e.conftest import (ROOT, confirm_import, filled_template, nav, sign_in, start_app, stop_app, upload,
-                                warm_up)
+from tests.e2e.conftest import ROOT, confirm_import, filled_template, nav, sign_in, start_app, stop_app, upload
 
 pytestmark = pytest.mark.e2e
 
@@ -32,7 +31,6 @@ def roles_app(browser, tmp_path_factory):
                           env=env, input=PASSWORD + "\n", text=True, capture_output=True, timeout=120)
     assert done.returncode == 0, done.stderr
     proc, url = start_app(tmp, {"ANTT_VIEW_MODE": "open"})
-    warm_up(browser, url)
     yield url, tmp
     stop_app(proc)
 
@@ -46,7 +44,7 @@ def _page(browser):
 
 
 def _nav_texts(page) -> str:
-    # wait for app.py's st.navigation (the very first run may still show Streamlit's pages/ folder listing)
+    # wait for app.py's st.navigation menu
     page.wait_for_selector("[data-testid='stSidebarNav'] >> text=Tổng quan", timeout=60_000)
     return page.inner_text("[data-testid='stSidebarNav']")
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo import auth
-from geo.auth import Actor
+from geo.access import auth
+from geo.access.auth import Actor
 from pages.common import SESSION_ACTOR
 from tests.pages.apptest import APP, signed_in
 
@@ -20,9 +20,9 @@ DEFAULT_INDICATOR = "teams_per_village"  # the map picker's first choice
 
 @pytest.fixture
 def accounts(app_env):
-    from geo.store import Store
+    from geo.access.auth import authorized_store
 
-    s = Store()
+    s = authorized_store()
     s.ensure_ready()
     auth.add_user(s, "bien", "editor", "nhap-so-lieu-1", by=Actor("ops", "admin", "cli"))
     yield s

@@ -1,6 +1,7 @@
 """Every page runs without exception in both languages (Streamlit AppTest, no browser)."""
 
 import pytest
+
 from tests.pages.apptest import run_page
 
 PAGES = ["overview.py", "map.py", "charts.py", "profile.py", "change.py", "reform.py"]
@@ -39,9 +40,13 @@ def test_map_page_shows_the_join_report_and_legend(app_env):
 
 
 def test_profile_lists_every_indicator(app_env):
+    """Every indicator valid in the sample's period (2017), none of the later law's."""
+    from geo.reference.catalog import load_catalog
+
     at = run_page("profile.py", "vi")
     df = at.dataframe[0].value
-    assert len(df) == 28
+    assert len(df) == len(load_catalog().valid_in("2017")) == 32
+    assert not any("Tổ bảo vệ an ninh, trật tự" in str(n) for n in df.iloc[:, 0])
 
 
 def test_no_polygons_falls_back_to_centroids(app_env, monkeypatch, tmp_path):
@@ -66,10 +71,10 @@ def test_2025_communes_show_the_2017_data_through_the_crosswalk(app_env):
 
 
 def test_change_page_with_two_periods(app_env):
-    from geo.sample import sample_rows
-    from geo.store import Store
+    from geo.access.auth import authorized_store
+    from geo.reference.sample import sample_rows
 
-    store = Store()
+    store = authorized_store()
     store.ensure_ready()
     rows = sample_rows()
     for r in rows:
@@ -111,3 +116,11 @@ def test_anonymous_viewer_gets_public_downloads_only(app_env):
     captions = " ".join(c.value for c in at.caption)
     assert "chỉ các chỉ số công khai" in captions
     assert "cần quyền biên tập để tải bản đồ" in captions
+
+
+def test_national_map_aggregated_by_province(app_env):
+    at = run_page("map.py", "vi", timeout=600, session={"boundary_set": "vn-2025", "map_by_province": True})
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Bấm vào một tỉnh" in c.value for c in at.caption)
+    legend = " ".join(m.value for m in at.markdown)
+    assert "tỉnh" in legend or "xã" in legend  # the legend is drawn (counts are of map units)

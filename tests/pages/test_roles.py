@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo import auth
-from geo.auth import Actor
+from geo.access import auth
+from geo.access.auth import Actor
 from pages.common import SESSION_LAST_SEEN
 from tests.pages.apptest import run_page, signed_in
 
@@ -20,9 +20,9 @@ VIEW = {"overview.py", "map.py", "charts.py", "profile.py", "change.py", "reform
 
 @pytest.fixture
 def accounts(app_env):
-    from geo.store import Store
+    from geo.access.auth import authorized_store
 
-    s = Store()
+    s = authorized_store()
     s.ensure_ready()
     auth.add_user(s, "viet", "viewer", "xem-ban-do-1", by=CLI)
     auth.add_user(s, "bien", "editor", "nhap-so-lieu-1", by=CLI)
@@ -90,9 +90,9 @@ def test_editor_signs_in_and_gets_the_data_pages(accounts):
 def test_wrong_password_then_throttled(accounts):
     from datetime import timedelta
 
-    from geo.store import _utcnow
+    from geo.store.engine import utcnow
 
-    t = _utcnow()
+    t = utcnow()
     for i in range(5, 0, -1):  # five failures from this client in the last minute
         with pytest.raises(auth.SignInRefused):
             auth.sign_in(accounts, "bien", "sai", "-", now=t - timedelta(seconds=10 * i))

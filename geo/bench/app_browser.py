@@ -1,0 +1,335 @@
+"""What users wait for, measured in headless Chromium against ``streamlit run`` (``python -m geo bench --browser``).
+
+Per boundary set: the first paint after choosing the set in the sidebar (geometry not yet in the browser, then
+again once it is), and for five indicator changes on the map page the time from the choice to the repainted
+polygons and the bytes Streamlit sent over its websocket for it (medians). "Repainted" is the live layer's
+own signal (``window.anttPaints``, counted in the animation frame after Leaflet redrew its canvas).
+
+The app runs on loopback with a throwaway store seeded with synthetic values for every unit of the national
+sets (deterministic), so classes and tooltips are those of a full national table. ``load_test`` opens N
+sessions (pages in one Chromium) that each change indicators, and reports latency percentiles and the
+server's resident memory.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from geo import PROJECT_DIR
+from geo.bench.browser import CHROMIUM_ARGS, chromium_path
+
+MAP_SETS = ("dien-bien-dong-pre2025", "vn-2025", "vn-pre2025")
+PERIOD = "2024"
+INDICATORS = ("teams_per_village", "village_coverage", "valuable_tip_rate", "teams_per_1000", "school_coverage",
+              "tips_per_1000", "agency_coverage")
+
+
+def seed_store(data_dir: Path, sets=("vn-2025", "vn-pre2025"), period: str = PERIOD) -> None:
+    """Synthetic, deterministic values for every unit of ``sets`` (one version each) in a fresh store."""
+    from geo.access.auth import open_store
+    from geo.reference.catalog import load_catalog
+    from geo.units.boundaries import boundary_file, get_boundary_set_info, unit_list
+
+    store = open_store(f"sqlite:///{data_dir / 'antt.sqlite'}")  # as the command line writes (not strict)
+    catalog = load_catalog()
+    rng = random.Random(2024)
+    for set_id in sets:
+        if boundary_file(get_boundary_set_info(set_id)) is None:
+            continue
+        rows = []
+        units = unit_list(set_id)
+        for code, name in zip(units["code"], units["name"]):
+            vals = {}
+            for ind in catalog.base():
+                vals[ind.id] = (round(rng.random() * 10, 1) if ind.kind == "amount" else
+                                rng.randint(0, 1) if ind.kind == "flag" else rng.randint(0, 60))
+            vals["population"] = rng.randint(2000, 40000)
+            for part, total in (("villages_signed", "villages_total"), ("agencies_signed", "agencies_total"),
+                                ("schools_signed", "schools_total"), ("tips_valuable", "tips_received")):
+                vals[part] = min(vals[part], vals[total])
+            if rng.random() < 0.03:
+                vals = {k: None for k in vals}
+            rows.append({"unit_code": str(code), "unit_name": str(name), "values": vals})
+        store.import_rows(rows, boundary_set=set_id, period=period, user="bench", note="synthetic benchmark data")
+    store.dispose()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class App:
+    """``streamlit run app.py`` on a free loopback port with its own data folder; stopped on exit."""
+
+    def __init__(self, data_dir: Path):
+        self.data_dir = data_dir
+        self.proc = None
+        self.url = ""
+
+    def __enter__(self) -> "App":
+        port = _free_port()
+        env = dict(os.environ, ANTT_DATA_DIR=str(self.data_dir), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+        env.pop("ANTT_DATABASE_URL", None)
+        self.log = open(self.data_dir / "streamlit.log", "wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(PROJECT_DIR / "app.py"), "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "127.0.0.1"],
+            cwd=PROJECT_DIR, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.url = f"http://127.0.0.1:{port}"
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("streamlit exited: " + (self.data_dir / "streamlit.log").read_text(errors="replace"))
+            try:
+                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError("streamlit did not become healthy in 90 s")
+
+    def rss_mb(self) -> float:
+        """Resident memory of the server process (Linux /proc)."""
+        with open(f"/proc/{self.proc.pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024.0
+        return float("nan")
+
+    def __exit__(self, *exc) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+class WsMeter:
+    """Bytes of the websocket frames the page received (Streamlit's protocol messages)."""
+
+    def __init__(self, page):
+        self.bytes = 0
+        page.on("websocket", self._on_ws)
+
+    def _on_ws(self, ws) -> None:
+        ws.on("framereceived", lambda payload: self._add(payload))
+
+    def _add(self, payload) -> None:
+        self.bytes += len(payload) if isinstance(payload, (bytes, bytearray)) else len(str(payload).encode("utf-8"))
+
+
+def _map_frame(page, timeout_s: float = 120):
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        for frame in page.frames:
+            try:
+                if frame.evaluate("() => !!window.anttLayer"):
+                    return frame
+            except Exception:
+                pass
+        page.wait_for_timeout(50)
+    raise TimeoutError("no live map frame")
+
+
+def _paints(frame) -> int:
+    try:
+        return int(frame.evaluate("() => window.anttPaints || 0"))
+    except Exception:
+        return -1
+
+
+def _choose(page, label: str, option: str) -> float:
+    """Pick ``option`` in the sidebar selectbox labelled ``label`` (typed into Streamlit's searchable widget,
+    then clicked); returns ``time.perf_counter()`` at the click, when the user's wait begins."""
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text=label).first
+    try:
+        box.locator("input").click(timeout=60_000)
+    except Exception:
+        page.screenshot(path=os.path.join(tempfile.gettempdir(), "antt-bench-choose-failed.png"))
+        raise
+    box.locator("input").fill(option)
+    choice = page.locator('[role="option"]').filter(has_text=option).first
+    choice.wait_for(timeout=30_000)
+    t0 = time.perf_counter()
+    choice.click()
+    return t0
+
+
+def _wait_painted(page, old_frame, before: int, timeout_s: float = 120):
+    """Wait for a repaint in the mounted map, or for a new map frame that painted (a remount)."""
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        if old_frame is not None and _paints(old_frame) > before:
+            return old_frame
+        for frame in page.frames:
+            if frame is old_frame:
+                continue
+            try:
+                if frame.evaluate("() => (window.anttPaints || 0) > 0"):
+                    return frame
+            except Exception:
+                pass
+        time.sleep(0.01)
+    raise TimeoutError("the map did not repaint")
+
+
+def _set_title(set_id: str) -> str:
+    from geo.units.boundaries import get_boundary_set_info
+
+    return get_boundary_set_info(set_id).title("vi")
+
+
+def _indicator_label(iid: str) -> str:
+    from geo.reference.catalog import load_catalog
+
+    ind = load_catalog()[iid]
+    return f"{ind.name('vi')} ({ind.unit('vi')})"
+
+
+def _open(browser, url: str, timeout_s: float):
+    """A fresh browser context (empty HTTP cache, new Streamlit session) on the map page, painted."""
+    ctx = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = ctx.new_page()
+    meter = WsMeter(page)
+    t0 = time.perf_counter()
+    page.goto(url + "/ban-do", wait_until="domcontentloaded")
+    frame = _wait_painted(page, None, 0, timeout_s)
+    elapsed = time.perf_counter() - t0
+    # Streamlit sometimes answers a busy server's first request with a "Page not found" notice (then runs the
+    # map page anyway); it would cover the sidebar
+    for _ in range(3):
+        if page.locator('[role="dialog"]').count() == 0:
+            break
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(200)
+    return ctx, page, meter, frame, elapsed
+
+
+def measure_maps(sets=MAP_SETS, changes: int = 5, timeout_s: float = 300) -> dict:
+    """Per set, in a fresh browser context each: first paint after choosing the set (geometry not in the
+    browser yet), again after switching away and back (geometry cached), then ``changes`` indicator changes
+    (choice → repainted polygons; websocket bytes). The server is warmed first (boundary repair and
+    simplification happen once per server process; that figure is reported apart)."""
+    path = chromium_path()
+    if path is None:
+        return {s: "chromium not installed" for s in sets}
+    from playwright.sync_api import sync_playwright
+
+    default = MAP_SETS[0]
+    out: dict = {}
+    with tempfile.TemporaryDirectory(prefix="antt-bench-app-") as tmp, sync_playwright() as pw:
+        data_dir = Path(tmp)
+        seed_store(data_dir)
+        with App(data_dir) as app:
+            browser = pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+            ctx, page, _, frame, _ = _open(browser, app.url, timeout_s)
+            warm = {}
+            for set_id in sets:
+                if set_id == default:
+                    continue
+                t0 = _choose(page, "Bộ ranh giới", _set_title(set_id))
+                frame = _wait_painted(page, frame, 10 ** 9, timeout_s)
+                warm[set_id] = time.perf_counter() - t0
+            ctx.close()
+            out["server_first_time_s"] = warm
+            for set_id in sets:
+                res: dict = {}
+                ctx, page, meter, frame, load_s = _open(browser, app.url, timeout_s)
+                if set_id == default:
+                    res["first_paint_s"] = load_s  # page load to painted map (the default set)
+                    away = sets[1] if len(sets) > 1 else None
+                else:
+                    t0 = _choose(page, "Bộ ranh giới", _set_title(set_id))
+                    frame = _wait_painted(page, frame, 10 ** 9, timeout_s)
+                    res["first_paint_s"] = time.perf_counter() - t0
+                    away = default
+                if away:
+                    page.wait_for_timeout(300)
+                    _choose(page, "Bộ ranh giới", _set_title(away))
+                    frame = _wait_painted(page, frame, 10 ** 9, timeout_s)
+                    page.wait_for_timeout(300)
+                    t0 = _choose(page, "Bộ ranh giới", _set_title(set_id))
+                    frame = _wait_painted(page, frame, 10 ** 9, timeout_s)
+                    res["first_paint_cached_s"] = time.perf_counter() - t0
+                page.wait_for_timeout(500)
+                lat, sent, restyle = [], [], []
+                for i in range(changes):
+                    iid = INDICATORS[(i + 1) % len(INDICATORS)]
+                    before = _paints(frame)
+                    b0 = meter.bytes
+                    t0 = _choose(page, "Chỉ số", _indicator_label(iid))
+                    new = _wait_painted(page, frame, before, timeout_s)
+                    lat.append(time.perf_counter() - t0)
+                    res["remounted"] = res.get("remounted", False) or new is not frame
+                    frame = new
+                    page.wait_for_timeout(400)  # the rest of the rerun's messages
+                    sent.append(meter.bytes - b0)
+                    try:
+                        restyle.append(float(frame.evaluate("() => window.anttRestyleMs || 0")))
+                    except Exception:  # a remounted frame has no restyle figure
+                        pass
+                res["change_s"] = statistics.median(lat)
+                res["change_bytes"] = int(statistics.median(sent))
+                res["change_s_all"] = [round(x, 3) for x in lat]
+                res["restyle_ms"] = statistics.median(restyle) if restyle else None  # Leaflet setStyle alone
+                out[set_id] = res
+                ctx.close()
+            out["server_rss_mb"] = app.rss_mb()
+            browser.close()
+    return out
+
+
+def load_test(n: int = 10, changes: int = 5, set_id: str = "vn-2025", timeout_s: float = 600) -> dict:
+    """N sessions (pages of one Chromium) on the national map of one app process, each changing the
+    indicator ``changes`` times in turn; latency p50/p95 over all changes and the server's resident memory."""
+    path = chromium_path()
+    if path is None:
+        return {"error": "chromium not installed"}
+    from playwright.sync_api import sync_playwright
+
+    n = max(1, min(int(n), 50))  # bounded: loopback, one machine
+    with tempfile.TemporaryDirectory(prefix="antt-load-") as tmp, sync_playwright() as pw:
+        data_dir = Path(tmp)
+        seed_store(data_dir, sets=(set_id,))
+        with App(data_dir) as app:
+            rss0 = app.rss_mb()
+            browser = pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+            pages, frames = [], []
+            t_open = time.perf_counter()
+            for k in range(n):
+                _, page, _, frame, _ = _open(browser, app.url, timeout_s)
+                _choose(page, "Bộ ranh giới", _set_title(set_id))
+                frames.append(_wait_painted(page, frame, 10 ** 9, timeout_s))
+                pages.append(page)
+                if k == 0:  # the set's geometry and view are loaded once per process: not a per-session cost
+                    rss1 = app.rss_mb()
+            opened = time.perf_counter() - t_open
+            lat = []
+            for i in range(changes):
+                iid = INDICATORS[(i + 1) % len(INDICATORS)]
+                for k, page in enumerate(pages):  # all sessions choose, then all wait: concurrent reruns
+                    before = _paints(frames[k])
+                    frames[k] = (frames[k], before, _choose(page, "Chỉ số", _indicator_label(iid)))
+                for k, page in enumerate(pages):
+                    frame, before, t0 = frames[k]
+                    frames[k] = _wait_painted(page, frame, before, timeout_s)
+                    lat.append(time.perf_counter() - t0)
+            rss = app.rss_mb()
+            browser.close()
+    lat.sort()
+    p95 = lat[min(len(lat) - 1, int(round(0.95 * (len(lat) - 1))))]
+    return {"sessions": n, "boundary_set": set_id, "changes": len(lat), "p50_s": statistics.median(lat),
+            "p95_s": p95, "open_all_s": opened, "server_rss_mb_idle": rss0, "server_rss_mb_one_session": rss1,
+            "server_rss_mb": rss, "rss_per_session_mb": (rss - rss1) / max(1, n - 1)}

@@ -1,0 +1,1 @@
+"""Carto: folium maps (display geometry sent once per set, Leaflet served locally)."""

@@ -1,0 +1,1061 @@
+"""Spreadsheet intake: read what staff really send, find the table, map columns, match units, validate.
+
+``validate_file`` is a dry run: it never writes and never raises for bad content; every problem goes into
+the :class:`IngestReport` with its sheet, Excel row, column letter, the value found and a message in
+Vietnamese (English with ``lang="en"``). The report's ``rows`` are what ``geo.store.database`` imports on confirm.
+
+Reading: the type is decided by content (``PK`` zip → .xlsx, ``D0 CF 11 E0`` → .xls, else text CSV in
+UTF-8 with or without BOM, UTF-16 with tabs, or Windows-1258). Formulas give their cached values.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from geo.reference.catalog import Catalog, Indicator, load_catalog
+from geo.text.i18n import t
+from geo.text.legacy import ENCODING_LABELS, detect_and_decode
+from geo.text.legacy import candidates as legacy_candidates
+from geo.text.names import clean_text, fold, suggest
+from geo.text.periods import PeriodError, normalize_period
+from geo.units.index import UnitIndex
+from geo.units.resolver import load_units
+
+HEADER_SCAN_ROWS = 40
+MAX_LIST = 8
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Report
+
+
+@dataclass
+class Problem:
+    sheet: str | None
+    row: int | None  # 1-based Excel row
+    column: str | None  # Excel letter
+    value: Any
+    message: str
+
+    def to_dict(self) -> dict:
+        value = self.value
+        if value is not None and not isinstance(value, (int, float, str, bool)):
+            value = str(value)
+        return {"sheet": self.sheet, "row": self.row, "column": self.column, "value": value,
+                "message": self.message}
+
+
+@dataclass
+class IngestReport:
+    boundary_set: str
+    period: str | None = None
+    readable: bool = True
+    units_expected: int = 0
+    units_matched: int = 0
+    rows: list[dict] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    total_row: dict = field(default_factory=lambda: {"found": False, "matches": None})
+    column_map: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)  # Excel letter → header text as found
+    sheet: str | None = None
+    file_sha256: str | None = None
+    file_size: int | None = None
+    file_name: str | None = None
+    file_type: str | None = None
+    legacy_encoding: str | None = None
+    lang: str = "vi"
+
+    @property
+    def ok(self) -> bool:
+        return self.readable and not self.errors
+
+    def to_json(self) -> dict:
+        """The CLI's JSON object (``python -m geo validate --json``)."""
+        return {
+            "ok": self.ok,
+            "boundary_set": self.boundary_set,
+            "period": self.period,
+            "units_expected": self.units_expected,
+            "units_matched": self.units_matched,
+            "rows": self.rows,
+            "errors": [p.to_dict() for p in self.errors],
+            "warnings": [p.to_dict() for p in self.warnings],
+            "ignored_columns": list(self.ignored_columns),
+            "total_row": {"found": bool(self.total_row.get("found")), "matches": self.total_row.get("matches")},
+        }
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Header matching
+
+_ABBREVIATIONS = {
+    "annd": "an ninh nhan dan", "bvdp": "bao ve dan pho", "antt": "an ninh trat tu", "ck": "cam ket",
+    "cq": "co quan", "dn": "doanh nghiep", "hg": "hoa giai", "xdll": "xay dung luc luong",
+    "pctp": "phong chong toi pham", "vln": "vat lieu no", "vk": "vu khi", "dp": "dan phong", "ll": "luc luong",
+}
+_LEADING_NOISE = ("so luong ", "so ")
+_PAREN_RE = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+
+NAME_LABELS = {"ten don vi", "don vi", "xa", "ten xa", "xa thi tran", "xa phuong", "xa phuong thi tran",
+               "ten xa thi tran", "ten xa phuong", "don vi hanh chinh", "dia ban", "ten", "unit", "unit name",
+               "name", "commune", "ten dia ban", "xa thi tran phuong", "ten don vi hanh chinh"}
+CODE_LABELS = {"ma", "ma xa", "ma don vi", "ma dvhc", "ma tctk", "unit code", "code", "ma so", "ma dv",
+               "ma don vi hanh chinh", "ma xa phuong"}
+STT_LABELS = {"stt", "tt", "so tt", "so thu tu", "no", "no."}
+NOTE_LABELS = {"ghi chu", "note", "notes", "ghi chu khac"}
+_TOTAL_RE = re.compile(r"^(tong cong|cong|tong|tong so|toan huyen|toan tinh|toan quoc|toan thi xa|total|sum)\b")
+_ROMAN_RE = re.compile(r"^(?=[ivxlc]+\b)(i{1,3}|iv|vi{0,3}|ix|xi{0,3}|xiv|xv)\s*[.\-):]?(\s|$)", re.IGNORECASE)
+_MISSING_MARKS = {"-", "x", "—", "–", "_", "..", "...", "…", "--"}
+
+
+def _header_key(text: str) -> frozenset[str] | None:
+    s = fold(_PAREN_RE.sub(" ", clean_text(text))) or fold(text)
+    for noise in _LEADING_NOISE:
+        if s.startswith(noise) and len(s) > len(noise):
+            s = s[len(noise):]
+    tokens: list[str] = []
+    for tok in s.split():
+        tokens.extend(_ABBREVIATIONS.get(tok, tok).split())
+    return frozenset(tokens) if tokens else None
+
+
+@lru_cache(maxsize=4)
+def _header_index(catalog: Catalog) -> dict[frozenset[str], str]:
+    seen: dict[frozenset[str], set[str]] = {}
+    for ind in catalog.base():
+        for text in (ind.vi, ind.en, ind.short_vi, ind.id, ind.id.replace("_", " "), *ind.aliases):
+            key = _header_key(text)
+            if key:
+                seen.setdefault(key, set()).add(ind.id)
+    return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
+
+
+def match_header(text: str, catalog: Catalog | None = None) -> str | None:
+    """The base indicator id a header names (normalized names, short names, aliases, abbreviations)."""
+    catalog = catalog or load_catalog()
+    index = _header_index(catalog)
+    key = _header_key(text)
+    if key is None:
+        return None
+    if key in index:
+        return index[key]
+    # A group name written in the same cell ('Tổ chức quần chúng Tổ ANND'): try the tail of 2+ words.
+    words = fold(_PAREN_RE.sub(" ", clean_text(text))).split()
+    for k in range(1, len(words) - 1):
+        hit = index.get(_header_key(" ".join(words[k:])))
+        if hit:
+            return hit
+    return None
+
+
+def _label_kind(text: str) -> str | None:
+    f = fold(_PAREN_RE.sub(" ", clean_text(text))) or fold(text)
+    if f in NAME_LABELS:
+        return "name"
+    if f in CODE_LABELS:
+        return "code"
+    if f in STT_LABELS:
+        return "stt"
+    if f in NOTE_LABELS:
+        return "note"
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reading
+
+
+class _Unreadable(Exception):
+    pass
+
+
+@dataclass
+class _Sheet:
+    name: str
+    rows: list[list]
+    merges: list[tuple[int, int, int, int]]  # 0-based inclusive (r0, c0, r1, c1)
+
+
+def col_letter(idx: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    s = ""
+    idx += 1
+    while idx:
+        idx, rem = divmod(idx - 1, 26)
+        s = chr(65 + rem) + s
+    return s
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+_MERGE_RE = re.compile(rb'<mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+def _read_xlsx(data: bytes) -> list[_Sheet]:
+    import zipfile
+
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:
+        raise _Unreadable(f"{type(exc).__name__}: {exc}") from None
+    sheets = []
+    shared = list(getattr(wb, "shared_strings", []) or [])
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for ws in wb.worksheets:
+            merges = []
+            path = getattr(ws, "_worksheet_path", None)
+            try:
+                xml = zf.read(path) if path else b""
+            except KeyError:
+                xml = b""
+            rows = None
+            if xml:
+                try:
+                    rows = _fast_sheet_rows(xml, shared)
+                except Exception:
+                    rows = None
+            if rows is None:
+                rows = [list(r) for r in ws.iter_rows(values_only=True)]
+            if xml:
+                start = xml.rfind(b"<mergeCells")
+                if start >= 0:
+                    for m in _MERGE_RE.finditer(xml, start):
+                        merges.append((int(m.group(2)) - 1, _col_index(m.group(1).decode()),
+                                       int(m.group(4)) - 1, _col_index(m.group(3).decode())))
+            sheets.append(_Sheet(ws.title, rows, merges))
+    wb.close()
+    return sheets
+
+
+_CELL_RE = re.compile(rb'<c\b([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+_ATTR_R_RE = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_ATTR_T_RE = re.compile(rb'\bt="(\w+)"')
+_V_RE = re.compile(rb'<v>(.*?)</v>', re.S)
+_T_RE = re.compile(rb'<t(?:\s[^>]*)?>(.*?)</t>', re.S)
+_INT_RE = re.compile(rb'-?\d+$')
+
+
+class _UncachedFormula:
+    """A formula cell whose result was never computed (a file written by a program, not saved by Excel)."""
+
+    def __str__(self) -> str:
+        return "=…"
+
+    __repr__ = __str__
+
+
+UNCACHED_FORMULA = _UncachedFormula()
+
+
+def _fast_sheet_rows(xml: bytes, shared: list) -> list[list]:
+    """Cell values of one worksheet XML (cached values for formulas), about 3× faster than openpyxl's
+    read-only parser. Raises on anything unexpected; the caller then falls back to openpyxl."""
+    from html import unescape
+
+    start = xml.find(b"<sheetData")
+    end = xml.rfind(b"</sheetData>")
+    if start < 0:
+        raise ValueError("no sheetData")
+    body = xml[start:end] if end > 0 else xml[start:]
+    grid: dict[int, dict[int, Any]] = {}
+    max_row = 0
+    for m in _CELL_RE.finditer(body):
+        attrs, inner = m.group(1), m.group(2)
+        ref = _ATTR_R_RE.search(attrs)
+        if ref is None:
+            raise ValueError("cell without reference")
+        if not inner:
+            continue
+        tm = _ATTR_T_RE.search(attrs)
+        typ = tm.group(1) if tm else b"n"
+        if typ == b"inlineStr":
+            value: Any = unescape("".join(x.decode("utf-8") for x in _T_RE.findall(inner)))
+        else:
+            vm = _V_RE.search(inner)
+            if vm is None:
+                if b"<f" in inner:  # a formula never computed: reported, never silently missing
+                    r = int(ref.group(2))
+                    grid.setdefault(r, {})[_col_index(ref.group(1).decode())] = UNCACHED_FORMULA
+                    max_row = max(max_row, r)
+                continue  # an empty styled cell
+            raw = vm.group(1)
+            if typ == b"s":
+                value = shared[int(raw)]
+            elif typ in (b"str", b"e", b"d"):
+                value = unescape(raw.decode("utf-8"))
+            elif typ == b"b":
+                value = int(raw == b"1")
+            elif _INT_RE.match(raw):
+                value = int(raw)
+            else:
+                value = float(raw)
+                if value.is_integer() and b"e" not in raw.lower():
+                    value = int(value)
+        r = int(ref.group(2))
+        grid.setdefault(r, {})[_col_index(ref.group(1).decode())] = value
+        max_row = max(max_row, r)
+    rows = []
+    for r in range(1, max_row + 1):
+        cells = grid.get(r)
+        if not cells:
+            rows.append([])
+            continue
+        row = [None] * (max(cells) + 1)
+        for c, v in cells.items():
+            row[c] = v
+        rows.append(row)
+    return rows
+
+
+def _read_xls(data: bytes) -> list[_Sheet]:
+    import xlrd
+
+    try:
+        try:
+            book = xlrd.open_workbook(file_contents=data, formatting_info=True)
+        except Exception:
+            book = xlrd.open_workbook(file_contents=data)
+    except Exception as exc:
+        raise _Unreadable(f"{type(exc).__name__}: {exc}") from None
+    sheets = []
+    for sh in book.sheets():
+        rows = []
+        for r in range(sh.nrows):
+            out = []
+            for cell in sh.row(r):
+                if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+                    out.append(None)
+                elif cell.ctype == xlrd.XL_CELL_NUMBER:
+                    v = cell.value
+                    out.append(int(v) if float(v).is_integer() else v)
+                elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                    out.append(int(cell.value))
+                else:
+                    out.append(cell.value)
+            rows.append(out)
+        merges = [(rlo, clo, rhi - 1, chi - 1) for rlo, rhi, clo, chi in getattr(sh, "merged_cells", [])]
+        sheets.append(_Sheet(sh.name, rows, merges))
+    return sheets
+
+
+def _decode_text(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
+        return data.decode("utf-16")
+    head = data[:4000]
+    if head and head.count(b"\x00") > len(head) // 4:  # UTF-16 without BOM
+        return data.decode("utf-16-le" if head[1:2] == b"\x00" else "utf-16-be", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1258", errors="replace")
+
+
+def _read_csv(data: bytes, name: str) -> list[_Sheet]:
+    if b"\x00" in data[:4000] and not (data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff")) \
+            and data[:4000].count(b"\x00") <= len(data[:4000]) // 4:
+        raise _Unreadable("tệp nhị phân, không phải bảng tính / binary file, not a spreadsheet")
+    text = _decode_text(data)
+    lines = [ln for ln in text.splitlines()[:20] if ln.strip()]
+    if not lines:
+        raise _Unreadable(t("ingest_empty_file"))
+    counts = {d: sum(ln.count(d) for ln in lines) for d in ("\t", ";", ",")}
+    delim = "\t" if counts["\t"] else max((";", ","), key=lambda d: counts[d])
+    rows = []
+    for rec in csv.reader(io.StringIO(text), delimiter=delim):
+        rows.append([v if v.strip() != "" else None for v in rec])
+    return [_Sheet(name, rows, [])]
+
+
+def _read(data: bytes, file_name: str | None) -> tuple[str, list[_Sheet]]:
+    if not data:
+        raise _Unreadable(t("ingest_empty_file"))
+    if data[:4] == b"PK\x03\x04":
+        return "xlsx", _read_xlsx(data)
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return "xls", _read_xls(data)
+    stem = Path(file_name).stem if file_name else "CSV"
+    return "csv", _read_csv(data, stem or "CSV")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Finding the table
+
+
+@dataclass
+class _Column:
+    index: int
+    letter: str
+    header: str
+    role: str  # indicator | name | code | stt | note | ignored | empty
+    indicator: str | None = None
+
+
+@dataclass
+class _Table:
+    sheet: _Sheet
+    header_rows: list[int]
+    columns: list[_Column]
+    score: int
+    legacy: list[tuple[str, str, str]]  # (before, after, encoding)
+
+
+def _text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return clean_text(v)
+
+
+def _filled(sheet: _Sheet, upto: int) -> list[list]:
+    """The first rows with merged ranges filled from their top-left cell (for header reading)."""
+    grid = [list(r) for r in sheet.rows[:upto]]
+    for r0, c0, r1, c1 in sheet.merges:
+        if r0 >= upto:
+            continue
+        v = sheet.rows[r0][c0] if r0 < len(sheet.rows) and c0 < len(sheet.rows[r0]) else None
+        for r in range(r0, min(r1, upto - 1) + 1):
+            row = grid[r]
+            if len(row) <= c1:
+                row.extend([None] * (c1 + 1 - len(row)))
+            for c in range(c0, c1 + 1):
+                row[c] = v
+    return grid
+
+
+def _decode_cell(text: str, legacy: list) -> str:
+    dec, enc = detect_and_decode(text)
+    if enc:
+        legacy.append((text, dec, enc))
+    return dec
+
+
+def _resolve_columns(parent: list | None, child: list, catalog: Catalog, mapping: dict[str, str],
+                     legacy: list) -> list[_Column]:
+    width = max(len(child), len(parent or []))
+    cols = []
+    for c in range(width):
+        ch = _decode_cell(_text(child[c] if c < len(child) else None), legacy)
+        pa = _decode_cell(_text(parent[c] if parent and c < len(parent) else None), legacy) if parent else ""
+        if pa == ch:
+            pa = ""
+        header = f"{pa} / {ch}" if pa and ch else (ch or pa)
+        letter = col_letter(c)
+        col = _Column(c, letter, header, "empty")
+        manual = None
+        for key in (header, ch, pa, letter):
+            if key and fold(key) in mapping:
+                manual = mapping[fold(key)]
+                break
+        if manual is not None:
+            col.role, col.indicator = ("indicator", manual) if manual else ("ignored_by_hand", None)
+            cols.append(col)
+            continue
+        if not header:
+            cols.append(col)
+            continue
+        tries = [f"{pa} {ch}", ch, pa] if pa and ch else [header]
+        for text in tries:
+            iid = _match_with_legacy(text, catalog)
+            if iid:
+                col.role, col.indicator = "indicator", iid
+                break
+        else:
+            for text in ([ch, pa] if pa and ch else [header]):
+                kind = _label_kind(text)
+                if kind:
+                    col.role = kind
+                    break
+            else:
+                col.role = "ignored"
+        cols.append(col)
+    return cols
+
+
+def _match_with_legacy(text: str, catalog: Catalog) -> str | None:
+    iid = match_header(text, catalog)
+    if iid:
+        return iid
+    for dec, _enc in legacy_candidates(text):
+        iid = match_header(dec, catalog)
+        if iid:
+            return iid
+    return None
+
+
+def _spread_groups(parent: list, child: list) -> list:
+    """Without merge information (CSV, or a merge lost on export) a group header sits over its first
+    column only: spread it right over the following columns that have a sub-header and no header above."""
+    parent = list(parent) + [None] * max(0, len(child) - len(parent))
+    group = None
+    for c in range(len(parent)):
+        p = _text(parent[c])
+        ch = _text(child[c]) if c < len(child) else ""
+        if p:
+            group = p if ch and ch != p else None
+        elif ch and group:
+            parent[c] = group
+        else:
+            group = None
+    return parent
+
+
+def _find_table(sheet: _Sheet, catalog: Catalog, mapping: dict[str, str]) -> _Table | None:
+    upto = min(len(sheet.rows), HEADER_SCAN_ROWS)
+    grid = _filled(sheet, upto + 1)
+    best: _Table | None = None
+    for i in range(upto):
+        options = [(None, grid[i], [i])]
+        if i > 0:
+            options.append((_spread_groups(grid[i - 1], grid[i]), grid[i], [i - 1, i]))
+        for parent, child, hrows in options:
+            legacy: list = []
+            cols = _resolve_columns(parent, child, catalog, mapping, legacy)
+            ids = {c.indicator for c in cols if c.role == "indicator"}
+            units = any(c.role in ("name", "code") for c in cols)
+            score = len(ids) * 2 + (1 if units else 0)
+            if ids and (best is None or score > best.score):
+                best = _Table(sheet, hrows, cols, score, legacy)
+    return best
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Values
+
+_NUM_RE = re.compile(r"^([+-]?\s*\d[\d.,\s]*)\s*([^\d.,]*)$")
+
+
+def parse_value(raw, ind: Indicator) -> tuple[int | float | None, str | None]:
+    """(value, problem) where problem is None, 'missing_mark', 'uncached_formula', 'not_number', 'negative',
+    'not_whole', 'not_flag'.
+
+    Text numbers are read the Vietnamese way: '1.234' is one thousand two hundred and thirty-four, '1,5' is
+    one and a half; trailing unit words ('12 tổ') are dropped. Empty means missing, never zero.
+    """
+    if raw is None:
+        return None, None
+    if raw is UNCACHED_FORMULA:
+        return None, "uncached_formula"
+    if isinstance(raw, bool):
+        value: float = int(raw)
+    elif isinstance(raw, (int, float)):
+        if isinstance(raw, float) and math.isnan(raw):
+            return None, None
+        value = raw
+    elif isinstance(raw, str):
+        s = clean_text(raw)
+        if s == "":
+            return None, None
+        if s.lower() in _MISSING_MARKS:
+            return None, "missing_mark"
+        if ind.kind == "flag":
+            f = fold(s)
+            if f in ("co", "yes", "da ky", "roi"):
+                return 1, None
+            if f in ("khong", "chua", "no", "chua ky"):
+                return 0, None
+        m = _NUM_RE.match(s)
+        if not m or (m.group(2) and not m.group(2).replace(" ", "").isalpha()):
+            return None, "not_number"
+        num = m.group(1).replace(" ", "")
+        neg = num.startswith("-")
+        num = num.lstrip("+-")
+        if "," in num and "." in num:
+            if num.rfind(",") > num.rfind("."):
+                num = num.replace(".", "").replace(",", ".")
+            else:
+                num = num.replace(",", "")
+        elif "." in num:
+            if re.fullmatch(r"\d{1,3}(\.\d{3})+", num):
+                num = num.replace(".", "")
+        elif "," in num:
+            if ind.whole_number and re.fullmatch(r"\d{1,3}(,\d{3})+", num):
+                num = num.replace(",", "")
+            else:
+                num = num.replace(",", ".")
+        try:
+            value = float(num)
+        except ValueError:
+            return None, "not_number"
+        if neg:
+            value = -value
+    else:
+        return None, "not_number"
+    if value < 0:
+        return value, "negative"
+    if ind.whole_number:
+        if not float(value).is_integer():
+            return value, "not_whole"
+        value = int(value)
+        if ind.kind == "flag" and value not in (0, 1):
+            return value, "not_flag"
+        return value, None
+    return (int(value) if isinstance(value, int) else float(value)), None
+
+
+def _fmt(v) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Validation
+
+
+class _Ctx:
+    def __init__(self, report: IngestReport, lang: str):
+        self.report, self.lang = report, lang
+
+    def _where(self, sheet, row, column) -> str:
+        if sheet is None:
+            return ""
+        if row is None:
+            return t("ingest_at_sheet", self.lang, sheet=sheet)
+        if column is None:
+            return t("ingest_at_row", self.lang, sheet=sheet, row=row)
+        return t("ingest_at_cell", self.lang, sheet=sheet, row=row, column=column)
+
+    def problem(self, level: str, key: str, sheet=None, row=None, column=None, cell_value=None, **kw) -> None:
+        where = self._where(sheet, row, column)
+        body = t(key, self.lang, **kw)
+        msg = where + body if where else body[:1].upper() + body[1:]
+        if cell_value is None and "value" in kw:
+            cell_value = kw["value"]
+        p = Problem(sheet, row, column, cell_value, msg)
+        (self.report.errors if level == "error" else self.report.warnings).append(p)
+
+
+def _read_input(path_or_bytes, file_name: str | None) -> tuple[bytes, str | None]:
+    if isinstance(path_or_bytes, (bytes, bytearray, memoryview)):
+        return bytes(path_or_bytes), file_name
+    if hasattr(path_or_bytes, "read"):
+        data = path_or_bytes.read()
+        name = file_name or getattr(path_or_bytes, "name", None)
+        return (data.encode("utf-8") if isinstance(data, str) else bytes(data)), (Path(name).name if name else None)
+    path = Path(path_or_bytes)
+    return path.read_bytes(), file_name or path.name
+
+
+def _period_from_title(rows: list[list], upto: int) -> tuple[str | None, int | None]:
+    """A period written in the title area: a 'Kỳ báo cáo' / 'Năm' cell and the cell right of it, or a title
+    such as 'BÁO CÁO ... QUÝ II NĂM 2017'. Returns (text, row) — text is raw, checked by the caller."""
+    label_re = re.compile(r"^(ky bao cao|ky|nam|quy|thang|period|reporting period|bao cao ky|thoi gian)$")
+    titles = []
+    for r in range(min(upto, len(rows))):
+        row = rows[r]
+        for c, v in enumerate(row):
+            s = _text(v)
+            if not s:
+                continue
+            f = fold(s)
+            if ":" in s:
+                left, _, right = s.partition(":")
+                if label_re.match(fold(left)) and right.strip():
+                    return right.strip(), r + 1
+            if label_re.match(f):
+                for w in row[c + 1:]:
+                    if _text(w):
+                        val = _text(w)
+                        if f == "quy" and re.fullmatch(r"[1-4]", val):
+                            continue
+                        return (val if f not in ("nam",) else val), r + 1
+            titles.append((f, r + 1))
+    romans = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+    for f, r in titles:
+        if re.search(r"\bngay\s+\d", f):
+            continue  # a date line: 'ngày 15 tháng 12 năm 2017'
+        m = re.search(r"\bthang\s+(\d{1,2})\s*(?:nam\s+|[/\-.]\s*|\s+)(\d{4})\b", f)
+        if m:
+            return f"{m.group(2)}-{int(m.group(1)):02d}", r
+        m = re.search(r"\bquy\s+(i{1,3}|iv|[1-4])\s*(?:nam\s+|[/\-.]\s*|\s+)(\d{4})\b", f)
+        if m:
+            q = romans.get(m.group(1), None) or int(m.group(1))
+            return f"{m.group(2)}-Q{q}", r
+        m = re.search(r"\bnam\s+(\d{4})\b", f)
+        if m:
+            return m.group(1), r
+    return None, None
+
+
+def validate_file(path_or_bytes, *, boundary_set: str, period: str | None = None, file_name: str | None = None,
+                  column_mapping: dict[str, str] | None = None, lang: str = "vi") -> IngestReport:
+    """Dry run of one file against a boundary set. Never raises for bad content (see the module docstring)."""
+    report = IngestReport(boundary_set=boundary_set, lang=lang)
+    ctx = _Ctx(report, lang)
+    catalog = load_catalog()
+    try:
+        data, file_name = _read_input(path_or_bytes, file_name)
+    except OSError as exc:
+        report.readable = False
+        report.file_name = file_name or str(path_or_bytes)
+        ctx.problem("error", "ingest_unreadable", value=None, file=report.file_name, reason=str(exc))
+        return report
+    report.file_name = file_name
+    report.file_size = len(data)
+    report.file_sha256 = hashlib.sha256(data).hexdigest()
+    from geo.intake.filecheck import FileRejected, check_upload
+
+    try:  # hostile files (size, type by content, macros, zip/XML bombs, huge sheets) before any parser
+        check_upload(data, file_name)
+    except FileRejected as exc:
+        report.readable = False
+        report.errors.append(Problem(None, None, None, None, exc.message(lang)))
+        return report
+    try:
+        kind, sheets = _read(data, file_name)
+    except _Unreadable as exc:
+        report.readable = False
+        ctx.problem("error", "ingest_unreadable", file=file_name or "", reason=str(exc))
+        return report
+    except Exception as exc:  # a damaged file can raise anything from the readers
+        report.readable = False
+        ctx.problem("error", "ingest_unreadable", file=file_name or "", reason=f"{type(exc).__name__}: {exc}")
+        return report
+    report.file_type = kind
+
+    units = load_units(boundary_set)
+    report.units_expected = len(units.names)
+
+    mapping = {fold(k): (v or "") for k, v in (column_mapping or {}).items()}
+    for v in mapping.values():
+        if v and v not in catalog:
+            mapping = {k: (vv if vv in catalog else "") for k, vv in mapping.items()}
+            break
+
+    tables = [tb for tb in (_find_table(sh, catalog, mapping) for sh in sheets) if tb]
+    if not tables:
+        ctx.problem("error", "ingest_no_header")
+        _finish_period(ctx, period, None, None, None)
+        return report
+    table = max(tables, key=lambda tb: tb.score)  # the first sheet wins ties
+    sheet = table.sheet
+    report.sheet = sheet.name
+    if len(sheets) > 1 and table.sheet is not sheets[0]:
+        report.warnings.append(Problem(sheet.name, None, None, None, t("ingest_sheet_chosen", lang, sheet=sheet.name)))
+
+    header_last = table.header_rows[-1]
+    # Period: the argument, else the title area.
+    found, found_row = _period_from_title(sheet.rows, table.header_rows[0])
+    _finish_period(ctx, period, found, found_row, sheet.name)
+
+    _process_table(ctx, table, units, catalog, header_last)
+    return report
+
+
+def _finish_period(ctx: _Ctx, given, found, found_row, sheet_name) -> None:
+    report = ctx.report
+    if given not in (None, ""):
+        try:
+            report.period = normalize_period(given)
+        except PeriodError:
+            ctx.problem("error", "ingest_period_invalid", value=str(given))
+            return
+        if found:
+            try:
+                if normalize_period(found) != report.period:
+                    ctx.problem("warning", "ingest_period_differs", sheet_name, found_row, None, found,
+                                found=found, given=report.period)
+            except PeriodError:
+                pass
+        return
+    if not found:
+        ctx.problem("error", "ingest_period_missing")
+        return
+    try:
+        report.period = normalize_period(found)
+    except PeriodError:
+        ctx.problem("error", "ingest_period_invalid", sheet_name, found_row, None, found, value=found)
+
+
+def _process_table(ctx: _Ctx, table: _Table, units: UnitIndex, catalog: Catalog, header_last: int) -> None:
+    report, lang = ctx.report, ctx.lang
+    sheet = table.sheet
+    sname = sheet.name
+    # Only indicators valid in the file's period are taken (issue 13); other matched columns are reported.
+    period_valid = catalog.valid_in(report.period) if report.period else catalog
+    base_ids = [i.id for i in period_valid.base()]
+
+    # Columns: first column per indicator wins; duplicates and unknown headers are reported.
+    ind_cols: list[_Column] = []
+    first_for: dict[str, _Column] = {}
+    name_col = code_col = stt_col = None
+    for col in table.columns:
+        if col.header:
+            report.headers[col.letter] = col.header
+        if col.role == "indicator":
+            if col.indicator in first_for:
+                other = first_for[col.indicator]
+                ctx.problem("warning", "ingest_column_duplicate", sname, header_last + 1, col.letter, col.header,
+                            header=col.header, indicator=catalog[col.indicator].name(lang), other=other.letter)
+                continue
+            if col.indicator not in period_valid:
+                ind = catalog[col.indicator]
+                ctx.problem("warning", "ingest_column_out_of_period", sname, header_last + 1, col.letter, col.header,
+                            header=col.header, indicator=ind.name(lang), validity=ind.validity_text(lang),
+                            period=report.period)
+                continue
+            first_for[col.indicator] = col
+            ind_cols.append(col)
+            report.column_map[col.letter] = col.indicator
+        elif col.role == "name" and name_col is None:
+            name_col = col
+        elif col.role == "code" and code_col is None:
+            code_col = col
+        elif col.role == "stt" and stt_col is None:
+            stt_col = col
+        elif col.role == "ignored":
+            report.ignored_columns.append(col.header)
+            ctx.problem("warning", "ingest_column_ignored", sname, header_last + 1, col.letter, col.header,
+                        header=col.header)
+    start = header_last + 1
+    ind_idx = {c.index for c in ind_cols}
+    if name_col is None and code_col is None:
+        # No labelled unit column: the first non-indicator column left of the indicators with text in it.
+        for c in range(min(ind_idx) if ind_idx else 0):
+            if stt_col is not None and c == stt_col.index:
+                continue
+            texts = [r[c] for r in sheet.rows[start:start + 50] if c < len(r) and isinstance(r[c], str)]
+            if texts:
+                name_col = _Column(c, col_letter(c), "", "name")
+                break
+    if name_col is None and code_col is None:
+        ctx.problem("error", "ingest_no_unit_column", sname, None, None, None)
+        return
+    missing_ids = [i for i in base_ids if i not in first_for]
+    if missing_ids:
+        names = ", ".join(catalog[i].name(lang) for i in missing_ids[:MAX_LIST]) + ("…" if len(missing_ids) > MAX_LIST else "")
+        ctx.problem("warning", "ingest_column_missing", sname, header_last + 1, None, None,
+                    n=len(missing_ids), names=names)
+
+    legacy = list(table.legacy)
+    label_cols = [c.index for c in table.columns if c.index not in ind_idx and c.role not in ("note",)]
+    label_cols = sorted(set(label_cols) | {c.index for c in (name_col, code_col, stt_col) if c is not None})
+    seen: dict[str, int] = {}
+    total_vals: dict[str, float] | None = None
+    total_row_no = None
+    inds = [(c, catalog[c.indicator]) for c in ind_cols]
+
+    for r in range(start, len(sheet.rows)):
+        row = sheet.rows[r]
+        excel_row = r + 1
+        n = len(row)
+        if not any(v is not None and (not isinstance(v, str) or v.strip()) for v in row):
+            continue
+        raw_name = _text(row[name_col.index]) if name_col is not None and name_col.index < n else ""
+        raw_code = row[code_col.index] if code_col is not None and code_col.index < n else None
+        raw_stt = _text(row[stt_col.index]) if stt_col is not None and stt_col.index < n else ""
+        labels = [_text(row[c]) for c in label_cols if c < n and _text(row[c])]
+        # A total row: never a unit.
+        is_total = any(_TOTAL_RE.match(fold(s)) for s in labels if not s.isdigit())
+        values: dict[str, Any] = {}
+        problems: list[tuple] = []
+        numbers = 0
+        for col, ind in inds:
+            raw = row[col.index] if col.index < n else None
+            if raw is None:
+                continue
+            val, prob = parse_value(raw, ind)
+            if prob is None:
+                values[ind.id] = val
+                if val is not None:
+                    numbers += 1
+            else:
+                problems.append((col, ind, raw, val, prob))
+                if prob in ("negative", "not_whole", "not_flag"):
+                    numbers += 1
+        if is_total:
+            if total_vals is None:
+                total_vals, total_row_no = values, excel_row
+            continue
+        roman = bool(raw_stt and _ROMAN_RE.match(raw_stt)) or bool(raw_name and _ROMAN_RE.match(raw_name))
+        # Identify the unit.
+        code = None
+        shown = raw_name or _text(raw_code)
+        if raw_code is not None and _text(raw_code):
+            code = units.match_code(raw_code)
+            if code is None and numbers:
+                ctx.problem("error", "ingest_unit_code_unknown", sname, excel_row, code_col.letter, _text(raw_code),
+                            value=_text(raw_code), set=units.set_id)
+                continue
+        if code is None and raw_name:
+            if raw_name.isdigit():
+                code = units.match_code(raw_name)
+            if code is None:
+                name = raw_name
+                dec, enc = detect_and_decode(name)
+                if enc:
+                    legacy.append((name, dec, enc))
+                    name = dec
+                hits = units.match_name(name)
+                if not hits:
+                    for alt, enc in legacy_candidates(raw_name):
+                        alt_hits = units.match_name(alt)
+                        if len(alt_hits) == 1:
+                            legacy.append((raw_name, alt, enc))
+                            hits = alt_hits
+                            break
+                if len(hits) == 1:
+                    code = next(iter(hits))
+                elif len(hits) > 1:
+                    if numbers:
+                        names = ", ".join(f"{units.names[h]} ({h})" for h in sorted(hits)[:MAX_LIST])
+                        ctx.problem("error", "ingest_unit_ambiguous", sname, excel_row, name_col.letter, raw_name,
+                                    value=raw_name, names=names)
+                    continue
+        elif code is not None and raw_name and name_col is not None and raw_name != units.names[code]:
+            hits = units.match_name(detect_and_decode(raw_name)[0])
+            if hits and code not in hits and not raw_name.isdigit():
+                ctx.problem("warning", "ingest_unit_code_name_differ", sname, excel_row, name_col.letter, raw_name,
+                            code=code, official=units.names[code], value=raw_name)
+        if code is None:
+            if not numbers:
+                continue  # group heading, column-number row, signature block, notes
+            if roman:
+                ctx.problem("warning", "ingest_group_row_skipped", sname, excel_row, None, shown, value=shown)
+                continue
+            if _is_column_number_row(row, inds, raw_name, raw_stt):
+                continue
+            if not shown:
+                col = (name_col or code_col).letter
+                ctx.problem("error", "ingest_unit_no_name", sname, excel_row, col, None)
+                continue
+            col = name_col.letter if (name_col is not None and raw_name) else code_col.letter
+            msg_sugg = ""
+            sugg = suggest(detect_and_decode(raw_name)[0], list(units.names.values())) if raw_name else []
+            if sugg:
+                msg_sugg = t("ingest_unit_suggest", lang, names=", ".join(sugg))
+            ctx.problem("error", "ingest_unit_unknown", sname, excel_row, col, shown, value=shown, set=units.set_id)
+            report.errors[-1].message += msg_sugg
+            continue
+        # Value problems of a unit row.
+        for col, ind, raw, val, prob in problems:
+            shown_v = raw if not isinstance(raw, float) else _fmt(raw)
+            if prob == "missing_mark":
+                ctx.problem("warning", "ingest_dash_missing", sname, excel_row, col.letter, shown_v,
+                            value=shown_v, indicator=ind.name(lang))
+                continue
+            if prob == "uncached_formula":
+                ctx.problem("warning", "ingest_formula_no_value", sname, excel_row, col.letter, str(raw))
+                continue
+            expected = t({"flag": "ingest_expected_flag", "amount": "ingest_expected_amount"}.get(
+                ind.kind, "ingest_expected_count"), lang)
+            key = {"not_number": "ingest_not_number", "negative": "ingest_negative", "not_whole": "ingest_not_whole",
+                   "not_flag": "ingest_not_flag"}[prob]
+            ctx.problem("error", key, sname, excel_row, col.letter, shown_v, value=_fmt(val) if val is not None else shown_v,
+                        expected=expected, indicator=ind.name(lang))
+        if code in seen:
+            ctx.problem("error", "ingest_unit_duplicate", sname, excel_row, (name_col or code_col).letter, shown,
+                        name=units.names[code], first=seen[code], again=excel_row)
+            continue
+        seen[code] = excel_row
+        for num_id, den_id in catalog.numerator_denominator_pairs():
+            a, b = values.get(num_id), values.get(den_id)
+            if a is not None and b is not None and a > b and num_id in first_for:
+                ctx.problem("error", "ingest_numerator_exceeds", sname, excel_row, first_for[num_id].letter, a,
+                            num_name=catalog[num_id].name(lang), num=_fmt(a), den_name=catalog[den_id].name(lang),
+                            den=_fmt(b), den_col=first_for[den_id].letter)
+        report.rows.append({"unit_code": code, "unit_name": units.names[code],
+                            "values": {i: values.get(i) for i in base_ids}})
+
+    report.units_matched = len(report.rows)
+    missing = [c for c in units.names if c not in seen]
+    if missing and report.rows:
+        names = ", ".join(units.names[c] for c in missing[:MAX_LIST]) + ("…" if len(missing) > MAX_LIST else "")
+        ctx.problem("warning", "ingest_units_missing", sname, None, None, None,
+                    n=len(missing), total=len(units.names), names=names)
+    _check_total(ctx, total_vals, total_row_no, first_for, catalog)
+    _legacy_warning(ctx, legacy, sname)
+
+
+def _is_column_number_row(row, inds, raw_name, raw_stt) -> bool:
+    """'(1) (2) (3) ...' or '1 2 3 ...' under the header: column numbers, not data."""
+    label_ok = all(re.fullmatch(r"\(?\d{1,2}\)?|[A-Za-z]", s) for s in (raw_name, raw_stt) if s)
+    if not label_ok:
+        return False
+    nums = []
+    for col, _ind in inds:
+        v = row[col.index] if col.index < len(row) else None
+        s = _text(v).strip("()")
+        if not s.isdigit():
+            return False
+        nums.append(int(s))
+    return len(nums) >= 3 and all(b == a + 1 for a, b in zip(nums, nums[1:]))
+
+
+def _check_total(ctx: _Ctx, total_vals, total_row_no, first_for, catalog) -> None:
+    report = ctx.report
+    if total_vals is None:
+        report.total_row = {"found": False, "matches": None}
+        return
+    mismatches = []
+    for iid, total in total_vals.items():
+        if total is None:
+            continue
+        have = [r["values"][iid] for r in report.rows if r["values"].get(iid) is not None]
+        s = sum(have) if have else 0
+        if abs(float(s) - float(total)) > 1e-6:
+            col = first_for[iid].letter
+            mismatches.append({"indicator": iid, "column": col, "total": total, "sum": s})
+            ctx.problem("warning", "ingest_total_mismatch", report.sheet, total_row_no, col, total,
+                        indicator=catalog[iid].name(ctx.lang), total=_fmt(total), sum=_fmt(s))
+    report.total_row = {"found": True, "matches": not mismatches, "row": total_row_no, "mismatches": mismatches}
+
+
+def _legacy_warning(ctx: _Ctx, legacy, sname) -> None:
+    if not legacy:
+        return
+    by_enc: dict[str, list] = {}
+    for before, after, enc in legacy:
+        by_enc.setdefault(enc, []).append((before, after))
+    for enc, items in by_enc.items():
+        uniq = list(dict.fromkeys(items))
+        ctx.problem("warning", "ingest_legacy_converted", sname, None, None, uniq[0][0], n=len(uniq),
+                    encoding=ENCODING_LABELS[enc], before=uniq[0][0], after=uniq[0][1])
+    ctx.report.legacy_encoding = max(by_enc, key=lambda e: len(by_enc[e]))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Human-readable report (CLI) and benchmark
+
+
+def format_report(report: IngestReport, lang: str | None = None) -> str:
+    lang = lang or report.lang
+    lines = [t("ingest_report_title", lang, file=report.file_name or ""),
+             t("ingest_report_set", lang, set=report.boundary_set, period=report.period or "—",
+               sheet=report.sheet or "—"),
+             t("ingest_report_units", lang, matched=report.units_matched, expected=report.units_expected)]
+    if report.errors:
+        lines.append(t("ingest_report_errors", lang, n=len(report.errors)))
+        lines += [f"  - {p.message}" for p in report.errors]
+    if report.warnings:
+        lines.append(t("ingest_report_warnings", lang, n=len(report.warnings)))
+        lines += [f"  - {p.message}" for p in report.warnings]
+    if report.ignored_columns:
+        lines.append(t("ingest_report_ignored", lang, names=", ".join(report.ignored_columns)))
+    tr = report.total_row
+    state = t("ingest_total_none", lang) if not tr.get("found") else (
+        t("ingest_total_ok", lang) if tr.get("matches") else t("ingest_total_bad", lang))
+    lines.append(t("ingest_report_total", lang, state=state))
+    lines.append(t("ingest_ok", lang, matched=report.units_matched, expected=report.units_expected,
+                   period=report.period) if report.ok else t("ingest_has_errors", lang, n=len(report.errors)))
+    return "\n".join(lines)

@@ -1,0 +1,204 @@
+"""Data-entry template: the boundary set's units (code, name), one column per base indicator, a period cell.
+
+The .xlsx has whole-number data validation, a frozen header and an instructions sheet in Vietnamese; the
+CSV (UTF-8 with BOM so Excel opens it with the right letters) has the same period line and header. Filling
+either and validating it with ``geo.intake.ingest.validate_file`` gives back exactly the values typed in.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from geo.reference.catalog import load_catalog
+from geo.text.names import vi_sorted
+
+DATA_SHEET = {"vi": "Số liệu", "en": "Data"}
+HELP_SHEET = {"vi": "Hướng dẫn", "en": "Instructions"}
+HEADER_ROW = 4  # Excel row of the column headers in the .xlsx template
+
+_LABELS = {
+    "vi": {"period": "Kỳ báo cáo", "set": "Bộ ranh giới", "code": "Mã đơn vị", "name": "Tên đơn vị"},
+    "en": {"period": "Period", "set": "Boundary set", "code": "Unit code", "name": "Unit name"},
+}
+
+_HELP_VI = [
+    "HƯỚNG DẪN ĐIỀN MẪU SỐ LIỆU PHONG TRÀO TOÀN DÂN BẢO VỆ AN NINH TỔ QUỐC",
+    "",
+    "1. Ghi kỳ báo cáo vào ô B1 của trang 'Số liệu': năm (2017), quý (2017-Q2) hoặc tháng (2017-06).",
+    "2. Mỗi dòng là một xã, thị trấn. Không sửa cột 'Mã đơn vị' và 'Tên đơn vị'; không thêm, bớt dòng đơn vị.",
+    "3. Ghi số nguyên ≥ 0 (vật liệu nổ có thể có phần thập phân, ví dụ 1,5). 'Xã ký cam kết' ghi 1 (đã ký) hoặc 0.",
+    "4. Ô để trống nghĩa là CHƯA CÓ SỐ LIỆU (không phải 0). Nếu số liệu bằng 0, hãy ghi 0.",
+    "5. Số bản, cơ quan, trường học ký cam kết không được lớn hơn tổng số tương ứng.",
+    "6. Có thể thêm dòng 'Tổng cộng' ở cuối: chương trình sẽ đối chiếu với tổng các đơn vị, không nhập dòng này.",
+    "7. Tải tệp lên trang 'Cập nhật dữ liệu' để kiểm tra trước khi nhập; chưa ghi gì cho đến khi bạn xác nhận.",
+    "",
+    "Các chỉ số:",
+]
+_HELP_EN = [
+    "HOW TO FILL IN THE PEOPLE'S SECURITY MOVEMENT DATA TEMPLATE",
+    "",
+    "1. Write the reporting period in cell B1 of the 'Data' sheet: a year (2017), quarter (2017-Q2) or month (2017-06).",
+    "2. One row per commune. Do not change the unit code and name columns; do not add or remove unit rows.",
+    "3. Whole numbers ≥ 0 (explosives may have decimals). 'Commune signed' is 1 (signed) or 0.",
+    "4. An empty cell means NO DATA (not zero). If the value is zero, write 0.",
+    "5. Villages, agencies and schools signed cannot exceed their totals.",
+    "6. You may add a 'Total' row at the end: it is checked against the sum of the units, never imported.",
+    "7. Upload the file on the 'Update data' page to check it before importing; nothing is written until you confirm.",
+    "",
+    "Indicators:",
+]
+
+
+def _units(boundary_set: str) -> list[dict]:
+    from geo.units.resolver import load_units
+
+    idx = load_units(boundary_set)
+    ordered = sorted(idx.names.items(), key=lambda kv: kv[0])
+    return [{"unit_code": code, "unit_name": name, "values": {}} for code, name in ordered]
+
+
+def template_indicators(period: str | None = None, catalog=None) -> list:
+    """The template's indicator columns: the base indicators valid in ``period`` (catalog order); without a
+    period, every base indicator not retired."""
+    catalog = catalog or load_catalog()
+    if period:
+        return catalog.valid_in(period).base()
+    return [i for i in catalog.base() if not i.retired]
+
+
+def header_text(ind, lang: str = "vi") -> str:
+    return f"{ind.name(lang)} ({ind.unit(lang)})"
+
+
+def build_template(boundary_set: str, path_or_buffer, *, period: str | None = None, lang: str = "vi") -> None:
+    """Write the .xlsx template for ``boundary_set`` (all its units, empty values)."""
+    build_template_rows(_units(boundary_set), path_or_buffer, boundary_set=boundary_set, period=period, lang=lang)
+
+
+def build_template_csv(boundary_set: str, path_or_buffer, *, period: str | None = None, lang: str = "vi") -> None:
+    """Write the CSV template (UTF-8 with BOM, comma separated; first line is the period)."""
+    build_template_rows(_units(boundary_set), path_or_buffer, boundary_set=boundary_set, period=period,
+                        lang=lang, fmt="csv")
+
+
+def build_template_rows(rows: list[dict], path_or_buffer, *, boundary_set: str, period: str | None = None,
+                        lang: str = "vi", fmt: str | None = None) -> None:
+    """Write rows in the intake shape (``{unit_code, unit_name, values}``) in the template layout.
+
+    ``fmt`` is 'xlsx' or 'csv'; by default from the path's extension (xlsx for buffers).
+    """
+    if fmt is None:
+        fmt = "csv" if isinstance(path_or_buffer, (str, Path)) and str(path_or_buffer).lower().endswith(".csv") \
+            else "xlsx"
+    if fmt == "csv":
+        _write_csv(rows, path_or_buffer, boundary_set, period, lang)
+    else:
+        _write_xlsx(rows, path_or_buffer, boundary_set, period, lang)
+
+
+def _write_csv(rows, path_or_buffer, boundary_set, period, lang) -> None:
+    base = template_indicators(period)
+    labels = _LABELS.get(lang, _LABELS["vi"])
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\r\n")
+    w.writerow([labels["period"], period or ""])
+    w.writerow([labels["code"], labels["name"], *[header_text(i, lang) for i in base]])
+    for r in rows:
+        vals = r.get("values", {})
+        w.writerow([r["unit_code"], r["unit_name"],
+                    *["" if vals.get(i.id) is None else vals[i.id] for i in base]])
+    data = ("\ufeff" + out.getvalue()).encode("utf-8")
+    if hasattr(path_or_buffer, "write"):
+        path_or_buffer.write(data)
+    else:
+        Path(path_or_buffer).write_bytes(data)
+
+
+def _write_xlsx(rows, path_or_buffer, boundary_set, period, lang) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from geo.units.boundaries import get_boundary_set_info
+
+    labels = _LABELS.get(lang, _LABELS["vi"])
+    base = template_indicators(period)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = DATA_SHEET.get(lang, DATA_SHEET["vi"])
+    bold = Font(bold=True)
+    ws["A1"], ws["A1"].font = labels["period"], bold
+    ws["B1"] = period or ""
+    ws["B1"].number_format = "@"
+    ws["B1"].fill = PatternFill("solid", fgColor="FFF2CC")
+    ws["A2"], ws["A2"].font = labels["set"], bold
+    try:
+        ws["B2"] = f"{boundary_set} — {get_boundary_set_info(boundary_set).title(lang)}"
+    except Exception:
+        ws["B2"] = boundary_set
+    header = [labels["code"], labels["name"], *[header_text(i, lang) for i in base]]
+    for c, text in enumerate(header, start=1):
+        cell = ws.cell(row=HEADER_ROW, column=c, value=text)
+        cell.font = bold
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    first = HEADER_ROW + 1
+    for k, r in enumerate(rows):
+        row_no = first + k
+        code_cell = ws.cell(row=row_no, column=1, value=str(r["unit_code"]))
+        code_cell.number_format = "@"
+        ws.cell(row=row_no, column=2, value=r["unit_name"])
+        vals = r.get("values", {})
+        for c, ind in enumerate(base, start=3):
+            v = vals.get(ind.id)
+            if v is not None:
+                ws.cell(row=row_no, column=c, value=v)
+    last = max(first, first + len(rows) - 1)
+    for c, ind in enumerate(base, start=3):
+        letter = get_column_letter(c)
+        if ind.kind == "flag":
+            dv = DataValidation(type="whole", operator="between", formula1="0", formula2="1", allow_blank=True)
+        elif ind.kind == "amount":
+            dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
+        else:
+            dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
+        dv.error = ("Cần số nguyên ≥ 0" if lang == "vi" else "A whole number ≥ 0 is expected") \
+            if ind.kind != "amount" else ("Cần số ≥ 0" if lang == "vi" else "A number ≥ 0 is expected")
+        dv.showErrorMessage = True
+        ws.add_data_validation(dv)
+        dv.add(f"{letter}{first}:{letter}{last + 200}")
+        ws.column_dimensions[letter].width = 14
+    ws.column_dimensions["A"].width = 12
+    ws.column_dimensions["B"].width = 28
+    ws.row_dimensions[HEADER_ROW].height = 60
+    ws.freeze_panes = ws.cell(row=first, column=3)
+
+    help_ws = wb.create_sheet(HELP_SHEET.get(lang, HELP_SHEET["vi"]))
+    lines = list(_HELP_EN if lang == "en" else _HELP_VI)
+    for i, text in enumerate(lines, start=1):
+        help_ws.cell(row=i, column=1, value=text)
+    help_ws["A1"].font = bold
+    r = len(lines) + 1
+    for ind in base:
+        # One cell per line ("name — unit: description") so the header finder never takes it for a header.
+        basis = f" [{ind.legal_basis}]" if ind.legal_basis else ""
+        help_ws.cell(row=r, column=1, value=f"• {ind.name(lang)} — {ind.unit(lang)}: {ind.description(lang)}{basis}")
+        r += 1
+    help_ws.column_dimensions["A"].width = 120
+    wb.save(path_or_buffer)
+
+
+def template_bytes(boundary_set: str, *, period: str | None = None, lang: str = "vi", fmt: str = "xlsx") -> bytes:
+    """The template as bytes (for a download button)."""
+    buf = io.BytesIO()
+    if fmt == "csv":
+        build_template_csv(boundary_set, buf, period=period, lang=lang)
+    else:
+        build_template(boundary_set, buf, period=period, lang=lang)
+    return buf.getvalue()
+
+
+del vi_sorted  # names are listed in code order, as the GSO list is

@@ -1,0 +1,362 @@
+"""Indicator definitions: ``data/catalog.toml`` (the seed) merged with the definitions admins keep in the store.
+
+The ids are a public contract (template, CLI, store). Derived indicators (shares, ratios, rates) are computed
+here from *summed* numerators and denominators, never by averaging percentages.
+
+Indicators follow the law over time: each has a validity (``valid_from``/``valid_to``, dates, open when absent),
+a ``legal_basis`` and a lineage (``continues``: the ids it carries on from, with a note; ``replaced_by`` is
+filled in from the successors). ``Catalog.valid_in(period)`` keeps the indicators whose validity overlaps the
+period. A derived indicator is valid only where its numerator and denominator both are.
+
+Admin-defined indicators live in the store, which this layer may not import: the layer that owns the store
+installs a *definitions source* (:func:`set_definitions_source`), a callable returning the stored definitions
+as JSON texts; :func:`load_catalog` merges them over the seed (a stored definition with a seed id overrides
+it) and caches the merge on those texts.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import tomllib
+from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterable, Mapping
+
+from geo import DATA_DIR
+
+CATALOG_PATH = DATA_DIR / "catalog.toml"
+
+BASE_KINDS = {"count", "amount", "flag"}
+DERIVED_KINDS = {"share", "ratio", "rate_population"}
+KINDS = BASE_KINDS | DERIVED_KINDS
+DIRECTIONS = {"up", "down", "neutral"}
+TEMPORALS = {"stock", "flow"}
+
+
+class CatalogError(ValueError):
+    """The catalog file is malformed."""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    vi: str
+    en: str
+    kind: str
+    unit_vi: str
+    unit_en: str
+    direction: str
+    temporal: str
+    group: str
+    public: bool
+    description_vi: str = ""
+    description_en: str = ""
+    short_vi: str = ""
+    short_en: str = ""
+    aliases: tuple[str, ...] = ()
+    numerator: str | None = None
+    denominator: str | None = None
+    per: int | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+    legal_basis: str = ""
+    continues: tuple[str, ...] = ()
+    lineage_vi: str = ""
+    lineage_en: str = ""
+    replaced_by: tuple[str, ...] = ()  # filled in by the catalog from the successors' ``continues``
+    retired: bool = False
+    origin: str = "catalog"  # "catalog" (data/catalog.toml) or "store" (defined or changed by an admin)
+
+    def valid_on(self, period) -> bool:
+        """Whether the validity overlaps ``period`` (a Period or its text: year, quarter or month)."""
+        from geo.text.periods import parse_period
+
+        p = period if hasattr(period, "start") else parse_period(period)
+        return (self.valid_from is None or self.valid_from <= p.end) and \
+            (self.valid_to is None or self.valid_to >= p.start)
+
+    def short(self, lang: str = "vi") -> str:
+        return (self.short_en or self.en) if lang == "en" else (self.short_vi or self.vi)
+
+    def lineage(self, lang: str = "vi") -> str:
+        return self.lineage_en if lang == "en" else self.lineage_vi
+
+    def validity_text(self, lang: str = "vi") -> str:
+        """'từ 01/07/2024', 'đến 30/06/2024', 'từ … đến …' or 'mọi kỳ' (Vietnamese day/month/year)."""
+        from geo.text.i18n import t
+
+        def d(x: date) -> str:
+            return f"{x.day:02d}/{x.month:02d}/{x.year}" if lang != "en" else x.isoformat()
+
+        if self.valid_from and self.valid_to:
+            return t("validity_between", lang, start=d(self.valid_from), end=d(self.valid_to))
+        if self.valid_from:
+            return t("validity_from", lang, start=d(self.valid_from))
+        if self.valid_to:
+            return t("validity_to", lang, end=d(self.valid_to))
+        return t("validity_always", lang)
+
+    def validity_json(self) -> dict:
+        return {"valid_from": self.valid_from.isoformat() if self.valid_from else None,
+                "valid_to": self.valid_to.isoformat() if self.valid_to else None}
+
+    @property
+    def derived(self) -> bool:
+        return self.kind in DERIVED_KINDS
+
+    @property
+    def whole_number(self) -> bool:
+        """Values must be whole numbers ≥ 0 (counts and flags)."""
+        return self.kind in {"count", "flag"}
+
+    @property
+    def is_percentage(self) -> bool:
+        return self.kind == "share"
+
+    def name(self, lang: str = "vi") -> str:
+        return self.en if lang == "en" else self.vi
+
+    def unit(self, lang: str = "vi") -> str:
+        return self.unit_en if lang == "en" else self.unit_vi
+
+    def description(self, lang: str = "vi") -> str:
+        return self.description_en if lang == "en" else self.description_vi
+
+    def compute(self, num: float | None, den: float | None) -> float | None:
+        """Value of a derived indicator from its numerator and denominator (None when undefined)."""
+        if not self.derived:
+            raise CatalogError(f"{self.id} is not a derived indicator")
+        if num is None or den is None or _isnan(num) or _isnan(den) or den == 0:
+            return None
+        if self.kind == "share":
+            return 100.0 * num / den
+        if self.kind == "rate_population":
+            return (self.per or 1) * num / den
+        return num / den
+
+
+def _isnan(x) -> bool:
+    try:
+        return math.isnan(x)
+    except TypeError:
+        return False
+
+
+@dataclass(frozen=True)
+class Catalog:
+    indicators: tuple[Indicator, ...]
+    _by_id: Mapping[str, Indicator] = field(repr=False, compare=False, default_factory=dict)
+
+    def __post_init__(self):
+        object.__setattr__(self, "_by_id", {i.id: i for i in self.indicators})
+
+    def __getitem__(self, indicator_id: str) -> Indicator:
+        try:
+            return self._by_id[indicator_id]
+        except KeyError:
+            raise KeyError(f"unknown indicator id: {indicator_id!r}") from None
+
+    def __contains__(self, indicator_id: object) -> bool:
+        return indicator_id in self._by_id
+
+    def __iter__(self):
+        return iter(self.indicators)
+
+    def __len__(self) -> int:
+        return len(self.indicators)
+
+    @property
+    def ids(self) -> list[str]:
+        return [i.id for i in self.indicators]
+
+    def base(self) -> list[Indicator]:
+        """Indicators that are entered (template columns, store rows)."""
+        return [i for i in self.indicators if not i.derived]
+
+    def derived(self) -> list[Indicator]:
+        return [i for i in self.indicators if i.derived]
+
+    def public(self) -> list[Indicator]:
+        return [i for i in self.indicators if i.public]
+
+    def rates_for(self, indicator_id: str) -> list[Indicator]:
+        """Derived indicators whose numerator is ``indicator_id`` (offered before the raw count)."""
+        return [i for i in self.derived() if i.numerator == indicator_id]
+
+    def map_choices(self, public_only: bool = False) -> list[str]:
+        """Indicator ids in the order the map picker offers them: for each count, its rates first."""
+        out: list[str] = []
+        for ind in self.base():
+            for rate in self.rates_for(ind.id):
+                if rate.id not in out and (rate.public or not public_only):
+                    out.append(rate.id)
+            if ind.id not in out and (ind.public or not public_only):
+                out.append(ind.id)
+        for ind in self.derived():
+            if ind.id not in out and (ind.public or not public_only):
+                out.append(ind.id)
+        return out
+
+    def valid_in(self, period) -> "Catalog":
+        """The indicators whose validity overlaps ``period`` (a year, quarter or month), in catalog order."""
+        return Catalog(tuple(i for i in self.indicators if i.valid_on(period)))
+
+    def predecessors(self, indicator_id: str) -> list[Indicator]:
+        return [self[c] for c in self[indicator_id].continues if c in self]
+
+    def successors(self, indicator_id: str) -> list[Indicator]:
+        return [self[c] for c in self[indicator_id].replaced_by if c in self]
+
+    def numerator_denominator_pairs(self) -> list[tuple[str, str]]:
+        """Pairs (numerator, denominator) where numerator ≤ denominator must hold (shares only)."""
+        return [(i.numerator, i.denominator) for i in self.derived() if i.kind == "share"]
+
+
+def _parse(entries: Iterable[dict]) -> Catalog:
+    seen: set[str] = set()
+    out: list[Indicator] = []
+    for raw in entries:
+        raw = dict(raw)
+        iid = raw.get("id")
+        if not iid or not isinstance(iid, str):
+            raise CatalogError(f"indicator without id: {raw!r}")
+        if iid in seen:
+            raise CatalogError(f"duplicate indicator id: {iid}")
+        seen.add(iid)
+        kind = raw.get("kind")
+        if kind not in KINDS:
+            raise CatalogError(f"{iid}: unknown kind {kind!r}")
+        if raw.get("direction") not in DIRECTIONS:
+            raise CatalogError(f"{iid}: unknown direction {raw.get('direction')!r}")
+        if raw.get("temporal") not in TEMPORALS:
+            raise CatalogError(f"{iid}: unknown temporal {raw.get('temporal')!r}")
+        raw["aliases"] = tuple(str(a) for a in raw.get("aliases", ()) or ())
+        raw["continues"] = tuple(str(a) for a in raw.get("continues", ()) or ())
+        raw.pop("replaced_by", None)
+        raw.setdefault("short_vi", raw.get("vi", iid))
+        for key in ("valid_from", "valid_to"):
+            raw[key] = _date(iid, key, raw.get(key))
+        if raw["valid_from"] and raw["valid_to"] and raw["valid_from"] > raw["valid_to"]:
+            raise CatalogError(f"{iid}: valid_from is after valid_to")
+        try:
+            ind = Indicator(**raw)
+        except TypeError as exc:
+            raise CatalogError(f"{iid}: {exc}") from None
+        out.append(ind)
+    by_id = {i.id: i for i in out}
+    for k, ind in enumerate(out):
+        if ind.derived:
+            for ref in (ind.numerator, ind.denominator):
+                if ref not in by_id or by_id[ref].derived:
+                    raise CatalogError(f"{ind.id}: numerator/denominator {ref!r} is not a base indicator")
+            if ind.kind == "rate_population" and not ind.per:
+                raise CatalogError(f"{ind.id}: rate_population needs 'per'")
+            # Valid only where both parts are: the intersection of the three validities.
+            parts = (ind, by_id[ind.numerator], by_id[ind.denominator])
+            starts = [p.valid_from for p in parts if p.valid_from]
+            ends = [p.valid_to for p in parts if p.valid_to]
+            out[k] = ind = replace(ind, valid_from=max(starts) if starts else None,
+                                   valid_to=min(ends) if ends else None)
+        for ref in ind.continues:
+            if ref not in by_id or ref == ind.id:
+                raise CatalogError(f"{ind.id}: continues unknown indicator {ref!r}")
+    successors: dict[str, list[str]] = {}
+    for ind in out:
+        for ref in ind.continues:
+            successors.setdefault(ref, []).append(ind.id)
+    out = [replace(i, replaced_by=tuple(successors.get(i.id, ()))) if i.id in successors else i for i in out]
+    return Catalog(tuple(out))
+
+
+def build_catalog(entries: Iterable[Mapping]) -> Catalog:
+    """A catalog from raw entries (the keys of data/catalog.toml); raises CatalogError when malformed."""
+    return _parse(entries)
+
+
+def _date(iid: str, key: str, value) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value if type(value) is date else value.date()
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise CatalogError(f"{iid}: {key} {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def load_catalog(path: Path | str | None = None) -> Catalog:
+    """The catalog: a given file alone, else the seed merged with the installed definitions source."""
+    if path is not None:
+        with open(path, "rb") as fh:
+            return _parse(tomllib.load(fh).get("indicator", []))
+    source = _SOURCE["fn"]
+    stored = tuple(source()) if source is not None else ()
+    if not stored:
+        return _default_catalog()
+    return _merged_catalog(stored)
+
+
+# The definitions source (see the module docstring): a callable returning a sequence of JSON texts, one
+# indicator definition each (the keys of data/catalog.toml; dates as YYYY-MM-DD).
+_SOURCE: dict[str, Callable[[], Iterable[str]] | None] = {"fn": None}
+
+
+def set_definitions_source(fn: Callable[[], Iterable[str]] | None) -> None:
+    """Install (or remove, with None) the callable that gives the stored definitions to :func:`load_catalog`."""
+    _SOURCE["fn"] = fn
+
+
+def definitions_source() -> Callable[[], Iterable[str]] | None:
+    return _SOURCE["fn"]
+
+
+def seed_entries() -> list[dict]:
+    """The raw entries of data/catalog.toml (copies: callers may change them)."""
+    return [dict(e) for e in _seed_entries()]
+
+
+@lru_cache(maxsize=1)
+def _seed_entries() -> tuple[dict, ...]:
+    with open(CATALOG_PATH, "rb") as fh:
+        return tuple(tomllib.load(fh).get("indicator", []))
+
+
+@lru_cache(maxsize=1)
+def _default_catalog() -> Catalog:
+    return _parse(seed_entries())
+
+
+def merge_entries(stored: Iterable[Mapping]) -> list[dict]:
+    """Seed entries with stored definitions applied: a stored id that is in the seed replaces that entry in
+    place, a new id is appended; every stored entry is marked ``origin = "store"``."""
+    entries = seed_entries()
+    position = {e.get("id"): k for k, e in enumerate(entries)}
+    for raw in stored:
+        raw = {**dict(raw), "origin": "store"}
+        if raw.get("id") in position:
+            entries[position[raw["id"]]] = raw
+        else:
+            position[raw.get("id")] = len(entries)
+            entries.append(raw)
+    return entries
+
+
+@lru_cache(maxsize=8)
+def _merged_catalog(stored: tuple[str, ...]) -> Catalog:
+    return _parse(merge_entries(json.loads(text) for text in stored))
+
+
+def compute_derived(values: Mapping[str, float | None], catalog: Catalog | None = None) -> dict[str, float | None]:
+    """All indicator values for one unit (or one sum of units): base values copied, derived computed."""
+    catalog = catalog or load_catalog()
+    out: dict[str, float | None] = {}
+    for ind in catalog:
+        if ind.derived:
+            out[ind.id] = ind.compute(values.get(ind.numerator), values.get(ind.denominator))
+        else:
+            v = values.get(ind.id)
+            out[ind.id] = None if v is None or _isnan(v) else v
+    return out

@@ -1,0 +1,173 @@
+"""Reading the store: current tables, versions, history, diffs and the audit log (the read half of
+:class:`geo.store.database.Store`, which inherits it; it needs only ``self._read()``)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from geo.store.engine import iso_time, number_out
+from geo.store.errors import StoreError
+from geo.store.schema import audit_log_table, import_versions, observations, version_units
+
+
+class StoreReads:
+    @staticmethod
+    def _latest(conn: Connection, boundary_set: str, period: str) -> int | None:
+        return conn.execute(
+            sa.select(sa.func.max(import_versions.c.id))
+            .where(import_versions.c.boundary_set == boundary_set, import_versions.c.period == period)
+        ).scalar()
+
+    @staticmethod
+    def _rows(conn: Connection, version: int) -> list[dict]:
+        from geo.reference.catalog import load_catalog
+
+        catalog = load_catalog()
+        period = conn.execute(sa.select(import_versions.c.period).where(import_versions.c.id == version)).scalar()
+        # The indicators of the version's period (issue 13); a stored value of any other still comes back.
+        order = [i.id for i in (catalog.valid_in(period) if period else catalog).base()]
+        whole = {i.id: i.whole_number for i in catalog.base()}
+        out: dict[str, dict] = {}
+        for r in conn.execute(sa.select(version_units.c.unit_code, version_units.c.unit_name)
+                              .where(version_units.c.version_id == version).order_by(version_units.c.position)):
+            out[r.unit_code] = {"unit_code": r.unit_code, "unit_name": r.unit_name, "values": dict.fromkeys(order)}
+        for r in conn.execute(sa.select(observations.c.unit_code, observations.c.indicator_id,
+                                        observations.c.value).where(observations.c.version_id == version)):
+            vals = out[r.unit_code]["values"]
+            vals[r.indicator_id] = number_out(r.value, whole.get(r.indicator_id, False))
+        return list(out.values())
+
+    def latest_version(self, boundary_set: str, period: str) -> int | None:
+        period = self._check_period(period)
+        with self._read() as conn:
+            return self._latest(conn, boundary_set, period)
+
+    def periods(self, boundary_set: str | None = None) -> list[str]:
+        from geo.text.periods import sort_periods
+
+        q = sa.select(import_versions.c.period).distinct()
+        if boundary_set is not None:
+            q = q.where(import_versions.c.boundary_set == boundary_set)
+        with self._read() as conn:
+            return sort_periods([p for (p,) in conn.execute(q)])
+
+    def boundary_sets_with_data(self) -> list[str]:
+        with self._read() as conn:
+            return sorted(s for (s,) in conn.execute(sa.select(import_versions.c.boundary_set).distinct()))
+
+    def current_table(self, boundary_set: str, period: str | None = None):
+        from geo.reference.frames import rows_to_table
+
+        if period is None:
+            have = self.periods(boundary_set)
+            period = have[-1] if have else None
+        else:
+            period = self._check_period(period)
+        if period is None:
+            return rows_to_table([], boundary_set=boundary_set, period=None, version=None, sample=False)
+        # Versions are immutable once committed, so reading the id and then its rows is consistent.
+        with self._read() as conn:
+            version = self._latest(conn, boundary_set, period)
+            if version is None:
+                return rows_to_table([], boundary_set=boundary_set, period=period, version=None, sample=False)
+            sample = bool(conn.execute(sa.select(import_versions.c.sample)
+                                       .where(import_versions.c.id == version)).scalar())
+            rows = self._rows(conn, version)
+        return rows_to_table(rows, boundary_set=boundary_set, period=period, version=int(version), sample=sample)
+
+    def version_rows(self, version: int) -> list[dict]:
+        with self._read() as conn:
+            if conn.execute(sa.select(import_versions.c.id).where(import_versions.c.id == int(version))).first() is None:
+                raise StoreError("store_no_version", version=version)
+            return self._rows(conn, int(version))
+
+    def version_info(self, version: int) -> dict:
+        with self._read() as conn:
+            r = conn.execute(sa.select(import_versions).where(import_versions.c.id == int(version))).first()
+        if r is None:
+            raise StoreError("store_no_version", version=version)
+        return self._history_dict(r)
+
+    def predecessor(self, version: int) -> int | None:
+        """The version before ``version`` for the same (set, period), or None."""
+        with self._read() as conn:
+            return self._predecessor(conn, int(version))
+
+    @staticmethod
+    def _predecessor(conn: Connection, version: int) -> int | None:
+        src = conn.execute(sa.select(import_versions.c.boundary_set, import_versions.c.period)
+                           .where(import_versions.c.id == version)).first()
+        if src is None:
+            raise StoreError("store_no_version", version=version)
+        return conn.execute(
+            sa.select(sa.func.max(import_versions.c.id)).where(
+                import_versions.c.boundary_set == src.boundary_set, import_versions.c.period == src.period,
+                import_versions.c.id < version)
+        ).scalar()
+
+    def diff(self, version: int) -> list[dict]:
+        """Changed values of ``version`` against its predecessor (the first version: against nothing)."""
+        from geo.reference.catalog import load_catalog
+
+        order = {iid: i for i, iid in enumerate(i.id for i in load_catalog().base())}
+        with self._read() as conn:
+            prev = self._predecessor(conn, int(version))
+            new_rows = self._rows(conn, int(version))
+            old_rows = self._rows(conn, prev) if prev is not None else []
+        old = {r["unit_code"]: r for r in old_rows}
+        new = {r["unit_code"]: r for r in new_rows}
+        codes = [r["unit_code"] for r in new_rows] + [c for c in old if c not in new]
+        out = []
+        for code in codes:
+            o, n = old.get(code), new.get(code)
+            ov, nv = (o or {}).get("values", {}), (n or {}).get("values", {})
+            name = (n or o)["unit_name"]
+            for iid in sorted(set(ov) | set(nv), key=lambda k: order.get(k, len(order))):
+                a, b = ov.get(iid), nv.get(iid)
+                if a is None and b is None:
+                    continue
+                if a is not None and b is not None and float(a) == float(b):
+                    continue
+                out.append({"unit_code": code, "unit_name": name, "indicator_id": iid, "old": a, "new": b})
+        return out
+
+    @staticmethod
+    def _history_dict(r) -> dict:
+        return {
+            "version": int(r.id), "created_at": iso_time(r.created_at), "user": r.user,
+            "action": r.action, "file_name": r.file_name, "file_sha256": r.sha256,
+            "file_size": int(r.size) if r.size is not None else None, "boundary_set": r.boundary_set,
+            "period": r.period, "note": r.note, "n_units": int(r.n_units), "n_values": int(r.n_values),
+            "restores_version": int(r.restores_version) if r.restores_version is not None else None,
+            "sample": bool(r.sample),
+        }
+
+    def history(self, boundary_set: str | None = None, limit: int = 200) -> list[dict]:
+        q = sa.select(import_versions).order_by(import_versions.c.id.desc()).limit(int(limit))
+        if boundary_set is not None:
+            q = q.where(import_versions.c.boundary_set == boundary_set)
+        with self._read() as conn:
+            return [self._history_dict(r) for r in conn.execute(q)]
+
+    def audit_log(self, limit: int = 500, action: str | None = None, user: str | None = None,
+                  since: datetime | None = None, until: datetime | None = None) -> list[dict]:
+        """Newest first; ``action`` may be one action or a list; ``since``/``until`` bound created_at (UTC)."""
+        q = sa.select(audit_log_table).order_by(audit_log_table.c.id.desc()).limit(int(limit))
+        if isinstance(action, (list, tuple, set, frozenset)):
+            q = q.where(audit_log_table.c.action.in_(list(action)))
+        elif action is not None:
+            q = q.where(audit_log_table.c.action == action)
+        if user is not None:
+            q = q.where(audit_log_table.c.user == user)
+        if since is not None:
+            q = q.where(audit_log_table.c.created_at >= since)
+        if until is not None:
+            q = q.where(audit_log_table.c.created_at < until)
+        with self._read() as conn:
+            return [{"id": int(r.id), "created_at": iso_time(r.created_at), "user": r.user, "action": r.action,
+                     "detail": json.loads(r.detail) if r.detail else None} for r in conn.execute(q)]
+

@@ -1,0 +1,117 @@
+"""The store's tables. The migrations in geo/store/migrations/versions create exactly this (a test compares
+them); ``APPEND_ONLY_TABLES`` are guarded by database triggers against UPDATE and DELETE."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+boundary_sets = sa.Table(
+    "boundary_sets", metadata,
+    sa.Column("id", sa.String(100), primary_key=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("vintage", sa.Text, nullable=False),
+)
+
+units = sa.Table(
+    "units", metadata,
+    sa.Column("boundary_set", sa.String(100), sa.ForeignKey("boundary_sets.id"), primary_key=True),
+    sa.Column("code", sa.String(20), primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+)
+
+indicators = sa.Table(
+    "indicators", metadata,
+    sa.Column("id", sa.String(100), primary_key=True),
+    sa.Column("vi", sa.Text, nullable=False),
+    sa.Column("en", sa.Text, nullable=False),
+    sa.Column("kind", sa.String(30), nullable=False),
+)
+
+import_versions = sa.Table(
+    "import_versions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("user", sa.String(200), nullable=False),
+    sa.Column("action", sa.String(20), nullable=False),
+    sa.Column("file_name", sa.Text),
+    sa.Column("sha256", sa.String(64)),
+    sa.Column("size", sa.BigInteger),
+    sa.Column("boundary_set", sa.String(100), sa.ForeignKey("boundary_sets.id"), nullable=False),
+    sa.Column("period", sa.String(20), nullable=False),
+    sa.Column("note", sa.Text),
+    sa.Column("n_units", sa.Integer, nullable=False),
+    sa.Column("n_values", sa.Integer, nullable=False),
+    sa.Column("restores_version", sa.Integer, sa.ForeignKey("import_versions.id")),
+    sa.Column("sample", sa.Boolean, nullable=False),
+    sa.Index("ix_import_versions_set_period", "boundary_set", "period", "id"),
+    sqlite_autoincrement=True,
+)
+
+version_units = sa.Table(
+    "version_units", metadata,
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("import_versions.id"), primary_key=True),
+    sa.Column("unit_code", sa.String(20), primary_key=True),
+    sa.Column("unit_name", sa.Text, nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+)
+
+observations = sa.Table(
+    "observations", metadata,
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("import_versions.id"), primary_key=True),
+    sa.Column("unit_code", sa.String(20), primary_key=True),
+    sa.Column("indicator_id", sa.String(100), sa.ForeignKey("indicators.id"), primary_key=True),
+    sa.Column("value", sa.Double, nullable=False),
+)
+
+audit_log_table = sa.Table(
+    "audit_log", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("user", sa.String(200), nullable=False),
+    sa.Column("action", sa.String(50), nullable=False),
+    sa.Column("detail", sa.Text),
+    sa.Index("ix_audit_log_action", "action"),
+    sqlite_autoincrement=True,
+)
+
+# Accounts (geo.access.auth): mutable (role, password, disabled), every change written to the audit log.
+users = sa.Table(
+    "users", metadata,
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("auth", sa.String(10), nullable=False),  # "local" (argon2 hash here) or "oidc" (st.login identity)
+    sa.Column("password_hash", sa.Text),
+    sa.Column("disabled", sa.Boolean, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Every sign-in attempt checked against a password (append-only): the failure count per user and client since
+# the last success decides the delay before the next attempt (geo.access.auth.signin_wait).
+signin_attempts = sa.Table(
+    "signin_attempts", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("client", sa.String(100), nullable=False),
+    sa.Column("ok", sa.Boolean, nullable=False),
+    sa.Index("ix_signin_attempts_name", "name", "id"),
+    sqlite_autoincrement=True,
+)
+
+# Indicators defined or changed by admins (geo.access.indicators): mutable like ``users``, every change audited.
+# ``definition`` is JSON with the keys of data/catalog.toml; geo.reference.catalog merges it over the seed.
+indicator_definitions = sa.Table(
+    "indicator_definitions", metadata,
+    sa.Column("id", sa.String(100), primary_key=True),
+    sa.Column("definition", sa.Text, nullable=False),
+    sa.Column("retired", sa.Boolean, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_by", sa.String(200), nullable=False),
+)
+
+APPEND_ONLY_TABLES = ("import_versions", "version_units", "observations", "audit_log", "signin_attempts")

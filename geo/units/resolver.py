@@ -1,0 +1,33 @@
+"""The one unit resolver: a boundary set's units (code, name) indexed for matching, from its boundary file when
+present (cached per file fingerprint), else from the centroid fallback. The intake, the template and the join
+report all take their units from here."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from geo.units.boundaries import boundary_file, fallback_points, file_fingerprint, get_boundary_set_info, unit_list
+from geo.units.index import UnitIndex, make_unit_index
+
+
+@lru_cache(maxsize=8)
+def _index_from_file(set_id: str, path: str, fingerprint: str) -> UnitIndex:
+    info = get_boundary_set_info(set_id)
+    units = unit_list(set_id)  # attributes only: the unit list without the cost of geometry
+    return make_unit_index(set_id, info.data_code_width, zip(units["code"], units["name"]))
+
+
+@lru_cache(maxsize=8)
+def _index_from_fallback(set_id: str) -> UnitIndex:
+    info = get_boundary_set_info(set_id)
+    gdf = fallback_points(set_id)
+    return make_unit_index(set_id, info.data_code_width, zip(gdf["code"], gdf["name"]))
+
+
+def load_units(set_id: str) -> UnitIndex:
+    """Codes and names of the set's units: from its boundary file, else from the centroid fallback."""
+    info = get_boundary_set_info(set_id)
+    path = boundary_file(info)
+    if path is not None:
+        return _index_from_file(set_id, str(path), file_fingerprint(path))
+    return _index_from_fallback(set_id)

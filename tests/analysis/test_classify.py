@@ -1,0 +1,70 @@
+import pandas as pd
+import pytest
+
+from geo.analysis.classify import NO_DATA_COLOR, ClassifyError, classify, diverging_classify, scheme_colors
+
+VALUES = pd.Series([1, 2, 3, 4, 5, 6, 7, 8, None, 10], index=list("abcdefghij"), dtype=float)
+
+
+@pytest.mark.parametrize("method, k, upper, counts", [
+    ("quantiles", 4, [3.0, 5.0, 7.0, 10.0], [3, 2, 2, 2]),
+    ("equal_interval", 4, [3.25, 5.5, 7.75, 10.0], [3, 2, 2, 2]),
+    ("natural_breaks", 4, [2.0, 5.0, 8.0, 10.0], [2, 3, 3, 1]),
+    ("natural_breaks", 3, [3.0, 6.0, 10.0], [3, 3, 3]),
+])
+def test_breaks(method, k, upper, counts):
+    c = classify(VALUES, method, k)
+    assert c.upper == pytest.approx(upper)
+    assert c.counts == counts
+    assert c.no_data_count == 1
+    assert c.assignment["i"] == -1
+    assert c.color_of("i") == NO_DATA_COLOR
+    assert len(c.colors) == len(upper)
+
+
+@pytest.mark.parametrize("breaks, upper, counts", [
+    ([3, 6], [3.0, 6.0, 10.0], [3, 3, 3]),  # the top is extended to the maximum
+    ([6, 3, 20], [3.0, 6.0, 20.0], [3, 3, 3]),  # unsorted input is sorted
+])
+def test_manual_breaks(breaks, upper, counts):
+    c = classify(VALUES, "manual", breaks=breaks)
+    assert c.upper == upper and c.counts == counts
+
+
+def test_constant_values_give_one_class_not_an_error():
+    c = classify(pd.Series([100.0, 100.0, None]), "quantiles", 5)
+    assert c.k == 1 and c.counts == [2] and c.no_data_count == 1
+
+
+def test_all_missing_gives_only_no_data():
+    c = classify(pd.Series([None, None], dtype=float), "quantiles", 5)
+    assert c.k == 0 and c.no_data_count == 2
+
+
+@pytest.mark.parametrize("kwargs", [dict(method="nope"), dict(k=2), dict(k=8), dict(method="manual")])
+def test_bad_arguments(kwargs):
+    with pytest.raises(ClassifyError):
+        classify(VALUES, **kwargs)
+
+
+def test_zero_is_a_value_not_missing():
+    c = classify(pd.Series([0.0, 5.0, None]), "equal_interval", 3)
+    assert c.assignment.iloc[0] == 0 and c.assignment.iloc[2] == -1
+
+
+def test_reverse_flips_colours():
+    a = classify(VALUES, "quantiles", 4)
+    b = classify(VALUES, "quantiles", 4, reverse=True)
+    assert a.colors == b.colors[::-1]
+
+
+def test_scheme_colors_count():
+    for n in range(1, 8):
+        assert len(scheme_colors("YlGnBu", n)) == n
+
+
+def test_diverging_is_centred_on_zero():
+    c = diverging_classify(pd.Series([-3.0, 0.0, 5.0, None]), k=5)
+    assert c.lower[0] == -5 and c.upper[-1] == 5
+    assert c.assignment.iloc[1] == 2  # zero in the middle class
+    assert c.no_data_count == 1

@@ -1,0 +1,57 @@
+import pytest
+
+from geo.analysis.view import View, ViewMeta, load_view
+from geo.store.database import Store
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store(f"sqlite:///{tmp_path / 'antt.db'}")
+    s.ensure_ready()  # the built-in 2017 sample as version 1
+    return s
+
+
+def test_view_of_the_sample_district_carries_typed_meta(store):
+    view = load_view("dien-bien-dong-pre2025", None, (), "whole", store)
+    assert isinstance(view, View)
+    assert len(view.units) == len(view.frame) == 14
+    assert list(view.frame.index) == list(view.units["code"])
+    assert view.join_report.complete
+    assert view.meta == ViewMeta("dien-bien-dong-pre2025", "2017", view.meta.version, True, None, "whole", (),
+                                 (), False)
+    assert view.meta.version is not None and view.frame.attrs["version"] == view.meta.version
+
+
+def test_view_on_the_2025_set_says_it_was_converted(store):
+    view = load_view("dien-bien-dong-2025", None, (), "whole", store)
+    assert len(view.frame) == 6
+    assert view.meta.converted_from == "dien-bien-dong-pre2025"
+    assert view.meta.sample
+
+
+def test_area_restricts_units_and_frame_but_not_the_join_report(store):
+    whole = load_view("dien-bien-dong-pre2025", None, (), "whole", store)
+    area = (("parent_0", whole.units["parent_0"].iloc[0]),)
+    view = load_view("dien-bien-dong-pre2025", None, area, "whole", store)
+    assert view.meta.area == area
+    assert len(view.frame) == len(view.units) == 14  # the whole district is one parent
+    assert len(view.join_report.matched) == len(whole.join_report.matched)
+
+
+def test_aggregates_sum_counts_and_recompute_shares_from_the_summed_parts():
+    import math
+
+    import pandas as pd
+
+    from geo.analysis.view import aggregate_frame
+    from geo.reference.frames import indicator_values
+
+    frame = pd.DataFrame({"unit_name": ["a", "b", "c"], "villages_total": [10.0, 30.0, float("nan")],
+                          "villages_signed": [10.0, 15.0, float("nan")], "teams_security": [1.0, 2.0, 3.0]},
+                         index=["1", "2", "3"])
+    out = aggregate_frame(frame, ["P", "P", "Q"])
+    assert list(out.index) == ["P", "Q"] and list(out["unit_name"]) == ["P", "Q"]
+    assert out.at["P", "teams_security"] == 3.0 and out.at["Q", "teams_security"] == 3.0
+    assert math.isnan(out.at["Q", "villages_total"])  # no data stays no data, never 0
+    share = indicator_values(out, "village_coverage")
+    assert share["P"] == pytest.approx(100 * 25 / 40)  # not the mean of 100 % and 50 %

@@ -1,0 +1,49 @@
+"""The benchmark's own logic (not its timings: those are printed by `python -m geo bench`, never asserted)."""
+
+from geo.bench.benchmark import format_report
+from geo.bench.browser import localize
+
+
+def test_localize_drops_remote_assets_and_points_at_local_leaflet():
+    page = ('<html><head><script src="https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"></script>'
+            '<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css"/>'
+            '</head><body><script>var x = 1;</script></body></html>')
+    out = localize(page)
+    assert "https://" not in out
+    assert '<script src="leaflet.js"></script>' in out and 'href="leaflet.css"' in out
+    assert "<script>var x = 1;</script>" in out
+
+
+def test_report_says_met_or_missed_from_the_ratios():
+    r = {"boundary_set": "vn-pre2025",
+         "naive": {"payload_bytes": 12e6, "cold_build_s": 2.0, "warm_rebuild_s": 1.4, "peak_rss_mb": 400},
+         "product": {"payload_bytes": 1.7e6, "cold_build_s": 4.6, "warm_rebuild_s": 0.1, "peak_rss_mb": 360},
+         "ratios": {"payload": 12 / 1.7, "warm_rebuild": 14.0, "cold_build": 2 / 4.6, "peak_rss": 400 / 360},
+         "district_rerun_s": 0.07, "validate_10k_s": 2.5,
+         "hostile_upload_s": {"template (normal)": 0.001, "1,000,000-row sheet": 0.05}}
+    text = format_report(r)
+    assert "payload ≥ 6× smaller: met" in text and "warm rebuild ≥ 5× faster: met" in text
+    assert "0.070 s (target ≤ 0.3 s: met)" in text and "2.500 s (target ≤ 2 s: MISSED)" in text
+    assert "1,000,000-row sheet 50.0 ms (50.0× the template)" in text
+    r["ratios"]["payload"] = 3.0
+    assert "payload ≥ 6× smaller: MISSED" in format_report(r)
+
+
+def test_browser_report_says_met_or_missed_per_map():
+    from geo.bench.benchmark import format_app_report, format_load_report
+
+    r = {"map_rerun_s": {"vn-2025": 0.25, "vn-pre2025": 0.5},
+         "app": {"vn-2025": {"change_s": 0.8, "change_bytes": 60_000, "first_paint_s": 2.5,
+                             "first_paint_cached_s": 2.4, "remounted": False},
+                 "vn-pre2025": {"change_s": 1.7, "change_bytes": 150_000, "first_paint_s": 3.5},
+                 "server_rss_mb": 900}}
+    text = "\n".join(format_app_report(r))
+    assert "vn-2025: indicator change 0.80 s (≤ 1: met); 60.0 KB/change (≤ 100 KB: met)" in text
+    assert "geometry cached 2.40 s (≤ 2: MISSED)" in text
+    assert "vn-pre2025: indicator change 1.70 s (≤ 1.5: MISSED)" in text
+    assert "server rerun 0.500 s (≤ 0.3: MISSED)" in text
+    load = {"sessions": 10, "boundary_set": "vn-2025", "changes": 50, "p50_s": 0.9, "p95_s": 1.8,
+            "open_all_s": 30, "server_rss_mb_idle": 70, "server_rss_mb_one_session": 540, "server_rss_mb": 900,
+            "rss_per_session_mb": 40}
+    assert "p95 1.80 s (≤ 2 s: met)" in format_load_report(load)
+    assert "20 sessions ≈ 1300 MB" in format_load_report(load)  # 540 + 19 × 40

@@ -1,0 +1,191 @@
+import math
+
+import pytest
+
+import json
+from datetime import date
+
+from geo.reference.catalog import CatalogError, load_catalog, set_definitions_source
+
+CONTRACT_IDS = [
+    "teams_security", "teams_street_protection", "teams_mediation", "teams_civil_defence", "villages_total",
+    "villages_signed", "agencies_total", "agencies_signed", "schools_total", "schools_signed", "commune_signed",
+    "tips_received", "tips_valuable", "forums_held", "opinions_force_building", "opinions_crime_fighting",
+    "prestigious_people", "households_reminded", "weapons_recovered", "explosives_recovered_kg", "population",
+]
+
+
+def test_contract_ids_are_base_indicators():
+    cat = load_catalog()
+    for iid in CONTRACT_IDS:
+        assert iid in cat, iid
+        assert not cat[iid].derived
+    assert [i.id for i in cat.base()][:len(CONTRACT_IDS)] == CONTRACT_IDS  # old ids first, in their order
+
+
+NEW_IDS = [
+    "teams_security_order", "members_security_order", "villages_registered", "villages_recognized",
+    "villages_recognized_excellent", "villages_recognized_good", "villages_recognized_average",
+    "commune_recognized", "commune_recognized_excellent", "commune_recognized_good", "commune_recognized_average",
+    "agencies_registered", "agencies_recognized", "schools_registered", "schools_recognized",
+    "self_management_model_types", "self_management_model_sites", "festival_sites", "support_tools_recovered",
+    "village_registration_coverage", "village_recognition_rate", "agency_recognition_rate",
+    "school_recognition_rate", "members_per_team", "protection_teams_per_village",
+]
+
+
+def test_new_ids_are_in_the_catalog_with_a_legal_basis():
+    cat = load_catalog()
+    for iid in NEW_IDS:
+        assert iid in cat, iid
+    for ind in cat:
+        assert ind.legal_basis, ind.id
+
+
+@pytest.mark.parametrize("iid, period, valid", [
+    ("teams_street_protection", "2017", True),
+    ("teams_street_protection", "2024", True),       # the year overlaps its last day, 30 June 2024
+    ("teams_street_protection", "2024-Q2", True),
+    ("teams_street_protection", "2024-Q3", False),
+    ("teams_street_protection", "2024-07", False),
+    ("teams_street_protection", "2025", False),
+    ("teams_security_order", "2024-06", False),
+    ("teams_security_order", "2024-07", True),
+    ("teams_security_order", "2017", False),
+    ("villages_signed", "2022-01", True),
+    ("villages_signed", "2022-02", True),             # ends 9 Feb 2022
+    ("villages_signed", "2022-03", False),
+    ("villages_recognized", "2022-02", True),         # from 10 Feb 2022
+    ("villages_recognized", "2021", False),
+    ("village_coverage", "2023", False),              # derived: valid where its parts are
+    ("village_recognition_rate", "2021", False),
+    ("members_per_team", "2024-Q3", True),
+    ("festival_sites", "2017", True),                 # open validity: every period
+    ("festival_sites", "2026-Q1", True),
+])
+def test_validity_overlaps_the_period(iid, period, valid):
+    cat = load_catalog()
+    assert cat[iid].valid_on(period) is valid
+    assert (iid in cat.valid_in(period)) is valid
+
+
+@pytest.mark.parametrize("old, new", [
+    ("teams_street_protection", "teams_security_order"),
+    ("villages_signed", "villages_registered"),
+    ("villages_signed", "villages_recognized"),
+    ("agencies_signed", "agencies_recognized"),
+    ("schools_signed", "schools_recognized"),
+    ("commune_signed", "commune_recognized"),
+])
+def test_lineage_links_old_and_new(old, new):
+    cat = load_catalog()
+    assert new in cat[old].replaced_by
+    assert old in cat[new].continues
+    assert cat[new].lineage("vi") and cat[new].lineage("en")
+    assert [i.id for i in cat.predecessors(new)].count(old) == 1
+    assert new in [i.id for i in cat.successors(old)]
+
+
+def test_signed_commitments_and_recognition_are_not_called_the_same_measure():
+    cat = load_catalog()
+    assert "không cùng thước đo" in cat["villages_recognized"].lineage_vi
+    assert "not the same measure" in cat["villages_recognized"].lineage_en
+
+
+def test_dates_are_dates():
+    cat = load_catalog()
+    assert cat["teams_street_protection"].valid_to == date(2024, 6, 30)
+    assert cat["teams_security_order"].valid_from == date(2024, 7, 1)
+    assert cat["villages_registered"].valid_from == date(2022, 2, 10)
+    assert cat["teams_security"].valid_from is None and cat["teams_security"].valid_to is None
+
+
+STORED = {"id": "drug_free_villages", "vi": "Số bản không có ma túy", "en": "Drug-free villages",
+          "short_vi": "Bản không ma túy", "unit_vi": "bản", "unit_en": "villages", "kind": "count",
+          "direction": "up", "temporal": "stock", "group": "models", "public": True,
+          "description_vi": "Bản được công nhận không có ma túy.", "description_en": "Drug-free villages.",
+          "valid_from": "2025-01-01", "legal_basis": "Quy định của tỉnh", "aliases": ["ban khong ma tuy"]}
+
+
+@pytest.fixture
+def stored_source():
+    texts: list[str] = []
+    set_definitions_source(lambda: texts)
+    yield texts
+    set_definitions_source(None)
+
+
+def test_stored_definitions_merge_over_the_seed(stored_source):
+    seed_len = len(load_catalog())
+    stored_source.append(json.dumps(STORED))
+    stored_source.append(json.dumps({**dict(load_catalog()["teams_mediation"].__dict__ | {}), "aliases": [],
+                                     "continues": [], "replaced_by": [], "valid_from": None,
+                                     "valid_to": "2025-12-31", "origin": "catalog"}))
+    cat = load_catalog()
+    assert len(cat) == seed_len + 1
+    new = cat["drug_free_villages"]
+    assert new.origin == "store" and new.aliases == ("ban khong ma tuy",) and new.valid_from == date(2025, 1, 1)
+    assert "drug_free_villages" in cat.valid_in("2025") and "drug_free_villages" not in cat.valid_in("2024")
+    assert cat["teams_mediation"].valid_to == date(2025, 12, 31) and cat["teams_mediation"].origin == "store"
+    assert cat.ids.index("teams_mediation") == 2  # an override keeps its place
+    stored_source.clear()
+    assert "drug_free_villages" not in load_catalog()
+
+
+@pytest.mark.parametrize("iid, num, den, expected", [
+    ("village_coverage", 243, 243, 100.0),
+    ("valuable_tip_rate", 115, 153, 100 * 115 / 153),
+    ("teams_per_village", 233, 243, 233 / 243),
+    ("teams_per_1000", 233, 56249, 1000 * 233 / 56249),
+    ("valuable_tip_rate", 5, 0, None),
+    ("valuable_tip_rate", None, 10, None),
+    ("valuable_tip_rate", 3, float("nan"), None),
+])
+def test_derived_compute(iid, num, den, expected):
+    got = load_catalog()[iid].compute(num, den)
+    if expected is None:
+        assert got is None
+    else:
+        assert math.isclose(got, expected)
+
+
+def test_every_indicator_has_both_languages_and_flags():
+    for ind in load_catalog():
+        assert ind.vi and ind.en and ind.unit_vi and ind.unit_en
+        assert ind.description_vi and ind.description_en
+        assert isinstance(ind.public, bool)
+
+
+def test_map_choices_offer_the_rate_before_the_count():
+    choices = load_catalog().map_choices()
+    assert choices.index("teams_per_village") < choices.index("teams_security")
+    assert choices.index("village_coverage") < choices.index("villages_signed")
+    assert choices.index("valuable_tip_rate") < choices.index("tips_valuable")
+    assert len(choices) == len(set(choices)) == len(load_catalog())
+
+
+def test_public_only_hides_internal():
+    cat = load_catalog()
+    assert "households_reminded" not in cat.map_choices(public_only=True)
+    assert "households_reminded" in cat.map_choices()
+
+
+@pytest.mark.parametrize("body, message", [
+    ('[[indicator]]\nid="a"\nvi="A"\nen="A"\nkind="bogus"\nunit_vi="x"\nunit_en="x"\ndirection="up"\n'
+     'temporal="stock"\ngroup="g"\npublic=true\n', "unknown kind"),
+    ('[[indicator]]\nid="a"\nvi="A"\nen="A"\nkind="share"\nnumerator="b"\ndenominator="c"\nunit_vi="%"\n'
+     'unit_en="%"\ndirection="up"\ntemporal="stock"\ngroup="g"\npublic=true\n', "not a base indicator"),
+    ('[[indicator]]\nid="a"\nvi="A"\nen="A"\nkind="count"\nunit_vi="x"\nunit_en="x"\ndirection="up"\n'
+     'temporal="stock"\ngroup="g"\npublic=true\n' * 2, "duplicate"),
+    ('[[indicator]]\nid="a"\nvi="A"\nen="A"\nkind="count"\nunit_vi="x"\nunit_en="x"\ndirection="up"\n'
+     'temporal="stock"\ngroup="g"\npublic=true\nvalid_from=2025-01-01\nvalid_to=2024-01-01\n', "after valid_to"),
+    ('[[indicator]]\nid="a"\nvi="A"\nen="A"\nkind="count"\nunit_vi="x"\nunit_en="x"\ndirection="up"\n'
+     'temporal="stock"\ngroup="g"\npublic=true\nvalid_from="1 July"\n', "not a date"),
+    ('[[indicator]]\nid="a"\nvi="A"\nen="A"\nkind="count"\nunit_vi="x"\nunit_en="x"\ndirection="up"\n'
+     'temporal="stock"\ngroup="g"\npublic=true\ncontinues=["zz"]\n', "continues unknown"),
+])
+def test_malformed_catalog_is_refused(tmp_path, body, message):
+    p = tmp_path / "c.toml"
+    p.write_text(body, encoding="utf-8")
+    with pytest.raises(CatalogError, match=message):
+        load_catalog(p)

@@ -1,0 +1,139 @@
+import json
+
+import geopandas as gpd
+import pytest
+import shapely
+from shapely.geometry import box
+
+from geo.units import boundaries as gb
+
+SET_PRE = "dien-bien-dong-pre2025"
+SET_NEW = "dien-bien-dong-2025"
+PRE_CODES = ["03203", "03205", "03208", "03211", "03214", "03370", "03371", "03373", "03376", "03379", "03382",
+             "03383", "03384", "03385"]
+
+
+def test_registry_has_the_contract_sets_and_default():
+    ids = [s.id for s in gb.list_boundary_sets()]
+    assert SET_PRE in ids and SET_NEW in ids
+    assert gb.default_set_id() == SET_PRE
+    for s in gb.list_boundary_sets():
+        assert s.source and s.licence and s.attribution and s.vintage
+
+
+def test_real_pre2025_set_loads_14_valid_units_with_string_codes():
+    gdf = gb.load_boundary_set(SET_PRE)
+    assert len(gdf) == 14
+    assert sorted(gdf["code"]) == PRE_CODES
+    assert gdf.crs.to_epsg() == 4326
+    assert shapely.is_valid(gdf.geometry.values).all()
+    assert "Xã Tìa Dình" in set(gdf["name"])
+
+
+def test_real_2025_set_loads_6_units():
+    gdf = gb.load_boundary_set(SET_NEW)
+    assert sorted(gdf["code"]) == ["03203", "03208", "03214", "03370", "03382", "03385"]
+
+
+def test_display_geometry_is_valid_smaller_and_keeps_codes():
+    gdf = gb.load_boundary_set(SET_PRE)
+    disp = gb.display_geometry(gdf)
+    assert list(disp["code"]) == list(gdf["code"])
+    assert shapely.is_valid(disp.geometry.values).all()
+    assert shapely.get_num_coordinates(disp.geometry.values).sum() <= shapely.get_num_coordinates(gdf.geometry.values).sum()
+    # simplification keeps each unit close to its original area
+    ratio = disp.to_crs(3405).area.values / gdf.to_crs(3405).area.values
+    assert ((ratio > 0.9) & (ratio < 1.1)).all()
+    assert set(disp.columns) == {"code", "name", "parent_0", "parent_1", "geometry"}
+
+
+def _write(tmp_path, features, crs="EPSG:4326", name="b.geojson"):
+    gdf = gpd.GeoDataFrame(features, geometry="geometry", crs=crs)
+    path = tmp_path / name
+    gdf.to_file(path, driver="GeoJSON")
+    return path
+
+
+@pytest.mark.parametrize("features, message", [
+    ([{"code": "1", "name": "A", "geometry": box(0, 0, 1, 1)}, {"code": "1", "name": "B", "geometry": box(1, 0, 2, 1)}],
+     "trùng"),
+    ([{"code": None, "name": "A", "geometry": box(0, 0, 1, 1)}], "thiếu mã"),
+    ([{"code": "x1", "name": "A", "geometry": box(0, 0, 1, 1)}], "thiếu mã"),
+])
+def test_bad_boundary_files_are_refused_with_a_vietnamese_message(tmp_path, features, message):
+    path = _write(tmp_path, features)
+    with pytest.raises(gb.BoundaryError, match=message):
+        gb.read_boundary_file(path, "code", "name")
+
+
+def test_missing_column_is_named(tmp_path):
+    path = _write(tmp_path, [{"ma": "1", "name": "A", "geometry": box(0, 0, 1, 1)}])
+    with pytest.raises(gb.BoundaryError, match="thiếu cột 'code'"):
+        gb.read_boundary_file(path, "code", "name")
+
+
+def test_too_many_features_names_the_file_as_written(tmp_path):
+    features = [{"code": str(i), "name": f"X{i}", "geometry": box(i, 0, i + 1, 1)} for i in range(1, 4)]
+    path = _write(tmp_path, features, name="ranh giới 1,5.geojson")
+    with pytest.raises(gb.BoundaryError) as err:
+        gb.read_boundary_file(path, "code", "name", max_features=2)
+    assert str(err.value) == "Tệp ranh giới ranh giới 1,5.geojson có 3 đối tượng, vượt giới hạn 2"
+
+
+def test_not_a_vector_file(tmp_path):
+    path = tmp_path / "x.geojson"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    with pytest.raises(gb.BoundaryError, match="Không đọc được"):
+        gb.read_boundary_file(path, "code", "name")
+
+
+def test_other_crs_is_reprojected(tmp_path):
+    g = gpd.GeoSeries([box(103.0, 21.0, 103.1, 21.1)], crs=4326).to_crs(3857)
+    path = _write(tmp_path, [{"code": 3205, "name": "Xã Na Son", "geometry": g.iloc[0]}], crs="EPSG:3857")
+    out = gb.read_boundary_file(path, "code", "name")
+    assert out.crs.to_epsg() == 4326
+    assert out["code"].tolist() == ["03205"]
+    assert out.total_bounds == pytest.approx([103.0, 21.0, 103.1, 21.1], abs=1e-6)
+
+
+def test_invalid_geometry_is_repaired(tmp_path):
+    bowtie = shapely.Polygon([(0, 0), (1, 1), (1, 0), (0, 1), (0, 0)])
+    assert not bowtie.is_valid
+    path = tmp_path / "bow.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": "00001", "name": "A"}, "geometry": bowtie.__geo_interface__}]}))
+    out = gb.read_boundary_file(path, "code", "name")
+    assert out.attrs["repaired"] == 1
+    assert out.geometry.is_valid.all()
+    assert out.geometry.iloc[0].geom_type in ("Polygon", "MultiPolygon")
+
+
+def test_missing_file_gives_the_folder_and_env_var(tmp_path):
+    with pytest.raises(gb.BoundaryError, match=gb.ENV_BOUNDARY_DIR):
+        gb.load_boundary_set(SET_PRE, folder=tmp_path)
+
+
+def test_boundary_dir_follows_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv(gb.ENV_BOUNDARY_DIR, str(tmp_path))
+    assert gb.boundary_dir() == tmp_path
+    assert gb.boundary_file(gb.get_boundary_set_info(SET_PRE)) is None
+
+
+@pytest.mark.parametrize("set_id, n", [(SET_PRE, 14), (SET_NEW, 6)])
+def test_fallback_points_come_from_vietnamadminunits(set_id, n):
+    pts = gb.fallback_points(set_id)
+    assert len(pts) == n
+    assert (pts.geometry.geom_type == "Point").all()
+    minx, miny, maxx, maxy = pts.total_bounds
+    assert 102.9 < minx and maxx < 103.6 and 20.9 < miny and maxy < 21.5  # Điện Biên Đông area
+
+
+def test_dissolving_communes_by_province_keeps_one_outline_per_province():
+    from geo.units.boundaries import display_geometry, dissolve_units, load_boundary_set, province_column
+
+    units = display_geometry(load_boundary_set("dien-bien-dong-pre2025"))
+    column = province_column("dien-bien-dong-pre2025")
+    out = dissolve_units(units, column)
+    assert list(out["name"]) == sorted(set(units[column]))
+    assert out.geometry.is_valid.all()
+    assert abs(out.geometry.area.sum() - units.geometry.area.sum()) / units.geometry.area.sum() < 0.01
