@@ -78,9 +78,10 @@ if mappable:
                          on_change=_remember, args=(header,))
 
 if report.rows:
-    ids = [i.id for i in catalog.base()]
+    # the indicators of the file's period (a 2017 file has no column of the 2024 law's indicators)
+    ids = [i.id for i in (catalog.valid_in(report.period) if report.period else catalog).base()]
     preview = pd.DataFrame([{tr("upload_col_code"): r["unit_code"], tr("upload_col_name"): r["unit_name"],
-                             **{catalog[i].name(lang()): format_value(r["values"][i], catalog[i].kind, lang())
+                             **{catalog[i].name(lang()): format_value(r["values"].get(i), catalog[i].kind, lang())
                                 for i in ids}} for r in report.rows])
     st.dataframe(preview, hide_index=True, use_container_width=True)
 
