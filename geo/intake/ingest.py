@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from geo.intake import headers, parents
 from geo.reference.catalog import Catalog, Indicator, load_catalog
 from geo.text.i18n import t
 from geo.text.legacy import ENCODING_LABELS, detect_and_decode
@@ -64,6 +65,8 @@ class IngestReport:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    columns: list[dict] = field(default_factory=list)  # the column map: letter, header, group, indicator, how, ...
+    unconfirmed: list[str] = field(default_factory=list)  # letters of unsure matches waiting for a person
     total_row: dict = field(default_factory=lambda: {"found": False, "matches": None})
     column_map: dict[str, str] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)  # Excel letter → header text as found
@@ -92,83 +95,31 @@ class IngestReport:
             "warnings": [p.to_dict() for p in self.warnings],
             "ignored_columns": list(self.ignored_columns),
             "total_row": {"found": bool(self.total_row.get("found")), "matches": self.total_row.get("matches")},
+            "columns": [{k: c[k] for k in ("letter", "header", "group", "indicator", "how", "confidence", "status")}
+                        for c in self.columns],
+            "unconfirmed": list(self.unconfirmed),
         }
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Header matching
+# Header matching (by meaning: geo.intake.headers)
 
-_ABBREVIATIONS = {
-    "annd": "an ninh nhan dan", "bvdp": "bao ve dan pho", "antt": "an ninh trat tu", "ck": "cam ket",
-    "cq": "co quan", "dn": "doanh nghiep", "hg": "hoa giai", "xdll": "xay dung luc luong",
-    "pctp": "phong chong toi pham", "vln": "vat lieu no", "vk": "vu khi", "dp": "dan phong", "ll": "luc luong",
-}
-_LEADING_NOISE = ("so luong ", "so ")
-_PAREN_RE = re.compile(r"\([^)]*\)|\[[^\]]*\]")
-
-NAME_LABELS = {"ten don vi", "don vi", "xa", "ten xa", "xa thi tran", "xa phuong", "xa phuong thi tran",
-               "ten xa thi tran", "ten xa phuong", "don vi hanh chinh", "dia ban", "ten", "unit", "unit name",
-               "name", "commune", "ten dia ban", "xa thi tran phuong", "ten don vi hanh chinh"}
-CODE_LABELS = {"ma", "ma xa", "ma don vi", "ma dvhc", "ma tctk", "unit code", "code", "ma so", "ma dv",
-               "ma don vi hanh chinh", "ma xa phuong"}
-STT_LABELS = {"stt", "tt", "so tt", "so thu tu", "no", "no."}
-NOTE_LABELS = {"ghi chu", "note", "notes", "ghi chu khac"}
 _TOTAL_RE = re.compile(r"^(tong cong|cong|tong|tong so|toan huyen|toan tinh|toan quoc|toan thi xa|total|sum)\b")
 _ROMAN_RE = re.compile(r"^(?=[ivxlc]+\b)(i{1,3}|iv|vi{0,3}|ix|xi{0,3}|xiv|xv)\s*[.\-):]?(\s|$)", re.IGNORECASE)
 _MISSING_MARKS = {"-", "x", "—", "–", "_", "..", "...", "…", "--"}
+UNIT_ROLES = ("name", "code", "province", "district")
 
 
-def _header_key(text: str) -> frozenset[str] | None:
-    s = fold(_PAREN_RE.sub(" ", clean_text(text))) or fold(text)
-    for noise in _LEADING_NOISE:
-        if s.startswith(noise) and len(s) > len(noise):
-            s = s[len(noise):]
-    tokens: list[str] = []
-    for tok in s.split():
-        tokens.extend(_ABBREVIATIONS.get(tok, tok).split())
-    return frozenset(tokens) if tokens else None
+def match_header(text: str, catalog: Catalog | None = None, group: str | None = None) -> str | None:
+    """The base indicator a header surely names, read by meaning with its group header (see geo.intake.headers)."""
+    return headers.match_header(text, catalog or load_catalog(), group)
 
 
-@lru_cache(maxsize=4)
-def _header_index(catalog: Catalog) -> dict[frozenset[str], str]:
-    seen: dict[frozenset[str], set[str]] = {}
-    for ind in catalog.base():
-        for text in (ind.vi, ind.en, ind.short_vi, ind.id, ind.id.replace("_", " "), *ind.aliases):
-            key = _header_key(text)
-            if key:
-                seen.setdefault(key, set()).add(ind.id)
-    return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
-
-
-def match_header(text: str, catalog: Catalog | None = None) -> str | None:
-    """The base indicator id a header names (normalized names, short names, aliases, abbreviations)."""
-    catalog = catalog or load_catalog()
-    index = _header_index(catalog)
-    key = _header_key(text)
-    if key is None:
-        return None
-    if key in index:
-        return index[key]
-    # A group name written in the same cell ('Tổ chức quần chúng Tổ ANND'): try the tail of 2+ words.
-    words = fold(_PAREN_RE.sub(" ", clean_text(text))).split()
-    for k in range(1, len(words) - 1):
-        hit = index.get(_header_key(" ".join(words[k:])))
-        if hit:
-            return hit
-    return None
-
-
-def _label_kind(text: str) -> str | None:
-    f = fold(_PAREN_RE.sub(" ", clean_text(text))) or fold(text)
-    if f in NAME_LABELS:
-        return "name"
-    if f in CODE_LABELS:
-        return "code"
-    if f in STT_LABELS:
-        return "stt"
-    if f in NOTE_LABELS:
-        return "note"
-    return None
+def is_total_label(text: str) -> bool:
+    """'Tổng cộng', 'Cộng', 'Tổng số', ... in Unicode or a legacy font (TCVN3, VNI)."""
+    if _TOTAL_RE.match(fold(text)):
+        return True
+    return any(_TOTAL_RE.match(fold(dec)) for dec, _enc in legacy_candidates(text))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -405,8 +356,14 @@ class _Column:
     index: int
     letter: str
     header: str
-    role: str  # indicator | name | code | stt | note | ignored | empty
+    role: str  # indicator | derived | unsure | name | code | province | district | stt | note | ignored | empty
     indicator: str | None = None
+    group: str = ""
+    child: str = ""
+    how: str = ""
+    how_args: dict = field(default_factory=dict)
+    confidence: float = 0.0
+    candidates: tuple[str, ...] = ()
 
 
 @dataclass
@@ -459,47 +416,19 @@ def _resolve_columns(parent: list | None, child: list, catalog: Catalog, mapping
         if pa == ch:
             pa = ""
         header = f"{pa} / {ch}" if pa and ch else (ch or pa)
-        letter = col_letter(c)
-        col = _Column(c, letter, header, "empty")
-        manual = None
-        for key in (header, ch, pa, letter):
-            if key and fold(key) in mapping:
-                manual = mapping[fold(key)]
-                break
+        col = _Column(c, col_letter(c), header, "empty", group=pa if ch else "", child=ch or pa)
+        manual = next((mapping[fold(k)] for k in (col.letter, header, ch, pa) if k and fold(k) in mapping), None)
         if manual is not None:
             col.role, col.indicator = ("indicator", manual) if manual else ("ignored_by_hand", None)
-            cols.append(col)
-            continue
-        if not header:
-            cols.append(col)
-            continue
-        tries = [f"{pa} {ch}", ch, pa] if pa and ch else [header]
-        for text in tries:
-            iid = _match_with_legacy(text, catalog)
-            if iid:
-                col.role, col.indicator = "indicator", iid
-                break
-        else:
-            for text in ([ch, pa] if pa and ch else [header]):
-                kind = _label_kind(text)
-                if kind:
-                    col.role = kind
-                    break
-            else:
-                col.role = "ignored"
+            col.how, col.confidence = "col_how_hand", 1.0
+        elif header:
+            m = headers.match_column(col.child, col.group, catalog)
+            col.role, col.indicator, col.how, col.how_args = m.role, m.indicator, m.how, m.how_args
+            col.confidence, col.candidates = m.confidence, m.candidates
+            if m.role == "indicator" and m.confidence < headers.SURE:
+                col.role = "unsure"
         cols.append(col)
     return cols
-
-
-def _match_with_legacy(text: str, catalog: Catalog) -> str | None:
-    iid = match_header(text, catalog)
-    if iid:
-        return iid
-    for dec, _enc in legacy_candidates(text):
-        iid = match_header(dec, catalog)
-        if iid:
-            return iid
-    return None
 
 
 def _spread_groups(parent: list, child: list) -> list:
@@ -531,9 +460,10 @@ def _find_table(sheet: _Sheet, catalog: Catalog, mapping: dict[str, str]) -> _Ta
             legacy: list = []
             cols = _resolve_columns(parent, child, catalog, mapping, legacy)
             ids = {c.indicator for c in cols if c.role == "indicator"}
+            unsure = sum(1 for c in cols if c.role == "unsure")
             units = any(c.role in ("name", "code") for c in cols)
-            score = len(ids) * 2 + (1 if units else 0)
-            if ids and (best is None or score > best.score):
+            score = len(ids) * 2 + unsure + (1 if units else 0)
+            if (ids or unsure) and (best is None or score > best.score):
                 best = _Table(sheet, hrows, cols, score, legacy)
     return best
 
@@ -698,7 +628,7 @@ def _period_from_title(rows: list[list], upto: int) -> tuple[str | None, int | N
 
 
 def validate_file(path_or_bytes, *, boundary_set: str, period: str | None = None, file_name: str | None = None,
-                  column_mapping: dict[str, str] | None = None, lang: str = "vi") -> IngestReport:
+                  column_mapping: dict[str, str] | None = None, lang: str = "vi", area: tuple = ()) -> IngestReport:
     """Dry run of one file against a boundary set. Never raises for bad content (see the module docstring)."""
     report = IngestReport(boundary_set=boundary_set, lang=lang)
     ctx = _Ctx(report, lang)
@@ -734,7 +664,7 @@ def validate_file(path_or_bytes, *, boundary_set: str, period: str | None = None
     report.file_type = kind
 
     units = load_units(boundary_set)
-    report.units_expected = len(units.names)
+    report.units_expected = len(units.names) if not area else len(parents.area_codes(units, area) or ())
 
     mapping = {fold(k): (v or "") for k, v in (column_mapping or {}).items()}
     for v in mapping.values():
@@ -743,7 +673,8 @@ def validate_file(path_or_bytes, *, boundary_set: str, period: str | None = None
             break
 
     tables = [tb for tb in (_find_table(sh, catalog, mapping) for sh in sheets) if tb]
-    if not tables:
+    if not tables:  # nothing that looks like a table at all: unreadable (exit 2), not a file with errors
+        report.readable = False
         ctx.problem("error", "ingest_no_header")
         _finish_period(ctx, period, None, None, None)
         return report
@@ -758,7 +689,7 @@ def validate_file(path_or_bytes, *, boundary_set: str, period: str | None = None
     found, found_row = _period_from_title(sheet.rows, table.header_rows[0])
     _finish_period(ctx, period, found, found_row, sheet.name)
 
-    _process_table(ctx, table, units, catalog, header_last)
+    _process_table(ctx, table, units, catalog, header_last, area)
     return report
 
 
@@ -787,44 +718,25 @@ def _finish_period(ctx: _Ctx, given, found, found_row, sheet_name) -> None:
         ctx.problem("error", "ingest_period_invalid", sheet_name, found_row, None, found, value=found)
 
 
-def _process_table(ctx: _Ctx, table: _Table, units: UnitIndex, catalog: Catalog, header_last: int) -> None:
+def _process_table(ctx: _Ctx, table: _Table, units: UnitIndex, catalog: Catalog, header_last: int,
+                   area: tuple = ()) -> None:
     report, lang = ctx.report, ctx.lang
+    allowed = parents.area_codes(units, area)
+    allowed_text = parents.describe(area)
     sheet = table.sheet
     sname = sheet.name
     base_ids = [i.id for i in catalog.base()]
 
-    # Columns: first column per indicator wins; duplicates and unknown headers are reported.
-    ind_cols: list[_Column] = []
-    first_for: dict[str, _Column] = {}
-    name_col = code_col = stt_col = None
-    for col in table.columns:
-        if col.header:
-            report.headers[col.letter] = col.header
-        if col.role == "indicator":
-            if col.indicator in first_for:
-                other = first_for[col.indicator]
-                ctx.problem("warning", "ingest_column_duplicate", sname, header_last + 1, col.letter, col.header,
-                            header=col.header, indicator=catalog[col.indicator].name(lang), other=other.letter)
-                continue
-            first_for[col.indicator] = col
-            ind_cols.append(col)
-            report.column_map[col.letter] = col.indicator
-        elif col.role == "name" and name_col is None:
-            name_col = col
-        elif col.role == "code" and code_col is None:
-            code_col = col
-        elif col.role == "stt" and stt_col is None:
-            stt_col = col
-        elif col.role == "ignored":
-            report.ignored_columns.append(col.header)
-            ctx.problem("warning", "ingest_column_ignored", sname, header_last + 1, col.letter, col.header,
-                        header=col.header)
+    ind_cols, first_for, labels_at, derived_cols = _assign_columns(ctx, table, catalog, header_last)
+    name_col, code_col, stt_col = labels_at.get("name"), labels_at.get("code"), labels_at.get("stt")
+    parent_cols = {lvl: labels_at[lvl] for lvl in parents.LEVELS if lvl in labels_at}
     start = header_last + 1
     ind_idx = {c.index for c in ind_cols}
     if name_col is None and code_col is None:
         # No labelled unit column: the first non-indicator column left of the indicators with text in it.
+        taken = {c.index for c in (stt_col, *parent_cols.values()) if c is not None}
         for c in range(min(ind_idx) if ind_idx else 0):
-            if stt_col is not None and c == stt_col.index:
+            if c in taken:
                 continue
             texts = [r[c] for r in sheet.rows[start:start + 50] if c < len(r) and isinstance(r[c], str)]
             if texts:
@@ -858,7 +770,7 @@ def _process_table(ctx: _Ctx, table: _Table, units: UnitIndex, catalog: Catalog,
         raw_stt = _text(row[stt_col.index]) if stt_col is not None and stt_col.index < n else ""
         labels = [_text(row[c]) for c in label_cols if c < n and _text(row[c])]
         # A total row: never a unit.
-        is_total = any(_TOTAL_RE.match(fold(s)) for s in labels if not s.isdigit())
+        is_total = any(is_total_label(s) for s in labels if not s.isdigit())
         values: dict[str, Any] = {}
         problems: list[tuple] = []
         numbers = 0
@@ -885,6 +797,10 @@ def _process_table(ctx: _Ctx, table: _Table, units: UnitIndex, catalog: Catalog,
         shown = raw_name or _text(raw_code)
         if raw_code is not None and _text(raw_code):
             code = units.match_code(raw_code)
+            if code is not None and allowed is not None and code not in allowed and numbers:
+                ctx.problem("error", "ingest_unit_outside", sname, excel_row, code_col.letter, _text(raw_code),
+                            value=_text(raw_code), where=allowed_text)
+                continue
             if code is None and numbers:
                 ctx.problem("error", "ingest_unit_code_unknown", sname, excel_row, code_col.letter, _text(raw_code),
                             value=_text(raw_code), set=units.set_id)
@@ -898,14 +814,21 @@ def _process_table(ctx: _Ctx, table: _Table, units: UnitIndex, catalog: Catalog,
                 if enc:
                     legacy.append((name, dec, enc))
                     name = dec
-                hits = units.match_name(name)
+                written = {lvl: _text(row[c.index]) if c.index < n else "" for lvl, c in parent_cols.items()}
+                found = units.match_name(name)
+                hits = parents.narrow(units, found, written, allowed)
                 if not hits:
                     for alt, enc in legacy_candidates(raw_name):
-                        alt_hits = units.match_name(alt)
+                        alt_hits = parents.narrow(units, units.match_name(alt), written, allowed)
                         if len(alt_hits) == 1:
                             legacy.append((raw_name, alt, enc))
                             hits = alt_hits
                             break
+                if not hits and found and numbers:
+                    where = describe_parents(written, allowed_text)
+                    ctx.problem("error", "ingest_unit_outside", sname, excel_row, name_col.letter, raw_name,
+                                value=raw_name, where=where)
+                    continue
                 if len(hits) == 1:
                     code = next(iter(hits))
                 elif len(hits) > 1:
@@ -970,13 +893,67 @@ def _process_table(ctx: _Ctx, table: _Table, units: UnitIndex, catalog: Catalog,
                             "values": {i: values.get(i) for i in base_ids}})
 
     report.units_matched = len(report.rows)
-    missing = [c for c in units.names if c not in seen]
+    missing = [c for c in units.names if c not in seen and (allowed is None or c in allowed)]
     if missing and report.rows:
         names = ", ".join(units.names[c] for c in missing[:MAX_LIST]) + ("…" if len(missing) > MAX_LIST else "")
         ctx.problem("warning", "ingest_units_missing", sname, None, None, None,
-                    n=len(missing), total=len(units.names), names=names)
+                    n=len(missing), total=len(allowed) if allowed is not None else len(units.names), names=names)
     _check_total(ctx, total_vals, total_row_no, first_for, catalog)
     _legacy_warning(ctx, legacy, sname)
+
+
+def describe_parents(written: dict[str, str], area_text: str) -> str:
+    parts = [v for v in (written.get("district"), written.get("province")) if v]
+    return ", ".join(parts) or area_text
+
+
+def _column_entry(col: _Column, catalog: Catalog, lang: str) -> dict:
+    how = t(col.how, lang, **{k: v for k, v in col.how_args.items()}) if col.how else ""
+    status = {"indicator": "ok", "unsure": "confirm", "derived": "derived"}.get(col.role, col.role)
+    return {"letter": col.letter, "header": col.child, "group": col.group or None, "indicator": col.indicator,
+            "role": col.role, "status": status, "how": how, "confidence": round(col.confidence, 2),
+            "candidates": list(col.candidates)}
+
+
+def _assign_columns(ctx: _Ctx, table: _Table, catalog: Catalog, header_last: int):
+    """Indicator columns (one per indicator: a second is an error naming both), label columns by role,
+    derived columns (checked, never imported); unsure matches wait for confirmation (an error until then)."""
+    report, lang, sname = ctx.report, ctx.lang, table.sheet.name
+    ind_cols: list[_Column] = []
+    first_for: dict[str, _Column] = {}
+    labels_at: dict[str, _Column] = {}
+    derived: list[_Column] = []
+    row = header_last + 1
+    for col in table.columns:
+        if col.role == "empty":
+            continue
+        if col.header:
+            report.headers[col.letter] = col.header
+        report.columns.append(_column_entry(col, catalog, lang))
+        if col.role == "indicator":
+            if col.indicator in first_for:
+                other = first_for[col.indicator]
+                ctx.problem("error", "ingest_column_duplicate", sname, row, col.letter, col.header,
+                            header=col.header, indicator=catalog[col.indicator].name(lang), other=other.letter,
+                            other_header=other.header)
+                continue
+            first_for[col.indicator] = col
+            ind_cols.append(col)
+            report.column_map[col.letter] = col.indicator
+        elif col.role == "unsure":
+            report.unconfirmed.append(col.letter)
+            names = ", ".join(f"{i} ({catalog[i].name(lang)})" for i in (col.candidates or (col.indicator,)) if i)
+            ctx.problem("error", "ingest_column_confirm", sname, row, col.letter, col.header, header=col.header,
+                        names=names, letter=col.letter)
+        elif col.role == "derived":
+            derived.append(col)
+        elif col.role in ("name", "code", "stt", *parents.LEVELS):
+            labels_at.setdefault(col.role, col)
+        elif col.role == "ignored":
+            report.ignored_columns.append(col.header)
+            ctx.problem("warning", "ingest_column_ignored", sname, row, col.letter, col.header,
+                        header=col.header)
+    return ind_cols, first_for, labels_at, derived
 
 
 def _is_column_number_row(row, inds, raw_name, raw_stt) -> bool:
