@@ -246,6 +246,8 @@ def match_column(child: str, group: str | None, catalog: Catalog) -> ColumnMatch
     """What a column is, from its header and its group header (either may be empty)."""
     terms = load_terms()
     child, group = detect_and_decode(clean_text(child))[0], detect_and_decode(clean_text(group or ""))[0]
+    if group and label_role(group) and not label_role(child):
+        return ColumnMatch(label_role(group), confidence=1.0, how="col_how_label")  # under a label header
     if group and (_plain(group) in terms.neutral_groups or label_role(group)):
         group = ""
     if not child and group:
@@ -284,7 +286,7 @@ def _match_meaning(child: str, group: str, cm: Meaning, gm: Meaning | None,
             return ColumnMatch("derived", None, 0.9, "col_how_derived_unknown", {"words": words})
         return ColumnMatch("ignored", None, 0.0, "col_how_unknown", {})
     cands, loose = _candidates(m, meanings)
-    if m.derived and (len(cands) != 1 or loose):  # derived, never imported: no need to be sure which one
+    if m.derived and len(cands) != 1:  # derived, never imported: no need to be sure which one
         return ColumnMatch("derived", None, 0.9, "col_how_derived_unknown", {"words": words})
     if not cands:
         return ColumnMatch("ignored", None, 0.0, "col_how_no_indicator", {"words": words})
@@ -297,6 +299,8 @@ def _match_meaning(child: str, group: str, cm: Meaning, gm: Meaning | None,
         return ColumnMatch("unsure", ids[0], 0.4 if len(ids) > 1 else 0.5, "col_how_partial",
                            {"words": words, "candidates": ", ".join(ids)}, ids)
     hit = cands[0]
+    if m.derived:
+        return ColumnMatch("derived", hit.id, 0.9, "col_how_derived", {"words": words, "indicator": hit.id})
     written = as_written(child)
     if not group and written in hit.names:
         conf, how = 1.0, "col_how_name"

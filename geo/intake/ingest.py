@@ -448,11 +448,23 @@ def _spread_groups(parent: list, child: list) -> list:
     return parent
 
 
+_NUMBER_TEXT_RE = re.compile(r"[\d.,\s%()+-]+")
+
+
+def _mostly_numbers(row: list) -> bool:
+    """Two or more number cells: a data row or the column-number row, never a header row."""
+    cells = [v for v in row if v is not None and _text(v)]
+    nums = sum(1 for v in cells if isinstance(v, (int, float)) or _NUMBER_TEXT_RE.fullmatch(_text(v)))
+    return nums >= 2
+
+
 def _find_table(sheet: _Sheet, catalog: Catalog, mapping: dict[str, str]) -> _Table | None:
     upto = min(len(sheet.rows), HEADER_SCAN_ROWS)
     grid = _filled(sheet, upto + 1)
     best: _Table | None = None
     for i in range(upto):
+        if _mostly_numbers(grid[i]):
+            continue  # a data row (or column numbers) is never a header row
         options = [(None, grid[i], [i])]
         if i > 0:
             options.append((_spread_groups(grid[i - 1], grid[i]), grid[i], [i - 1, i]))
@@ -471,6 +483,7 @@ def _find_table(sheet: _Sheet, catalog: Catalog, mapping: dict[str, str]) -> _Ta
 # ---------------------------------------------------------------------------------------------------------
 # Values
 
+_AMOUNT = Indicator("_amount", "", "", "amount", "", "", "neutral", "flow", "", False)
 _NUM_RE = re.compile(r"^([+-]?\s*\d[\d.,\s]*)\s*([^\d.,]*)$")
 
 
@@ -889,6 +902,7 @@ def _process_table(ctx: _Ctx, table: _Table, units: UnitIndex, catalog: Catalog,
                 ctx.problem("error", "ingest_numerator_exceeds", sname, excel_row, first_for[num_id].letter, a,
                             num_name=catalog[num_id].name(lang), num=_fmt(a), den_name=catalog[den_id].name(lang),
                             den=_fmt(b), den_col=first_for[den_id].letter)
+        _check_derived(ctx, row, excel_row, derived_cols, values, catalog)
         report.rows.append({"unit_code": code, "unit_name": units.names[code],
                             "values": {i: values.get(i) for i in base_ids}})
 
@@ -913,6 +927,17 @@ def _column_entry(col: _Column, catalog: Catalog, lang: str) -> dict:
     return {"letter": col.letter, "header": col.child, "group": col.group or None, "indicator": col.indicator,
             "role": col.role, "status": status, "how": how, "confidence": round(col.confidence, 2),
             "candidates": list(col.candidates)}
+
+
+def _derived_from_siblings(col: _Column, columns: list[_Column], catalog: Catalog) -> str | None:
+    """'Tỷ lệ (%)' under a group: the share whose numerator is the nearest indicator column left of it in
+    the same group (checked against its parts only; never imported)."""
+    for other in reversed([c for c in columns if c.index < col.index and c.group == col.group and col.group]):
+        if other.role != "indicator":
+            continue
+        hits = [i.id for i in catalog if i.derived and i.kind == "share" and i.numerator == other.indicator]
+        return hits[0] if len(hits) == 1 else None
+    return None
 
 
 def _assign_columns(ctx: _Ctx, table: _Table, catalog: Catalog, header_last: int):
@@ -946,6 +971,7 @@ def _assign_columns(ctx: _Ctx, table: _Table, catalog: Catalog, header_last: int
             ctx.problem("error", "ingest_column_confirm", sname, row, col.letter, col.header, header=col.header,
                         names=names, letter=col.letter)
         elif col.role == "derived":
+            col.indicator = col.indicator or _derived_from_siblings(col, table.columns, catalog)
             derived.append(col)
         elif col.role in ("name", "code", "stt", *parents.LEVELS):
             labels_at.setdefault(col.role, col)
@@ -954,6 +980,29 @@ def _assign_columns(ctx: _Ctx, table: _Table, catalog: Catalog, header_last: int
             ctx.problem("warning", "ingest_column_ignored", sname, row, col.letter, col.header,
                         header=col.header)
     return ind_cols, first_for, labels_at, derived
+
+
+def _check_derived(ctx: _Ctx, row: list, excel_row: int, derived_cols: list, values: dict, catalog: Catalog) -> None:
+    """A share or rate written in the file, checked against the one its parts give (a warning naming the cell)."""
+    for col in derived_cols:
+        ind = catalog[col.indicator] if col.indicator in catalog else None
+        raw = row[col.index] if col.index < len(row) else None
+        if ind is None or raw is None or not ind.numerator:
+            continue
+        num, den = values.get(ind.numerator), values.get(ind.denominator)
+        text = raw.replace("%", "").strip() if isinstance(raw, str) else raw
+        written, prob = parse_value(text, _AMOUNT)
+        if prob or written is None or num is None or den is None:
+            continue
+        computed = ind.compute(num, den)
+        if computed is None:
+            continue
+        if ind.is_percentage and written <= 1 and computed > 1.5:
+            written = written * 100  # a fraction formatted as a percentage
+        tolerance = 0.5 if ind.is_percentage else max(0.01, abs(computed) * 0.01)
+        if abs(float(written) - float(computed)) > tolerance:
+            ctx.problem("warning", "ingest_share_differs", ctx.report.sheet, excel_row, col.letter, raw,
+                        value=_fmt(raw), computed=f"{computed:.1f}", indicator=ind.name(ctx.lang))
 
 
 def _is_column_number_row(row, inds, raw_name, raw_stt) -> bool:
