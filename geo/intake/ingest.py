@@ -1056,6 +1056,14 @@ def _legacy_warning(ctx: _Ctx, legacy, sname) -> None:
 # Human-readable report (CLI) and benchmark
 
 
+def format_column(c: dict, lang: str = "vi") -> str:
+    """One line of the column map: header (with its group) → indicator or what it is, how, how sure."""
+    header = f"{c['group']} / {c['header']}" if c.get("group") else c["header"]
+    target = c["indicator"] or t(f"col_role_{c['role']}", lang)
+    sure = t("col_confirm", lang) if c["status"] == "confirm" else f"{round(100 * c['confidence'])} %"
+    return f"'{header}' → {target} ({c['how']}; {sure})"
+
+
 def format_report(report: IngestReport, lang: str | None = None) -> str:
     lang = lang or report.lang
     lines = [t("ingest_report_title", lang, file=report.file_name or ""),
@@ -1068,6 +1076,9 @@ def format_report(report: IngestReport, lang: str | None = None) -> str:
     if report.warnings:
         lines.append(t("ingest_report_warnings", lang, n=len(report.warnings)))
         lines += [f"  - {p.message}" for p in report.warnings]
+    if report.columns:
+        lines.append(t("ingest_report_columns", lang))
+        lines += [f"  {c['letter']}: {format_column(c, lang)}" for c in report.columns]
     if report.ignored_columns:
         lines.append(t("ingest_report_ignored", lang, names=", ".join(report.ignored_columns)))
     tr = report.total_row
