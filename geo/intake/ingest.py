@@ -1064,6 +1064,18 @@ def format_column(c: dict, lang: str = "vi") -> str:
     return f"'{header}' → {target} ({c['how']}; {sure})"
 
 
+def column_map_rows(report: IngestReport, lang: str = "vi") -> list[dict]:
+    """The column map as table rows for the upload page (column, header with its group, read as, how, sure)."""
+    rows = []
+    for c in report.columns:
+        sure = t("col_confirm", lang) if c["status"] == "confirm" else f"{round(100 * c['confidence'])} %"
+        rows.append({t("col_head_letter", lang): c["letter"],
+                     t("col_head_header", lang): f"{c['group']} / {c['header']}" if c.get("group") else c["header"],
+                     t("col_head_indicator", lang): c["indicator"] or t(f"col_role_{c['role']}", lang),
+                     t("col_head_how", lang): c["how"], t("col_head_sure", lang): sure})
+    return rows
+
+
 def format_report(report: IngestReport, lang: str | None = None) -> str:
     lang = lang or report.lang
     lines = [t("ingest_report_title", lang, file=report.file_name or ""),

@@ -106,3 +106,16 @@ def test_area_narrows_the_set():
     assert r.ok and r.units_expected == 14
     r = run(to_xlsx([("BC", report_grid())]), area=(("parent_1", "Lai Châu"),))
     assert not r.ok and r.units_expected == 0
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_column_map_rows_for_the_page(lang):
+    from geo.intake.ingest import column_map_rows
+
+    rep, _ = meaning_grid("reworded")
+    rep.grid[1][4] = "Ý kiến"
+    r = run(to_xlsx([("BC", rep)]), lang=lang)
+    rows = column_map_rows(r, lang)
+    assert len(rows) == 8 and all(len(row) == 5 for row in rows)
+    unsure = [row for row in rows if "E" in row.values()][0]
+    assert ("CẦN XÁC NHẬN" if lang == "vi" else "NEEDS CONFIRMATION") in unsure.values()
