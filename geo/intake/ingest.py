@@ -25,7 +25,7 @@ from geo.reference.catalog import Catalog, Indicator, load_catalog
 from geo.text.i18n import t
 from geo.text.legacy import ENCODING_LABELS, detect_and_decode
 from geo.text.legacy import candidates as legacy_candidates
-from geo.text.names import clean_text, fold, suggest
+from geo.text.names import clean_text, fold, strip_prefix, suggest
 from geo.text.periods import PeriodError, normalize_period
 from geo.units.index import UnitIndex
 from geo.units.resolver import load_units
@@ -768,6 +768,7 @@ def _process_table(ctx: _Ctx, table: _Table, units: UnitIndex, catalog: Catalog,
     label_cols = [c.index for c in table.columns if c.index not in ind_idx and c.role not in ("note",)]
     label_cols = sorted(set(label_cols) | {c.index for c in (name_col, code_col, stt_col) if c is not None})
     seen: dict[str, int] = {}
+    suggested = [0]  # how many unknown names got suggestions (fuzzy search is costly: the first few only)
     total_vals: dict[str, float] | None = None
     total_row_no = None
     inds = [(c, catalog[c.indicator]) for c in ind_cols]
@@ -818,6 +819,7 @@ def _process_table(ctx: _Ctx, table: _Table, units: UnitIndex, catalog: Catalog,
                 ctx.problem("error", "ingest_unit_code_unknown", sname, excel_row, code_col.letter, _text(raw_code),
                             value=_text(raw_code), set=units.set_id)
                 continue
+        written = {lvl: _text(row[c.index]) if c.index < n else "" for lvl, c in parent_cols.items()}
         if code is None and raw_name:
             if raw_name.isdigit():
                 code = units.match_code(raw_name)
@@ -827,7 +829,6 @@ def _process_table(ctx: _Ctx, table: _Table, units: UnitIndex, catalog: Catalog,
                 if enc:
                     legacy.append((name, dec, enc))
                     name = dec
-                written = {lvl: _text(row[c.index]) if c.index < n else "" for lvl, c in parent_cols.items()}
                 found = units.match_name(name)
                 hits = parents.narrow(units, found, written, allowed)
                 if not hits:
@@ -837,13 +838,26 @@ def _process_table(ctx: _Ctx, table: _Table, units: UnitIndex, catalog: Catalog,
                             legacy.append((raw_name, alt, enc))
                             hits = alt_hits
                             break
+                if len(hits) != 1:
+                    listed = parents.by_official_list(units, name, written, allowed)
+                    hits = {listed} if listed else hits
                 if not hits and found and numbers:
                     where = describe_parents(written, allowed_text)
                     ctx.problem("error", "ingest_unit_outside", sname, excel_row, name_col.letter, raw_name,
                                 value=raw_name, where=where)
                     continue
+                if len(hits) > 1:  # 'Xã Tân Hòa' and 'Phường Tân Hòa' of one province: the name as written decides
+                    for key in (_exact_key, fold):  # 'Văn Lang' and 'Văn Lăng': the diacritics decide first
+                        same = {h for h in hits if key(units.names[h]) == key(name)}
+                        if len(same) == 1:
+                            hits = same
+                            break
                 if len(hits) == 1:
                     code = next(iter(hits))
+                    other = parents.district_ignored(units, code, written)
+                    if other:
+                        ctx.problem("warning", "ingest_unit_other_district", sname, excel_row, name_col.letter,
+                                    raw_name, value=raw_name, written=written.get("district"), official=other)
                 elif len(hits) > 1:
                     if numbers:
                         names = ", ".join(f"{units.names[h]} ({h})" for h in sorted(hits)[:MAX_LIST])
@@ -869,7 +883,7 @@ def _process_table(ctx: _Ctx, table: _Table, units: UnitIndex, catalog: Catalog,
                 continue
             col = name_col.letter if (name_col is not None and raw_name) else code_col.letter
             msg_sugg = ""
-            sugg = suggest(detect_and_decode(raw_name)[0], list(units.names.values())) if raw_name else []
+            sugg = _suggest_units(units, raw_name, written if name_col is not None else {}, allowed, suggested)
             if sugg:
                 msg_sugg = t("ingest_unit_suggest", lang, names=", ".join(sugg))
             ctx.problem("error", "ingest_unit_unknown", sname, excel_row, col, shown, value=shown, set=units.set_id)
@@ -914,6 +928,25 @@ def _process_table(ctx: _Ctx, table: _Table, units: UnitIndex, catalog: Catalog,
                     n=len(missing), total=len(allowed) if allowed is not None else len(units.names), names=names)
     _check_total(ctx, total_vals, total_row_no, first_for, catalog)
     _legacy_warning(ctx, legacy, sname)
+
+
+MAX_SUGGESTED_ROWS = 30
+
+
+def _exact_key(name: str) -> str:
+    """A name as written, diacritics kept: prefix removed, NFC, lower case."""
+    return clean_text(strip_prefix(clean_text(name))).lower()
+
+
+def _suggest_units(units: UnitIndex, raw_name: str, written: dict, allowed, suggested: list) -> list[str]:
+    """Close official names for an unknown one, among the units of its parents / area when known."""
+    if not raw_name or suggested[0] >= MAX_SUGGESTED_ROWS:
+        return []
+    suggested[0] += 1
+    pool = [c for c in units.names if allowed is None or c in allowed]
+    narrowed = parents.narrow(units, set(pool), written, None)
+    names = [units.names[c] for c in (narrowed or pool)]
+    return suggest(detect_and_decode(raw_name)[0], names)
 
 
 def describe_parents(written: dict[str, str], area_text: str) -> str:

@@ -40,14 +40,59 @@ def within(units: UnitIndex, code: str, level: str, written: str) -> bool:
 
 
 def narrow(units: UnitIndex, hits: set[str], written: dict[str, str], allowed: set[str] | None) -> set[str]:
-    """The hits inside the chosen area and the parents written on the row."""
+    """The hits inside the chosen area and the parents written on the row. A district the set does not have in
+    that province (merged or renamed between the file's list and the set's) is not used when the name is then
+    unique in the province (a warning says so: ``district_ignored``); a district the set has is always used."""
     if allowed is not None:
         hits = {h for h in hits if h in allowed}
-    for level in LEVELS:
-        text = written.get(level)
-        if text:
-            hits = {h for h in hits if within(units, h, level, text)}
+    text = written.get("province")
+    if text:
+        hits = {h for h in hits if within(units, h, "province", text)}
+    text = written.get("district")
+    if text:
+        inside = {h for h in hits if within(units, h, "district", text)}
+        if inside or len(hits) != 1 or _district_exists(units, next(iter(hits)), text):
+            hits = inside
     return hits
+
+
+def _district_exists(units: UnitIndex, code: str, text: str) -> bool:
+    """Whether the unit's province has, in the set, a district of the name written."""
+    province = parent_of(units, code, "province")
+    return bool(_keys(text) & _districts(units, province))
+
+
+def _districts(units: UnitIndex, province: str | None) -> frozenset[str]:
+    cache = units.__dict__.setdefault("_district_keys", {})
+    if province not in cache:
+        keys: set[str] = set()
+        for above in units.parents.values():
+            if len(above) >= 2 and above[-1] == province:
+                keys |= _keys(above[0])
+        cache[province] = frozenset(keys)
+    return cache[province]
+
+
+def by_official_list(units: UnitIndex, name: str, written: dict[str, str], allowed: set[str] | None) -> str | None:
+    """A unit found through the official list (vietnamadminunits, legacy): the code the list gives the name in
+    the district and province written, when the set has that code (a district reorganized since the set's
+    vintage keeps its communes' codes). None otherwise."""
+    if not (written.get("district") and written.get("province")):
+        return None
+    from geo.units.codes import official_code
+
+    code = official_code(name, written["district"], written["province"])
+    if code is None or code not in units.names or (allowed is not None and code not in allowed):
+        return None
+    return code if _keys(units.names[code]) & _keys(name) else None
+
+
+def district_ignored(units: UnitIndex, code: str, written: dict[str, str]) -> str | None:
+    """The set's district for a unit matched although the row names another district (for a warning)."""
+    text = written.get("district")
+    if text and not within(units, code, "district", text):
+        return parent_of(units, code, "district")
+    return None
 
 
 def area_codes(units: UnitIndex, area: tuple) -> set[str] | None:
