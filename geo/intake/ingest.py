@@ -4,15 +4,14 @@
 the :class:`IngestReport` with its sheet, Excel row, column letter, the value found and a message in
 Vietnamese (English with ``lang="en"``). The report's ``rows`` are what ``geo.store.database`` imports on confirm.
 
-Reading: the type is decided by content (``PK`` zip → .xlsx, ``D0 CF 11 E0`` → .xls, else text CSV in
-UTF-8 with or without BOM, UTF-16 with tabs, or Windows-1258). Formulas give their cached values.
+Steps: geo.intake.read (file → sheets), geo.intake.headers (columns by meaning), geo.intake.parents (units
+within their province/district and the chosen area); this module finds the table, reads values, checks and
+reports.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import math
 import re
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from geo.intake import headers, parents
+from geo.intake.read import UNCACHED_FORMULA, Sheet, Unreadable, col_letter, read_sheets
 from geo.reference.catalog import Catalog, Indicator, load_catalog
 from geo.text.i18n import t
 from geo.text.legacy import ENCODING_LABELS, detect_and_decode
@@ -115,236 +115,15 @@ def match_header(text: str, catalog: Catalog | None = None, group: str | None = 
     return headers.match_header(text, catalog or load_catalog(), group)
 
 
+@lru_cache(maxsize=4096)
 def is_total_label(text: str) -> bool:
     """'Tổng cộng', 'Cộng', 'Tổng số', ... in Unicode or a legacy font (TCVN3, VNI)."""
-    if _TOTAL_RE.match(fold(text)):
+    folded = fold(text)
+    if _TOTAL_RE.match(folded):
         return True
+    if text.isascii() or len(text) > 40 or folded[:1] not in ("t", "c"):
+        return False  # legacy fonts write 'Tæng céng' / 'Toång coäng': never plain ASCII
     return any(_TOTAL_RE.match(fold(dec)) for dec, _enc in legacy_candidates(text))
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Reading
-
-
-class _Unreadable(Exception):
-    pass
-
-
-@dataclass
-class _Sheet:
-    name: str
-    rows: list[list]
-    merges: list[tuple[int, int, int, int]]  # 0-based inclusive (r0, c0, r1, c1)
-
-
-def col_letter(idx: int) -> str:
-    """0 → A, 25 → Z, 26 → AA."""
-    s = ""
-    idx += 1
-    while idx:
-        idx, rem = divmod(idx - 1, 26)
-        s = chr(65 + rem) + s
-    return s
-
-
-def _col_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
-
-
-_MERGE_RE = re.compile(rb'<mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
-
-
-def _read_xlsx(data: bytes) -> list[_Sheet]:
-    import zipfile
-
-    import openpyxl
-
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:
-        raise _Unreadable(f"{type(exc).__name__}: {exc}") from None
-    sheets = []
-    shared = list(getattr(wb, "shared_strings", []) or [])
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        for ws in wb.worksheets:
-            merges = []
-            path = getattr(ws, "_worksheet_path", None)
-            try:
-                xml = zf.read(path) if path else b""
-            except KeyError:
-                xml = b""
-            rows = None
-            if xml:
-                try:
-                    rows = _fast_sheet_rows(xml, shared)
-                except Exception:
-                    rows = None
-            if rows is None:
-                rows = [list(r) for r in ws.iter_rows(values_only=True)]
-            if xml:
-                start = xml.rfind(b"<mergeCells")
-                if start >= 0:
-                    for m in _MERGE_RE.finditer(xml, start):
-                        merges.append((int(m.group(2)) - 1, _col_index(m.group(1).decode()),
-                                       int(m.group(4)) - 1, _col_index(m.group(3).decode())))
-            sheets.append(_Sheet(ws.title, rows, merges))
-    wb.close()
-    return sheets
-
-
-_CELL_RE = re.compile(rb'<c\b([^>]*?)(?:/>|>(.*?)</c>)', re.S)
-_ATTR_R_RE = re.compile(rb'\br="([A-Z]+)(\d+)"')
-_ATTR_T_RE = re.compile(rb'\bt="(\w+)"')
-_V_RE = re.compile(rb'<v>(.*?)</v>', re.S)
-_T_RE = re.compile(rb'<t(?:\s[^>]*)?>(.*?)</t>', re.S)
-_INT_RE = re.compile(rb'-?\d+$')
-
-
-class _UncachedFormula:
-    """A formula cell whose result was never computed (a file written by a program, not saved by Excel)."""
-
-    def __str__(self) -> str:
-        return "=…"
-
-    __repr__ = __str__
-
-
-UNCACHED_FORMULA = _UncachedFormula()
-
-
-def _fast_sheet_rows(xml: bytes, shared: list) -> list[list]:
-    """Cell values of one worksheet XML (cached values for formulas), about 3× faster than openpyxl's
-    read-only parser. Raises on anything unexpected; the caller then falls back to openpyxl."""
-    from html import unescape
-
-    start = xml.find(b"<sheetData")
-    end = xml.rfind(b"</sheetData>")
-    if start < 0:
-        raise ValueError("no sheetData")
-    body = xml[start:end] if end > 0 else xml[start:]
-    grid: dict[int, dict[int, Any]] = {}
-    max_row = 0
-    for m in _CELL_RE.finditer(body):
-        attrs, inner = m.group(1), m.group(2)
-        ref = _ATTR_R_RE.search(attrs)
-        if ref is None:
-            raise ValueError("cell without reference")
-        if not inner:
-            continue
-        tm = _ATTR_T_RE.search(attrs)
-        typ = tm.group(1) if tm else b"n"
-        if typ == b"inlineStr":
-            value: Any = unescape("".join(x.decode("utf-8") for x in _T_RE.findall(inner)))
-        else:
-            vm = _V_RE.search(inner)
-            if vm is None:
-                if b"<f" in inner:  # a formula never computed: reported, never silently missing
-                    r = int(ref.group(2))
-                    grid.setdefault(r, {})[_col_index(ref.group(1).decode())] = UNCACHED_FORMULA
-                    max_row = max(max_row, r)
-                continue  # an empty styled cell
-            raw = vm.group(1)
-            if typ == b"s":
-                value = shared[int(raw)]
-            elif typ in (b"str", b"e", b"d"):
-                value = unescape(raw.decode("utf-8"))
-            elif typ == b"b":
-                value = int(raw == b"1")
-            elif _INT_RE.match(raw):
-                value = int(raw)
-            else:
-                value = float(raw)
-                if value.is_integer() and b"e" not in raw.lower():
-                    value = int(value)
-        r = int(ref.group(2))
-        grid.setdefault(r, {})[_col_index(ref.group(1).decode())] = value
-        max_row = max(max_row, r)
-    rows = []
-    for r in range(1, max_row + 1):
-        cells = grid.get(r)
-        if not cells:
-            rows.append([])
-            continue
-        row = [None] * (max(cells) + 1)
-        for c, v in cells.items():
-            row[c] = v
-        rows.append(row)
-    return rows
-
-
-def _read_xls(data: bytes) -> list[_Sheet]:
-    import xlrd
-
-    try:
-        try:
-            book = xlrd.open_workbook(file_contents=data, formatting_info=True)
-        except Exception:
-            book = xlrd.open_workbook(file_contents=data)
-    except Exception as exc:
-        raise _Unreadable(f"{type(exc).__name__}: {exc}") from None
-    sheets = []
-    for sh in book.sheets():
-        rows = []
-        for r in range(sh.nrows):
-            out = []
-            for cell in sh.row(r):
-                if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
-                    out.append(None)
-                elif cell.ctype == xlrd.XL_CELL_NUMBER:
-                    v = cell.value
-                    out.append(int(v) if float(v).is_integer() else v)
-                elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
-                    out.append(int(cell.value))
-                else:
-                    out.append(cell.value)
-            rows.append(out)
-        merges = [(rlo, clo, rhi - 1, chi - 1) for rlo, rhi, clo, chi in getattr(sh, "merged_cells", [])]
-        sheets.append(_Sheet(sh.name, rows, merges))
-    return sheets
-
-
-def _decode_text(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
-        return data.decode("utf-16")
-    head = data[:4000]
-    if head and head.count(b"\x00") > len(head) // 4:  # UTF-16 without BOM
-        return data.decode("utf-16-le" if head[1:2] == b"\x00" else "utf-16-be", errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1258", errors="replace")
-
-
-def _read_csv(data: bytes, name: str) -> list[_Sheet]:
-    if b"\x00" in data[:4000] and not (data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff")) \
-            and data[:4000].count(b"\x00") <= len(data[:4000]) // 4:
-        raise _Unreadable("tệp nhị phân, không phải bảng tính / binary file, not a spreadsheet")
-    text = _decode_text(data)
-    lines = [ln for ln in text.splitlines()[:20] if ln.strip()]
-    if not lines:
-        raise _Unreadable(t("ingest_empty_file"))
-    counts = {d: sum(ln.count(d) for ln in lines) for d in ("\t", ";", ",")}
-    delim = "\t" if counts["\t"] else max((";", ","), key=lambda d: counts[d])
-    rows = []
-    for rec in csv.reader(io.StringIO(text), delimiter=delim):
-        rows.append([v if v.strip() != "" else None for v in rec])
-    return [_Sheet(name, rows, [])]
-
-
-def _read(data: bytes, file_name: str | None) -> tuple[str, list[_Sheet]]:
-    if not data:
-        raise _Unreadable(t("ingest_empty_file"))
-    if data[:4] == b"PK\x03\x04":
-        return "xlsx", _read_xlsx(data)
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        return "xls", _read_xls(data)
-    stem = Path(file_name).stem if file_name else "CSV"
-    return "csv", _read_csv(data, stem or "CSV")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -368,7 +147,7 @@ class _Column:
 
 @dataclass
 class _Table:
-    sheet: _Sheet
+    sheet: Sheet
     header_rows: list[int]
     columns: list[_Column]
     score: int
@@ -383,7 +162,7 @@ def _text(v) -> str:
     return clean_text(v)
 
 
-def _filled(sheet: _Sheet, upto: int) -> list[list]:
+def _filled(sheet: Sheet, upto: int) -> list[list]:
     """The first rows with merged ranges filled from their top-left cell (for header reading)."""
     grid = [list(r) for r in sheet.rows[:upto]]
     for r0, c0, r1, c1 in sheet.merges:
@@ -458,7 +237,7 @@ def _mostly_numbers(row: list) -> bool:
     return nums >= 2
 
 
-def _find_table(sheet: _Sheet, catalog: Catalog, mapping: dict[str, str]) -> _Table | None:
+def _find_table(sheet: Sheet, catalog: Catalog, mapping: dict[str, str]) -> _Table | None:
     upto = min(len(sheet.rows), HEADER_SCAN_ROWS)
     grid = _filled(sheet, upto + 1)
     best: _Table | None = None
@@ -665,8 +444,8 @@ def validate_file(path_or_bytes, *, boundary_set: str, period: str | None = None
         report.errors.append(Problem(None, None, None, None, exc.message(lang)))
         return report
     try:
-        kind, sheets = _read(data, file_name)
-    except _Unreadable as exc:
+        kind, sheets = read_sheets(data, file_name)
+    except Unreadable as exc:
         report.readable = False
         ctx.problem("error", "ingest_unreadable", file=file_name or "", reason=str(exc))
         return report
