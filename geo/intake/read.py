@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geo.text.i18n import t
+from geo.text.names import clean_text
 
 
 class Unreadable(Exception):
@@ -50,6 +51,14 @@ def col_letter(idx: int) -> str:
         idx, rem = divmod(idx - 1, 26)
         s = chr(65 + rem) + s
     return s
+
+
+def cell_text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return clean_text(v)
 
 
 def col_index(letters: str) -> int:
