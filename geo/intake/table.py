@@ -15,13 +15,18 @@ from geo.reference.catalog import Catalog
 from geo.text.i18n import t
 from geo.text.legacy import candidates as legacy_candidates
 from geo.text.legacy import detect_and_decode
-from geo.text.names import fold
+from geo.text.names import clean_text, fold
 
 
 HEADER_SCAN_ROWS = 40
 
 
-_TOTAL_RE = re.compile(r"^(tong cong|cong|tong|tong so|toan huyen|toan tinh|toan quoc|toan thi xa|total|sum)\b")
+_TOTAL_WORDS = ("tổng cộng", "cộng", "tổng", "tổng số", "toàn huyện", "toàn tỉnh", "toàn quốc", "toàn thị xã",
+                "total", "sum")
+# With diacritics 'Cộng' is not 'Công' (communes are called Công Bình, Công Liêm): the words as written first.
+_TOTAL_RE = re.compile(r"^(" + "|".join(sorted(_TOTAL_WORDS, key=len, reverse=True)) + r")(?!\w)")
+_TOTAL_ASCII = {"tong cong", "cong", "tong", "tong so", "toan huyen", "toan tinh", "toan quoc", "toan thi xa",
+                "total", "sum", "grand total"}
 
 
 ROMAN_RE = re.compile(r"^(?=[ivxlc]+\b)(i{1,3}|iv|vi{0,3}|ix|xi{0,3}|xiv|xv)\s*[.\-):]?(\s|$)", re.IGNORECASE)
@@ -32,13 +37,16 @@ UNIT_ROLES = ("name", "code", "province", "district")
 
 @lru_cache(maxsize=4096)
 def is_total_label(text: str) -> bool:
-    """'Tổng cộng', 'Cộng', 'Tổng số', ... in Unicode or a legacy font (TCVN3, VNI)."""
-    folded = fold(text)
-    if _TOTAL_RE.match(folded):
+    """'Tổng cộng', 'Cộng', 'Tổng số', ... in Unicode or a legacy font (TCVN3, VNI); without diacritics only as
+    the whole label ('TONG CONG'), since 'Cong Binh' is a commune."""
+    lower = clean_text(text).lower()
+    if _TOTAL_RE.match(lower):
         return True
-    if text.isascii() or len(text) > 40 or folded[:1] not in ("t", "c"):
-        return False  # legacy fonts write 'Tæng céng' / 'Toång coäng': never plain ASCII
-    return any(_TOTAL_RE.match(fold(dec)) for dec, _enc in legacy_candidates(text))
+    if text.isascii():
+        return fold(text) in _TOTAL_ASCII
+    if len(text) > 40 or fold(text)[:1] not in ("t", "c"):
+        return False  # legacy fonts write 'Tæng céng' / 'Toång coäng'
+    return any(_TOTAL_RE.match(clean_text(dec).lower()) for dec, _enc in legacy_candidates(text))
 
 
 @dataclass
