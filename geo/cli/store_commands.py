@@ -105,8 +105,9 @@ def run_import(args) -> int:
             base = None
         from geo.cli.intake_validate import parse_column_map
 
-        report = validate_file(args.file, boundary_set=set_id, period=args.period,
-                               column_mapping=parse_column_map(getattr(args, "map", [])))
+        mapping = parse_column_map(getattr(args, "map", []))
+        extra = {"column_mapping": mapping} if mapping else {}
+        report = validate_file(args.file, boundary_set=set_id, period=args.period, **extra)
         if not getattr(report, "readable", True):
             print(f"Không đọc được tệp {args.file} / the file cannot be read", file=sys.stderr)
             for e in getattr(report, "errors", []) or []:
