@@ -94,9 +94,10 @@ if report.columns:
             st.rerun()
 
 if report.rows:
-    ids = [i.id for i in catalog.base()]
+    shown = catalog.valid_in(report.period) if report.period else catalog  # the file's period's indicators
+    ids = [i.id for i in shown.base()]
     preview = pd.DataFrame([{tr("upload_col_code"): r["unit_code"], tr("upload_col_name"): r["unit_name"],
-                             **{catalog[i].name(lang()): format_value(r["values"][i], catalog[i].kind, lang())
+                             **{catalog[i].name(lang()): format_value(r["values"].get(i), catalog[i].kind, lang())
                                 for i in ids}} for r in report.rows])
     st.dataframe(preview, hide_index=True, use_container_width=True)
 
