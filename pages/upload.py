@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from geo.intake.ingest import validate_file
+from geo.intake.ingest import column_map_rows, validate_file
 from geo.intake.mappings import remember_mapping, remembered_mapping
 from geo.intake.template import template_bytes
 from geo.reference.catalog import load_catalog
 from geo.text.i18n import format_value
-from pages.common import current_period, current_set_id, current_user, get_store, labels, lang, tr
+from pages.common import current_area, current_period, current_set_id, current_user, get_store, labels, lang, tr
 from pages.preview import render_change_preview
 
 set_id = current_set_id()
@@ -42,7 +42,7 @@ if set_id not in mappings:
 mapping = mappings[set_id]
 with st.status(tr("upload_checking"), expanded=False) as status:
     report = validate_file(uploaded.getvalue(), boundary_set=set_id, period=period, file_name=uploaded.name,
-                           column_mapping=mapping, lang=lang())
+                           column_mapping=mapping, lang=lang(), area=current_area(set_id))
     status.update(label=tr("upload_checked", errors=len(report.errors), warnings=len(report.warnings)),
                   state="error" if report.errors else "complete")
 
@@ -77,9 +77,25 @@ if mappable:
                          format_func=labels(options, lambda i: catalog[i].name(lang()) if i else "—"),
                          on_change=_remember, args=(header,))
 
+# The column map, above the preview: what each column is read as; an unsure column waits for a person.
+if report.columns:
+    st.subheader(tr("upload_columns"))
+    st.dataframe(pd.DataFrame(column_map_rows(report, lang())), hide_index=True, use_container_width=True)
+    base_ids = [i.id for i in catalog.base()]
+    for c in (c for c in report.columns if c["status"] == "confirm"):
+        header = report.headers.get(c["letter"], c["header"])
+        options = list(dict.fromkeys([*c["candidates"], *base_ids, ""]))
+        pick = st.selectbox(tr("upload_confirm_column", letter=c["letter"], header=header), options,
+                            key=f"upload_pick_{set_id}_{c['letter']}",
+                            format_func=labels(options, lambda i: catalog[i].name(lang()) if i else "—"))
+        if st.button(tr("upload_confirm_column_button", letter=c["letter"]), key=f"upload_ok_{set_id}_{c['letter']}"):
+            mapping[header] = pick
+            remember_mapping(get_store(), set_id, mapping, str(current_user()))
+            st.rerun()
+
 if report.rows:
-    # the indicators of the file's period (a 2017 file has no column of the 2024 law's indicators)
-    ids = [i.id for i in (catalog.valid_in(report.period) if report.period else catalog).base()]
+    shown = catalog.valid_in(report.period) if report.period else catalog  # the file's period's indicators
+    ids = [i.id for i in shown.base()]
     preview = pd.DataFrame([{tr("upload_col_code"): r["unit_code"], tr("upload_col_name"): r["unit_name"],
                              **{catalog[i].name(lang()): format_value(r["values"].get(i), catalog[i].kind, lang())
                                 for i in ids}} for r in report.rows])

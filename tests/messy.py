@@ -293,3 +293,110 @@ def to_cp1258(text: str) -> bytes:
         tones = "".join(c for c in nfd if c in "\u0300\u0301\u0303\u0309\u0323")
         out.append((base + tones).encode("cp1258"))
     return b"".join(out)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Headers in other words (issue 11): tables whose columns name indicators by meaning, with group headers,
+# derived columns, English and abbreviated forms, legacy-font total rows and province/district columns.
+# Each column is (key, group header or None, header): key is an indicator id, "=share:num:den" for a
+# derived percentage (a formula with its cached value), or a label ("name", "province", "district", "stt").
+
+SIGN_GROUP = "Ký cam kết an toàn về ANTT"
+MEANING_LAYOUTS: dict[str, list[tuple[str, str | None, str]]] = {
+    "signed_group_with_totals": [
+        ("stt", None, "STT"), ("name", None, "Tên đơn vị"),
+        ("villages_total", None, "Tổng số bản, TDP"), ("agencies_total", None, "Tổng số CQ, DN"),
+        ("schools_total", None, "Tổng số trường học"),
+        ("villages_signed", SIGN_GROUP, "Bản, TDP"), ("=share:villages_signed:villages_total", SIGN_GROUP, "Tỷ lệ (%)"),
+        ("agencies_signed", SIGN_GROUP, "Cơ quan, doanh nghiệp"), ("schools_signed", SIGN_GROUP, "Trường học"),
+    ],
+    "reworded": [
+        ("stt", None, "STT"), ("name", None, "Xã, thị trấn"),
+        ("villages_total", None, "Số bản, tổ dân phố"),
+        ("villages_signed", None, "Số bản, tổ dân phố ký cam kết an toàn về ANTT (bản)"),
+        ("opinions_force_building", None, "Số ý kiến đóng góp xây dựng lực lượng Công an"),
+        ("households_reminded", None, "Số hộ kinh doanh được nhắc nhở"),
+        ("commune_signed", None, "Xã, thị trấn ký cam kết an toàn về ANTT (1 = đã ký, 0 = chưa)"),
+        ("tips_valuable", None, "Số tin báo có giá trị"),
+    ],
+    "english": [
+        ("name", None, "Commune"), ("teams_security", None, "People's security teams"),
+        ("tips_received", None, "Tips received"), ("tips_valuable", None, "Valuable tips"),
+        ("villages_total", None, "Villages"), ("villages_signed", None, "Villages signed"),
+        ("=share:tips_valuable:tips_received", None, "Valuable tip rate (%)"), ("population", None, "Population"),
+    ],
+    "abbreviated": [
+        ("stt", None, "TT"), ("name", None, "Xã, phường"),
+        ("teams_security", "Tổ chức quần chúng", "ANND"), ("teams_street_protection", "Tổ chức quần chúng", "BVDP"),
+        ("teams_mediation", "Tổ chức quần chúng", "HG"),
+        ("agencies_total", None, "CQ, DN"), ("agencies_signed", None, "CQ, DN ký CK"),
+        ("schools_signed", None, "CSGD ký CK"), ("opinions_crime_fighting", None, "Ý kiến PCTP"),
+        ("explosives_recovered_kg", None, "VLN (kg)"),
+    ],
+    "with_parents": [
+        ("stt", None, "STT"), ("province", None, "Tỉnh, thành phố"), ("district", None, "Quận, huyện"),
+        ("name", None, "Xã, phường, đặc khu"), ("teams_security", None, "Tổ ANND"), ("tips_received", None, "Tin báo"),
+    ],
+}
+
+
+def meaning_grid(layout: str, *, total: str | None = "Tổng cộng", share_fn=None) -> tuple[Report, dict[str, str]]:
+    """A table of the 2017 sample laid out as ``MEANING_LAYOUTS[layout]``, and {letter: indicator id} its
+    headers mean. ``share_fn(code, share)`` may replace a derived value as written."""
+    cols = MEANING_LAYOUTS[layout]
+    rows = expected_rows()
+    rep = Report()
+    rep.add(["BÁO CÁO KẾT QUẢ NĂM 2017"])
+    h1 = rep.add([g if g else h for _k, g, h in cols])
+    rep.add([h if g else None for _k, g, h in cols])
+    meant = {}
+    groups: dict[str, list[int]] = {}
+    for c, (key, g, _h) in enumerate(cols):
+        if g:
+            groups.setdefault(g, []).append(c)
+        else:
+            rep.merges.append(f"{letter(c)}{h1}:{letter(c)}{h1 + 1}")
+        if not key.startswith("=") and key not in ("stt", "name", "province", "district"):
+            meant[letter(c)] = key
+    for g, cs in groups.items():
+        if len(cs) > 1:
+            rep.merges.append(f"{letter(cs[0])}{h1}:{letter(cs[-1])}{h1}")
+            for c in cs[1:]:
+                rep.grid[h1 - 1][c] = None
+    first = None
+    for stt, r in enumerate(rows, 1):
+        line = []
+        for c, (key, _g, _h) in enumerate(cols):
+            if key == "stt":
+                line.append(stt)
+            elif key == "name":
+                line.append(r["unit_name"])
+            elif key == "province":
+                line.append("Tỉnh Điện Biên")
+            elif key == "district":
+                line.append("Huyện Điện Biên Đông")
+            elif key.startswith("="):
+                _s, num, den = key.split(":")
+                a, b = r["values"][num], r["values"][den]
+                share = round(100 * a / b, 1) if a is not None and b else None
+                line.append(share_fn(r["unit_code"], share) if share_fn else share)
+            else:
+                line.append(r["values"][key])
+        row_no = rep.add(line)
+        rep.unit_row[r["unit_code"]] = row_no
+        first = first or row_no
+        for c, (key, _g, _h) in enumerate(cols):
+            if key.startswith("=") and line[c] is not None:
+                _s, num, den = key.split(":")
+                n_col = letter([k for k, _g2, _h2 in cols].index(num))
+                d_col = letter([k for k, _g2, _h2 in cols].index(den))
+                rep.formulas[f"{letter(c)}{row_no}"] = f"ROUND(100*{n_col}{row_no}/{d_col}{row_no},1)"
+    if total:
+        line = [None] * len(cols)
+        line[[k for k, _g, _h in cols].index("name")] = total
+        for c, (key, _g, _h) in enumerate(cols):
+            if key in meant.values():
+                vals = [r["values"][key] for r in rows if r["values"][key] is not None]
+                line[c] = sum(vals) if vals else None
+        rep.total_row = rep.add(line)
+    return rep, meant

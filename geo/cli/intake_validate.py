@@ -1,6 +1,7 @@
 """``python -m geo template OUT.xlsx`` and ``python -m geo validate FILE`` (exit 0 importable, 1 errors,
 2 unreadable). ``--json`` prints one object: ok, boundary_set, period, units_expected, units_matched, rows,
-errors, warnings, ignored_columns, total_row."""
+errors, warnings, ignored_columns, total_row, columns (the column map: letter, header, group, indicator, how,
+confidence, status) and unconfirmed (letters waiting for ``--map "E=indicator_id"``)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,10 @@ def register(subparsers) -> None:
     v.add_argument("--period", metavar="P", default=None)
     v.add_argument("--json", action="store_true", help="in một đối tượng JSON")
     v.add_argument("--lang", choices=("vi", "en"), default="vi")
+    v.add_argument("--map", metavar="COT=CHI_SO", action="append", default=[],
+                   help="xác nhận/gán cột, ví dụ --map \"E=villages_signed\" (\"E=\" bỏ qua cột) / confirm a column")
+    v.add_argument("--area", metavar="TINH[/HUYEN]", default=None,
+                   help="chỉ các đơn vị trong tỉnh/huyện này / only units of this province[/district]")
     v.set_defaults(func=run_validate)
 
 
@@ -53,12 +58,36 @@ def run_template(args) -> int:
     return 0
 
 
+def parse_column_map(items) -> dict[str, str]:
+    """['E=villages_signed', 'F=, G=tips_received'] → {'E': 'villages_signed', 'F': '', 'G': 'tips_received'}."""
+    out: dict[str, str] = {}
+    for item in items or ():
+        for part in str(item).split(","):
+            if "=" in part:
+                col, _, ind = part.partition("=")
+                out[col.strip().upper() if col.strip().isalpha() else col.strip()] = ind.strip()
+    return out
+
+
 def run_validate(args) -> int:
     from geo.intake.ingest import format_report, validate_file
+    from geo.intake.parents import parse_area
+    from geo.text.i18n import t
     from geo.units.boundaries import BoundaryError
+    from geo.units.resolver import load_units
 
+    set_id = _set_id(args.boundaries)
     try:
-        report = validate_file(args.file, boundary_set=_set_id(args.boundaries), period=args.period, lang=args.lang)
+        area = parse_area(load_units(set_id), args.area) if args.area else ()
+    except ValueError as exc:
+        print(t("ingest_area_unknown", args.lang, value=str(exc), set=set_id), file=sys.stderr)
+        return 2
+    except BoundaryError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    try:
+        report = validate_file(args.file, boundary_set=set_id, period=args.period, lang=args.lang,
+                               column_mapping=parse_column_map(args.map), area=area)
     except BoundaryError as exc:
         print(str(exc), file=sys.stderr)
         return 2
@@ -68,4 +97,7 @@ def run_validate(args) -> int:
         print(format_report(report, args.lang))
     if not report.readable:
         return 2
+    if report.unconfirmed:
+        print(t("ingest_columns_unconfirmed", args.lang, n=len(report.unconfirmed),
+                letters=", ".join(report.unconfirmed)), file=sys.stderr)
     return 0 if report.ok else 1

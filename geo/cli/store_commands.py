@@ -1,6 +1,6 @@
 """Store commands: ``import``, ``history``, ``rollback``, ``table``.
 
-``python -m geo import FILE --period P [--boundaries SET] [--note TEXT] [--user NAME] --yes``
+``python -m geo import FILE --period P [--boundaries SET] [--note TEXT] [--user NAME] [--map COL=ID] --yes``
     validates with geo.intake.ingest (exit 1 with the errors, 2 when the file cannot be read), then appends a version
     (exit 0, prints the version id). Without ``--yes`` nothing is written (exit 2).
 ``python -m geo history [--boundaries SET] [--limit N] [--json]``
@@ -28,6 +28,8 @@ def register(sub) -> None:
     p.add_argument("--user", default=None)
     p.add_argument("--yes", action="store_true", help="xác nhận ghi / confirm the write")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--map", metavar="COT=CHI_SO", action="append", default=[],
+                   help="xác nhận/gán cột như validate --map / confirm a column as validate --map does")
     p.set_defaults(func=run_import)
 
     p = sub.add_parser("history", help="lịch sử các phiên bản / version history")
@@ -108,7 +110,11 @@ def run_import(args) -> int:
             base = store.latest_version(set_id, normalize_period(args.period))
         except (PeriodError, StoreError):
             base = None
-        report = validate_file(args.file, boundary_set=set_id, period=args.period)
+        from geo.cli.intake_validate import parse_column_map
+
+        mapping = parse_column_map(getattr(args, "map", []))
+        extra = {"column_mapping": mapping} if mapping else {}
+        report = validate_file(args.file, boundary_set=set_id, period=args.period, **extra)
         if not getattr(report, "readable", True):
             print(f"Không đọc được tệp {args.file} / the file cannot be read", file=sys.stderr)
             for e in getattr(report, "errors", []) or []:

@@ -97,3 +97,12 @@ def assign_official_codes(own_ids, names, districts, provinces, scheme: str = SC
             report.unmatched.append((str(own), str(name), str(dist), str(prov)))
             codes[i] = str(own)
     return codes, report
+
+
+def official_code(name: str, district: str, province: str, scheme: str = SCHEME_LEGACY) -> str | None:
+    """The official code of a commune written with its district and province in the official list, or None
+    (unknown, or the name is not unique in that district)."""
+    if scheme != SCHEME_LEGACY:
+        raise ValueError(f"unknown code scheme {scheme!r}")
+    by_district, _by_province = _legacy_index()
+    return _lookup(by_district.get((name_key(province), name_key(district))), name)

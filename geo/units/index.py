@@ -16,6 +16,7 @@ class UnitIndex:
     names: dict[str, str]  # code → official name
     by_key: dict[str, set[str]]  # name key → codes
     exact: dict[str, set[str]] = field(default_factory=dict)  # official name as written → codes (fast path)
+    parents: dict[str, tuple[str, ...]] = field(default_factory=dict)  # code → parent names, registry order
 
     def match_code(self, raw) -> str | None:
         code = normalize_code(raw, self.code_width)
@@ -30,17 +31,24 @@ class UnitIndex:
         return hits
 
 
-def make_unit_index(set_id: str, width: int, pairs) -> UnitIndex:
-    """Codes and names of a set, indexed for matching (first code wins; names by every key of name_keys)."""
+def make_unit_index(set_id: str, width: int, pairs, parents=None) -> UnitIndex:
+    """Codes and names of a set, indexed for matching (first code wins; names by every key of name_keys).
+    ``parents``, when given, runs beside ``pairs``: each unit's parent names (district, province) as the
+    registry orders them."""
     names: dict[str, str] = {}
     by_key: dict[str, set[str]] = {}
     exact: dict[str, set[str]] = {}
+    up: dict[str, tuple[str, ...]] = {}
+    parent_iter = iter(parents) if parents is not None else None
     for code, name in pairs:
+        above = tuple(next(parent_iter)) if parent_iter is not None else ()
         code = normalize_code(code, width)
         if code is None or code in names:
             continue
         name = clean_text(name)
         names[code] = name
+        if above:
+            up[code] = above
         exact.setdefault(name, set()).add(code)
         for k in name_keys(name):
             by_key.setdefault(k, set()).add(code)
@@ -49,7 +57,7 @@ def make_unit_index(set_id: str, width: int, pairs) -> UnitIndex:
         keyed = set().union(*(by_key.get(k, set()) for k in name_keys(name)))
         if keyed != codes:
             del exact[name]
-    return UnitIndex(set_id, width, names, by_key, exact)
+    return UnitIndex(set_id, width, names, by_key, exact, up)
 
 
 @dataclass

@@ -1,0 +1,145 @@
+"""The dry-run report of the intake: problems naming sheet, row and column, the report object the page and the
+CLI show, and its human-readable form (the last step; the steps before only add problems to it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from geo.text.i18n import t
+
+
+MAX_LIST = 8
+
+
+@dataclass
+class Problem:
+    sheet: str | None
+    row: int | None  # 1-based Excel row
+    column: str | None  # Excel letter
+    value: Any
+    message: str
+
+    def to_dict(self) -> dict:
+        value = self.value
+        if value is not None and not isinstance(value, (int, float, str, bool)):
+            value = str(value)
+        return {"sheet": self.sheet, "row": self.row, "column": self.column, "value": value,
+                "message": self.message}
+
+
+@dataclass
+class IngestReport:
+    boundary_set: str
+    period: str | None = None
+    readable: bool = True
+    units_expected: int = 0
+    units_matched: int = 0
+    rows: list[dict] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    columns: list[dict] = field(default_factory=list)  # the column map: letter, header, group, indicator, how, ...
+    unconfirmed: list[str] = field(default_factory=list)  # letters of unsure matches waiting for a person
+    total_row: dict = field(default_factory=lambda: {"found": False, "matches": None})
+    column_map: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)  # Excel letter → header text as found
+    sheet: str | None = None
+    file_sha256: str | None = None
+    file_size: int | None = None
+    file_name: str | None = None
+    file_type: str | None = None
+    legacy_encoding: str | None = None
+    lang: str = "vi"
+
+    @property
+    def ok(self) -> bool:
+        return self.readable and not self.errors
+
+    def to_json(self) -> dict:
+        """The CLI's JSON object (``python -m geo validate --json``)."""
+        return {
+            "ok": self.ok,
+            "boundary_set": self.boundary_set,
+            "period": self.period,
+            "units_expected": self.units_expected,
+            "units_matched": self.units_matched,
+            "rows": self.rows,
+            "errors": [p.to_dict() for p in self.errors],
+            "warnings": [p.to_dict() for p in self.warnings],
+            "ignored_columns": list(self.ignored_columns),
+            "total_row": {"found": bool(self.total_row.get("found")), "matches": self.total_row.get("matches")},
+            "columns": [{k: c[k] for k in ("letter", "header", "group", "indicator", "how", "confidence", "status")}
+                        for c in self.columns],
+            "unconfirmed": list(self.unconfirmed),
+        }
+
+
+class Ctx:
+    def __init__(self, report: IngestReport, lang: str):
+        self.report, self.lang = report, lang
+
+    def _where(self, sheet, row, column) -> str:
+        if sheet is None:
+            return ""
+        if row is None:
+            return t("ingest_at_sheet", self.lang, sheet=sheet)
+        if column is None:
+            return t("ingest_at_row", self.lang, sheet=sheet, row=row)
+        return t("ingest_at_cell", self.lang, sheet=sheet, row=row, column=column)
+
+    def problem(self, level: str, key: str, sheet=None, row=None, column=None, cell_value=None, *,
+                suffix: str = "", **kw) -> None:
+        where = self._where(sheet, row, column)
+        body = t(key, self.lang, **kw) + suffix
+        msg = where + body if where else body[:1].upper() + body[1:]
+        if cell_value is None and "value" in kw:
+            cell_value = kw["value"]
+        p = Problem(sheet, row, column, cell_value, msg)
+        (self.report.errors if level == "error" else self.report.warnings).append(p)
+
+
+def format_column(c: dict, lang: str = "vi") -> str:
+    """One line of the column map: header (with its group) → indicator or what it is, how, how sure."""
+    header = f"{c['group']} / {c['header']}" if c.get("group") else c["header"]
+    target = c["indicator"] or t(f"col_role_{c['role']}", lang)
+    sure = t("col_confirm", lang) if c["status"] == "confirm" else f"{round(100 * c['confidence'])} %"
+    return f"'{header}' → {target} ({c['how']}; {sure})"
+
+
+def column_map_rows(report: IngestReport, lang: str = "vi") -> list[dict]:
+    """The column map as table rows for the upload page (column, header with its group, read as, how, sure)."""
+    rows = []
+    for c in report.columns:
+        sure = t("col_confirm", lang) if c["status"] == "confirm" else f"{round(100 * c['confidence'])} %"
+        rows.append({t("col_head_letter", lang): c["letter"],
+                     t("col_head_header", lang): f"{c['group']} / {c['header']}" if c.get("group") else c["header"],
+                     t("col_head_indicator", lang): c["indicator"] or t(f"col_role_{c['role']}", lang),
+                     t("col_head_how", lang): c["how"], t("col_head_sure", lang): sure})
+    return rows
+
+
+def format_report(report: IngestReport, lang: str | None = None) -> str:
+    lang = lang or report.lang
+    lines = [t("ingest_report_title", lang, file=report.file_name or ""),
+             t("ingest_report_set", lang, set=report.boundary_set, period=report.period or "—",
+               sheet=report.sheet or "—"),
+             t("ingest_report_units", lang, matched=report.units_matched, expected=report.units_expected)]
+    if report.errors:
+        lines.append(t("ingest_report_errors", lang, n=len(report.errors)))
+        lines += [f"  - {p.message}" for p in report.errors]
+    if report.warnings:
+        lines.append(t("ingest_report_warnings", lang, n=len(report.warnings)))
+        lines += [f"  - {p.message}" for p in report.warnings]
+    if report.columns:
+        lines.append(t("ingest_report_columns", lang))
+        lines += [f"  {c['letter']}: {format_column(c, lang)}" for c in report.columns]
+    if report.ignored_columns:
+        lines.append(t("ingest_report_ignored", lang, names=", ".join(report.ignored_columns)))
+    tr = report.total_row
+    state = t("ingest_total_none", lang) if not tr.get("found") else (
+        t("ingest_total_ok", lang) if tr.get("matches") else t("ingest_total_bad", lang))
+    lines.append(t("ingest_report_total", lang, state=state))
+    lines.append(t("ingest_ok", lang, matched=report.units_matched, expected=report.units_expected,
+                   period=report.period) if report.ok else t("ingest_has_errors", lang, n=len(report.errors)))
+    return "\n".join(lines)
