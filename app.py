@@ -1,5 +1,5 @@
-"""ANTT map — the frame: page config, login gate, navigation by section (only the pages the role may use),
-shared sidebar, then the chosen page.
+"""ANTT map — the frame: page config, login gate, the view a link carries, navigation by section (only the pages
+the role may use), shared sidebar, then the chosen page (which writes its view back into the URL).
 
 Roles (geo.access.auth): anonymous visitors see the viewer pages when ANTT_VIEW_MODE=open (default) and only the
 sign-in page when it is ``signin``; upload and history need an editor; administration needs an admin. Pages a
@@ -22,8 +22,9 @@ import streamlit as st
 
 if __name__ == "__main__":  # the frame's own imports; the server's import of this file (bottom) needs none
     from geo.access import auth
-    from pages.common import (SESSION_ACTOR, SESSION_LAST_SEEN, client_address, current_user, get_store,
-                              language_picker, oidc_enabled, sidebar, tr)
+    from pages.common import (SESSION_ACTOR, SESSION_LAST_SEEN, client_address, current_user, finish_view,
+                              get_store, language_picker, layout_css, notice_slot, oidc_enabled, open_link,
+                              sidebar, tr)
 
 ROOT = Path(__file__).resolve().parent
 
@@ -78,9 +79,12 @@ def sign_out(flash: str | None = None, audit: bool = True) -> None:
 def main() -> None:
     """One script run of a session: page config, sign-in gate, the navigation this actor may use, the shared
     sidebar, then the chosen page."""
+    # "auto": open on a desktop or projector, closed on a phone (the pages carry their main pickers themselves)
     st.set_page_config(page_title="Bản đồ ANTT", page_icon=":material/map:", layout="wide",
-                       initial_sidebar_state="expanded")
+                       initial_sidebar_state="auto")
     actor = login_gate()
+    open_link(actor)  # a link's view (language, set, period, area, indicator…) before any widget is drawn
+    layout_css()
     allowed = auth.pages_for(actor.role, auth.view_mode(), actor.signed_in)
 
     sections = {}
@@ -120,7 +124,9 @@ def main() -> None:
                 sign_out()
         else:
             st.caption(tr("auth_anonymous"))
+    notice_slot()  # a link's notices go at the top of the page
     pg.run()
+    finish_view()
 
 
 @asynccontextmanager

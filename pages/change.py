@@ -26,6 +26,7 @@ from pages.common import (
     map_and_legend,
     sample_banner,
     source_caption,
+    stop_page,
     tr,
 )
 
@@ -36,7 +37,7 @@ st.title(tr("change_title"))
 periods = periods_on_set(get_store(), set_id)
 if len(periods) < 2:
     st.info(tr("change_need_two", n=len(periods)))
-    st.stop()
+    stop_page()
 
 units, fallback = load_units(set_id)
 period_label = labels(periods, lambda p: parse_period(p).label(lang()))

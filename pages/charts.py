@@ -6,7 +6,8 @@ from geo.analysis.classify import classify
 from geo.outputs.charts import coverage_bars, ranking_bar, team_composition, tip_rate_bars
 from geo.reference.catalog import load_catalog
 from geo.reference.frames import indicator_values
-from pages.common import current_set_id, indicator_choices, indicator_labels, lang, load_joined, sample_banner, source_caption, tr
+from pages.common import (classes_in_link, current_set_id, indicator_choices, indicator_labels, lang, load_joined,
+                          sample_banner, source_caption, tr, view_link)
 
 catalog = load_catalog()
 units, frame, report, fallback = load_joined()
@@ -15,13 +16,19 @@ st.title(tr("charts_title"))
 sample_banner(frame)
 choices = indicator_choices(frame.attrs.get("period"))
 _chosen = st.session_state.get("map_indicator")
-indicator_id = st.selectbox(tr("map_indicator"), choices, key="charts_indicator", format_func=indicator_labels(choices),
-                            index=choices.index(_chosen) if _chosen in choices else 0)
+row = st.container(horizontal=True, vertical_alignment="bottom", key="pick_row")
+indicator_id = row.selectbox(tr("map_indicator"), choices, key="charts_indicator",
+                             format_func=indicator_labels(choices),
+                             index=choices.index(_chosen) if _chosen in choices else 0)
 ind = catalog[indicator_id]
 values = indicator_values(frame, indicator_id, catalog)
-cls = classify(values, st.session_state.get("map_method", "quantiles") if st.session_state.get("map_method") != "manual"
-               else "quantiles", st.session_state.get("map_k", 5), scheme=st.session_state.get("map_scheme", "YlGnBu"),
-               reverse=ind.direction == "down")
+# the ranking takes the map's colours (its classes; manual bounds fall back to quantiles here)
+method = st.session_state.get("map_method", "quantiles")
+method = method if method != "manual" else "quantiles"
+k, scheme = st.session_state.get("map_k", 5), st.session_state.get("map_scheme", "YlGnBu")
+cls = classify(values, method, k, scheme=scheme, reverse=ind.direction == "down")
+with row.container(width="content"):
+    view_link(indicator=indicator_id, **classes_in_link(method, k, scheme))
 
 tab_rank, tab_teams, tab_cov, tab_tips = st.tabs(
     [tr("chart_tab_ranking"), tr("chart_tab_teams"), tr("chart_tab_coverage"), tr("chart_tab_tips")])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import streamlit as st
@@ -364,9 +365,19 @@ def oidc_enabled() -> bool:
 
 
 def client_address() -> str:
-    """The browser's address as Streamlit sees it, for the sign-in throttle and the audit log ("-" unknown)."""
+    """The browser's address, for the sign-in throttle and the audit log ("-" unknown).
+
+    Streamlit reports None for a loopback peer. Behind the shipped nginx (deploy/nginx/antt.conf) every peer
+    is loopback — the app listens on 127.0.0.1 only — and nginx passes the reader's own address in X-Real-IP,
+    overwriting whatever the browser sent; only then is that header believed, and only if it is an address."""
+    import ipaddress
+
     try:
-        return st.context.ip_address or "-"
+        ip = st.context.ip_address
+        if ip:
+            return ip
+        real = (st.context.headers.get("X-Real-Ip") or "").strip()
+        return str(ipaddress.ip_address(real)) if real else "-"
     except Exception:
         return "-"
 
@@ -477,3 +488,347 @@ def map_and_legend(set_id: str, frame, values, ind, classification, *, key: str,
                     unsafe_allow_html=True)
         if note:
             st.caption(note)
+
+
+# ---------------------------------------------------------------- the view in the URL (geo.analysis.viewstate)
+#
+# app.py calls open_link() before the sidebar exists (a link's language, set, period and area become the
+# widgets' values), the page calls view_link() once its widgets are read (the URL follows what is on screen,
+# and the copy-link button copies it), and app.py calls finish_view() after the page (pages that carry no view
+# of their own still write the shared part; notices about a link go at the top of the page).
+
+VIEW_SEEN = "view_seen"          # query parameters this session last applied or wrote
+VIEW_WRITTEN = "view_written"    # whether the page wrote its view during this run
+VIEW_NOTICES = "view_notices"    # {"params": what they belong to (None: the next write), "problems": [...]}
+VIEW_WITHHELD = "view_withheld"  # an internal indicator from a link, opened once an editor signs in
+# session keys a link's indicator, classes, unit and slide are given to
+INDICATOR_KEYS = ("map_indicator", "charts_indicator", "present_map_indicator")
+UNIT_KEYS = ("profile_unit", "present_unit")
+
+
+def can_see_internal(actor=None) -> bool:
+    """Internal indicators leave the app (exports, links) only with a signed-in editor."""
+    from geo.access import auth
+
+    actor = actor if actor is not None else current_user()
+    return bool(actor.signed_in and auth.has_role(actor, "editor"))
+
+
+def _area_levels(set_id: str) -> int:
+    info = gb.get_boundary_set_info(set_id)
+    if not info.parent_columns or len(gb.unit_list(set_id)) < AREA_MIN_UNITS:
+        return 0
+    return len(info.parent_columns)
+
+
+def _unit_parents(set_id: str) -> dict:
+    """Unit code → its parent areas, widest first (what area_picker offers)."""
+    units = gb.unit_list(set_id)
+    cols = [f"parent_{i}" for i in reversed(range(len(gb.get_boundary_set_info(set_id).parent_columns)))]
+    return dict(zip(units["code"], zip(*(units[c] for c in cols)) if cols else ((),) * len(units)))
+
+
+def _periods(set_id: str) -> list[str]:
+    from geo.units.vintage import periods_on_set
+
+    try:
+        return periods_on_set(get_store(), set_id)
+    except Exception:  # the store is unreachable: the sidebar says so; no period from a link can be checked
+        return []
+
+
+def _indicators_in(set_id: str, period: str | None) -> list[str]:
+    """The map picker's indicators in the link's period, or in the one the page will show (the latest)."""
+    if period is None:
+        periods = _periods(set_id)
+        period = periods[-1] if periods else None
+    return indicator_choices(period)
+
+
+def view_choices(actor=None):
+    """What a link may choose from, for this reader (geo.analysis.viewstate.Choices)."""
+    from geo.analysis.classify import MAX_K, METHODS, MIN_K, SEQUENTIAL_SCHEMES
+    from geo.outputs.present import SLIDES
+    from geo.analysis.viewstate import Choices
+
+    catalog = load_catalog()
+    return Choices(
+        sets=[s.id for s in gb.list_boundary_sets()], current_set=current_set_id(), periods=_periods,
+        units=_unit_parents, area_levels=_area_levels, indicators=_indicators_in,
+        internal={i.id for i in catalog if not i.public}, allow_internal=can_see_internal(actor),
+        methods=METHODS, k_range=(MIN_K, MAX_K), schemes=SEQUENTIAL_SCHEMES, slides=SLIDES, langs=LANGS)
+
+
+def _apply_view(state) -> None:
+    """Give a link's view to the session keys the widgets read (before they are drawn in this run)."""
+    from geo.outputs.present import SLIDES
+
+    ss = st.session_state
+    if state.lang:
+        ss[SESSION_LANG] = state.lang
+    if state.boundaries:
+        ss[SESSION_SET] = state.boundaries
+    set_id = state.boundaries or current_set_id()
+    if state.period:
+        ss[SESSION_PERIOD] = state.period
+    levels = len(gb.get_boundary_set_info(set_id).parent_columns)
+    chosen = {f"parent_{levels - 1 - depth}": value for depth, value in enumerate(state.area)}
+    ss.setdefault(SESSION_AREA, {})[set_id] = chosen
+    for i in range(levels):  # the pickers' own keys too, or a picker drawn earlier would win
+        ss[f"area_{set_id}_parent_{i}"] = chosen.get(f"parent_{i}", "")
+    if state.indicator:
+        for key in INDICATOR_KEYS:
+            ss[key] = state.indicator
+    for field, key in (("method", "map_method"), ("k", "map_k"), ("scheme", "map_scheme")):
+        if getattr(state, field) is not None:
+            ss[key] = getattr(state, field)
+    if state.method == "manual" and state.breaks:
+        from geo.analysis.viewstate import format_breaks
+
+        ss["map_breaks"] = format_breaks(state.breaks).replace(";", "; ")
+    if state.unit:
+        for key in UNIT_KEYS:
+            ss[key] = state.unit
+    if state.slide:
+        ss["present_slide"] = SLIDES.index(state.slide)
+
+
+def open_link(actor) -> None:
+    """Apply the view in the URL when it is one this session has not applied or written itself (a link just
+    opened, or the browser's back button); an empty query string changes nothing."""
+    from geo.analysis.viewstate import parse_view
+
+    ss = st.session_state
+    ss[VIEW_WRITTEN] = False
+    try:
+        params = st.query_params.to_dict()
+    except Exception:  # no query string at all (e.g. a bare script run)
+        params = {}
+    if params and params != ss.get(VIEW_SEEN):
+        parsed = parse_view(params, view_choices(actor))
+        _apply_view(parsed.state)
+        ss[VIEW_SEEN] = params
+        ss[VIEW_WITHHELD] = parsed.withheld
+        if parsed.problems:
+            ss[VIEW_NOTICES] = {"params": None, "problems": [(p.param, p.reason) for p in parsed.problems],
+                                "withheld": parsed.withheld}
+        else:
+            ss.pop(VIEW_NOTICES, None)
+    withheld = ss.get(VIEW_WITHHELD)
+    if withheld and can_see_internal(actor):  # the editor signed in after opening the link: now it opens
+        for key in INDICATOR_KEYS:
+            ss[key] = withheld
+        ss.pop(VIEW_WITHHELD, None)
+
+
+def current_view(**page):
+    """The view on screen: the shared part (set, period, area, language) and the page's own fields."""
+    from geo.analysis.viewstate import ViewState
+
+    set_id = current_set_id()
+    return ViewState(boundaries=set_id, period=current_period(), area=tuple(v for _, v in current_area(set_id)),
+                     lang=lang(), **page)
+
+
+def _write_view(state) -> dict:
+    from geo.analysis.viewstate import to_params
+
+    params = to_params(state)
+    try:
+        if st.query_params.to_dict() != params:
+            st.query_params.from_dict(params)
+    except Exception:  # no browser session (bare script run): nothing to update
+        pass
+    st.session_state[VIEW_SEEN] = params
+    st.session_state[VIEW_WRITTEN] = True
+    return params
+
+
+def page_url(params: dict) -> str:
+    """The full address of this page with ``params``: the browser's own origin and path when Streamlit knows
+    it (st.context.url; right behind a proxy too), else the Host header, else a path only."""
+    from urllib.parse import quote, urlencode
+
+    base = None
+    try:
+        base = st.context.url
+        if not base:
+            host = st.context.headers.get("Host")
+            base = f"http://{host}/" if host else None
+    except Exception:
+        base = None
+    query = urlencode(params, quote_via=quote)
+    return f"{base or '/'}{'?' + query if query else ''}"
+
+
+# One listener for every copy-link button (installed once per browser page; buttons carry their URL). The
+# clipboard API needs a secure origin (https or localhost): over plain http on an office network it falls back
+# to a selected text field and execCommand("copy"), and, failing that, leaves the link selected to copy by hand.
+COPY_SCRIPT = """<script>
+(() => {
+  if (window.__anttShare) return;
+  window.__anttShare = true;
+  function fallback(box, url) {
+    const input = box.querySelector("input.antt-share-url");
+    input.value = url; input.hidden = false; input.focus(); input.select();
+    try { return document.execCommand("copy"); } catch (e) { return false; }
+  }
+  document.addEventListener("click", async (ev) => {
+    const btn = ev.target.closest && ev.target.closest("button.antt-share-btn");
+    if (!btn) return;
+    const box = btn.closest(".antt-share"), status = box.querySelector(".antt-share-status"), url = btn.dataset.url;
+    let ok = false;
+    if (navigator.clipboard && window.isSecureContext) {
+      try { await navigator.clipboard.writeText(url); ok = true; } catch (e) { ok = false; }
+    }
+    if (!ok) ok = fallback(box, url);
+    status.textContent = ok ? btn.dataset.done : btn.dataset.manual;
+    box.dataset.copied = ok ? "yes" : "no";
+  });
+})();
+</script>"""
+
+
+def copy_link_button(params: dict) -> None:
+    """A "Sao chép liên kết" button copying the full link of this view (see COPY_SCRIPT)."""
+    import html
+
+    url = page_url(params)
+    e = html.escape
+    st.html(f'<div class="antt-share" data-testid="antt-share">'
+            f'<button type="button" class="antt-share-btn" data-url="{e(url)}" data-done="{e(tr("link_copied"))}" '
+            f'data-manual="{e(tr("link_copy_manual"))}" title="{e(tr("link_copy_help"))}">'
+            f'<span>{e(tr("link_copy"))}</span></button>'
+            f'<span class="antt-share-status" role="status" aria-live="polite"></span>'
+            f'<input class="antt-share-url" type="text" readonly hidden aria-label="{e(tr("link_copy"))}"></div>'
+            + COPY_SCRIPT, width="content", unsafe_allow_javascript=True)
+
+
+def view_link(copy: bool = True, **page) -> None:
+    """Write the page's view into the URL (as the user changes it) and, with ``copy``, draw the copy-link
+    button. ``page``: the page's own fields of geo.analysis.viewstate.ViewState (indicator, method, k, scheme, breaks,
+    unit, slide). An internal indicator is left out of the link unless an editor is signed in."""
+    catalog = load_catalog()
+    withheld = None
+    iid = page.get("indicator")
+    if iid and iid in catalog and not catalog[iid].public and not can_see_internal():
+        withheld, page = iid, {**page, "indicator": None}
+    params = _write_view(current_view(**page))
+    if copy:
+        copy_link_button(params)
+        if withheld:
+            st.caption(tr("link_internal_left_out", indicator=catalog[withheld].name(lang())))
+
+
+def classes_in_link(method: str | None, k: int | None, scheme: str | None, breaks=None) -> dict:
+    """The classes part of a view: manual classes only with usable bounds (else the link keeps the default
+    method), a number of classes only for the computed methods."""
+    from geo.analysis.viewstate import format_breaks, parse_breaks
+
+    if method == "manual":
+        try:
+            bounds = parse_breaks(format_breaks(breaks or []))
+        except ValueError:
+            return {"scheme": scheme}
+        return {"method": method, "breaks": bounds, "scheme": scheme}
+    return {"method": method, "k": k, "scheme": scheme}
+
+
+_RUN = threading.local()  # per script run (Streamlit runs each in its own thread): where notices go
+
+
+def notice_slot() -> None:
+    """app.py, before the page: the place at the top of the page for a link's notices."""
+    _RUN.slot = st.container()
+
+
+def notices_as_toasts() -> None:
+    """For a page that fills the screen (the presentation): a link's notices as toasts, shown once, instead of
+    boxes above the slide."""
+    _RUN.toasts = True
+
+
+def stop_page() -> None:
+    """st.stop() for a view page that ends early (no data, no bounds): the view is still written into the URL
+    and a link's notices still shown."""
+    finish_view()
+    st.stop()
+
+
+def finish_view() -> None:
+    """After the page: pages with no view of their own write the shared part; a link's notices go at the top
+    of the page (notice_slot) for as long as the view is the one the link opened."""
+    slot, toasts = getattr(_RUN, "slot", None), getattr(_RUN, "toasts", False)
+    _RUN.slot = _RUN.toasts = None  # once per run
+    ss = st.session_state
+    if not ss.get(VIEW_WRITTEN):
+        _write_view(current_view())
+    notices = ss.get(VIEW_NOTICES)
+    if not notices:
+        return
+    if notices["params"] is None:
+        notices["params"] = ss.get(VIEW_SEEN)
+    if notices["params"] != ss.get(VIEW_SEEN):  # the reader has changed the view since: the notice is done
+        ss.pop(VIEW_NOTICES, None)
+        return
+    texts = []
+    refused = [p for p, reason in notices["problems"] if reason != "internal"]
+    if refused:
+        fields = ", ".join(dict.fromkeys(tr(f"link_field_{p}") for p in refused))
+        texts.append((st.warning, tr("link_fallback", fields=fields), ":material/link_off:"))
+    if notices.get("withheld") and notices["withheld"] in load_catalog():
+        texts.append((st.info, tr("link_internal", indicator=load_catalog()[notices["withheld"]].name(lang())),
+                      ":material/lock:"))
+    if toasts:
+        for _, text, icon in texts:
+            st.toast(text, icon=icon)
+        ss.pop(VIEW_NOTICES, None)
+        return
+    with slot if slot is not None else st.container():
+        for box, text, icon in texts:
+            box(text, icon=icon)
+
+
+# ---------------------------------------------------------------- layout on phones and projectors
+
+LAYOUT_CSS = """<style>
+/* KPI cards: numbers and labels wrap onto a second line instead of being cut with an ellipsis */
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] *, [data-testid="stMetricLabel"],
+[data-testid="stMetricLabel"] * { white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; overflow-wrap: break-word; }
+[data-testid="stMetricValue"] { line-height: 1.15; }
+/* overview cards: at least 10rem wide, growing to share the line (the row wraps) */
+[class*="st-key-kpi_row_"] > * { flex: 1 1 10rem !important; }
+/* button labels wrap in narrow columns (the download buttons side by side) instead of being cut */
+button [data-testid="stMarkdownContainer"], button [data-testid="stMarkdownContainer"] p {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  overflow-wrap: break-word; }
+/* a page's main picker and its copy-link button share a line while the picker keeps 18rem; else the button
+   goes under it (a phone) */
+.st-key-pick_row > :first-child { flex: 1 1 18rem !important; min-width: min(18rem, 100%) !important; }
+.antt-share { display: flex; flex-wrap: wrap; align-items: center; gap: .25rem .75rem; }
+.antt-share-btn { display: inline-flex; align-items: center; gap: .4rem; min-height: 2.5rem; padding: .25rem .75rem;
+  border: 1px solid rgba(49, 51, 63, .2); border-radius: .5rem; background: #fff; color: inherit; font: inherit;
+  cursor: pointer; }
+.antt-share-btn:hover, .antt-share-btn:focus-visible { border-color: #0b3d91; color: #0b3d91; }
+.antt-share-status { font-size: .875rem; color: #31333f; }
+.antt-share-url { flex: 1 1 100%; min-width: 0; font: inherit; font-size: .875rem; padding: .25rem .5rem; }
+/* the legend beside the map keeps 12rem, room for a class on one line; the map takes the rest (on a 1024 px
+   screen with the sidebar open, a quarter of the width cut "0,60 – 0,95" in two) */
+@media (min-width: 641px) {
+  .st-key-map_body [data-testid="stHorizontalBlock"] { flex-wrap: nowrap; }
+  .st-key-map_body [data-testid="stColumn"]:first-child { flex: 1 1 0 !important; min-width: 0 !important; }
+  .st-key-map_body [data-testid="stColumn"]:last-child { flex: 0 0 12rem !important; min-width: 12rem !important; }
+}
+/* phones: the legend under the map is a compact wrapping row of swatches */
+@media (max-width: 640px) {
+  .antt-legend { display: flex; flex-wrap: wrap; column-gap: 1rem; row-gap: .1rem; font-size: .9rem; }
+  .antt-legend > div:first-child { flex: 1 1 100%; }
+  .antt-legend > div { margin: 0 !important; }
+}
+</style>"""
+
+
+def layout_css() -> None:
+    """Styles every page shares (no space taken: style-only HTML goes to Streamlit's event container)."""
+    st.html(LAYOUT_CSS)

@@ -10,6 +10,7 @@ from geo.reference.catalog import load_catalog
 from geo.reference.frames import indicator_values
 from geo.units import boundaries as gb
 from pages.common import (
+    classes_in_link,
     current_area,
     current_set_id,
     drill_into_province,
@@ -24,7 +25,9 @@ from pages.common import (
     province_layer,
     sample_banner,
     source_caption,
+    stop_page,
     tr,
+    view_link,
 )
 from pages.export_widgets import render_export_buttons
 
@@ -50,9 +53,12 @@ if fallback:
     fallback_notice(set_id)
 
 choices = indicator_choices(frame.attrs.get("period"))
+# The indicator is the reader's main choice: on the page itself (a phone opens with the sidebar closed), with
+# the copy-link button beside it, or under it on a phone.
+row = st.container(horizontal=True, vertical_alignment="bottom", key="pick_row")
+indicator_id = row.selectbox(tr("map_indicator"), choices, key="map_indicator", format_func=indicator_labels(choices))
 with st.sidebar:
     st.divider()
-    indicator_id = st.selectbox(tr("map_indicator"), choices, key="map_indicator", format_func=indicator_labels(choices))
     method = st.selectbox(tr("map_method"), METHODS, key="map_method", format_func=labels(METHODS, lambda m: tr(f"method_{m}")))
     breaks = None
     if method == "manual":
@@ -72,6 +78,9 @@ with st.sidebar:
                                                         help=tr("map_by_province_help"))
     basemap = st.selectbox(tr("map_basemap"), BASEMAPS, key="map_basemap", format_func=labels(BASEMAPS, lambda b: tr(f"basemap_{b}")))
 
+with row.container(width="content"):
+    view_link(indicator=indicator_id, **classes_in_link(method, k, scheme, breaks))
+
 communes = frame
 if by_province:  # the provinces of the whole set, counts summed, shares from the summed parts
     frame = aggregate_frame(frame, units[gb.province_column(set_id)], catalog)
@@ -79,12 +88,12 @@ ind = catalog[indicator_id]
 values = indicator_values(frame, indicator_id, catalog)
 if method == "manual" and not breaks:
     st.info(tr("map_breaks_help"))
-    st.stop()
+    stop_page()
 try:
     cls = classify(values, method, k, breaks=breaks, scheme=scheme, reverse=ind.direction == "down")
 except ClassifyError as exc:
     st.error(exc.message(lang()))
-    st.stop()
+    stop_page()
 
 if fallback:
     m = build_symbol_map(units, frame, values, ind, catalog, cls, lang=lang(), attribution=info.attribution,
@@ -92,7 +101,7 @@ if fallback:
 else:
     m = None  # drawn by live_map below: geometry fetched once per set, colours updated in place
 
-left, right = st.columns([3, 1])
+left, right = st.container(key="map_body").columns([3, 1])  # the legend column keeps 12rem (layout_css)
 with left:
     st.subheader(ind.name(lang()))
     if ind.derived:

@@ -5,7 +5,8 @@ import streamlit as st
 from geo.analysis.table import district_totals, units_with_value
 from geo.reference.catalog import load_catalog
 from geo.text.i18n import format_value
-from pages.common import current_set_id, lang, load_joined, sample_banner, source_caption, tr
+from pages.common import (current_set_id, lang, load_joined, sample_banner, source_caption, stop_page, tr,
+                          view_link)
 
 catalog = load_catalog()
 units, frame, report, fallback = load_joined()
@@ -15,11 +16,12 @@ st.title(tr("overview_title"))
 sample_banner(frame)
 if frame.attrs.get("version") is None and frame.attrs.get("period") is None:
     st.info(tr("no_data_for_set"))
-    st.stop()
+    stop_page()
 
 totals = district_totals(frame, catalog)
 n_units = len(frame)
 st.caption(tr("overview_subtitle", units=n_units))
+view_link()
 
 GROUPS = [
     ("group_teams", ["teams_security", "teams_street_protection", "teams_mediation", "teams_civil_defence"]),
@@ -44,8 +46,10 @@ for group_key, ids in GROUPS:
     if not ids:
         continue
     st.subheader(tr(group_key))
-    cols = st.columns(len(ids))
-    for col, iid in zip(cols, ids):
+    # cards in a wrapping row: as many per line as fit (one or two on a phone), never a cut number or label
+    row = st.container(horizontal=True, gap="medium", key=f"kpi_row_{group_key}")
+    for iid in ids:
+        col = row.container(key=f"kpi_{iid}", width="stretch")
         ind = catalog[iid]
         value = totals.get(iid)
         text = format_value(value, ind.kind, lang(), missing=tr("kpi_no_data"))

@@ -1,8 +1,9 @@
 """Trình chiếu: projector slides for a commune hall — headline numbers, map, ranking, one commune, forums.
 
-Its own look: no sidebar or Streamlit chrome, large type sized in viewport units (1280×720 up to 1920×1080),
-high contrast. Only public indicators; small counts of tips and people shown as "< N" (geo.outputs.present). Nothing
-internal on screen (no join report, no versions); sample data carries a small red badge.
+Its own look: no sidebar or Streamlit chrome, large type sized in viewport units so that nothing runs out of its
+box at 1024×768, 1280×720 or 1920×1080 (and a scrolling two-column layout on a phone), high contrast. Only
+public indicators; small counts of tips and people shown as "< N" (geo.outputs.present). Nothing internal on
+screen (no join report, no versions); sample data carries a small red badge.
 """
 
 import base64
@@ -18,7 +19,7 @@ from geo.reference.catalog import load_catalog
 from geo.text.names import vi_sort_key
 from geo.text.periods import parse_period
 from geo.units import boundaries as gb
-from pages.common import current_set_id, lang, load_joined, tr
+from pages.common import current_set_id, lang, load_joined, notices_as_toasts, stop_page, tr, view_link
 
 K = "present_"  # session keys of this page
 AREA = "__area__"
@@ -28,7 +29,9 @@ CSS = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="collapsedControl"],
 header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
 [data-testid="stStatusWidget"], footer, #MainMenu { display: none !important; }
-.stApp { background: #ffffff; }
+/* --u: the type unit. 1vh on a 16:9 screen; on a squarer one (1024×768) the width decides, so nothing that
+   fits 16:9 runs out of its box on 4:3. Heights of the slide areas stay in vh. */
+.stApp { background: #ffffff; --u: min(1vh, 0.5625vw); }
 .stMainBlockContainer, .block-container, [data-testid="stMainBlockContainer"] {
   padding: 1.2vh 2.4vw 0 2.4vw !important; max-width: 100% !important; }
 [data-testid="stAppViewContainer"] > section, .stMain { overflow-x: hidden; }
@@ -37,45 +40,76 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
       max-width: 100%; overflow: hidden; }
 .pz-top { display: flex; align-items: baseline; justify-content: space-between; gap: 2vw;
           border-bottom: 0.5vh solid #0b3d91; padding-bottom: 0.6vh; }
-.pz-title { font-size: 4.8vh; font-weight: 700; color: #0b3d91; white-space: nowrap; overflow: hidden;
-            text-overflow: ellipsis; min-width: 0; }
-.pz-meta { font-size: 2.6vh; color: #333; white-space: nowrap; display: flex; gap: 1.2vw; align-items: center; }
+.pz-title { font-size: calc(4.8 * var(--u)); font-weight: 700; color: #0b3d91; min-width: 0;
+            overflow-wrap: break-word; }
+.pz-meta { font-size: calc(2.6 * var(--u)); color: #333; white-space: nowrap; display: flex; gap: 1.2vw;
+           align-items: center; }
 .pz-badge { color: #b30000; border: 0.25vh solid #b30000; border-radius: 0.6vh; padding: 0.2vh 0.6vw;
-            font-weight: 700; font-size: 2.2vh; }
+            font-weight: 700; font-size: calc(2.2 * var(--u)); }
 .pz-body { height: 68vh; overflow: hidden; padding-top: 1.4vh; }
 .pz-grid { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); grid-auto-rows: 1fr; gap: 2.6vh 2vw;
            height: 64vh; }
 .pz-card { background: #f2f5fa; border-left: 1vh solid #0b3d91; padding: 1.6vh 1.4vw; min-width: 0;
            display: flex; flex-direction: column; justify-content: center; }
-.pz-num { font-size: 10vh; font-weight: 800; color: #111; line-height: 1; white-space: nowrap; }
-.pz-num small { font-size: 3.6vh; font-weight: 600; color: #333; margin-left: 0.5vw; }
-.pz-label { font-size: 3vh; color: #222; margin-top: 0.8vh; }
-.pz-sub { font-size: 2.4vh; color: #444; margin-top: 0.4vh; }
+.pz-num { font-size: calc(var(--n, 10) * var(--u)); font-weight: 800; color: #111; line-height: 1; }
+.pz-num small { font-size: calc(3.6 * var(--u)); font-weight: 600; color: #333; margin-left: 0.5vw;
+                display: inline-block; }
+.pz-label { font-size: calc(3 * var(--u)); color: #222; margin-top: 0.8vh; }
+.pz-sub { font-size: calc(2.4 * var(--u)); color: #444; margin-top: 0.4vh; }
 .pz-map { text-align: center; height: 68vh; }
 .pz-map img { max-height: 68vh; max-width: 100%; object-fit: contain; }
-.pz-rank { display: grid; grid-template-columns: 4vw minmax(0, 22vw) minmax(0, 1fr) 12vw; align-items: center;
+.pz-rank { display: grid; grid-template-columns: 4vw minmax(0, 30vw) minmax(0, 1fr) 12vw; align-items: center;
            column-gap: 1vw; }
-.pz-rank > div { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; height: 100%;
-                 display: flex; align-items: center; }
+.pz-rank > div { white-space: nowrap; overflow: hidden; height: 100%; display: flex; align-items: center; }
 .pz-rank > div.n, .pz-rank > div.v { justify-content: flex-end; }
 .pz-rank .n { text-align: right; color: #555; font-weight: 700; }
 .pz-rank .v { text-align: right; font-weight: 700; }
 .pz-bar { background: #0b3d91; height: 62%; flex: none; border-radius: 0 0.4vh 0.4vh 0; }
 .pz-bar.hidden { background: repeating-linear-gradient(45deg, #ccc 0 0.6vh, #eee 0.6vh 1.2vh); }
 .pz-spot { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 2vw; }
-.pz-spot-name { font-size: 5.4vh; font-weight: 800; color: #111; margin-bottom: 1vh; }
-.pz-row { display: grid; grid-template-columns: minmax(0, 1fr) auto 9vw; align-items: baseline; gap: 1vw;
-          font-size: 2.9vh; padding: 0.9vh 0; border-bottom: 0.15vh solid #ccd; }
-.pz-row b { font-size: 3.6vh; white-space: nowrap; }
-.pz-row span.r { color: #555; font-size: 2.3vh; text-align: right; white-space: nowrap; }
+.pz-spot-name { font-size: calc(5.4 * var(--u)); font-weight: 800; color: #111; margin-bottom: 1vh; }
+.pz-row { display: grid; grid-template-columns: minmax(0, 1fr) auto auto; align-items: baseline; gap: 1vw;
+          font-size: calc(2.9 * var(--u)); padding: 0.9vh 0; border-bottom: 0.15vh solid #ccd; }
+.pz-row b { font-size: calc(3.6 * var(--u)); white-space: nowrap; }
+.pz-row span.r { color: #555; font-size: calc(2.3 * var(--u)); text-align: right; white-space: nowrap; }
 .pz-spot img { max-height: 64vh; max-width: 100%; object-fit: contain; }
 .pz-forum { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); grid-auto-rows: 1fr; gap: 3vh 3vw;
             height: 64vh; }
-.pz-foot { font-size: 1.9vh; color: #444; border-top: 0.2vh solid #ccd; padding-top: 0.5vh; white-space: nowrap;
-           overflow: hidden; text-overflow: ellipsis; }
+/* the footer (sample note, area, period, boundaries and their attribution) wraps rather than being cut */
+.pz-foot { font-size: calc(1.9 * var(--u)); color: #444; border-top: 0.2vh solid #ccd; padding-top: 0.5vh; }
 div[data-testid="stButton"] button, div[data-testid="stPopover"] button, a[data-testid="stPageLink-NavLink"] {
-  font-size: 2.6vh !important; min-height: 5.4vh; }
-div[data-testid="stButton"] button p, div[data-testid="stPopover"] button p { font-size: 2.6vh !important; }
+  font-size: calc(2.6 * var(--u)) !important; min-height: calc(5.4 * var(--u)); }
+div[data-testid="stButton"] button p, div[data-testid="stPopover"] button p, a[data-testid="stPageLink-NavLink"] p {
+  font-size: calc(2.6 * var(--u)) !important; }
+/* a phone held upright: two cards a row, one column elsewhere, the page scrolls instead of a fixed slide */
+@media (max-width: 640px) {
+  .stApp { --u: 1.6vw; }
+  .pz-top { flex-wrap: wrap; row-gap: 0.5vh; }
+  .pz-title { font-size: 6vw; }
+  .pz-meta { font-size: 3.6vw; flex-wrap: wrap; }
+  .pz-badge { font-size: 3.4vw; }
+  .pz-body, .pz-map, .pz-grid, .pz-forum { height: auto; }
+  .pz-grid { grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 3vw; }
+  .pz-forum { gap: 3vw; }
+  .pz-card { padding: 2.4vw 2.4vw; border-left-width: 1.6vw; }
+  .pz-num { font-size: calc(var(--n, 10) * 0.88vw); }
+  .pz-num small { font-size: 3.8vw; }
+  .pz-label { font-size: 4vw; }
+  .pz-sub { font-size: 3.4vw; }
+  .pz-map img, .pz-spot img { max-height: none; width: 100%; }
+  .pz-rank { grid-template-columns: 7vw minmax(0, 1fr) 22vw auto; font-size: 3.8vw !important;
+             grid-auto-rows: auto !important; row-gap: 1.6vw; }
+  .pz-rank > div { white-space: normal; min-height: 6vw; }
+  .pz-spot { grid-template-columns: minmax(0, 1fr); }
+  .pz-spot-name { font-size: 6.4vw; }
+  .pz-row { font-size: 4vw; }
+  .pz-row b { font-size: 4.4vw; }
+  .pz-row span.r { font-size: 3.4vw; }
+  .pz-foot { font-size: 3.2vw; }
+  div[data-testid="stButton"] button, div[data-testid="stPopover"] button, a[data-testid="stPageLink-NavLink"],
+  div[data-testid="stButton"] button p, div[data-testid="stPopover"] button p, a[data-testid="stPageLink-NavLink"] p {
+    font-size: 4vw !important; min-height: 10vw; }
+}
 </style>
 """
 
@@ -86,11 +120,12 @@ units, frame, _report, _fallback = load_joined(set_id)
 L = lang()
 threshold = present.small_count_threshold()
 st.markdown(CSS, unsafe_allow_html=True)
+notices_as_toasts()  # a box above the slide would push it off the screen
 
 if frame.attrs.get("period") is None or frame.empty:
     st.markdown(f'<div class="pz"><div class="pz-title">{html.escape(tr("present_no_table"))}</div></div>',
                 unsafe_allow_html=True)
-    st.stop()
+    stop_page()
 
 period = frame.attrs.get("period")
 period_label = parse_period(period).label(L)
@@ -145,6 +180,13 @@ def go(step: int) -> None:
     st.session_state[K + "last"] = time.time()
 
 
+def num_size(text: str) -> float:
+    """The headline number's size in type units: long numbers ("100,0 %", "12.345") a little smaller, so a
+    card never cuts them."""
+    n = len(str(text))
+    return 10 if n <= 5 else 8.5 if n <= 7 else 7
+
+
 def label_of(iid: str) -> str:
     return catalog[iid].name(L)
 
@@ -157,7 +199,7 @@ def slide_headline() -> str:
     cards = []
     for ind, s in shown:
         unit = f"<small>{esc(s.unit)}</small>" if s.value is not None and s.unit else ""
-        cards.append(f'<div class="pz-card"><div class="pz-num">{esc(s.text)}{unit}</div>'
+        cards.append(f'<div class="pz-card"><div class="pz-num" style="--n:{num_size(s.text)}">{esc(s.text)}{unit}</div>'
                      f'<div class="pz-label">{esc(ind.name(L))}</div></div>')
     return f'<div class="pz-grid">{"".join(cards)}</div>'
 
@@ -185,7 +227,8 @@ def slide_ranking() -> str:
     unit = "" if ind.kind == "share" else f" ({esc(ind.unit(L))})"
     tail = f'<div class="pz-sub">{esc(tr("present_ranking_more", n=more))}</div>' if more else ""
     return (f'<div class="pz-label" style="font-weight:700;margin-bottom:1vh">{esc(ind.name(L))}{unit}</div>'
-            f'<div class="pz-rank" style="font-size:{h * 0.62:.2f}vh;grid-auto-rows:{h:.2f}vh">{"".join(out)}</div>'
+            f'<div class="pz-rank" style="font-size:calc({h * 0.62:.2f} * var(--u));grid-auto-rows:{h:.2f}vh">'
+            f'{"".join(out)}</div>'
             f'{tail}')
 
 
@@ -212,7 +255,8 @@ def slide_forums() -> str:
 
     def card(num, label, sub=""):
         sub_html = f'<div class="pz-sub">{esc(sub)}</div>' if sub else ""
-        return (f'<div class="pz-card"><div class="pz-num">{esc(num)}</div><div class="pz-label">{esc(label)}</div>'
+        return (f'<div class="pz-card"><div class="pz-num" style="--n:{num_size(num)}">{esc(num)}</div>'
+                f'<div class="pz-label">{esc(label)}</div>'
                 f'{sub_html}</div>')
 
     rate = tr("present_valuable_rate", rate=s.rate.text) if not s.rate.suppressed and s.rate.value is not None else ""
@@ -269,7 +313,7 @@ def show() -> None:
         f'<div class="pz-top"><div class="pz-title">{esc(slide_title(key))}</div>'
         f'<div class="pz-meta">{badge}<span>{esc(period_label)}</span><span>{counter}</span></div></div>'
         f'<div class="pz-body">{RENDER[key]()}</div>'
-        f'<div class="pz-foot" title="{esc(" · ".join(notes))}">{esc(" · ".join(notes))}</div></div>',
+        f'<div class="pz-foot">{esc(" · ".join(notes))}</div></div>',
         unsafe_allow_html=True)
     c1, c2, c3, c4 = st.columns([1, 1, 1.2, 0.8])
     c1.button(tr("present_prev"), key=K + "prev", on_click=go, args=(-1,), use_container_width=True)
@@ -282,6 +326,8 @@ def show() -> None:
         # run_every is fixed when the fragment is defined: a change of these two needs a full rerun
         st.toggle(tr("present_auto"), key=K + "auto", on_change=_needs_full_rerun)
         st.slider(tr("present_interval"), 5, 120, 20, step=5, key=K + "interval", on_change=_needs_full_rerun)
+        # the link opens this slide, with its indicator and commune (the URL follows the slides as they change)
+        view_link(indicator=st.session_state[K + "map_indicator"], unit=st.session_state[K + "unit"], slide=key)
     if st.session_state.pop(K + "full_rerun", False):
         st.session_state[K + "last"] = time.time()
         st.rerun()

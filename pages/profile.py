@@ -18,7 +18,9 @@ from pages.common import (
     load_joined,
     sample_banner,
     source_caption,
+    stop_page,
     tr,
+    view_link,
 )
 
 catalog = load_catalog()
@@ -31,10 +33,17 @@ sample_banner(frame)
 codes = sorted(frame.index, key=lambda c: vi_sort_key(frame.at[c, "unit_name"]))
 if not codes:
     st.info(tr("no_data_for_set"))
-    st.stop()
+    stop_page()
 if st.session_state.get("profile_unit") not in codes:
     st.session_state["profile_unit"] = codes[0]
-code = st.selectbox(tr("profile_pick"), codes, key="profile_unit", format_func=dict(zip(frame.index, frame["unit_name"])).__getitem__)
+row = st.container(horizontal=True, vertical_alignment="bottom", key="pick_row")
+code = row.selectbox(tr("profile_pick"), codes, key="profile_unit",
+                     format_func=dict(zip(frame.index, frame["unit_name"])).__getitem__)
+map_choices = catalog.map_choices()
+iid = st.session_state.get("map_indicator")
+iid = iid if iid in map_choices else map_choices[0]
+with row.container(width="content"):
+    view_link(indicator=iid, unit=code)
 
 prof = unit_profile(frame, code, catalog)
 rows = []
@@ -56,7 +65,6 @@ with right:
     if fallback:
         fallback_notice(set_id)
     else:
-        iid = st.session_state.get("map_indicator", catalog.map_choices()[0])
         ind = catalog[iid]
         values = indicator_values(frame, iid, catalog)
         cls = classify(values, "quantiles", 5, reverse=ind.direction == "down")

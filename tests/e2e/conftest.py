@@ -84,6 +84,90 @@ def map_frame(page):
     raise AssertionError("no Leaflet map found in any frame")
 
 
+# Every visible element under ``selector`` whose content is wider than its box (text cut, with or without an
+# ellipsis; scrolling boxes excepted) or that reaches beyond the viewport horizontally. Inline boxes have no
+# clientWidth: their block parent is checked instead; SVG (charts) is left to its own layout.
+OVERFLOW_JS = """(selector) => {
+  const W = document.documentElement.clientWidth, bad = [];
+  for (const el of document.querySelectorAll(selector)) {
+    const s = getComputedStyle(el);
+    if (s.display === 'none' || s.visibility === 'hidden' || el.closest('[data-testid="stSidebar"]')
+        || el instanceof SVGElement) continue;  // chart text: plotly lays it out itself
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    const name = `${el.tagName}.${(el.getAttribute('data-testid') || el.className || '').toString().slice(0, 40)}`
+               + ` "${(el.innerText || '').slice(0, 30)}"`;
+    if (el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1 && !['auto', 'scroll'].includes(s.overflowX))
+      bad.push(`cut ${name} ${el.scrollWidth}>${el.clientWidth}`);
+    if (r.right > W + 1 || r.left < -1) bad.push(`outside ${name} ${Math.round(r.left)}–${Math.round(r.right)} of ${W}`);
+  }
+  return {width: W, scrollWidth: document.documentElement.scrollWidth, bad: bad.slice(0, 15)};
+}"""
+
+
+def overflow(page, selector: str = '[data-testid="stMain"] *') -> dict:
+    return page.evaluate(OVERFLOW_JS, selector)
+
+
+def screenshot_dir(tmp_path: Path) -> Path:
+    """Where layout tests keep their screenshots: $ANTT_SCREENSHOT_DIR (to look at them), else the test's tmp."""
+    folder = Path(os.environ.get("ANTT_SCREENSHOT_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def nav(page, label: str) -> None:
+    """Follow a sidebar link (a reload would start a new Streamlit session, signed out)."""
+    page.locator("[data-testid='stSidebarNav']").get_by_text(label, exact=True).click()
+
+
+def sign_in(page, url: str, name: str, password: str) -> None:
+    """Open ``url`` and sign in with a local account through the sign-in page, as staff do."""
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector("[data-testid='stSidebarNav'] >> text=Tổng quan", timeout=60_000)  # app.py's menu
+    nav(page, "Đăng nhập")
+    page.wait_for_selector("input[type='password']", timeout=60_000)
+    page.get_by_label("Tên đăng nhập").fill(name)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_selector("[data-testid='stSidebarNav'] >> text=Cập nhật dữ liệu", timeout=60_000)
+
+
+def filled_template(names: dict | None = None, teams: int = 1000, codes: dict | None = None,
+                    set_id: str = "dien-bien-dong-pre2025") -> bytes:
+    """The data-entry template for 2017 filled in: unit i gets ``teams + i`` security teams."""
+    import io
+
+    from geo.intake.template import build_template_rows
+    from geo.units.boundaries import unit_list
+
+    units = unit_list(set_id)
+    rows = [{"unit_code": (codes or {}).get(c, c), "unit_name": (names or {}).get(c, n),
+             "values": {"teams_security": teams + i}}
+            for i, (c, n) in enumerate(zip(units["code"], units["name"]))]
+    buf = io.BytesIO()
+    build_template_rows(rows, buf, boundary_set=set_id, period="2017", lang="vi", fmt="xlsx")
+    return buf.getvalue()
+
+
+def upload(page, data: bytes, name: str) -> None:
+    """Open the upload page (signed in as an editor) and give it a file."""
+    nav(page, "Cập nhật dữ liệu")
+    page.wait_for_selector("[data-testid='stFileUploader'] input[type='file']", state="attached", timeout=60_000)
+    page.set_input_files("[data-testid='stFileUploader'] input[type='file']",
+                         files=[{"name": name, "mimeType": "application/octet-stream", "buffer": data}])
+
+
+def confirm_import(page) -> None:
+    """Press the dry-run report's confirm button once it is enabled, and wait for the import's success."""
+    confirm = page.get_by_role("button", name="Xác nhận")
+    confirm.wait_for(timeout=60_000)
+    page.wait_for_function("() => [...document.querySelectorAll('button')].some(b => "
+                           "b.innerText.includes('Xác nhận') && !b.disabled)", timeout=60_000)
+    confirm.click()
+    page.wait_for_selector("[data-testid='stAlertContentSuccess']", timeout=60_000)
+
+
 def stop_app(proc) -> None:
     proc.terminate()
     try:

@@ -1,26 +1,21 @@
-"""The presentation page at projector sizes: nothing overflows the viewport, the headline shows the total (233
-security teams in the sample), the slides advance; and the exported HTML map opens on its own, offline."""
+"""The presentation page at projector sizes (4:3 and 16:9): no element overflows its box or the viewport on any
+slide, the slide and its buttons fit the screen, the headline shows the total (233 security teams in the
+sample), the slides advance; on a phone the slides scroll but cut nothing; and the exported HTML map opens on
+its own, offline. Screenshots go to $ANTT_SCREENSHOT_DIR if set."""
 
 import pytest
 
-from tests.e2e.conftest import layer_count
+from tests.e2e.conftest import layer_count, overflow, screenshot_dir
 
 pytestmark = pytest.mark.e2e
 
-OVERFLOW_JS = """() => {
-  const W = document.documentElement.clientWidth, bad = [];
-  for (const el of document.querySelectorAll('body *')) {
-    const r = el.getBoundingClientRect(), s = getComputedStyle(el);
-    if (r.width === 0 || s.display === 'none' || s.visibility === 'hidden') continue;
-    if (r.right > W + 1 || r.left < -1) bad.push(`${el.tagName}.${el.className} ${Math.round(r.left)}–${Math.round(r.right)}`);
-  }
-  return {width: W, scrollWidth: document.documentElement.scrollWidth, bad: bad.slice(0, 10)};
-}"""
 
-
-@pytest.mark.parametrize("width, height", [(1280, 720), (1920, 1080)])
+@pytest.mark.parametrize("width, height", [(1024, 768), (1280, 720), (1920, 1080), (390, 844)])
 def test_presentation_fits_the_projector_and_shows_the_total(browser, app_url, tmp_path, width, height):
-    page = browser.new_page(viewport={"width": width, "height": height})
+    phone = width < 600
+    context = browser.new_context(viewport={"width": width, "height": height}, is_mobile=phone, has_touch=phone)
+    page = context.new_page()
+    shots = screenshot_dir(tmp_path)
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(app_url + "/trinh-chieu", wait_until="domcontentloaded")
@@ -31,13 +26,16 @@ def test_presentation_fits_the_projector_and_shows_the_total(browser, app_url, t
     assert "DỮ LIỆU MẪU" in page.inner_text(".pz-top")  # sample labelled, discreetly
     assert not page.locator('[data-testid="stSidebar"]').is_visible()
     seen = []
-    for _ in range(5):
-        info = page.evaluate(OVERFLOW_JS)
-        assert info["scrollWidth"] <= info["width"] and not info["bad"], info
+    for i in range(5):
         slide = page.get_attribute(".pz", "data-slide")
+        info = overflow(page)
+        assert info["scrollWidth"] <= info["width"] and not info["bad"], (slide, info)
         seen.append(slide)
-        page.screenshot(path=str(tmp_path / f"present_{width}_{slide}.png"))
-        assert page.locator(".pz").bounding_box()["y"] + page.locator(".pz").bounding_box()["height"] <= height
+        page.screenshot(path=str(shots / f"present_{width}x{height}_{i}_{slide}.png"))
+        if not phone:  # a projector shows the whole slide and its buttons without scrolling
+            slide_box = page.locator(".pz").bounding_box()
+            next_box = page.get_by_role("button", name="Tiếp ▶").bounding_box()
+            assert slide_box["y"] + slide_box["height"] <= height and next_box["y"] + next_box["height"] <= height
         page.get_by_role("button", name="Tiếp ▶").click()
         page.wait_for_function(f"() => document.querySelector('.pz')?.dataset.slide !== '{slide}'", timeout=30_000)
         page.wait_for_timeout(600)
@@ -46,7 +44,7 @@ def test_presentation_fits_the_projector_and_shows_the_total(browser, app_url, t
     for internal in ("Vũ khí", "Hộ gia đình", "Phiên bản dữ liệu", "Ghép số liệu"):
         assert internal not in body  # nothing internal on screen
     assert not errors, errors
-    page.close()
+    context.close()
 
 
 def test_exported_html_map_opens_on_its_own(browser, tmp_path):

@@ -15,12 +15,11 @@ import sys
 
 import pytest
 
-from tests.e2e.conftest import ROOT, start_app, stop_app
+from tests.e2e.conftest import ROOT, confirm_import, filled_template, nav, sign_in, start_app, stop_app, upload
 
 pytestmark = pytest.mark.e2e
 
 EDITOR, PASSWORD = "bien", "nhap-so-lieu-e2e"
-SET = "dien-bien-dong-pre2025"
 
 
 @pytest.fixture(scope="module")
@@ -54,9 +53,9 @@ def test_anonymous_viewer_cannot_reach_the_upload_page(browser, roles_app):
     url, _ = roles_app
     page, dialogs, _ = _page(browser)
     page.goto(url, wait_until="domcontentloaded")
-    nav = _nav_texts(page)
-    assert "Bản đồ" in nav and "Đăng nhập" in nav
-    assert "Cập nhật dữ liệu" not in nav and "Lịch sử" not in nav and "Quản trị" not in nav
+    menu = _nav_texts(page)
+    assert "Bản đồ" in menu and "Đăng nhập" in menu
+    assert "Cập nhật dữ liệu" not in menu and "Lịch sử" not in menu and "Quản trị" not in menu
     page.goto(url + "/cap-nhat", wait_until="domcontentloaded")
     _nav_texts(page)
     page.wait_for_timeout(1500)
@@ -67,38 +66,7 @@ def test_anonymous_viewer_cannot_reach_the_upload_page(browser, roles_app):
 
 
 def _sign_in(page, url):
-    page.goto(url, wait_until="domcontentloaded")
-    _nav_texts(page)
-    _nav(page, "Đăng nhập")
-    page.wait_for_selector("input[type='password']", timeout=60_000)
-    page.get_by_label("Tên đăng nhập").fill(EDITOR)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_selector("[data-testid='stSidebarNav'] >> text=Cập nhật dữ liệu", timeout=60_000)
-
-
-def _filled_template(names: dict | None = None, teams: int = 1000, codes: dict | None = None) -> bytes:
-    from geo.intake.template import build_template_rows
-    from geo.units.boundaries import unit_list
-
-    units = unit_list(SET)
-    rows = [{"unit_code": (codes or {}).get(c, c), "unit_name": (names or {}).get(c, n), "values": {"teams_security": teams + i}}
-            for i, (c, n) in enumerate(zip(units["code"], units["name"]))]
-    buf = io.BytesIO()
-    build_template_rows(rows, buf, boundary_set=SET, period="2017", lang="vi", fmt="xlsx")
-    return buf.getvalue()
-
-
-def _nav(page, label: str):
-    """Follow a sidebar link (a reload would start a new Streamlit session, signed out)."""
-    page.locator("[data-testid='stSidebarNav']").get_by_text(label, exact=True).click()
-
-
-def _upload(page, data: bytes, name: str):
-    _nav(page, "Cập nhật dữ liệu")
-    page.wait_for_selector("[data-testid='stFileUploader'] input[type='file']", state="attached", timeout=60_000)
-    page.set_input_files("[data-testid='stFileUploader'] input[type='file']",
-                         files=[{"name": name, "mimeType": "application/octet-stream", "buffer": data}])
+    sign_in(page, url, EDITOR, PASSWORD)
 
 
 def test_editor_signs_in_uploads_confirms_and_the_overview_changes(browser, roles_app):
@@ -107,15 +75,10 @@ def test_editor_signs_in_uploads_confirms_and_the_overview_changes(browser, role
     page.goto(url, wait_until="domcontentloaded")
     page.wait_for_selector("text=233 tổ", timeout=60_000)  # the sample's total before
     _sign_in(page, url)
-    data = _filled_template()
-    _upload(page, data, "bao_cao_2018.xlsx")
-    confirm = page.get_by_role("button", name="Xác nhận")
-    confirm.wait_for(timeout=60_000)
-    page.wait_for_function("() => [...document.querySelectorAll('button')].some(b => "
-                           "b.innerText.includes('Xác nhận') && !b.disabled)", timeout=60_000)
-    confirm.click()
-    page.wait_for_selector("[data-testid='stAlertContentSuccess']", timeout=60_000)
-    _nav(page, "Tổng quan")
+    data = filled_template()
+    upload(page, data, "bao_cao_2018.xlsx")
+    confirm_import(page)
+    nav(page, "Tổng quan")
     total = sum(1000 + i for i in range(14))  # 14091
     page.wait_for_selector(f"text={total:,} tổ".replace(",", "."), timeout=60_000)
     assert not dialogs and not errors, (dialogs, errors)
@@ -128,9 +91,9 @@ def test_script_unit_name_shows_as_text_and_never_runs(browser, roles_app):
     _sign_in(page, url)
     evil = "<script>alert(1)</script><img src=x onerror=alert(2)>"
     # no code: the unit is looked up by its name, which matches nothing and becomes part of an error message
-    data = _filled_template({"03205": evil, "03208": "Xã Chiềng Sơ\" onmouseover=\"alert(3)"},
-                            codes={"03205": "", "03208": ""})
-    _upload(page, data, "<script>alert(4)</script>.xlsx")
+    data = filled_template({"03205": evil, "03208": "Xã Chiềng Sơ\" onmouseover=\"alert(3)"},
+                           codes={"03205": "", "03208": ""})
+    upload(page, data, "<script>alert(4)</script>.xlsx")
     page.wait_for_selector("[data-testid='stAlert']", timeout=60_000)
     page.wait_for_timeout(2000)
     body = page.inner_text("body")
@@ -147,7 +110,7 @@ def test_a_hand_mapped_column_is_remembered_for_the_next_upload(browser, roles_a
     import openpyxl
 
     url, _ = roles_app
-    wb = openpyxl.load_workbook(io.BytesIO(_filled_template(teams=50)))
+    wb = openpyxl.load_workbook(io.BytesIO(filled_template(teams=50)))
     for ws in wb.worksheets:
         for row in ws.iter_rows(max_row=10):
             for cell in row:
@@ -157,7 +120,7 @@ def test_a_hand_mapped_column_is_remembered_for_the_next_upload(browser, roles_a
     wb.save(buf)
     page, dialogs, errors = _page(browser)
     _sign_in(page, url)
-    _upload(page, buf.getvalue(), "to_tu_quan.xlsx")
+    upload(page, buf.getvalue(), "to_tu_quan.xlsx")
     page.wait_for_selector("text=Gán cột chưa nhận ra cho chỉ số", timeout=60_000)
     alerts = " ".join(w.inner_text() for w in page.locator("[data-testid='stAlert']").all())
     assert "Số tổ tự quản ANTT" in alerts  # first time: the column is reported as not recognised
@@ -169,7 +132,7 @@ def test_a_hand_mapped_column_is_remembered_for_the_next_upload(browser, roles_a
 
     page, dialogs, errors = _page(browser)  # a new session: the choice comes back from the store
     _sign_in(page, url)
-    _upload(page, buf.getvalue(), "to_tu_quan.xlsx")
+    upload(page, buf.getvalue(), "to_tu_quan.xlsx")
     page.wait_for_selector("text=Gán cột chưa nhận ra cho chỉ số", timeout=60_000)
     page.wait_for_timeout(1500)
     assert "Số tổ tự quản ANTT" not in " ".join(w.inner_text() for w in page.locator("[data-testid='stAlert']").all())
