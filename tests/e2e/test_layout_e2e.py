@@ -4,7 +4,7 @@ overview and map show nothing cut at projector sizes either. Screenshots go to $
 
 import pytest
 
-from tests.e2e.conftest import overflow, screenshot_dir
+from tests.e2e.conftest import layer_count, map_frame, overflow, screenshot_dir
 
 pytestmark = pytest.mark.e2e
 
@@ -76,7 +76,7 @@ def test_map_on_a_phone_has_its_picker_and_a_compact_legend_under_the_map(browse
     page = context.new_page()
     errors = _open(page, app_url + "/ban-do")
     page.wait_for_selector(".antt-legend", timeout=60_000)
-    page.wait_for_selector("iframe", timeout=60_000)
+    assert layer_count(map_frame(page), page) == 14
     assert _sidebar_closed(page)
     picker = page.locator('[data-testid="stMain"]').get_by_label("Chỉ số", exact=True)
     assert picker.is_visible()  # without opening the sidebar
@@ -109,6 +109,7 @@ def test_overview_and_map_cut_nothing_on_a_projector(browser, app_url, tmp_path,
     errors = _open(page, app_url + path)
     if name == "map":
         page.wait_for_selector(".antt-legend", timeout=60_000)
+        assert layer_count(map_frame(page), page) == 14  # the map drew at this size
     else:
         page.wait_for_selector("text=233 tổ", timeout=60_000)
     assert not _sidebar_closed(page)  # a projector is a desktop: the sidebar is open
