@@ -141,7 +141,11 @@ async def _startup(_app):
     first request after start, so a Streamlit that renames the flag fails there instead of silently."""
     from streamlit.runtime.pages_manager import PagesManager
 
+    from geo.carto.maps import install_leaflet
+
     PagesManager.uses_pages_directory = False
+    # Leaflet in ./static before the first request: behind nginx, static/ is served without a session.
+    install_leaflet(ROOT / "static")
     yield None
 
 

@@ -7,7 +7,6 @@ version), never on GeoDataFrames.
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 from pathlib import Path
 
@@ -30,16 +29,9 @@ SESSION_PERIOD = "period"
 def map_assets() -> str:
     """Copy Leaflet from the xstatic-leaflet package into ./static/vendor/leaflet (served by Streamlit's static
     file serving) and return its URL, so maps never need a CDN."""
-    from geo.carto.maps import leaflet_dir
+    from geo.carto.maps import install_leaflet
 
-    src = leaflet_dir()
-    dst = ROOT / "static" / "vendor" / "leaflet"
-    dst.mkdir(parents=True, exist_ok=True)
-    for name in ("leaflet.js", "leaflet.css"):
-        if not (dst / name).is_file() or (dst / name).stat().st_size != (src / name).stat().st_size:
-            shutil.copyfile(src / name, dst / name)
-    if (src / "images").is_dir():
-        shutil.copytree(src / "images", dst / "images", dirs_exist_ok=True)
+    install_leaflet(ROOT / "static")  # also done at server start (app.py), before nginx may serve it
     return "/app/static/vendor/leaflet/"
 
 

@@ -8,6 +8,7 @@ Maps work without a basemap (the default; tiles cannot load offline).
 from __future__ import annotations
 
 import html
+import shutil
 import math
 from dataclasses import dataclass
 from functools import lru_cache
@@ -80,6 +81,21 @@ def tooltip_texts(frame: pd.DataFrame, values: pd.Series, ind: Indicator, catalo
                       f"{den_ind.name(lang)}: {format_value(den, den_ind.kind, lang)}")
         out[code] = (html.escape(name), html.escape(vtext), html.escape(detail))
     return out
+
+
+def install_leaflet(static_dir: Path) -> Path:
+    """Copy Leaflet from the xstatic-leaflet package into ``static_dir/vendor/leaflet`` (served by Streamlit's
+    static file serving, or by nginx in a deployment), so maps never need a CDN. Idempotent; the copy is
+    replaced when the package's file differs in size. Returns the folder."""
+    src = leaflet_dir()
+    dst = Path(static_dir) / "vendor" / "leaflet"
+    dst.mkdir(parents=True, exist_ok=True)
+    for name in ("leaflet.js", "leaflet.css"):
+        if not (dst / name).is_file() or (dst / name).stat().st_size != (src / name).stat().st_size:
+            shutil.copyfile(src / name, dst / name)
+    if (src / "images").is_dir():
+        shutil.copytree(src / "images", dst / "images", dirs_exist_ok=True)
+    return dst
 
 
 def leaflet_dir() -> Path:
