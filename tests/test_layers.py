@@ -151,3 +151,15 @@ def test_the_layer_check_catches_upward_imports(tmp_path, source, own, expected)
 ])
 def test_the_cycle_check(graph, cyclic):
     assert (find_cycle(graph) is not None) == cyclic
+
+
+def test_readme_layout_names_every_module():
+    """README's Layout section matches the tree: every module of geo/ is named there."""
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme[readme.index("## Layout"):readme.index("## Data sources")]
+    missing = [str(p.relative_to(GEO)) for p in MODULES
+               if p.name not in ("__init__.py", "__main__.py") and "migrations" not in p.parts
+               and not re.search(rf"\b{p.stem}\b", block)]
+    assert missing == []
