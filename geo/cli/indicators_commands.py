@@ -15,6 +15,7 @@ import json
 import sys
 
 from geo.access.auth import open_store
+from geo.cli.users_commands import run_reporting_errors
 
 # (flag, key, help); texts unless listed in BOOL/LIST
 FIELDS = [
@@ -79,17 +80,6 @@ def _fields(args) -> dict:
     return {k: getattr(args, k) for k in keys if getattr(args, k, None) is not None}
 
 
-def _run(fn) -> int:
-    from geo.store.database import StoreError
-
-    try:
-        fn()
-    except StoreError as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
-    return 0
-
-
 def run_list(args) -> int:
     from geo.access.indicators import indicator_json, install_definitions
     from geo.reference.catalog import load_catalog
@@ -120,7 +110,7 @@ def run_add(args) -> int:
 
     store = open_store()
     indicators.install_definitions(store)
-    return _run(lambda: (indicators.add_indicator(store, {"id": args.id, **_fields(args)}, by=Actor.cli(args.user)),
+    return run_reporting_errors(lambda: (indicators.add_indicator(store, {"id": args.id, **_fields(args)}, by=Actor.cli(args.user)),
                          print(f"Đã thêm chỉ số {args.id}. / Indicator added.")))
 
 
@@ -130,7 +120,7 @@ def run_edit(args) -> int:
 
     store = open_store()
     indicators.install_definitions(store)
-    return _run(lambda: (indicators.edit_indicator(store, args.id, _fields(args), by=Actor.cli(args.user)),
+    return run_reporting_errors(lambda: (indicators.edit_indicator(store, args.id, _fields(args), by=Actor.cli(args.user)),
                          print(f"Đã sửa chỉ số {args.id}. / Indicator changed.")))
 
 
@@ -140,5 +130,5 @@ def run_retire(args) -> int:
 
     store = open_store()
     indicators.install_definitions(store)
-    return _run(lambda: (indicators.retire_indicator(store, args.id, by=Actor.cli(args.user), on=args.on),
+    return run_reporting_errors(lambda: (indicators.retire_indicator(store, args.id, by=Actor.cli(args.user), on=args.on),
                          print(f"Đã ngừng chỉ số {args.id} (lịch sử được giữ). / Indicator retired.")))

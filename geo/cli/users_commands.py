@@ -64,7 +64,8 @@ def read_password(stdin=None, prompt=getpass.getpass) -> str:
     return stdin.readline().rstrip("\r\n")
 
 
-def _run(fn) -> int:
+def run_reporting_errors(fn) -> int:
+    """Run ``fn``; a StoreError (account, role, indicator problems) is printed and gives exit 1."""
     from geo.store.database import StoreError
 
     try:
@@ -83,7 +84,7 @@ def run_add(args) -> int:
         auth.add_user(open_store(), args.name, args.role, password, by=auth.Actor.cli(args.user),
                       auth="oidc" if args.oidc else "local")
         print(f"Đã thêm tài khoản {auth.normalize_name(args.name)} ({args.role}). / Account added.")
-    return _run(go)
+    return run_reporting_errors(go)
 
 
 def run_list(args) -> int:
@@ -104,26 +105,26 @@ def run_list(args) -> int:
 def run_disable(args) -> int:
     from geo.access import auth
 
-    return _run(lambda: (auth.disable_user(open_store(), args.name, by=auth.Actor.cli(args.user)),
+    return run_reporting_errors(lambda: (auth.disable_user(open_store(), args.name, by=auth.Actor.cli(args.user)),
                          print(f"Đã khóa {args.name}. / Disabled.")))
 
 
 def run_enable(args) -> int:
     from geo.access import auth
 
-    return _run(lambda: (auth.enable_user(open_store(), args.name, by=auth.Actor.cli(args.user)),
+    return run_reporting_errors(lambda: (auth.enable_user(open_store(), args.name, by=auth.Actor.cli(args.user)),
                          print(f"Đã mở khóa {args.name}. / Enabled.")))
 
 
 def run_set_role(args) -> int:
     from geo.access import auth
 
-    return _run(lambda: (auth.set_role(open_store(), args.name, args.role, by=auth.Actor.cli(args.user)),
+    return run_reporting_errors(lambda: (auth.set_role(open_store(), args.name, args.role, by=auth.Actor.cli(args.user)),
                          print(f"{args.name}: {args.role}. / Role changed.")))
 
 
 def run_passwd(args) -> int:
     from geo.access import auth
 
-    return _run(lambda: (auth.set_password(open_store(), args.name, read_password(), by=auth.Actor.cli(args.user)),
+    return run_reporting_errors(lambda: (auth.set_password(open_store(), args.name, read_password(), by=auth.Actor.cli(args.user)),
                          print(f"Đã đặt mật khẩu mới cho {args.name}. / Password set.")))
