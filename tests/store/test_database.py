@@ -27,6 +27,7 @@ from geo.reference.catalog import load_catalog
 from geo.reference.sample import SAMPLES, sample_rows, sample_table
 from geo.store.database import AccessDenied, Store, StoreError
 from geo.store.engine import _sqlite_wal, default_url
+from geo.store.schema import audit_log_table
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = SAMPLES[0]
@@ -742,4 +743,6 @@ def test_execute_write_fn_commits_all_or_nothing(store):
     assert len(store.audit_log()) == before
     assert store.execute_write_fn(lambda conn: (store.audit("third", "an", conn=conn), 7)[1]) == 7
     assert store.audit_log(limit=1)[0]["action"] == "third"
-    assert store.execute_read_fn(lambda conn: conn.in_transaction() is not None)
+    counted = store.execute_read_fn(
+        lambda conn: conn.execute(sa.select(sa.func.count()).select_from(audit_log_table)).scalar())
+    assert counted == len(store.audit_log(limit=10_000))  # the read hook sees what the write hook committed
