@@ -76,7 +76,8 @@ def site_conf(listen: int, ports: list[int], static: Path) -> str:
     servers = "".join(f"    server 127.0.0.1:{p} max_fails=3 fail_timeout=30s;\n" for p in ports)
     text = _substitute(text, r"^    server 127\.0\.0\.1:\d+[^\n]*\n(?:    server 127\.0\.0\.1:\d+[^\n]*\n)*", servers)
     text = _substitute(text, r"^    listen 80;", f"    listen 127.0.0.1:{listen};")
-    return _substitute(text, r"alias /opt/antt/static/;", f"alias {static}/;")
+    text = _substitute(text, r"alias /opt/antt/static/geo/;", f"alias {static}/geo/;", count=1)
+    return _substitute(text, r"alias /opt/antt/static/;", f"alias {static}/;", count=1)
 
 
 def unit_command(port: int) -> tuple[list[str], Path]:
@@ -249,6 +250,11 @@ def test_nginx_two_processes_and_postgresql_serve_the_same_data(browser, deploym
     context_b.close()
     status, headers, body = _get(front + "/app/static/vendor/leaflet/leaflet.js")
     assert status == 200 and b"Leaflet" in body[:2000]
+    # the map's geometry file has a content hash in its name: nginx lets browsers keep it for good
+    geometry = sorted((ROOT / "static" / "geo").glob("*.json"), key=lambda f: f.stat().st_mtime)[-1]
+    status, headers, body = _get(front + "/app/static/geo/" + geometry.name)
+    assert status == 200 and body == geometry.read_bytes()
+    assert "immutable" in headers.get("Cache-Control", ""), headers
 
     # Who served what: every request of browser A went to A, every request of B to B, the websocket and the
     # upload included; static files came from nginx itself.
