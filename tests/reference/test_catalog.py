@@ -203,6 +203,39 @@ def test_recognized_counts_name_their_three_grades():
     assert cat["commune_recognized"].parts == tuple(g.replace("villages", "commune") for g in GRADES)
     assert [w for w, _ in cat.valid_in("2025").part_groups()] == ["villages_recognized", "commune_recognized"]
     assert [w for w, _ in cat.valid_in("2017").part_groups()] == []  # no grades before Circular 124/2021
+    assert [w for w, _ in cat.valid_in("2026").part_groups()] == [
+        "teams_security_order", "members_security_order", "villages_recognized", "commune_recognized"]
+
+
+LEVELS = ("excellent", "good", "completed", "not_completed")
+
+
+@pytest.mark.parametrize("who", ["teams_security_order", "members_security_order"])
+def test_the_four_rating_levels_of_2026(who):
+    cat = load_catalog()
+    ids = tuple(f"{who}_{level}" for level in LEVELS)
+    assert cat[who].parts == ids and cat[who].parts_rule == "at_most"  # teams not yet rated are in no level
+    for iid in ids:
+        ind = cat[iid]
+        assert ind.valid_from == date(2026, 1, 1) and ind.valid_to is None and ind.kind == "count"
+        assert "01/HD-BCA-V05" in ind.legal_basis and ind.public
+        assert iid in cat.valid_in("2026") and iid not in cat.valid_in("2025")
+    assert [cat[i].vi.split("trật tự ")[1] for i in ids] == [
+        "hoàn thành xuất sắc nhiệm vụ", "hoàn thành tốt nhiệm vụ", "hoàn thành nhiệm vụ", "không hoàn thành nhiệm vụ"]
+
+
+# levels of 10 teams: (excellent, good, completed, not completed) → problem sum or None
+@pytest.mark.parametrize("levels, expected", [
+    ((2, 5, 2, 1), None),          # all rated
+    ((2, 5, 2, None), None),       # one level missing
+    ((1, 4, 2, 0), None),          # three not yet rated: fewer than the teams is fine (at_most)
+    ((2, 5, 2, 2), 11),            # more rated than there are teams
+    ((None, 11, None, None), 11),
+])
+def test_rating_levels_never_exceed_the_teams(levels, expected):
+    values = {"teams_security_order": 10, **{f"teams_security_order_{lv}": v for lv, v in zip(LEVELS, levels)}}
+    got = parts_problems(values, load_catalog())
+    assert [p["sum"] for p in got] == ([] if expected is None else [expected])
 
 
 # (recognized, excellent, good, average) → None (accepted) or (sum, complete)
