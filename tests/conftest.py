@@ -45,7 +45,7 @@ def postgres_db_url(postgres_url):
 
 @pytest.fixture
 def app_env(tmp_path, monkeypatch):
-    """A fresh SQLite store per test (the app loads the built-in sample as version 1)."""
+    """A fresh SQLite store per test (the app's first start loads the built-in 2017 and 2025 samples)."""
     monkeypatch.setenv("ANTT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("ANTT_DATABASE_URL", raising=False)
     import streamlit as st

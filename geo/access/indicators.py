@@ -36,14 +36,17 @@ from geo.reference.catalog import (
 )
 from geo.store.database import AccessDenied, Store, StoreError
 from geo.store.engine import iso_time, utcnow
+from geo.text.errors import AnttError, message_of
 from geo.store.schema import indicator_definitions, indicators
 
 TTL_SECONDS = 2.0
 ID_RE = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
-# The keys an admin may give (the catalog's fields; ``replaced_by`` and ``origin`` are derived).
+# The keys an admin may give (the catalog's fields; ``replaced_by`` and ``origin`` are derived). ``parts`` (the
+# grades that add up to a count) is kept through an edit or a retirement, so the grade check stays.
 FIELDS = ("id", "vi", "en", "short_vi", "short_en", "unit_vi", "unit_en", "kind", "numerator", "denominator", "per",
           "direction", "temporal", "group", "public", "description_vi", "description_en", "aliases", "valid_from",
-          "valid_to", "legal_basis", "continues", "lineage_vi", "lineage_en", "retired")
+          "valid_to", "legal_basis", "continues", "lineage_vi", "lineage_en", "retired", "parts",
+          "parts_rule")
 REQUIRED = ("id", "vi", "en", "unit_vi", "unit_en", "kind", "direction", "group")
 # Never changed once an indicator exists: stored values would change meaning.
 FIXED = ("kind", "numerator", "denominator", "per")
@@ -141,7 +144,7 @@ def indicator_json(ind, lang: str = "vi") -> dict:
         "group": ind.group, "public": ind.public, **ind.validity_json(), "validity": ind.validity_text(lang),
         "legal_basis": ind.legal_basis, "continues": list(ind.continues), "replaced_by": list(ind.replaced_by),
         "lineage_vi": ind.lineage_vi, "lineage_en": ind.lineage_en, "aliases": list(ind.aliases),
-        "retired": ind.retired, "origin": ind.origin,
+        "parts": list(ind.parts), "parts_rule": ind.parts_rule, "retired": ind.retired, "origin": ind.origin,
     }
 
 
@@ -169,7 +172,7 @@ def _clean(raw: dict) -> dict:
         v = raw[key]
         if isinstance(v, str):
             v = v.strip()
-        if key in ("aliases", "continues"):
+        if key in ("aliases", "continues", "parts"):
             if isinstance(v, str):
                 v = [a.strip() for a in re.split(r"[;\n]", v)]
             v = [str(a).strip() for a in (v or []) if str(a).strip()]
@@ -214,8 +217,8 @@ def _catalog_with(store: Store, definition: dict):
     stored = [d for d in stored if d.get("id") != definition["id"]] + [definition]
     try:
         return build_catalog(merge_entries(stored))
-    except CatalogError as exc:
-        raise IndicatorError("indicator_invalid", exc=exc) from None
+    except (CatalogError, AnttError) as exc:  # a part (grade) that is not a base indicator is an AnttError
+        raise IndicatorError("indicator_invalid", exc=message_of(exc)) from None
 
 
 def _write(store: Store, who: str, action: str, definition: dict, *, new: bool) -> None:

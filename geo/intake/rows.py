@@ -9,7 +9,7 @@ from geo.intake import parents
 from geo.intake.report import MAX_LIST, Ctx
 from geo.intake.read import cell_text, col_letter
 from geo.intake.table import ROMAN_RE, Column, Table, assign_columns, is_total_label
-from geo.intake.values import check_derived, check_total, fmt, is_column_number_row, parse_value
+from geo.intake.values import check_derived, check_parts, check_total, fmt, is_column_number_row, parse_value
 from geo.reference.catalog import Catalog
 from geo.text.i18n import t
 from geo.text.legacy import ENCODING_LABELS, detect_and_decode
@@ -136,6 +136,7 @@ class _TableReader:
             return
         self.seen[code] = excel_row
         self._pairs(values, excel_row)
+        check_parts(self.ctx, self.sname, excel_row, values, self.first_for, self.catalog, self.units.names[code])
         check_derived(self.ctx, row, excel_row, self.derived_cols, values, self.catalog)
         self.report.rows.append({"unit_code": code, "unit_name": self.units.names[code],
                                  "values": {i: values.get(i) for i in self.base_ids}})

@@ -1,5 +1,6 @@
 """Cell values: numbers read the Vietnamese way, missing marks, and the checks that compare values (numerator
-above its denominator, a written share against its parts, the total row against the sum of the units)."""
+above its denominator, a written share against its parts, grades against their recognized count, the total row
+against the sum of the units)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import re
 
 from geo.intake.read import UNCACHED_FORMULA, cell_text
 from geo.intake.report import Ctx
-from geo.reference.catalog import Catalog, Indicator
+from geo.reference.catalog import Catalog, Indicator, parts_problems
+from geo.text.i18n import t
 from geo.text.names import clean_text, fold
 
 
@@ -116,6 +118,22 @@ def check_derived(ctx: Ctx, row: list, excel_row: int, derived_cols: list, value
         if abs(float(written) - float(computed)) > tolerance:
             ctx.problem("warning", "ingest_share_differs", ctx.report.sheet, excel_row, col.letter, raw,
                         value=fmt(raw), computed=f"{computed:.1f}", indicator=ind.name(ctx.lang))
+
+
+def check_parts(ctx: Ctx, sheet: str, excel_row: int, values: dict, first_for: dict, catalog: Catalog,
+                unit: str) -> None:
+    """Grades (xuất sắc + khá + trung bình) against their recognized count: all given, they must add up to it;
+    some given, they must not exceed it. An error naming the row, the unit and every column with its value."""
+    lang = ctx.lang
+    for p in parts_problems(values, catalog):
+        whole = p["whole"]
+        if whole not in first_for:
+            continue
+        parts = " + ".join(t("ingest_part_item", lang, name=catalog[i].short(lang), value=fmt(v),
+                             col=first_for[i].letter if i in first_for else "?") for i, v in p["parts"].items())
+        ctx.problem("error", "ingest_parts_mismatch" if p["complete"] else "ingest_parts_exceed", sheet, excel_row,
+                    first_for[whole].letter, p["total"], unit=unit, whole_name=catalog[whole].name(lang),
+                    total=fmt(p["total"]), whole_col=first_for[whole].letter, parts=parts, sum=fmt(p["sum"]))
 
 
 def is_column_number_row(row, inds, raw_name, raw_stt) -> bool:

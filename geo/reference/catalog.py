@@ -8,6 +8,10 @@ a ``legal_basis`` and a lineage (``continues``: the ids it carries on from, with
 filled in from the successors). ``Catalog.valid_in(period)`` keeps the indicators whose validity overlaps the
 period. A derived indicator is valid only where its numerator and denominator both are.
 
+A count may name its ``parts`` (the grades xuất sắc, khá, trung bình of a recognized count): when every part is
+given they must add up to it, and the parts given must never exceed it (:func:`parts_problems`, checked by the
+intake: the upload's dry run, ``validate`` and ``import``).
+
 Admin-defined indicators live in the store, which this layer may not import: the layer that owns the store
 installs a *definitions source* (:func:`set_definitions_source`), a callable returning the stored definitions
 as JSON texts; :func:`load_catalog` merges them over the seed (a stored definition with a seed id overrides
@@ -26,6 +30,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
 from geo import DATA_DIR
+from geo.text.errors import AnttError
 
 CATALOG_PATH = DATA_DIR / "catalog.toml"
 
@@ -34,6 +39,7 @@ DERIVED_KINDS = {"share", "ratio", "rate_population"}
 KINDS = BASE_KINDS | DERIVED_KINDS
 DIRECTIONS = {"up", "down", "neutral"}
 TEMPORALS = {"stock", "flow"}
+PARTS_RULES = ("equal", "at_most")
 
 
 class CatalogError(ValueError):
@@ -67,6 +73,8 @@ class Indicator:
     lineage_vi: str = ""
     lineage_en: str = ""
     replaced_by: tuple[str, ...] = ()  # filled in by the catalog from the successors' ``continues``
+    parts: tuple[str, ...] = ()  # base indicators that add up to this one (its grades); see parts_problems
+    parts_rule: str = "equal"  # "equal": all parts given add up to it; "at_most": they never exceed it
     retired: bool = False
     origin: str = "catalog"  # "catalog" (data/catalog.toml) or "store" (defined or changed by an admin)
 
@@ -210,6 +218,11 @@ class Catalog:
     def successors(self, indicator_id: str) -> list[Indicator]:
         return [self[c] for c in self[indicator_id].replaced_by if c in self]
 
+    def part_groups(self) -> list[tuple[str, tuple[str, ...]]]:
+        """(whole, parts) for every indicator with parts, where the whole and all its parts are in this catalog."""
+        return [(i.id, i.parts) for i in self.indicators
+                if i.parts and all(p in self._by_id for p in i.parts)]
+
     def numerator_denominator_pairs(self) -> list[tuple[str, str]]:
         """Pairs (numerator, denominator) where numerator ≤ denominator must hold (shares only)."""
         return [(i.numerator, i.denominator) for i in self.derived() if i.kind == "share"]
@@ -235,6 +248,7 @@ def _parse(entries: Iterable[dict]) -> Catalog:
             raise CatalogError(f"{iid}: unknown temporal {raw.get('temporal')!r}")
         raw["aliases"] = tuple(str(a) for a in raw.get("aliases", ()) or ())
         raw["continues"] = tuple(str(a) for a in raw.get("continues", ()) or ())
+        raw["parts"] = tuple(str(a) for a in raw.get("parts", ()) or ())
         raw.pop("replaced_by", None)
         raw.setdefault("short_vi", raw.get("vi", iid))
         for key in ("valid_from", "valid_to"):
@@ -263,6 +277,11 @@ def _parse(entries: Iterable[dict]) -> Catalog:
         for ref in ind.continues:
             if ref not in by_id or ref == ind.id:
                 raise CatalogError(f"{ind.id}: continues unknown indicator {ref!r}")
+        if ind.parts_rule not in PARTS_RULES:
+            raise AnttError("catalog_bad_parts_rule", iid=ind.id, rule=ind.parts_rule, rules=", ".join(PARTS_RULES))
+        for ref in ind.parts:
+            if ind.derived or ref not in by_id or ref == ind.id or by_id[ref].derived or by_id[ref].parts:
+                raise AnttError("catalog_bad_part", iid=ind.id, part=ref)
     successors: dict[str, list[str]] = {}
     for ind in out:
         for ref in ind.continues:
@@ -359,4 +378,27 @@ def compute_derived(values: Mapping[str, float | None], catalog: Catalog | None 
         else:
             v = values.get(ind.id)
             out[ind.id] = None if v is None or _isnan(v) else v
+    return out
+
+
+def parts_problems(values: Mapping[str, float | None], catalog: Catalog) -> list[dict]:
+    """The wholes whose parts (grades) disagree with them in one unit's values.
+
+    Each problem is ``{"whole": id, "total": value, "parts": {id: value} (the parts given), "sum": their sum,
+    "complete": every part given}``: when every part is given their sum must equal the whole (``parts_rule``
+    "equal"); when only some are, or the rule is "at_most", their sum must not exceed it (the missing grades are
+    not guessed). A missing whole is not checked."""
+    out = []
+    for whole, parts in catalog.part_groups():
+        total = values.get(whole)
+        if total is None or _isnan(total):
+            continue
+        given = {p: values[p] for p in parts if values.get(p) is not None and not _isnan(values[p])}
+        if not given:
+            continue
+        s = sum(given.values())
+        complete = len(given) == len(parts)
+        exact = complete and catalog[whole].parts_rule == "equal"
+        if (exact and abs(s - total) > 1e-9) or s > total + 1e-9:
+            out.append({"whole": whole, "total": total, "parts": given, "sum": s, "complete": complete})
     return out

@@ -25,8 +25,9 @@ class SampleInfo:
     file: str
     note: str
     banner: str = "sample_banner"  # the string key of the label shown wherever the sample is shown
-    # Loaded as version 1 on first start (only the 2017 sample: the version numbers of a fresh store stay as
-    # they were); the others by ``python -m geo load-sample SET PERIOD --yes``.
+    # Loaded on first start, every autoload sample in the order of SAMPLES and in one transaction (see
+    # Store.ensure_ready); the version numbers they get are the store's, never a contract. A sample without
+    # autoload is loaded by ``python -m geo load-sample SET PERIOD --yes``.
     autoload: bool = True
 
 
@@ -44,7 +45,6 @@ SAMPLES = (
         note="Dữ liệu mẫu minh họa năm 2025 (không phải số liệu thật) trên 6 xã mới, theo các chỉ số của Luật 30/2023/QH15 "
              "và Thông tư 124/2021/TT-BCA.",
         banner="sample_banner_2025",
-        autoload=False,
     ),
 )
 

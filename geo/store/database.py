@@ -170,7 +170,13 @@ class Store(StoreReads):
     # -- setup -----------------------------------------------------------------------------------------
 
     def ensure_ready(self) -> None:
-        """Migrate to head, refresh the reference tables and load the built-in sample as version 1 once."""
+        """Migrate to head, refresh the reference tables and, on an empty store, load the built-in samples.
+
+        All in one write transaction holding the store's write lock (SQLite ``BEGIN IMMEDIATE``, PostgreSQL's
+        advisory lock): processes starting together wait for each other, and the first one in loads every
+        autoload sample (the 2017 one and the illustrative 2025 one, in the order of ``SAMPLES``); the others
+        then find versions and load nothing. A failure part-way leaves the store as it was. A store that holds
+        any version (an import, a sample) gets no sample again, even after an upgrade."""
         from alembic import command
         from alembic.config import Config
 

@@ -91,6 +91,7 @@ def test_a_signed_in_admin_may(store):
     ({"valid_from": "2025-01-01", "valid_to": "2024-01-01"}, "after valid_to"),
     ({"valid_from": "1/7/2024"}, "not a date"),
     ({"vi": ""}, "Thiếu"),
+    ({"parts": ["nothing_here"]}, "mức xếp loại"),
 ])
 def test_malformed_definitions_are_refused(store, change, message):
     with pytest.raises(IndicatorError, match=message):
@@ -125,6 +126,18 @@ def test_a_seed_indicator_can_be_edited_by_an_admin(store):
     ind = load_catalog()["teams_mediation"]
     assert ind.aliases == ("to hoa giai co so",) and ind.origin == "store"
     assert load_catalog().ids.index("teams_mediation") == 2
+
+
+def test_an_edited_or_retired_recognized_count_keeps_its_grade_check(store):
+    grades = load_catalog()["villages_recognized"].parts
+    edit_indicator(store, "villages_recognized", {"aliases": ["kdc dat chuan antt"]}, by=CLI)
+    assert load_catalog()["villages_recognized"].parts == grades and len(grades) == 3
+    retire_indicator(store, "commune_recognized", by=CLI, on="2030-12-31")
+    assert load_catalog()["commune_recognized"].parts == tuple(g.replace("villages", "commune") for g in grades)
+    from geo.reference.catalog import parts_problems
+
+    bad = {"villages_recognized": 5, **{g: 2 for g in grades}}  # 6 graded of 5 recognized: still caught
+    assert [p["sum"] for p in parts_problems(bad, load_catalog())] == [6]
 
 
 def test_retired_indicator_keeps_its_history_for_the_periods_it_was_valid(store):

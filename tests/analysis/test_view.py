@@ -7,7 +7,7 @@ from geo.store.database import Store
 @pytest.fixture
 def store(tmp_path):
     s = Store(f"sqlite:///{tmp_path / 'antt.db'}")
-    s.ensure_ready()  # the built-in 2017 sample as version 1
+    s.ensure_ready()  # the built-in samples: 2017 on the old units, the illustrative 2025 on the new communes
     return s
 
 
@@ -22,11 +22,18 @@ def test_view_of_the_sample_district_carries_typed_meta(store):
     assert view.meta.version is not None and view.frame.attrs["version"] == view.meta.version
 
 
-def test_view_on_the_2025_set_says_it_was_converted(store):
-    view = load_view("dien-bien-dong-2025", None, (), "whole", store)
+def test_view_on_the_2025_set_opens_its_own_2025_data(store):
+    view = load_view("dien-bien-dong-2025", None, (), "whole", store)  # no period: the newest with data
+    assert len(view.frame) == 6
+    assert view.meta.period == "2025" and view.meta.converted_from is None
+    assert view.meta.sample and view.meta.version == store.latest_version("dien-bien-dong-2025", "2025")
+
+
+def test_view_on_the_2025_set_of_2017_says_it_was_converted(store):
+    view = load_view("dien-bien-dong-2025", "2017", (), "whole", store)
     assert len(view.frame) == 6
     assert view.meta.converted_from == "dien-bien-dong-pre2025"
-    assert view.meta.sample
+    assert view.meta.sample and view.meta.version == store.latest_version("dien-bien-dong-pre2025", "2017")
 
 
 def test_area_restricts_units_and_frame_but_not_the_join_report(store):

@@ -208,3 +208,19 @@ def test_the_template_of_a_period_reads_back_column_for_column(tmp_path, period)
     wanted = {i.id for i in CAT.valid_in(period).base() if not i.retired}
     assert set(report.column_map.values()) == wanted
     assert all(c["confidence"] >= SURE for c in report.to_json()["columns"] if c["indicator"])
+
+
+# -- the four rating levels of Guidance 01/HD-BCA-V05 (2026), issue 13
+@pytest.mark.parametrize("header, expected", [
+    ("Tổ bảo vệ an ninh, trật tự hoàn thành xuất sắc nhiệm vụ", "teams_security_order_excellent"),
+    ("Tổ bảo vệ ANTT hoàn thành tốt nhiệm vụ", "teams_security_order_good"),
+    ("Số tổ bảo vệ ANTT hoàn thành nhiệm vụ", "teams_security_order_completed"),
+    ("Tổ bảo vệ ANTT không hoàn thành nhiệm vụ", "teams_security_order_not_completed"),
+    ("Thành viên tổ bảo vệ ANTT không hoàn thành nhiệm vụ", "members_security_order_not_completed"),
+    ("Thành viên tổ bảo vệ ANTT hoàn thành xuất sắc", "members_security_order_excellent"),
+])
+def test_rating_levels_of_2026_are_read_by_meaning(header, expected):
+    from geo.intake.headers import match_header
+    from geo.reference.catalog import load_catalog
+
+    assert match_header(header, load_catalog().valid_in("2026")) == expected

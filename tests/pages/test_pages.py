@@ -58,15 +58,29 @@ def test_no_polygons_falls_back_to_centroids(app_env, monkeypatch, tmp_path):
     assert any("vietnamadminunits" in i.value for i in at.info)
 
 
+def test_2025_communes_open_on_their_own_2025_sample(app_env):
+    """No period chosen: the newest with data for the set, its own illustrative 2025 sample, with its banner;
+    the period picker still offers 2017 (through the crosswalk)."""
+    at = run_page("map.py", "vi", session={"boundary_set": "dien-bien-dong-2025"})
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="period").value == "2025"
+    assert at.selectbox(key="period").options == ["Năm 2017", "Năm 2025"]
+    assert any("MINH HỌA 2025" in w.value for w in at.warning)
+    assert not any("bảng chuyển đổi 2025" in i.value for i in at.info)  # its own data, not converted
+    options = " ".join(at.selectbox(key="map_indicator").options)
+    assert "Tổ bảo vệ an ninh, trật tự" in options and "Tổ bảo vệ dân phố" not in options
+
+
 def test_2025_communes_show_the_2017_data_through_the_crosswalk(app_env):
-    at = run_page("overview.py", "vi", session={"boundary_set": "dien-bien-dong-2025"})
+    at = run_page("overview.py", "vi", session={"boundary_set": "dien-bien-dong-2025", "period": "2017"})
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Tổ an ninh nhân dân"] == "233 tổ"  # the 6 new communes keep the 14 old units' total
     assert metrics["Tin báo có giá trị"] == "115 tin"
     assert any("bảng chuyển đổi 2025" in i.value for i in at.info)
     assert any("DỮ LIỆU MẪU" in w.value for w in at.warning)  # still sample
-    at = run_page("profile.py", "vi", session={"boundary_set": "dien-bien-dong-2025"})
+    assert not any("MINH HỌA 2025" in w.value for w in at.warning)  # the 2017 sample's banner, not 2025's
+    at = run_page("profile.py", "vi", session={"boundary_set": "dien-bien-dong-2025", "period": "2017"})
     assert not at.exception and len(at.selectbox(key="profile_unit").options) == 6
 
 

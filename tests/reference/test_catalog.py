@@ -5,7 +5,8 @@ import pytest
 import json
 from datetime import date
 
-from geo.reference.catalog import CatalogError, load_catalog, set_definitions_source
+from geo.reference.catalog import CatalogError, build_catalog, load_catalog, parts_problems, set_definitions_source
+from geo.text.errors import AnttError
 
 CONTRACT_IDS = [
     "teams_security", "teams_street_protection", "teams_mediation", "teams_civil_defence", "villages_total",
@@ -189,3 +190,97 @@ def test_malformed_catalog_is_refused(tmp_path, body, message):
     p.write_text(body, encoding="utf-8")
     with pytest.raises(CatalogError, match=message):
         load_catalog(p)
+
+
+# -- parts: the grades of a recognized count -------------------------------------------------------------------
+
+GRADES = ("villages_recognized_excellent", "villages_recognized_good", "villages_recognized_average")
+
+
+def test_recognized_counts_name_their_three_grades():
+    cat = load_catalog()
+    assert cat["villages_recognized"].parts == GRADES
+    assert cat["commune_recognized"].parts == tuple(g.replace("villages", "commune") for g in GRADES)
+    assert [w for w, _ in cat.valid_in("2025").part_groups()] == ["villages_recognized", "commune_recognized"]
+    assert [w for w, _ in cat.valid_in("2017").part_groups()] == []  # no grades before Circular 124/2021
+    assert [w for w, _ in cat.valid_in("2026").part_groups()] == [
+        "teams_security_order", "members_security_order", "villages_recognized", "commune_recognized"]
+
+
+LEVELS = ("excellent", "good", "completed", "not_completed")
+
+
+@pytest.mark.parametrize("who", ["teams_security_order", "members_security_order"])
+def test_the_four_rating_levels_of_2026(who):
+    cat = load_catalog()
+    ids = tuple(f"{who}_{level}" for level in LEVELS)
+    assert cat[who].parts == ids and cat[who].parts_rule == "at_most"  # teams not yet rated are in no level
+    for iid in ids:
+        ind = cat[iid]
+        assert ind.valid_from == date(2026, 1, 1) and ind.valid_to is None and ind.kind == "count"
+        assert "01/HD-BCA-V05" in ind.legal_basis and ind.public
+        assert iid in cat.valid_in("2026") and iid not in cat.valid_in("2025")
+    assert [cat[i].vi.split("trật tự ")[1] for i in ids] == [
+        "hoàn thành xuất sắc nhiệm vụ", "hoàn thành tốt nhiệm vụ", "hoàn thành nhiệm vụ", "không hoàn thành nhiệm vụ"]
+
+
+# levels of 10 teams: (excellent, good, completed, not completed) → problem sum or None
+@pytest.mark.parametrize("levels, expected", [
+    ((2, 5, 2, 1), None),          # all rated
+    ((2, 5, 2, None), None),       # one level missing
+    ((1, 4, 2, 0), None),          # three not yet rated: fewer than the teams is fine (at_most)
+    ((2, 5, 2, 2), 11),            # more rated than there are teams
+    ((None, 11, None, None), 11),
+])
+def test_rating_levels_never_exceed_the_teams(levels, expected):
+    values = {"teams_security_order": 10, **{f"teams_security_order_{lv}": v for lv, v in zip(LEVELS, levels)}}
+    got = parts_problems(values, load_catalog())
+    assert [p["sum"] for p in got] == ([] if expected is None else [expected])
+
+
+# (recognized, excellent, good, average) → None (accepted) or (sum, complete)
+@pytest.mark.parametrize("total, x, g, a, expected", [
+    (42, 13, 21, 8, None),            # all three add up
+    (42, 13, 21, 9, (43, True)),       # all three, one too many
+    (42, 1, 2, 3, (6, True)),          # all three, too few: not the same count
+    (42, 13, None, 8, None),           # one missing: 21 below 42, the rest is not guessed
+    (10, 13, None, 8, (21, False)),    # one missing, the given already exceed
+    (None, 13, 21, 8, None),           # no recognized count: nothing to compare
+    (42, None, None, None, None),      # no grades
+    (0, 0, 0, 0, None),                # nothing recognized, nothing graded
+    (0, None, None, 1, (1, False)),    # not recognized but graded
+    (5.0, 2, 3, float("nan"), None),   # NaN is missing
+])
+def test_parts_problems(total, x, g, a, expected):
+    values = {"villages_recognized": total, GRADES[0]: x, GRADES[1]: g, GRADES[2]: a}
+    got = parts_problems(values, load_catalog())
+    if expected is None:
+        assert got == []
+        return
+    assert len(got) == 1 and got[0]["whole"] == "villages_recognized" and got[0]["total"] == total
+    assert (got[0]["sum"], got[0]["complete"]) == expected
+    assert got[0]["parts"] == {k: v for k, v in zip(GRADES, (x, g, a)) if v is not None}
+
+
+BASE = {"vi": "A", "en": "A", "kind": "count", "unit_vi": "x", "unit_en": "x", "direction": "up",
+        "temporal": "stock", "group": "g", "public": True}
+
+
+@pytest.mark.parametrize("entries, part", [
+    ([{**BASE, "id": "a", "parts": ["zz"]}], "zz"),                                   # unknown
+    ([{**BASE, "id": "a", "parts": ["a"]}], "a"),                                     # itself
+    ([{**BASE, "id": "a", "parts": ["b"]}, {**BASE, "id": "c"},
+      {**BASE, "id": "b", "kind": "share", "numerator": "c", "denominator": "a"}], "b"),  # a derived one
+    ([{**BASE, "id": "a", "parts": ["b"]}, {**BASE, "id": "b", "parts": ["c"]}, {**BASE, "id": "c"}], "b"),  # nested
+    ([{**BASE, "id": "a", "parts": ["b"], "parts_rule": "roughly"}, {**BASE, "id": "b"}], None),  # unknown rule
+])
+def test_a_part_that_cannot_be_one_is_refused(entries, part):
+    with pytest.raises(AnttError) as err:
+        build_catalog(entries)
+    if part is None:
+        assert err.value.key == "catalog_bad_parts_rule" and "'roughly'" in err.value.message("vi")
+        return
+    assert err.value.key == "catalog_bad_part" and err.value.params["part"] == part
+    assert f"'{part}'" in err.value.message("vi") and "mức xếp loại" in err.value.message("vi")
+    assert "cannot be a part" in err.value.message("en")
+

@@ -32,6 +32,7 @@ from geo.store.schema import audit_log_table
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = SAMPLES[0]
 SET = SAMPLE.boundary_set
+AUTOLOADED = [i for i in SAMPLES if i.autoload]  # what a first start loads: the 2017 and the 2025 sample
 BIG_SET = "vn-2025"  # no unit list is enforced by the store (ingest checks units), so any codes do
 BASE_IDS = [i.id for i in load_catalog().base()]
 
@@ -62,6 +63,19 @@ def make_rows(n_units: int, fill: float, *, start: int = 1, missing_every: int =
     return rows
 
 
+def sample_versions(store: Store) -> dict[tuple[str, str], int]:
+    """The version each built-in sample got on first start, read from the store (never assumed to be 1)."""
+    return {(h["boundary_set"], h["period"]): h["version"] for h in store.history() if h["action"] == "sample"}
+
+
+def sample_version(store: Store, info=SAMPLE) -> int:
+    return sample_versions(store)[(info.boundary_set, info.period)]
+
+
+def last_version(store: Store) -> int:
+    return store.history(limit=1)[0]["version"]
+
+
 def counts(store: Store) -> dict[str, int]:
     with store.engine.connect() as conn:
         return {t: conn.execute(sa.text(f"SELECT COUNT(*) FROM {t}")).scalar_one()
@@ -72,19 +86,37 @@ def counts(store: Store) -> dict[str, int]:
 # First start
 
 
-def test_sample_is_version_1_once(store):
+def test_first_start_loads_both_samples_once(store):
     store.ensure_ready()  # a second start changes nothing
     hist = store.history()
-    assert [h["version"] for h in hist] == [1]
-    h = hist[0]
-    assert (h["action"], h["user"], h["sample"], h["note"]) == ("sample", "system", True, SAMPLE.note)
-    assert (h["boundary_set"], h["period"], h["n_units"]) == (SET, SAMPLE.period, 14)
-    table = store.current_table(SET)
-    assert table.attrs == {"boundary_set": SET, "period": "2017", "version": 1, "sample": True}
-    pd.testing.assert_frame_equal(table, sample_table(), check_like=False)
-    assert store.version_rows(1) == sample_rows()
-    assert store.periods() == ["2017"] and store.periods(SET) == ["2017"]
-    assert store.boundary_sets_with_data() == [SET]
+    assert len(hist) == len(AUTOLOADED) == 2
+    assert [(h["boundary_set"], h["period"]) for h in hist[::-1]] == [(i.boundary_set, i.period) for i in AUTOLOADED]
+    assert [h["version"] for h in hist[::-1]] == sorted(h["version"] for h in hist)  # in the order of SAMPLES
+    for info, n_units in zip(AUTOLOADED, (14, 6)):
+        h = next(h for h in hist if (h["boundary_set"], h["period"]) == (info.boundary_set, info.period))
+        assert (h["action"], h["user"], h["sample"], h["note"]) == ("sample", "system", True, info.note)
+        assert h["n_units"] == n_units
+        table = store.current_table(info.boundary_set)
+        assert table.attrs == {"boundary_set": info.boundary_set, "period": info.period, "version": h["version"],
+                               "sample": True}
+        pd.testing.assert_frame_equal(table, sample_table(info), check_like=False)
+        assert store.version_rows(h["version"]) == sample_rows(info)
+    assert store.periods() == ["2017", "2025"] and store.periods(SET) == ["2017"]
+    assert store.periods("dien-bien-dong-2025") == ["2025"]
+    assert sorted(store.boundary_sets_with_data()) == sorted([SET, "dien-bien-dong-2025"])
+    assert [e["action"] for e in store.audit_log()] == ["sample", "sample"]
+
+
+def test_a_store_with_data_gets_no_sample_on_a_later_start(store_url):
+    """Only an empty store is given the samples: a start after an import (or an upgrade) adds nothing."""
+    s = authorized_store(store_url)
+    s.ensure_ready()
+    before = counts(s)
+    s.dispose()
+    again = authorized_store(store_url)
+    again.ensure_ready()
+    assert counts(again) == before
+    again.dispose()
 
 
 def test_reference_tables_are_filled_from_registry_and_catalog(store):
@@ -109,7 +141,7 @@ def test_schema_matches_the_migrations(store):
 
 
 def test_empty_table_when_no_data(store):
-    t = store.current_table("dien-bien-dong-2025")
+    t = store.current_table("vn-2025")  # a set no sample covers
     assert t.empty and t.attrs["version"] is None and t.attrs["period"] is None
     t = store.current_table(SET, "2018")
     assert t.empty and t.attrs["version"] is None and t.attrs["period"] == "2018"
@@ -137,19 +169,20 @@ def test_default_url_uses_data_dir(tmp_path, monkeypatch):
 def test_import_appends_a_version_and_becomes_current(store):
     rows = sample_rows()
     rows[0]["values"]["teams_security"] = 99
+    before = last_version(store)
     v = store.import_rows(rows, boundary_set=SET, period="2017", user="an", file_name="bc.xlsx",
                           file_sha256="ab" * 32, file_size=1234, note="sửa số tổ")
-    assert v == 2
+    assert v == before + 1
     t = store.current_table(SET)
-    assert t.attrs == {"boundary_set": SET, "period": "2017", "version": 2, "sample": False}
+    assert t.attrs == {"boundary_set": SET, "period": "2017", "version": v, "sample": False}
     assert t.loc["03203", "teams_security"] == 99
     h = store.history()[0]
-    assert h == {**h, "version": 2, "user": "an", "action": "import", "file_name": "bc.xlsx",
+    assert h == {**h, "version": v, "user": "an", "action": "import", "file_name": "bc.xlsx",
                  "file_sha256": "ab" * 32, "file_size": 1234, "note": "sửa số tổ", "restores_version": None,
                  "sample": False, "n_units": 14}
     assert h["created_at"].endswith("+00:00")
     # the old version is still there, unchanged
-    assert store.version_rows(1) == sample_rows()
+    assert store.version_rows(sample_version(store)) == sample_rows()
 
 
 @pytest.mark.parametrize("given, expected", [
@@ -237,21 +270,23 @@ def test_diff_lists_only_changed_values(store):
     assert len(gone) == sum(v is not None for v in removed["values"].values())
     assert len(d) == 3 + len(gone)
     assert all(x["unit_name"] for x in d)
-    # the first version compares against nothing: every value is new
-    assert len(store.diff(1)) == store.history()[-1]["n_values"]
+    # the first version of (set, period) compares against nothing: every value is new
+    first = store.history(SET)[-1]
+    assert first["version"] == sample_version(store) and len(store.diff(first["version"])) == first["n_values"]
 
 
 def test_rollback_restores_a_snapshot_as_a_new_version(store):
     rows = make_rows(14, 5, start=3203)
+    v1 = sample_version(store)
     v2 = store.import_rows(rows, boundary_set=SET, period="2017", user="an", file_name="sai.xlsx")
-    v3 = store.rollback(1, user="binh", note="nhập nhầm tệp")
+    v3 = store.rollback(v1, user="binh", note="nhập nhầm tệp")
     assert v3 == v2 + 1
     t = store.current_table(SET, "2017")
     assert t.attrs["version"] == v3 and t.attrs["sample"] is True  # the restored data is the sample
     pd.testing.assert_frame_equal(t.reset_index(drop=False), sample_table().reset_index(drop=False))
     h = store.history()[0]
-    assert (h["action"], h["user"], h["restores_version"], h["note"]) == ("rollback", "binh", 1, "nhập nhầm tệp")
-    assert [x["version"] for x in store.history()] == [v3, v2, 1]  # nothing deleted
+    assert (h["action"], h["user"], h["restores_version"], h["note"]) == ("rollback", "binh", v1, "nhập nhầm tệp")
+    assert [x["version"] for x in store.history(SET)] == [v3, v2, v1]  # nothing deleted
     assert store.version_rows(v2) == rows
     # rolling forward again works too
     v4 = store.rollback(v2, user="binh")
@@ -266,7 +301,7 @@ def test_audit_rows_are_written_with_imports_and_rollbacks(store):
     v = store.import_rows(make_rows(3, 1), boundary_set=SET, period="2018", user="an", file_name="a.xlsx")
     store.audit("login", "chi", {"ip": "127.0.0.1"})
     log = store.audit_log()
-    assert [e["action"] for e in log] == ["login", "import", "sample"]
+    assert [e["action"] for e in log] == ["login", "import", *["sample"] * len(AUTOLOADED)]
     assert log[1]["user"] == "an" and log[1]["detail"]["version"] == v and log[1]["detail"]["file_name"] == "a.xlsx"
     assert log[0]["detail"] == {"ip": "127.0.0.1"}
     assert [e["action"] for e in store.audit_log(action="import")] == ["import"]
@@ -281,8 +316,9 @@ def test_nothing_is_updated_or_deleted(store_url):
     sa.event.listen(s.engine, "before_cursor_execute",
                     lambda conn, cur, stmt, params, ctx, many: seen.append(stmt.upper()))
     s.ensure_ready()
+    v1 = sample_version(s)
     v = s.import_rows(make_rows(5, 1), boundary_set=SET, period="2017", user="an")
-    s.rollback(1, user="an")
+    s.rollback(v1, user="an")
     s.import_rows(make_rows(5, 2), boundary_set=SET, period="2017", user="an", expected_version=v + 1)
     s.audit("x", "an")
     assert any(st.startswith("INSERT INTO OBSERVATIONS") for st in seen)
@@ -296,7 +332,7 @@ def test_nothing_is_updated_or_deleted(store_url):
     "UPDATE observations SET value = 0",
     "DELETE FROM observations",
     "UPDATE import_versions SET note = 'x'",
-    "DELETE FROM import_versions WHERE id = 1",
+    "DELETE FROM import_versions WHERE sample",
     "DELETE FROM version_units",
     "DELETE FROM audit_log",
 ])
@@ -513,8 +549,10 @@ def test_first_start_from_several_processes_loads_the_sample_once(store_url):
         assert p.returncode == 0 and "READY" in out, err
     s = authorized_store(store_url)
     hist = s.history()
-    assert [(h["version"], h["action"]) for h in hist] == [(1, "sample")]
-    assert [e["action"] for e in s.audit_log()] == ["sample"]
+    assert [h["action"] for h in hist] == ["sample"] * len(AUTOLOADED)
+    assert sorted((h["boundary_set"], h["period"]) for h in hist) == sorted(
+        (i.boundary_set, i.period) for i in AUTOLOADED)  # each once, though four processes started together
+    assert [e["action"] for e in s.audit_log()] == ["sample"] * len(AUTOLOADED)
     s.dispose()
 
 
@@ -567,10 +605,11 @@ def test_sqlite_busy_writer_gives_a_clear_message(tmp_path):
     a = authorized_store(url)
     a.ensure_ready()
     b = authorized_store(url, lock_timeout=0.3)
+    before = last_version(a)
     with a._write():  # hold the write lock
         with pytest.raises(StoreError, match="đang bận"):
             b.import_rows(make_rows(1, 1), boundary_set=SET, period="2018", user="b")
-    assert b.import_rows(make_rows(1, 1), boundary_set=SET, period="2018", user="b") == 2
+    assert b.import_rows(make_rows(1, 1), boundary_set=SET, period="2018", user="b") == before + 1
     a.dispose()
     b.dispose()
 
@@ -611,21 +650,26 @@ def test_cli_import_history_table_rollback(cli, capsys, tmp_path):
     main, fake = cli
     f = tmp_path / "bc.xlsx"
     f.write_bytes(b"x")
+    assert main(["history", "--json"]) == 0  # the first start: the samples
+    samples = json.loads(capsys.readouterr().out)
+    assert [h["action"] for h in samples] == ["sample"] * len(AUTOLOADED)
+    v1 = next(h["version"] for h in samples if h["boundary_set"] == SET)
     assert main(["import", str(f), "--period", "2018"]) == 2  # no --yes: nothing written
     assert fake.calls == []
     assert main(["import", str(f), "--period", "2018", "--note", "quý", "--yes"]) == 0
-    assert "phiên bản 2" in capsys.readouterr().out
+    v = samples[0]["version"] + 1
+    assert f"phiên bản {v}" in capsys.readouterr().out
     assert fake.calls == [(str(f), SET, "2018")]
 
     assert main(["history", "--json"]) == 0
     hist = json.loads(capsys.readouterr().out)
-    assert [h["version"] for h in hist] == [2, 1]
+    assert [h["version"] for h in hist] == [v, *(h["version"] for h in samples)]
     assert (hist[0]["user"], hist[0]["file_name"], hist[0]["file_sha256"], hist[0]["file_size"], hist[0]["note"]) \
         == ("cli-user", "bc.xlsx", "cd" * 32, 321, "quý")
 
     assert main(["table", "--period", "2018", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert (out["boundary_set"], out["period"], out["version"], out["sample"]) == (SET, "2018", 2, False)
+    assert (out["boundary_set"], out["period"], out["version"], out["sample"]) == (SET, "2018", v, False)
     assert out["rows"] == [{**r, "approximate": False} for r in fake.report.rows]
     assert out["converted_from"] is None
 
@@ -634,15 +678,18 @@ def test_cli_import_history_table_rollback(cli, capsys, tmp_path):
     assert main(["table", "--period", "2017"]) == 0
     assert "MẪU" in capsys.readouterr().out
 
-    assert main(["rollback", "1"]) == 2
-    assert main(["rollback", "2", "--yes", "--user", "binh"]) == 1  # already current
+    assert main(["rollback", str(v1)]) == 2  # no --yes
+    assert main(["rollback", str(v), "--yes", "--user", "binh"]) == 1  # already current
     assert "hiện hành" in capsys.readouterr().err
     assert main(["history"]) == 0
-    assert "v2" in capsys.readouterr().out
+    assert f"v{v}" in capsys.readouterr().out
 
 
 def test_cli_import_exit_codes(cli, capsys, tmp_path):
     main, fake = cli
+    main(["history", "--json"])
+    before = json.loads(capsys.readouterr().out)
+    assert before and all(h["sample"] for h in before)
     fake.report = _Report(ok=False, errors=[{"sheet": "Sheet1", "row": 7, "column": "C", "value": "abc",
                                              "message": "Không phải số"}])
     assert main(["import", "x.xlsx", "--period", "2018", "--yes"]) == 1
@@ -651,7 +698,7 @@ def test_cli_import_exit_codes(cli, capsys, tmp_path):
     fake.report = _Report(ok=False, readable=False)
     assert main(["import", "x.xlsx", "--period", "2018", "--yes"]) == 2
     main(["history", "--json"])
-    assert [h["version"] for h in json.loads(capsys.readouterr().out)] == [1]
+    assert json.loads(capsys.readouterr().out) == before  # nothing written by the refused imports
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -679,20 +726,21 @@ def test_history_page_shows_versions_diff_and_rolls_back(page_env):
     at = run_page("history.py", "vi", session=signed_in("page-user", "editor"))
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == "Lịch sử dữ liệu"
-    versions = at.dataframe[0].value
-    assert list(versions["Phiên bản"]) == [2, 1] and list(versions["Người thực hiện"]) == ["an", "system"]
-    diff = at.dataframe[1].value  # v2 against v1: the one changed value
+    imported, v1 = page_env.history(limit=1)[0]["version"], sample_version(page_env)
+    versions = at.dataframe[0].value  # the versions of the set in the sidebar (the 2025 sample is another set's)
+    assert list(versions["Phiên bản"]) == [imported, v1] and list(versions["Người thực hiện"]) == ["an", "system"]
+    diff = at.dataframe[1].value  # the import against the 2017 sample it replaced: the one changed value
     assert len(diff) == 1 and diff.iloc[0]["Giá trị mới"] == "99"
 
-    at.selectbox(key="history_version").set_value(1).run()
+    at.selectbox(key="history_version").set_value(v1).run()
     button = at.button(key="history_rollback")
     assert button.disabled  # the confirmation comes first
     next(c for c in at.checkbox if (c.key or "").startswith("history_confirm")).check().run()
     at.button(key="history_rollback").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert any("phiên bản mới 3" in s.value for s in at.success)
+    assert any(f"phiên bản mới {imported + 1}" in s.value for s in at.success)
     h = page_env.history()[0]
-    assert (h["version"], h["action"], h["restores_version"], h["user"]) == (3, "rollback", 1, "page-user")
+    assert (h["version"], h["action"], h["restores_version"], h["user"]) == (imported + 1, "rollback", v1, "page-user")
 
     at.radio(key="lang").set_value("en").run()
     assert not at.exception and at.title[0].value == "Data history"

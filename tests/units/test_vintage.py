@@ -18,14 +18,14 @@ def store(tmp_path):
 def test_sources_and_periods(store):
     assert sources_for(NEW) == [OLD]
     assert sources_for(OLD) == []
-    assert periods_on_set(store, NEW) == ["2017"]
+    assert periods_on_set(store, NEW) == ["2017", "2025"]  # 2017 through the crosswalk, 2025 its own sample
 
 
 @pytest.mark.parametrize("method", ["whole", "area"])
 def test_2017_on_the_2025_communes(store, method):
     t = table_on_set(store, NEW, "2017", method)
     assert len(t) == 6 and t.attrs["converted_from"] == OLD and t.attrs["method"] == method
-    assert t.attrs["sample"] is True and t.attrs["version"] == 1
+    assert t.attrs["sample"] is True and t.attrs["version"] == store.latest_version(OLD, "2017") is not None
     totals = district_totals(t)
     assert totals["teams_security"] == 233 and totals["villages_total"] == 243 and totals["tips_valuable"] == 115
     assert totals["valuable_tip_rate"] == pytest.approx(100 * 115 / 153)
