@@ -496,6 +496,32 @@ VIEW_WITHHELD = "view_withheld"  # an internal indicator from a link, opened onc
 # session keys a link's indicator, classes, unit and slide are given to
 INDICATOR_KEYS = ("map_indicator", "charts_indicator", "present_map_indicator")
 UNIT_KEYS = ("profile_unit", "present_unit")
+# What pages share beyond the sidebar (indicator, classes, commune) is one geo.analysis.viewstate.ViewState under
+# this key: each page's view_link() records its fields here, a link's view is recorded here too, and pages read
+# it with shared_view() — never another page's widget keys (tests/pages/test_pages.py checks that).
+SESSION_SHARED = "shared_view"
+SHARED_FIELDS = ("indicator", "method", "k", "scheme", "breaks", "unit")
+
+
+def shared_view():
+    """The indicator, classes and commune the reader last chose on any page (or opened from a link); fields
+    nobody chose yet are None."""
+    from geo.analysis.viewstate import ViewState
+
+    return st.session_state.get(SESSION_SHARED) or ViewState()
+
+
+def share_view(**fields) -> None:
+    """Record the page's view for the other pages; fields that are None keep what was shared before, except
+    that new classes replace the old ones whole (a method without k keeps no stale k)."""
+    from dataclasses import replace
+
+    chosen = {f: v for f, v in fields.items() if f in SHARED_FIELDS and v is not None}
+    if not chosen:
+        return
+    if "method" in chosen:
+        chosen = {"k": None, "breaks": None, **chosen}
+    st.session_state[SESSION_SHARED] = replace(shared_view(), **chosen)
 
 
 def can_see_internal(actor=None) -> bool:
@@ -583,6 +609,7 @@ def _apply_view(state) -> None:
             ss[key] = state.unit
     if state.slide:
         ss["present_slide"] = SLIDES.index(state.slide)
+    share_view(**{f: getattr(state, f) for f in SHARED_FIELDS})
 
 
 def open_link(actor) -> None:
@@ -610,6 +637,7 @@ def open_link(actor) -> None:
     if withheld and can_see_internal(actor):  # the editor signed in after opening the link: now it opens
         for key in INDICATOR_KEYS:
             ss[key] = withheld
+        share_view(indicator=withheld)
         ss.pop(VIEW_WITHHELD, None)
 
 
@@ -700,6 +728,7 @@ def view_link(copy: bool = True, **page) -> None:
     """Write the page's view into the URL (as the user changes it) and, with ``copy``, draw the copy-link
     button. ``page``: the page's own fields of geo.analysis.viewstate.ViewState (indicator, method, k, scheme, breaks,
     unit, slide). An internal indicator is left out of the link unless an editor is signed in."""
+    share_view(**page)
     catalog = load_catalog()
     withheld = None
     iid = page.get("indicator")

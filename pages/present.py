@@ -17,7 +17,8 @@ from geo.reference.catalog import load_catalog
 from geo.text.names import vi_sort_key
 from geo.text.periods import parse_period
 from geo.units import boundaries as gb
-from pages.common import current_set_id, lang, load_joined, notices_as_toasts, stop_page, tr, view_link
+from pages.common import (current_set_id, lang, load_joined, notices_as_toasts, shared_view, stop_page, tr,
+                          view_link)
 
 K = "present_"  # session keys of this page
 AREA = "__area__"
@@ -69,11 +70,11 @@ st.session_state.setdefault(K + "slide", 0)
 st.session_state.setdefault(K + "last", time.time())
 if st.session_state.get(K + "scope") not in [AREA, *codes]:
     st.session_state[K + "scope"] = AREA
+shared = shared_view()  # the indicator and commune chosen on the other pages
 if st.session_state.get(K + "unit") not in codes:
-    st.session_state[K + "unit"] = st.session_state.get("profile_unit") if st.session_state.get(
-        "profile_unit") in codes else codes[0]
+    st.session_state[K + "unit"] = shared.unit if shared.unit in codes else codes[0]
 if st.session_state.get(K + "map_indicator") not in choices:
-    mi = st.session_state.get("map_indicator")
+    mi = shared.indicator
     st.session_state[K + "map_indicator"] = mi if mi in choices else "teams_per_1000"
 if st.session_state.get(K + "rank_indicator") not in choices:
     st.session_state[K + "rank_indicator"] = st.session_state[K + "map_indicator"]
