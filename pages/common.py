@@ -264,8 +264,9 @@ def _fallback(set_id: str):
     return gb.fallback_points(set_id)
 
 
-def load_units(set_id: str):
-    """(display GeoDataFrame, fallback: bool). Polygons when the file is there, else centroids."""
+def load_unit_shapes(set_id: str):
+    """(display GeoDataFrame, fallback: bool) of the whole set: polygons when the file is there, else centroids.
+    (Not geo.units.resolver.load_units, which gives a UnitIndex for matching.)"""
     info = gb.get_boundary_set_info(set_id)
     path = gb.boundary_file(info)
     if path is not None:
@@ -314,7 +315,7 @@ def _view(set_id: str, fingerprint: str, version_key: tuple, period: str | None,
     between sessions (cache_resource, no copy): callers treat the view as read-only."""
     from geo.analysis.view import load_view
 
-    units, fallback = load_units(set_id)
+    units, fallback = load_unit_shapes(set_id)
     return load_view(set_id, period, area, method, get_store(), units=units, fallback=fallback,
                      table=_table(set_id, period, method, version_key, db_key))
 
