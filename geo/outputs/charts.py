@@ -12,9 +12,9 @@ import html
 import pandas as pd
 
 from geo.analysis.classify import Classification
-from geo.outputs.chartspec import TARGET_COLOR, ChartSpec, coverage_spec, ranking_spec, teams_spec, tips_spec
-from geo.reference.catalog import Catalog, load_catalog
-from geo.text.i18n import t
+from geo.outputs.chartspec import (TARGET_COLOR, ChartSpec, coverage_spec, ranking_spec, segments, teams_spec,
+                                  tips_spec, trend_spec)
+from geo.reference.catalog import Catalog
 
 FONT = dict(family="DejaVu Sans, Arial, sans-serif")
 
@@ -39,12 +39,16 @@ def _zero(values) -> list[float]:
 
 
 def figure(spec: ChartSpec):
-    """The plotly figure of a chart spec: horizontal bars (one series, or stacked), or grouped columns."""
+    """The plotly figure of a chart spec: horizontal bars (one series, or stacked), grouped columns, or the
+    trend's lines."""
     import plotly.graph_objects as go
 
     names = [_esc(n) for n in spec.categories]
     fig = go.Figure()
-    if spec.layout == "group":
+    if spec.layout == "lines":
+        _lines(fig, spec)
+        height = 460
+    elif spec.layout == "group":
         for s in spec.series:
             fig.add_bar(x=names, y=list(s.values), name=_esc(s.name), marker_color=list(s.colors),
                         hovertemplate="%{x}<br>" + _esc(s.name) + ": %{y:.1f} %<extra></extra>")
@@ -69,7 +73,7 @@ def figure(spec: ChartSpec):
                     textposition="outside", cliponaxis=False, customdata=[list(d) for d in s.details] or None,
                     hovertemplate=hover + "<extra></extra>")
         height = max(300, 28 * len(names) + 120)
-    if spec.layout != "group":
+    if spec.layout in ("single", "stack"):
         fig.update_yaxes(autorange="reversed")  # the first category on top
         fig.update_xaxes(title_text=_esc(spec.value_label), gridcolor="#eee")
         if spec.value_range:
@@ -99,6 +103,30 @@ def tip_rate_bars(df: pd.DataFrame, lang: str = "vi", catalog: Catalog | None = 
     return figure(tips_spec(df, lang, catalog))
 
 
+def _lines(fig, spec: ChartSpec) -> None:
+    """The trend: each series in pieces that never cross a break; the markers and their labels."""
+    for s in spec.series:
+        name = _esc(s.name)
+        line = dict(width=s.width) | ({"color": s.colors[0]} if s.colors and s.colors[0] else {}) | \
+            ({"dash": s.dash} if s.dash != "solid" else {})
+        hover = (name + ": %{y}" if s.group != "district" else "%{y}") + "<extra></extra>"
+        for k, piece in enumerate(segments(spec, s.values)):
+            fig.add_scatter(x=[spec.categories[i] for i in piece], y=[s.values[i] for i in piece],
+                            mode="lines+markers", name=name, legendgroup=s.group, showlegend=k == 0, line=line,
+                            opacity=s.opacity if s.opacity != 1.0 else None, connectgaps=False,
+                            yaxis=s.axis if s.axis != "y" else None, hovertemplate=hover)
+    if spec.secondary_label:
+        fig.update_layout(yaxis2=dict(overlaying="y", side="right", title=_esc(spec.secondary_label),
+                                      showgrid=False))
+    fig.update_xaxes(categoryorder="array", categoryarray=list(spec.categories))
+    for b in spec.breaks:
+        fig.add_vline(x=b.position, line_dash="dash", line_color=TARGET_COLOR, line_width=2)
+        fig.add_annotation(x=b.position, y=1.02, yref="paper", showarrow=False, font=dict(color=TARGET_COLOR),
+                           text=_esc(b.label))
+    fig.update_yaxes(title_text=_esc(spec.value_label), gridcolor="#eee")
+    fig.update_layout(legend=dict(orientation="h", y=-0.2))
+
+
 def trend_chart(units: pd.DataFrame, district: pd.DataFrame, indicator_id: str, lang: str = "vi",
                 catalog: Catalog | None = None, cumulative: bool = False, breaks: list[dict] | None = None,
                 linked: list[tuple[str, pd.DataFrame]] | None = None):
@@ -108,67 +136,4 @@ def trend_chart(units: pd.DataFrame, district: pd.DataFrame, indicator_id: str, 
     the law, labelled, and no line drawn across it — each side is its own segment. ``linked``: (indicator id,
     district table) of the predecessors or successors, drawn dashed in their own validity, so the reader sees
     both series side by side, never joined."""
-    import plotly.graph_objects as go
-
-    from geo.text.periods import parse_period
-
-    catalog = catalog or load_catalog()
-    ind = catalog[indicator_id]
-    breaks = breaks or []
-    periods = list(district["period"])
-    labels = {p: parse_period(p).label(lang) for p in periods}
-    for _, d in linked or []:
-        for p in d["period"]:
-            labels.setdefault(p, parse_period(p).label(lang))
-    starts = {b["after"] for b in breaks}
-
-    def segments(frame: pd.DataFrame):
-        """Split a [period, value] frame at the breaks: consecutive runs that never cross one."""
-        seg, out = [], []
-        for rec in frame.itertuples(index=False):
-            if rec.period in starts and seg:
-                out.append(seg)
-                seg = []
-            seg.append(rec)
-        if seg:
-            out.append(seg)
-        return out
-
-    fig = go.Figure()
-    for code, grp in units.groupby("unit_code", sort=False):
-        name = _esc(grp["unit_name"].iloc[0])
-        for k, seg in enumerate(segments(grp[["period", "value"]])):
-            fig.add_scatter(x=[labels[r.period] for r in seg], y=[r.value for r in seg], mode="lines+markers",
-                            name=name, legendgroup=str(code), showlegend=k == 0, line=dict(width=1), opacity=0.6,
-                            connectgaps=False, hovertemplate=name + ": %{y}<extra></extra>")
-    # A district rate sits on the units' axis; a district count (a sum) gets its own axis on the right.
-    axis = "y" if ind.derived else "y2"
-    for k, seg in enumerate(segments(district[["period", "value"]])):
-        fig.add_scatter(x=[labels[r.period] for r in seg], y=[r.value for r in seg], mode="lines+markers",
-                        name=_esc(t("chart_district", lang)), legendgroup="district", showlegend=k == 0,
-                        line=dict(width=4, color="#111111"), yaxis=axis, connectgaps=False,
-                        hovertemplate="%{y}<extra></extra>")
-    for other_id, d in linked or []:
-        other = catalog[other_id]
-        d = d[[other.valid_on(p) for p in d["period"]]]
-        for k, seg in enumerate(segments(d[["period", "value"]])):
-            fig.add_scatter(x=[labels[r.period] for r in seg], y=[r.value for r in seg], mode="lines+markers",
-                            name=_esc(other.name(lang)), legendgroup=other_id, showlegend=k == 0,
-                            line=dict(width=3, dash="dash", color="#6a51a3"), yaxis=axis, connectgaps=False,
-                            hovertemplate=_esc(other.name(lang)) + ": %{y}<extra></extra>")
-    if not ind.derived:
-        fig.update_layout(yaxis2=dict(overlaying="y", side="right", title=_esc(t("chart_district", lang)),
-                                      showgrid=False))
-    order = sorted(labels, key=parse_period)
-    fig.update_xaxes(categoryorder="array", categoryarray=[labels[p] for p in order])
-    for b in breaks:  # between the two categories: index of the first new period minus one half
-        x = order.index(b["after"]) - 0.5 if b["after"] in order else None
-        if x is None:
-            continue
-        fig.add_vline(x=x, line_dash="dash", line_color="#d7301f", line_width=2)
-        fig.add_annotation(x=x, y=1.02, yref="paper", showarrow=False, font=dict(color="#d7301f"),
-                           text=_esc(t("series_break_label", lang)))
-    title = t("chart_trend_title_cumulative" if cumulative else "chart_trend_title", lang, indicator=ind.name(lang))
-    fig.update_yaxes(title_text=_esc(ind.unit(lang)), gridcolor="#eee")
-    fig.update_layout(separators=_separators(lang), legend=dict(orientation="h", y=-0.2))
-    return _layout(fig, title, 460)
+    return figure(trend_spec(units, district, indicator_id, lang, catalog, cumulative, breaks, linked))

@@ -7,7 +7,9 @@ when the unit has no data —, colours, value labels, hover details), a target l
 sample stamp a file carries. Everything a reader sees is decided here; the renderers only lay it out. Names are
 plain text here: each renderer escapes what its own output needs.
 
-The four charts of the Charts page: ``ranking`` (one indicator, best first, in the map's colours), ``teams``
+The trend over the periods (``trend``, the Change page) is a spec too: one line per unit, the district in bold,
+the predecessor or successor series dashed, and a marker at each change in the law. The four charts of the
+Charts page: ``ranking`` (one indicator, best first, in the map's colours), ``teams``
 (the four team types stacked, the law's types of the period), ``coverage`` (the three commitment coverages —
 or recognition rates after Circular 124/2021 — against 100 %) and ``tips`` (valuable-tip rate).
 """
@@ -46,6 +48,20 @@ class Series:
     colors: tuple[str, ...]  # one per category
     texts: tuple[str, ...] = ()  # value labels beside the bars (none: no labels)
     details: tuple = ()  # per category, the parts shown on hover (valuable, received)
+    # lines (the trend): how the line is drawn, the legend group it toggles with, and its axis
+    width: float = 1.0
+    dash: str = "solid"
+    opacity: float = 1.0
+    group: str = ""
+    axis: str = "y"  # "y2": the right-hand axis (a district count beside per-unit counts)
+
+
+@dataclass(frozen=True)
+class Break:
+    """A change in the law between two categories: drawn as a dashed marker at ``position`` (half-way between
+    the last old and the first new category), and no line is drawn across it."""
+    position: float
+    label: str
 
 
 @dataclass(frozen=True)
@@ -56,7 +72,7 @@ class ChartSpec:
     codes: tuple[str, ...]
     series: tuple[Series, ...]
     value_label: str
-    layout: str = "single"  # single | stack | group
+    layout: str = "single"  # single | stack | group | lines
     value_kind: str = "count"
     value_range: tuple[float, float] | None = None
     target: float | None = None
@@ -64,6 +80,8 @@ class ChartSpec:
     provenance: str = ""
     sample_stamp: str = ""  # "" when the data is not sample
     lang: str = "vi"
+    breaks: tuple[Break, ...] = ()
+    secondary_label: str = ""  # title of the right-hand axis, when a series uses it
 
 
 def _num(v) -> float | None:
@@ -165,3 +183,57 @@ def chart_spec(kind: str, frame: pd.DataFrame, indicator_id: str | None = None, 
         return ranking_spec(frame, indicator_id or "teams_security", classification, lang, catalog, set_id=set_id)
     build = {"teams": teams_spec, "coverage": coverage_spec, "tips": tips_spec}[kind]
     return build(frame, lang, catalog, set_id=set_id)
+
+
+def trend_spec(units: pd.DataFrame, district: pd.DataFrame, indicator_id: str, lang: str = "vi",
+               catalog: Catalog | None = None, cumulative: bool = False, breaks: list[dict] | None = None,
+               linked: list[tuple[str, pd.DataFrame]] | None = None) -> ChartSpec:
+    """Over the periods (geo.analysis.change.trend): one thin line per unit, the district bold, and for
+    ``linked`` (indicator id, district table) the predecessors or successors dashed within their validity.
+    ``breaks`` (geo.analysis.change.series_breaks) become markers; missing periods are gaps."""
+    from geo.text.periods import parse_period
+
+    catalog = catalog or load_catalog()
+    ind = catalog[indicator_id]
+    periods = set(district["period"])
+    for _, d in linked or []:
+        periods |= set(d["period"])
+    order = sorted(periods, key=parse_period)
+    at = {p: i for i, p in enumerate(order)}
+
+    def aligned(frame: pd.DataFrame) -> tuple:
+        vals = [None] * len(order)
+        for p, v in zip(frame["period"], frame["value"]):
+            vals[at[p]] = _num(v)
+        return tuple(vals)
+
+    series = [Series(str(grp["unit_name"].iloc[0]), aligned(grp), ("",), width=1, opacity=0.6, group=str(code))
+              for code, grp in units.groupby("unit_code", sort=False)]
+    axis = "y" if ind.derived else "y2"  # a district count (a sum) gets its own axis on the right
+    series.append(Series(t("chart_district", lang), aligned(district), ("#111111",), width=4, group="district",
+                         axis=axis))
+    for other_id, d in linked or []:
+        other = catalog[other_id]
+        d = d[[other.valid_on(p) for p in d["period"]]]
+        series.append(Series(other.name(lang), aligned(d), ("#6a51a3",), width=3, dash="dash", group=other_id,
+                             axis=axis))
+    marks = tuple(Break(at[b["after"]] - 0.5, t("series_break_label", lang)) for b in breaks or []
+                  if b["after"] in at)
+    title = t("chart_trend_title_cumulative" if cumulative else "chart_trend_title", lang, indicator=ind.name(lang))
+    return ChartSpec("trend", title, tuple(parse_period(p).label(lang) for p in order), tuple(order), tuple(series),
+                     ind.unit(lang), layout="lines", value_kind=ind.kind, lang=lang, breaks=marks,
+                     secondary_label="" if ind.derived else t("chart_district", lang))
+
+
+def segments(spec: ChartSpec, values: tuple) -> list[list[int]]:
+    """The category indices of each piece of a line: split at every break, pieces without a value dropped."""
+    cuts = sorted(math.ceil(b.position) for b in spec.breaks)
+    out, piece = [], []
+    for i in range(len(spec.categories)):
+        if i in cuts and piece:
+            out.append(piece)
+            piece = []
+        piece.append(i)
+    if piece:
+        out.append(piece)
+    return [p for p in out if any(values[i] is not None for i in p)]

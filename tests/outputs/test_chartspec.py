@@ -107,3 +107,35 @@ def test_team_types_follow_the_law_of_the_period_in_both(frame, frame_2025, whic
 def test_unknown_kind_or_format(frame, kind, fmt, error):
     with pytest.raises(ValueError, match=error):
         chartfiles.chart_file(chart_spec(kind, frame, catalog=CAT), fmt)
+
+
+def test_the_trend_spec_has_the_law_change_and_the_figure_draws_it():
+    """Street-protection teams until 2024-Q2, protection teams from 2024-Q3: the spec carries one break between
+    Quý 2 and Quý 3, the new series' values in their periods only, the old one dashed beside it."""
+    from geo.analysis.change import series_breaks, trend
+    from geo.outputs.chartspec import segments, trend_spec
+    from geo.reference.frames import rows_to_table
+
+    def table(p, old, new):
+        return rows_to_table([{"unit_code": "A", "unit_name": "Xã A", "values": {
+            "teams_street_protection": old, "teams_security_order": new}}], "s", p)
+
+    tables = {p: table(p, o, n) for p, o, n in [("2024-Q1", 3, None), ("2024-Q2", 4, None), ("2024-Q3", None, 9),
+                                                ("2024-Q4", None, 10)]}
+    units, dist = trend(tables, "teams_security_order")
+    _, old = trend(tables, "teams_street_protection")
+    spec = trend_spec(units, dist, "teams_security_order", "vi", CAT, breaks=series_breaks(tables, "teams_security_order"),
+                      linked=[("teams_street_protection", old)])
+    assert spec.categories == ("Quý 1/2024", "Quý 2/2024", "Quý 3/2024", "Quý 4/2024")
+    assert [b.position for b in spec.breaks] == [1.5]
+    by_name = {s.name: s for s in spec.series}
+    assert by_name["Xã A"].values == (None, None, 9.0, 10.0)
+    assert by_name["Toàn địa bàn"].values == (None, None, 9.0, 10.0) and by_name["Toàn địa bàn"].axis == "y2"
+    linked = by_name[CAT["teams_street_protection"].vi]
+    assert linked.values == (3.0, 4.0, None, None) and linked.dash == "dash"
+    assert segments(spec, linked.values) == [[0, 1]]  # never across the break
+    fig = charts.figure(spec)
+    assert list(fig.layout.xaxis.categoryarray) == list(spec.categories)
+    assert [s.x0 for s in fig.layout.shapes] == [1.5]
+    drawn = {(tr.name, tuple(tr.y)) for tr in fig.data}
+    assert (html.escape(linked.name, quote=False), (3.0, 4.0)) in drawn
