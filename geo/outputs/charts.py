@@ -38,6 +38,11 @@ def _zero(values) -> list[float]:
     return [0.0 if v is None else v for v in values]
 
 
+def _color(colors: tuple[str, ...]):
+    """One colour for the whole series when it has one (plotly validates a list colour by colour)."""
+    return colors[0] if len(set(colors)) == 1 else list(colors)
+
+
 def figure(spec: ChartSpec):
     """The plotly figure of a chart spec: horizontal bars (one series, or stacked), grouped columns, or the
     trend's lines."""
@@ -50,7 +55,7 @@ def figure(spec: ChartSpec):
         height = 460
     elif spec.layout == "group":
         for s in spec.series:
-            fig.add_bar(x=names, y=list(s.values), name=_esc(s.name), marker_color=list(s.colors),
+            fig.add_bar(x=names, y=list(s.values), name=_esc(s.name), marker_color=_color(s.colors),
                         hovertemplate="%{x}<br>" + _esc(s.name) + ": %{y:.1f} %<extra></extra>")
         if spec.target is not None:
             fig.add_hline(y=spec.target, line_dash="dash", line_color=TARGET_COLOR,
@@ -62,14 +67,14 @@ def figure(spec: ChartSpec):
         height = 460
     elif spec.layout == "stack":
         for s in spec.series:
-            fig.add_bar(x=_zero(s.values), y=names, orientation="h", name=_esc(s.name), marker_color=list(s.colors),
+            fig.add_bar(x=_zero(s.values), y=names, orientation="h", name=_esc(s.name), marker_color=_color(s.colors),
                         hovertemplate="%{y}<br>" + _esc(s.name) + ": %{x}<extra></extra>")
         fig.update_layout(barmode="stack", legend=dict(orientation="h", y=-0.12))
         height = max(320, 28 * len(names) + 160)
     else:
         s = spec.series[0]
         hover = "%{y}: %{text}" + ("<br>%{customdata[0]} / %{customdata[1]}" if s.details else "")
-        fig.add_bar(x=_zero(s.values), y=names, orientation="h", marker_color=list(s.colors), text=list(s.texts),
+        fig.add_bar(x=_zero(s.values), y=names, orientation="h", marker_color=_color(s.colors), text=list(s.texts),
                     textposition="outside", cliponaxis=False, customdata=[list(d) for d in s.details] or None,
                     hovertemplate=hover + "<extra></extra>")
         height = max(300, 28 * len(names) + 120)

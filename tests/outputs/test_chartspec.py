@@ -56,6 +56,20 @@ def _matplotlib_drawn(fig, n_series):
     return ax.get_title(loc="left"), cats, list(zip(names, series))
 
 
+def _plotly_colors(fig, n):
+    out = []
+    for tr in fig.data:
+        c = tr.marker.color
+        out += [c.lower()] * n if isinstance(c, str) else [x.lower() for x in c]
+    return out
+
+
+def _matplotlib_colors(fig):
+    from matplotlib.colors import to_hex
+
+    return [to_hex(p.get_facecolor()) for p in fig.axes[0].patches]
+
+
 @pytest.mark.parametrize("kind", CHART_KINDS)
 @pytest.mark.parametrize("which", ["2017", "2025"])
 @pytest.mark.parametrize("lang", ["vi", "en"])
@@ -71,6 +85,8 @@ def test_both_renderers_draw_the_same_spec(frame, frame_2025, kind, which, lang)
     assert len(p_cats) == len(f)
     assert [v for _, v in p_series] == [v for _, v in m_series] == \
         [[0.0 if v is None else v for v in s.values] for s in spec.series]
+    assert _plotly_colors(charts.figure(spec), len(p_cats)) == _matplotlib_colors(chartfiles.draw(spec)) == \
+        [c.lower() for ser in spec.series for c in ser.colors]
     if len(spec.series) > 1:  # legends name the same series
         assert [n for n, _ in p_series] == [n for n, _ in m_series] == [s.name for s in spec.series]
 
