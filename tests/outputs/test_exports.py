@@ -51,20 +51,6 @@ def _pdf_text(data: bytes) -> list[str]:
 
 # ---------------------------------------------------------------- map
 
-def test_map_png_has_size_and_drawing(units, frame):
-    png = exports.map_png(units, frame, "teams_per_1000")
-    assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    (w, h), ink = _non_white(png)
-    assert (w, h) == (1650, 1200)
-    assert 0.15 < ink < 0.9  # polygons, legend and text drawn; not a blank or a flood-filled picture
-
-
-def test_map_png_highlight_changes_the_picture(units, frame):
-    a = exports.map_png(units, frame, "teams_security", dpi=60)
-    b = exports.map_png(units, frame, "teams_security", dpi=60, highlight="03384")
-    assert a != b
-
-
 def test_map_html_is_standalone_with_14_features_legend_and_sources(units, frame, tmp_path):
     out = tmp_path / "map.html"
     exports.map_html(units, frame, "teams_per_1000", out=out)
