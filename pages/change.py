@@ -6,13 +6,11 @@ import streamlit as st
 
 from geo.analysis.change import series_breaks, common_breaks, district_change, period_change, trend
 from geo.analysis.classify import DIVERGING_SCHEMES, classify, diverging_classify
-from geo.analysis.join import joined_table
 from geo.outputs.charts import trend_chart
 from geo.reference.catalog import load_catalog
 from geo.reference.frames import indicator_values
 from geo.text.i18n import format_value
 from geo.text.periods import parse_period
-from geo.units import boundaries as gb
 from geo.units.vintage import periods_on_set
 from pages.common import (
     current_set_id,
@@ -21,8 +19,7 @@ from pages.common import (
     indicator_labels,
     labels,
     lang,
-    load_table,
-    load_units,
+    load_view,
     map_and_legend,
     sample_banner,
     source_caption,
@@ -32,14 +29,12 @@ from pages.common import (
 
 catalog = load_catalog()
 set_id = current_set_id()
-info = gb.get_boundary_set_info(set_id)
 st.title(tr("change_title"))
 periods = periods_on_set(get_store(), set_id)
 if len(periods) < 2:
     st.info(tr("change_need_two", n=len(periods)))
     stop_page()
 
-units, fallback = load_units(set_id)
 period_label = labels(periods, lambda p: parse_period(p).label(lang()))
 c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
 choices = catalog.map_choices()
@@ -51,9 +46,12 @@ modes = ["abs", "pct"]
 mode = c4.radio(tr("change_mode"), modes, key="change_mode", format_func=labels(modes, lambda m: tr(f"change_mode_{m}")))
 
 ind = catalog[indicator_id]
-frames = {}
-for p in {before_p, after_p}:
-    frames[p], _ = joined_table(units, load_table(set_id, p), info.data_code_width)
+# Every period through the one view loader (cached per set, data version, period and area): the sidebar's area
+# applies here as on the map.
+views = {p: load_view(set_id, p) for p in periods}
+all_tables = {p: v.frame for p, v in views.items()}
+fallback = views[after_p].meta.fallback
+frames = {p: all_tables[p] for p in {before_p, after_p}}
 after = frames[after_p]
 sample_banner(after)
 diff = period_change(frames[before_p], after, indicator_id, catalog)
@@ -82,7 +80,6 @@ if ind.temporal == "flow" and not ind.derived:
     cumulative = st.checkbox(tr("change_cumulative"), key="change_cumulative")
 else:
     st.caption(tr("change_no_cumulative"))
-all_tables = {p: joined_table(units, load_table(set_id, p), info.data_code_width)[0] for p in periods}
 u, dist = trend(all_tables, indicator_id, catalog, cumulative=cumulative)
 # Where the law changed the series: a marker, a note, the linked series beside it — never one line across.
 law_breaks = series_breaks(periods, indicator_id, catalog)

@@ -7,7 +7,7 @@ from geo.outputs.charts import coverage_bars, ranking_bar, team_composition, tip
 from geo.reference.catalog import load_catalog
 from geo.reference.frames import indicator_values
 from pages.common import (classes_in_link, current_set_id, indicator_choices, indicator_labels, lang, load_joined,
-                          sample_banner, source_caption, tr, view_link)
+                          sample_banner, shared_view, source_caption, tr, view_link)
 
 catalog = load_catalog()
 units, frame, report, fallback = load_joined()
@@ -15,7 +15,8 @@ units, frame, report, fallback = load_joined()
 st.title(tr("charts_title"))
 sample_banner(frame)
 choices = indicator_choices(frame.attrs.get("period"))
-_chosen = st.session_state.get("map_indicator")
+shared = shared_view()  # the indicator and classes chosen on the other pages (the map's, usually)
+_chosen = shared.indicator
 row = st.container(horizontal=True, vertical_alignment="bottom", key="pick_row")
 indicator_id = row.selectbox(tr("map_indicator"), choices, key="charts_indicator",
                              format_func=indicator_labels(choices),
@@ -23,9 +24,8 @@ indicator_id = row.selectbox(tr("map_indicator"), choices, key="charts_indicator
 ind = catalog[indicator_id]
 values = indicator_values(frame, indicator_id, catalog)
 # the ranking takes the map's colours (its classes; manual bounds fall back to quantiles here)
-method = st.session_state.get("map_method", "quantiles")
-method = method if method != "manual" else "quantiles"
-k, scheme = st.session_state.get("map_k", 5), st.session_state.get("map_scheme", "YlGnBu")
+method = shared.method if shared.method not in (None, "manual") else "quantiles"
+k, scheme = shared.k or 5, shared.scheme or "YlGnBu"
 cls = classify(values, method, k, scheme=scheme, reverse=ind.direction == "down")
 with row.container(width="content"):
     view_link(indicator=indicator_id, **classes_in_link(method, k, scheme))

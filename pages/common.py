@@ -264,8 +264,9 @@ def _fallback(set_id: str):
     return gb.fallback_points(set_id)
 
 
-def load_units(set_id: str):
-    """(display GeoDataFrame, fallback: bool). Polygons when the file is there, else centroids."""
+def load_unit_shapes(set_id: str):
+    """(display GeoDataFrame, fallback: bool) of the whole set: polygons when the file is there, else centroids.
+    (Not geo.units.resolver.load_units, which gives a UnitIndex for matching.)"""
     info = gb.get_boundary_set_info(set_id)
     path = gb.boundary_file(info)
     if path is not None:
@@ -314,7 +315,7 @@ def _view(set_id: str, fingerprint: str, version_key: tuple, period: str | None,
     between sessions (cache_resource, no copy): callers treat the view as read-only."""
     from geo.analysis.view import load_view
 
-    units, fallback = load_units(set_id)
+    units, fallback = load_unit_shapes(set_id)
     return load_view(set_id, period, area, method, get_store(), units=units, fallback=fallback,
                      table=_table(set_id, period, method, version_key, db_key))
 
@@ -496,6 +497,32 @@ VIEW_WITHHELD = "view_withheld"  # an internal indicator from a link, opened onc
 # session keys a link's indicator, classes, unit and slide are given to
 INDICATOR_KEYS = ("map_indicator", "charts_indicator", "present_map_indicator")
 UNIT_KEYS = ("profile_unit", "present_unit")
+# What pages share beyond the sidebar (indicator, classes, commune) is one geo.analysis.viewstate.ViewState under
+# this key: each page's view_link() records its fields here, a link's view is recorded here too, and pages read
+# it with shared_view() — never another page's widget keys (tests/pages/test_pages.py checks that).
+SESSION_SHARED = "shared_view"
+SHARED_FIELDS = ("indicator", "method", "k", "scheme", "breaks", "unit")
+
+
+def shared_view():
+    """The indicator, classes and commune the reader last chose on any page (or opened from a link); fields
+    nobody chose yet are None."""
+    from geo.analysis.viewstate import ViewState
+
+    return st.session_state.get(SESSION_SHARED) or ViewState()
+
+
+def share_view(**fields) -> None:
+    """Record the page's view for the other pages; fields that are None keep what was shared before, except
+    that new classes replace the old ones whole (a method without k keeps no stale k)."""
+    from dataclasses import replace
+
+    chosen = {f: v for f, v in fields.items() if f in SHARED_FIELDS and v is not None}
+    if not chosen:
+        return
+    if "method" in chosen:
+        chosen = {"k": None, "breaks": None, **chosen}
+    st.session_state[SESSION_SHARED] = replace(shared_view(), **chosen)
 
 
 def can_see_internal(actor=None) -> bool:
@@ -583,6 +610,7 @@ def _apply_view(state) -> None:
             ss[key] = state.unit
     if state.slide:
         ss["present_slide"] = SLIDES.index(state.slide)
+    share_view(**{f: getattr(state, f) for f in SHARED_FIELDS})
 
 
 def open_link(actor) -> None:
@@ -610,6 +638,7 @@ def open_link(actor) -> None:
     if withheld and can_see_internal(actor):  # the editor signed in after opening the link: now it opens
         for key in INDICATOR_KEYS:
             ss[key] = withheld
+        share_view(indicator=withheld)
         ss.pop(VIEW_WITHHELD, None)
 
 
@@ -700,6 +729,7 @@ def view_link(copy: bool = True, **page) -> None:
     """Write the page's view into the URL (as the user changes it) and, with ``copy``, draw the copy-link
     button. ``page``: the page's own fields of geo.analysis.viewstate.ViewState (indicator, method, k, scheme, breaks,
     unit, slide). An internal indicator is left out of the link unless an editor is signed in."""
+    share_view(**page)
     catalog = load_catalog()
     withheld = None
     iid = page.get("indicator")

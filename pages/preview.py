@@ -1,4 +1,8 @@
-"""A small map of what an import would change (dry run), shared by the upload page."""
+"""A small map of what an import would change (dry run), shared by the upload page.
+
+Not a view (geo.analysis.view.load_view): it compares the upload with the set's stored table as stored (a unit
+absent from it is "new", which a joined view, holding every unit of the set, could not tell), and maps that
+comparison, not an indicator. It shares the view's cached unit shapes (load_unit_shapes)."""
 
 import streamlit as st
 
@@ -6,7 +10,7 @@ from geo.analysis.classify import classify
 from geo.analysis.table import compare_rows
 from geo.reference.catalog import Indicator, load_catalog
 from geo.units.vintage import table_on_set
-from pages.common import get_store, lang, load_units, map_and_legend, tr
+from pages.common import get_store, lang, load_unit_shapes, map_and_legend, tr
 
 
 def render_change_preview(set_id: str, period: str, rows: list[dict]) -> None:
@@ -18,7 +22,7 @@ def render_change_preview(set_id: str, period: str, rows: list[dict]) -> None:
     counts = diff["status"].value_counts().to_dict()
     st.caption(tr("upload_preview_counts", new=counts.get("new", 0), changed=counts.get("changed", 0),
                   same=counts.get("same", 0), period=period))
-    units, fallback = load_units(set_id)
+    units, fallback = load_unit_shapes(set_id)
     if fallback:
         return
     frame = diff.reindex(units["code"])

@@ -17,6 +17,7 @@ from pages.common import (
     live_map,
     load_joined,
     sample_banner,
+    shared_view,
     source_caption,
     stop_page,
     tr,
@@ -34,14 +35,14 @@ codes = sorted(frame.index, key=lambda c: vi_sort_key(frame.at[c, "unit_name"]))
 if not codes:
     st.info(tr("no_data_for_set"))
     stop_page()
+shared = shared_view()  # the indicator and commune chosen on the other pages
 if st.session_state.get("profile_unit") not in codes:
-    st.session_state["profile_unit"] = codes[0]
+    st.session_state["profile_unit"] = shared.unit if shared.unit in codes else codes[0]
 row = st.container(horizontal=True, vertical_alignment="bottom", key="pick_row")
 code = row.selectbox(tr("profile_pick"), codes, key="profile_unit",
                      format_func=dict(zip(frame.index, frame["unit_name"])).__getitem__)
 map_choices = catalog.map_choices()
-iid = st.session_state.get("map_indicator")
-iid = iid if iid in map_choices else map_choices[0]
+iid = shared.indicator if shared.indicator in map_choices else map_choices[0]
 with row.container(width="content"):
     view_link(indicator=iid, unit=code)
 

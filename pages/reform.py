@@ -5,7 +5,6 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.analysis.classify import classify
-from geo.analysis.join import joined_table
 from geo.analysis.table import district_totals
 from geo.carto.maps import build_choropleth, legend_html, legend_items
 from geo.reference.catalog import load_catalog
@@ -19,8 +18,7 @@ from pages.common import (
     fallback_notice,
     indicator_labels,
     lang,
-    load_table,
-    load_units,
+    load_view,
     map_assets,
     sample_banner,
     tr,
@@ -38,10 +36,9 @@ ind = catalog[indicator_id]
 period = current_period()
 
 frames = []
-for set_id in pair:
-    units, fallback = load_units(set_id)
-    frame, _ = joined_table(units, load_table(set_id, period), gb.get_boundary_set_info(set_id).data_code_width)
-    frames.append((set_id, units, fallback, frame))
+for set_id in pair:  # both whole sets (area=()): the comparison is of the two vintages, not of an area
+    view = load_view(set_id, period, area=())
+    frames.append((set_id, view.units, view.meta.fallback, view.frame))
 sample_banner(frames[0][3])
 
 cols = st.columns(2)

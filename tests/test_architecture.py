@@ -29,3 +29,55 @@ def test_the_check_catches_an_import(tmp_path):
     bad.write_text("import os\nfrom streamlit import session_state\n")
     with pytest.raises(AssertionError):
         test_geo_module_does_not_import_streamlit(bad)
+
+
+# ---------------------------------------------------------------- sizes (issue 15)
+
+MAX_MODULE_LINES = 500
+MAX_FUNCTION_LINES = 80
+REASON = "long because"  # a module or function over its limit says why in its docstring, with these words
+# Alembic migrations are history: written once, never edited (the README layout test skips them too).
+SIZED = [p for p in sorted(GEO.rglob("*.py")) if "migrations" not in p.parts]
+
+
+def size_problems(path: pathlib.Path) -> list[str]:
+    """Modules over 500 lines and functions over 80 whose docstring does not say why ("long because …")."""
+    text = path.read_text(encoding="utf-8")
+    tree = ast.parse(text)
+    out = []
+
+    def says_why(node) -> bool:
+        return REASON in (ast.get_docstring(node) or "").lower()
+
+    lines = len(text.splitlines())
+    if lines > MAX_MODULE_LINES and not says_why(tree):
+        out.append(f"{path.name}: {lines} lines")
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            n = node.end_lineno - node.lineno + 1
+            if n > MAX_FUNCTION_LINES and not says_why(node):
+                out.append(f"{path.name}: {node.name} is {n} lines")
+    return out
+
+
+@pytest.mark.parametrize("path", SIZED, ids=lambda p: str(p.relative_to(GEO)))
+def test_modules_and_functions_stay_small(path):
+    assert size_problems(path) == []
+
+
+def _long_function(name: str, doc: str, body_lines: int) -> str:
+    body = "".join(f"    x{i} = {i}\n" for i in range(body_lines))
+    return f"def {name}():\n    {doc!r}\n{body}"
+
+
+@pytest.mark.parametrize("source, problems", [
+    (_long_function("short", "doc", 70), []),
+    (_long_function("f", "doc", 90), ["m.py: f is 92 lines"]),
+    (_long_function("f", "Long because it is one table of cases.", 90), []),
+    ('"""m"""\n' + "x = 1\n" * 520, ["m.py: 521 lines"]),
+    ('"""m. Long because it is a generated list."""\n' + "x = 1\n" * 520, []),
+])
+def test_the_size_check(tmp_path, source, problems):
+    path = tmp_path / "m.py"
+    path.write_text(source, encoding="utf-8")
+    assert size_problems(path) == problems

@@ -145,6 +145,54 @@ def format_breaks(values: Sequence[float]) -> str:
     return ";".join((f"{float(v):.15f}".rstrip("0").rstrip(".") or "0") for v in values)
 
 
+def _parse_area(values: dict, choices: Choices, set_id: str, problems: list) -> tuple[tuple[str, ...], dict | None]:
+    """The area a link names (province, then district within it) on ``set_id``, and the set's units when they
+    were needed to check it."""
+    area: tuple[str, ...] = ()
+    if not any(values[n] is not None for n in AREA_PARAMS):
+        return area, None
+    levels = choices.area_levels(set_id)
+    units = choices.units(set_id)
+    for depth, name in enumerate(AREA_PARAMS):
+        raw = values[name]
+        if raw is None:
+            continue
+        if depth >= levels or len(area) < depth:  # no such level here, or a district without its province
+            problems.append(Problem(name, "unknown"))
+            continue
+        options = sorted({tuple(p)[depth] for p in units.values() if len(p) > depth and tuple(p)[:depth] == area})
+        hit = _pick(raw, options)
+        if hit is None:
+            problems.append(Problem(name, "unknown"))
+            continue
+        area = (*area, hit)
+    return area, units
+
+
+def _parse_classes(values: dict, method: str | None, k_range: tuple[int, int], problems: list):
+    """(method, k, breaks) of a link: k within ``k_range``; manual classes need usable bounds, else the page's
+    default method. Bounds without method=manual are ignored: they would not be used."""
+    k = None
+    if values["k"] is not None:
+        lo, hi = k_range
+        if not _INT.match(values["k"]):
+            problems.append(Problem("k", "invalid"))
+        elif not lo <= int(values["k"]) <= hi:
+            problems.append(Problem("k", "unknown"))
+        else:
+            k = int(values["k"])
+    breaks = None
+    if method == "manual":
+        try:
+            if values["breaks"] is None:
+                raise _Bad("missing")
+            breaks = parse_breaks(values["breaks"])
+        except _Bad:
+            problems.append(Problem("breaks", "invalid"))
+            method = None
+    return method, k, breaks
+
+
 def parse_view(params: Mapping[str, object], choices: Choices) -> ParsedView:
     """The view a link asks for (see the module docstring). ``params``: name → value, or a list of values
     (the last counts, as in Streamlit's ``st.query_params``). Unknown parameter names are ignored."""
@@ -170,25 +218,7 @@ def parse_view(params: Mapping[str, object], choices: Choices) -> ParsedView:
     set_id = boundaries or choices.current_set
     period = choose("period", choices.periods(set_id)) if values["period"] is not None else None
 
-    area: tuple[str, ...] = ()
-    units = None
-    named = [n for n in AREA_PARAMS if values[n] is not None]
-    if named:
-        levels = choices.area_levels(set_id)
-        units = choices.units(set_id)
-        for depth, name in enumerate(AREA_PARAMS):
-            raw = values[name]
-            if raw is None:
-                continue
-            if depth >= levels or len(area) < depth:  # no such level here, or a district without its province
-                problems.append(Problem(name, "unknown"))
-                continue
-            options = sorted({tuple(p)[depth] for p in units.values() if len(p) > depth and tuple(p)[:depth] == area})
-            hit = _pick(raw, options)
-            if hit is None:
-                problems.append(Problem(name, "unknown"))
-                continue
-            area = (*area, hit)
+    area, units = _parse_area(values, choices, set_id, problems)
 
     withheld = None
     options = choices.indicators(set_id, period) if callable(choices.indicators) else choices.indicators
@@ -197,27 +227,8 @@ def parse_view(params: Mapping[str, object], choices: Choices) -> ParsedView:
         problems.append(Problem("indicator", "internal"))
         withheld, indicator = indicator, None
 
-    method = choose("method", choices.methods)
-    k = None
-    if values["k"] is not None:
-        lo, hi = choices.k_range
-        if not _INT.match(values["k"]):
-            problems.append(Problem("k", "invalid"))
-        elif not lo <= int(values["k"]) <= hi:
-            problems.append(Problem("k", "unknown"))
-        else:
-            k = int(values["k"])
+    method, k, breaks = _parse_classes(values, choose("method", choices.methods), choices.k_range, problems)
     scheme = choose("scheme", choices.schemes)
-    breaks = None
-    if method == "manual":
-        try:
-            if values["breaks"] is None:
-                raise _Bad("missing")
-            breaks = parse_breaks(values["breaks"])
-        except _Bad:
-            problems.append(Problem("breaks", "invalid"))
-            method = None  # manual classes without bounds: the page's default method instead
-    # breaks without method=manual are ignored: they would not be used
 
     unit = None
     if values["unit"] is not None:

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from geo.analysis.table import ranking
-from geo.outputs.exports import _write, map_png, provenance, slug
+from geo.outputs.provenance import provenance, slug, write_out as _write
+from geo.outputs.staticmap import map_png
 from geo.outputs.present import (
     Shown,
     change_text,
@@ -203,7 +204,7 @@ def _map_for_brief(units, frame, indicator_id, catalog, public, threshold, lang,
         values, hidden = shown_series(frame, indicator_id, threshold, catalog)
     else:
         values, hidden = indicator_values(frame, indicator_id, catalog), set()
-    from geo.outputs.exports import default_classification
+    from geo.outputs.staticmap import default_classification
 
     cls = default_classification(frame, indicator_id, catalog, values)
     return map_png(units, frame, indicator_id, cls, set_id=set_id, lang=lang, catalog=catalog, values=values,

@@ -2,7 +2,8 @@ import pytest
 
 from geo.analysis.classify import classify
 from geo.analysis.join import joined_table
-from geo.outputs.charts import TEAM_IDS, coverage_bars, ranking_bar, team_composition, tip_rate_bars
+from geo.outputs.chartspec import TEAM_IDS
+from geo.outputs.charts import coverage_bars, ranking_bar, team_composition, tip_rate_bars
 from geo.reference.catalog import load_catalog
 from geo.reference.frames import indicator_values
 from geo.reference.sample import sample_table

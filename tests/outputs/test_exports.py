@@ -16,7 +16,7 @@ import pytest
 from geo.analysis.join import joined_table
 from geo.outputs import brief, exports
 from geo.reference.catalog import load_catalog
-from geo.reference.sample import sample_table
+from geo.reference.sample import SAMPLES, sample_table
 from geo.units.boundaries import display_geometry, load_boundary_set
 
 CAT = load_catalog()
@@ -50,20 +50,6 @@ def _pdf_text(data: bytes) -> list[str]:
 
 
 # ---------------------------------------------------------------- map
-
-def test_map_png_has_size_and_drawing(units, frame):
-    png = exports.map_png(units, frame, "teams_per_1000")
-    assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    (w, h), ink = _non_white(png)
-    assert (w, h) == (1650, 1200)
-    assert 0.15 < ink < 0.9  # polygons, legend and text drawn; not a blank or a flood-filled picture
-
-
-def test_map_png_highlight_changes_the_picture(units, frame):
-    a = exports.map_png(units, frame, "teams_security", dpi=60)
-    b = exports.map_png(units, frame, "teams_security", dpi=60, highlight="03384")
-    assert a != b
-
 
 def test_map_html_is_standalone_with_14_features_legend_and_sources(units, frame, tmp_path):
     out = tmp_path / "map.html"
@@ -116,7 +102,8 @@ def test_xlsx_values_equal_the_table_and_metadata_sheet(frame):
     assert "Tổ an ninh nhân dân (tổ)" in header
     rows = list(ws.iter_rows(min_row=2, values_only=True))
     assert len(rows) == 14
-    base = [i for i in CAT.base()]
+    base = [i for i in CAT.valid_in("2017").base() if i.id in frame.columns]
+    assert len(header) == 2 + len(base)
     for row in rows:
         code = row[0]
         assert code in frame.index and row[1] == frame.at[code, "unit_name"]
@@ -174,6 +161,31 @@ def test_csv_has_metadata_block_then_table(frame):
     col = header.index("Tổ an ninh nhân dân (tổ)")
     assert sum(int(r[col]) for r in data) == 233
     assert next(r for r in data if r[0] == "03384")[1] == "Xã Tìa Dình"
+
+
+@pytest.mark.parametrize("which, present, absent", [
+    # 2017: the street-protection teams of the time, no protection teams (Luật 30/2023, from 1 Jul 2024)
+    ("2017", "teams_street_protection", "teams_security_order"),
+    # 2025: the protection teams ("Tổ bảo vệ ANTT"), no street-protection teams; recognition, not signatures
+    ("2025", "teams_security_order", "teams_street_protection"),
+    ("2025", "villages_recognized", "villages_signed"),
+])
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_data_exports_list_the_indicators_of_the_period(which, present, absent, fmt):
+    from openpyxl import load_workbook
+
+    table = sample_table(SAMPLES[0] if which == "2017" else SAMPLES[1])
+    assert {present, absent} <= set(table.columns)  # the table has both columns; the export keeps one
+    if fmt == "xlsx":
+        header = [c.value for c in load_workbook(io.BytesIO(exports.data_xlsx(table)))["Số liệu"][1]]
+    else:
+        rows = list(csv.reader(io.StringIO(exports.data_csv(table).decode("utf-8-sig"))))
+        header = rows[rows.index([]) + 1]
+    def col(i):
+        return f"{i.vi} ({i.unit('vi')})"
+
+    assert col(CAT[present]) in header and col(CAT[absent]) not in header
+    assert header[2:] == [col(i) for i in CAT.valid_in(which).base() if i.id in table.columns]
 
 
 # ---------------------------------------------------------------- PDF brief and forum pack
