@@ -2,7 +2,8 @@
 and its parameters, and :meth:`AnttError.message` gives the text in the user's language (data/strings/*.toml).
 
 ``str(error)`` is the Vietnamese message (what logs and the command line print). Pages show
-``error.message(lang)``. A key that is not in the catalogue is shown as written, so a message passed as plain
+``error.message(lang)``. A parameter that is itself an AnttError (a cause passed on: ``reason=exc``) is shown in
+the same language as the message around it. A key that is not in the catalogue is shown as written, so a message passed as plain
 text still reads (the string-catalogue test lists such raises, so they do not creep back in).
 """
 
@@ -22,7 +23,8 @@ class AnttError(Exception):
     def message(self, lang: str = DEFAULT_LANG) -> str:
         if self.key not in strings():
             return self.key
-        return t(self.key, lang, **self.params)
+        params = {k: (v.message(lang) if isinstance(v, AnttError) else v) for k, v in self.params.items()}
+        return t(self.key, lang, **params)
 
 
 def message_of(exc: BaseException, lang: str = DEFAULT_LANG) -> str:
