@@ -71,7 +71,7 @@ def parse_column_map(items) -> dict[str, str]:
 
 def run_validate(args) -> int:
     from geo.intake.ingest import format_report, validate_file
-    from geo.intake.parents import parse_area
+    from geo.intake.parents import AreaUnknown, parse_area
     from geo.text.i18n import t
     from geo.units.boundaries import BoundaryError
     from geo.units.resolver import load_units
@@ -79,8 +79,8 @@ def run_validate(args) -> int:
     set_id = _set_id(args.boundaries)
     try:
         area = parse_area(load_units(set_id), args.area) if args.area else ()
-    except ValueError as exc:
-        print(t("ingest_area_unknown", args.lang, value=str(exc), set=set_id), file=sys.stderr)
+    except AreaUnknown as exc:
+        print(exc.message(args.lang), file=sys.stderr)
         return 2
     except BoundaryError as exc:
         print(str(exc), file=sys.stderr)

@@ -74,7 +74,7 @@ def validate_file(path_or_bytes, *, boundary_set: str, period: str | None = None
         kind, sheets = read_sheets(data, file_name)
     except Unreadable as exc:
         report.readable = False
-        ctx.problem("error", "ingest_unreadable", file=file_name or "", reason=str(exc))
+        ctx.problem("error", "ingest_unreadable", file=file_name or "", reason=exc.message(lang))
         return report
     except Exception as exc:  # a damaged file can raise anything from the readers
         report.readable = False

@@ -187,5 +187,7 @@ def test_public_only_hides_internal():
 def test_malformed_catalog_is_refused(tmp_path, body, message):
     p = tmp_path / "c.toml"
     p.write_text(body, encoding="utf-8")
-    with pytest.raises(CatalogError, match=message):
+    with pytest.raises(CatalogError) as info:
         load_catalog(p)
+    assert message in info.value.message("en")
+    assert str(info.value) == info.value.message("vi") != info.value.message("en")  # Vietnamese first
