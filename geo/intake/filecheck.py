@@ -102,7 +102,7 @@ _SIGNATURES = [
 
 def check_upload(data: bytes, file_name: str | None = None, max_bytes: int | None = None) -> FileKind:
     """The kind of an uploaded spreadsheet, decided by content; raises FileRejected (see the module doc)."""
-    name = os.path.basename(str(file_name or "")) or t("filecheck_no_name")
+    name = os.path.basename(str(file_name or "")) or t("file_no_name")
     limit = max_upload_bytes() if max_bytes is None else int(max_bytes)
     size = len(data)
     if size > limit:
@@ -375,7 +375,7 @@ def check_boundary_file(data: bytes, file_name: str, set_id: str, *, max_bytes: 
 
     from geo.units.boundaries import BoundaryError, get_boundary_set_info, read_boundary_file
 
-    name = os.path.basename(str(file_name or "")) or t("filecheck_no_name")
+    name = os.path.basename(str(file_name or "")) or t("file_no_name")
     limit = max_boundary_bytes() if max_bytes is None else int(max_bytes)
     if len(data) > limit:
         raise FileRejected("filecheck_b_too_big", file=name, size=_mb(len(data)), limit=_mb(limit))
