@@ -8,12 +8,8 @@ from __future__ import annotations
 import json
 import sys
 
+from geo.cli.texts import both
 from geo.text.i18n import t
-
-
-def both(key: str) -> str:
-    """A help text in both languages (argparse builds help before --lang is read): 'vi / en'."""
-    return f"{t(key, 'vi')} / {t(key, 'en')}"
 
 
 def register(subparsers) -> None:
