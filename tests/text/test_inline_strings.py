@@ -32,6 +32,8 @@ VOCABULARY = {
                             "toàn thị xã"},
     # unit-name prefixes shortened on static map labels, and đ folded in ASCII file names
     "geo/outputs/exports.py": {"Thị trấn ", "Xã ", "Đ", "đ"},
+    "geo/outputs/staticmap.py": {"Thị trấn ", "Xã "},  # the same code, where the outputs rework moves it
+    "geo/outputs/provenance.py": {"Đ", "đ"},
     # period spellings read from a cell ('Quý 2/2017', 'tháng 6/2017')
     "geo/text/periods.py": {r"^(?:quý|quy|q)\s*([1-4])\s*[/\-. ]\s*(?:năm\s*)?(\d{4})$",
                             r"^(?:tháng|thang)?\s*(\d{1,2})\s*[/\-.]\s*(\d{4})$"},
