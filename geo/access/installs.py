@@ -44,7 +44,7 @@ def replace_file(folder, name: str, write):
             staged.unlink(missing_ok=True)
         except OSError:
             pass
-        raise FileRejected("b_readonly", folder=str(folder), reason=exc.strerror or str(exc)) from None
+        raise FileRejected("filecheck_b_readonly", folder=str(folder), reason=exc.strerror or str(exc)) from None
     return target
 
 

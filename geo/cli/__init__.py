@@ -45,5 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. piped into head
         return 0
     except KeyboardInterrupt:
-        print("Đã dừng / interrupted", file=sys.stderr)
+        from geo.cli.texts import both
+
+        print(both("cli_interrupted"), file=sys.stderr)
         return 130

@@ -9,7 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from geo.text.i18n import format_number
+from geo.cli.texts import both
+from geo.text.i18n import format_number, t
 
 WHATS = ("map", "chart", "data", "brief", "pack")
 FORMATS = {
@@ -22,10 +23,9 @@ FORMATS = {
 
 
 def register(sub) -> None:
-    p = sub.add_parser("export", help="export map, chart, data, PDF brief or forum pack / xuất tệp",
-                       description="Xuất bản đồ, biểu đồ, số liệu, báo cáo PDF hoặc bộ tài liệu diễn đàn.")
+    p = sub.add_parser("export", help=both("cli_export_help"), description=both("cli_export_help") + ".")
     p.add_argument("what", choices=WHATS)
-    p.add_argument("--out", required=True, help="output file / tệp ra")
+    p.add_argument("--out", required=True, help=both("cli_export_out"))
     p.add_argument("--boundaries", help="boundary set id (default: the default set)")
     p.add_argument("--period", help="period, e.g. 2017, 2017-Q2 (default: the latest)")
     p.add_argument("--indicator", help="indicator id (map, chart ranking, brief map)")
@@ -52,11 +52,10 @@ def run_export(args) -> int:
     out = Path(args.out)
     fmt = args.format or out.suffix.lower().lstrip(".")
     if fmt not in FORMATS[args.what]:
-        return _fail(f"Định dạng '{fmt}' không dùng được cho '{args.what}' (dùng: {', '.join(FORMATS[args.what])}) "
-                     f"/ unsupported format")
+        return _fail(both("cli_export_bad_format", fmt=fmt, what=args.what, formats=", ".join(FORMATS[args.what])))
     catalog = load_catalog()
     if args.indicator and args.indicator not in catalog:
-        return _fail(f"Không có chỉ số '{args.indicator}' / unknown indicator")
+        return _fail(both("cli_export_unknown_indicator", iid=args.indicator))
     set_id = args.boundaries or gb.default_set_id()
     try:
         info = gb.get_boundary_set_info(set_id)
@@ -65,14 +64,15 @@ def run_export(args) -> int:
     store = open_store()
     table = store.current_table(set_id, args.period)
     if table.attrs.get("version") is None:
-        return _fail(f"Chưa có số liệu cho bộ ranh giới {set_id}, kỳ {args.period or '(mới nhất)'} / no data")
+        return _fail(" / ".join(t("cli_export_no_data", lang, set=set_id,
+                                  period=args.period or t("cli_export_latest", lang)) for lang in ("vi", "en")))
     if gb.boundary_file(info) is not None:
         units = gb.display_geometry(gb.load_boundary_set(set_id))
     else:
         units = gb.fallback_points(set_id)
     frame, _ = joined_table(units, table, info.data_code_width)
     if args.unit and args.unit not in frame.index:
-        return _fail(f"Không có đơn vị '{args.unit}' trong bộ {set_id} / unknown unit")
+        return _fail(both("cli_export_unknown_unit", unit=args.unit, set=set_id))
     previous = _previous_table(store, set_id, table.attrs.get("period"))
     out.parent.mkdir(parents=True, exist_ok=True)
     from geo.outputs import brief, exports

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 
+from geo.cli.texts import both
+from geo.text.i18n import t
 from geo.units.boundaries import boundary_dir, boundary_file, list_boundary_sets
 
 
 def register(sub) -> None:
-    p = sub.add_parser("sets", help="list boundary sets / danh sách bộ ranh giới")
+    p = sub.add_parser("sets", help=both("cli_sets_help"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=run_sets)
 
@@ -22,8 +24,9 @@ def run_sets(args) -> int:
     if args.json:
         print(json.dumps({"boundary_dir": str(boundary_dir()), "sets": rows}, ensure_ascii=False, indent=2))
     else:
-        print(f"Thư mục ranh giới / boundary folder: {boundary_dir()}")
+        print(both("cli_sets_folder") + f": {boundary_dir()}")
+        default = t("cli_sets_default")
         for r in rows:
             mark = "✓" if r["present"] else "✗"
-            print(f"{mark} {r['id']}{' (mặc định)' if r['default'] else ''}: {r['file']} — {r['vintage']}")
+            print(f"{mark} {r['id']}{default if r['default'] else ''}: {r['file']} — {r['vintage']}")
     return 0

@@ -8,25 +8,28 @@ from __future__ import annotations
 import json
 import sys
 
+from geo.cli.texts import both
+from geo.text.i18n import t
+
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("template", help="mẫu nhập số liệu .xlsx/.csv / write the data-entry template")
-    p.add_argument("out", metavar="OUT.xlsx", help="tệp ra (.xlsx, hoặc .csv)")
-    p.add_argument("--boundaries", metavar="SET", default=None, help="bộ ranh giới (mặc định: bộ mặc định)")
-    p.add_argument("--period", metavar="P", default=None, help="kỳ ghi sẵn vào mẫu (2017, 2017-Q2, 2017-06)")
+    p = subparsers.add_parser("template", help=both("cli_template_help"))
+    p.add_argument("out", metavar="OUT.xlsx", help=both("cli_template_out"))
+    p.add_argument("--boundaries", metavar="SET", default=None, help=both("cli_template_boundaries"))
+    p.add_argument("--period", metavar="P", default=None, help=both("cli_template_period"))
     p.add_argument("--lang", choices=("vi", "en"), default="vi")
     p.set_defaults(func=run_template)
 
-    v = subparsers.add_parser("validate", help="kiểm tra tệp số liệu, không ghi gì / dry-run check of a file")
+    v = subparsers.add_parser("validate", help=both("cli_validate_help"))
     v.add_argument("file", metavar="FILE")
     v.add_argument("--boundaries", metavar="SET", default=None)
     v.add_argument("--period", metavar="P", default=None)
-    v.add_argument("--json", action="store_true", help="in một đối tượng JSON")
+    v.add_argument("--json", action="store_true", help=both("cli_validate_json"))
     v.add_argument("--lang", choices=("vi", "en"), default="vi")
     v.add_argument("--map", metavar="COT=CHI_SO", action="append", default=[],
-                   help="xác nhận/gán cột, ví dụ --map \"E=villages_signed\" (\"E=\" bỏ qua cột) / confirm a column")
+                   help=both("cli_validate_map"))
     v.add_argument("--area", metavar="TINH[/HUYEN]", default=None,
-                   help="chỉ các đơn vị trong tỉnh/huyện này / only units of this province[/district]")
+                   help=both("cli_validate_area"))
     v.set_defaults(func=run_validate)
 
 
@@ -54,7 +57,7 @@ def run_template(args) -> int:
     except (BoundaryError, OSError) as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    print(f"Đã ghi mẫu {args.out} / template written")
+    print(t("cli_template_written", args.lang, out=args.out))
     return 0
 
 
@@ -71,16 +74,15 @@ def parse_column_map(items) -> dict[str, str]:
 
 def run_validate(args) -> int:
     from geo.intake.ingest import format_report, validate_file
-    from geo.intake.parents import parse_area
-    from geo.text.i18n import t
+    from geo.intake.parents import AreaUnknown, parse_area
     from geo.units.boundaries import BoundaryError
     from geo.units.resolver import load_units
 
     set_id = _set_id(args.boundaries)
     try:
         area = parse_area(load_units(set_id), args.area) if args.area else ()
-    except ValueError as exc:
-        print(t("ingest_area_unknown", args.lang, value=str(exc), set=set_id), file=sys.stderr)
+    except AreaUnknown as exc:
+        print(exc.message(args.lang), file=sys.stderr)
         return 2
     except BoundaryError as exc:
         print(str(exc), file=sys.stderr)

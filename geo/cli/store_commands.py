@@ -17,42 +17,44 @@ import os
 import sys
 
 from geo.access.auth import open_store, operator_name
+from geo.cli.texts import both
+from geo.text.i18n import t
 
 
 def register(sub) -> None:
-    p = sub.add_parser("import", help="nhập tệp vào kho dữ liệu / import a file into the store")
+    p = sub.add_parser("import", help=both("cli_import_help"))
     p.add_argument("file")
-    p.add_argument("--period", required=True, help="kỳ báo cáo: 2017, 2017-Q2, 2017-06")
-    p.add_argument("--boundaries", default=None, help="bộ ranh giới / boundary set id")
+    p.add_argument("--period", required=True, help=both("cli_import_period"))
+    p.add_argument("--boundaries", default=None, help=both("cli_boundaries"))
     p.add_argument("--note", default=None)
     p.add_argument("--user", default=None)
-    p.add_argument("--yes", action="store_true", help="xác nhận ghi / confirm the write")
+    p.add_argument("--yes", action="store_true", help=both("cli_import_yes"))
     p.add_argument("--json", action="store_true")
     p.add_argument("--map", metavar="COT=CHI_SO", action="append", default=[],
-                   help="xác nhận/gán cột như validate --map / confirm a column as validate --map does")
+                   help=both("cli_import_map"))
     p.set_defaults(func=run_import)
 
-    p = sub.add_parser("history", help="lịch sử các phiên bản / version history")
+    p = sub.add_parser("history", help=both("cli_history_help"))
     p.add_argument("--boundaries", default=None)
     p.add_argument("--limit", type=int, default=200)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=run_history)
 
-    p = sub.add_parser("rollback", help="khôi phục một phiên bản / restore a version")
+    p = sub.add_parser("rollback", help=both("cli_rollback_help"))
     p.add_argument("version", type=int)
     p.add_argument("--user", default=None)
     p.add_argument("--note", default=None)
     p.add_argument("--yes", action="store_true")
     p.set_defaults(func=run_rollback)
 
-    p = sub.add_parser("load-sample", help="nạp một bộ dữ liệu mẫu có sẵn / load a built-in sample")
-    p.add_argument("boundaries", help="bộ ranh giới của mẫu, ví dụ dien-bien-dong-2025 / the sample's set")
-    p.add_argument("period", help="kỳ của mẫu, ví dụ 2025 / the sample's period")
+    p = sub.add_parser("load-sample", help=both("cli_sample_help"))
+    p.add_argument("boundaries", help=both("cli_sample_boundaries"))
+    p.add_argument("period", help=both("cli_sample_period"))
     p.add_argument("--user", default=None)
     p.add_argument("--yes", action="store_true")
     p.set_defaults(func=run_load_sample)
 
-    p = sub.add_parser("table", help="số liệu hiện hành / current values per unit")
+    p = sub.add_parser("table", help=both("cli_table_help"))
     p.add_argument("--method", choices=["whole", "area"], default="whole",
                    help="apportioning of split old units when converting between vintages")
     p.add_argument("--boundaries", default=None)
@@ -75,7 +77,8 @@ def _field(item, name):
 
 def _problem_line(item) -> str:
     parts = []
-    for name, label in (("sheet", "trang"), ("row", "dòng"), ("column", "cột")):
+    for name in ("sheet", "row", "column"):
+        label = t(f"cli_problem_{name}")
         value = _field(item, name)
         if value not in (None, ""):
             parts.append(f"{label} {value}")
@@ -84,7 +87,7 @@ def _problem_line(item) -> str:
     message = _field(item, "message") or str(item)
     text = f"[{where}] {message}" if where else str(message)
     if value not in (None, ""):
-        text += f" (giá trị: {value!r})"
+        text += t("cli_problem_value", value=repr(value))
     return text
 
 
@@ -92,13 +95,12 @@ def run_import(args) -> int:
     from geo.store.database import StoreError
 
     if not args.yes:
-        print("Chưa ghi gì: thêm --yes để xác nhận nhập dữ liệu. / Nothing written: add --yes to confirm.",
-              file=sys.stderr)
+        print(both("cli_import_not_confirmed"), file=sys.stderr)
         return 2
     try:
         from geo.intake.ingest import validate_file
     except ImportError as exc:
-        print(f"Không tải được bộ đọc tệp (geo.intake.ingest): {exc} / intake module unavailable", file=sys.stderr)
+        print(both("cli_import_no_reader", exc=exc), file=sys.stderr)
         return 2
     set_id = _set_id(args.boundaries)
     try:
@@ -116,14 +118,13 @@ def run_import(args) -> int:
         extra = {"column_mapping": mapping} if mapping else {}
         report = validate_file(args.file, boundary_set=set_id, period=args.period, **extra)
         if not getattr(report, "readable", True):
-            print(f"Không đọc được tệp {args.file} / the file cannot be read", file=sys.stderr)
+            print(both("cli_import_unreadable", file=args.file), file=sys.stderr)
             for e in getattr(report, "errors", []) or []:
                 print("  " + _problem_line(e), file=sys.stderr)
             return 2
         if not report.ok:
             errors = list(getattr(report, "errors", []) or [])
-            print(f"Tệp có {len(errors)} lỗi, chưa nhập. / {len(errors)} error(s), nothing imported.",
-                  file=sys.stderr)
+            print(both("cli_import_has_errors", n=len(errors)), file=sys.stderr)
             for e in errors:
                 print("  " + _problem_line(e), file=sys.stderr)
             return 1
@@ -140,8 +141,7 @@ def run_import(args) -> int:
         print(json.dumps({"version": version, "boundary_set": set_id, "period": period,
                           "n_units": len(report.rows)}, ensure_ascii=False))
     else:
-        print(f"Đã nhập phiên bản {version} ({set_id}, kỳ {period}, {len(report.rows)} đơn vị). "
-              f"/ Imported as version {version}.")
+        print(both("cli_import_done", version=version, set=set_id, period=period, n=len(report.rows)))
     return 0
 
 
@@ -157,13 +157,14 @@ def run_history(args) -> int:
         print(json.dumps(hist, ensure_ascii=False, indent=2))
         return 0
     if not hist:
-        print("Chưa có phiên bản nào. / No versions yet.")
+        print(both("cli_history_none"))
     for h in hist:
-        extra = f" khôi phục v{h['restores_version']}" if h["restores_version"] else ""
-        sample = " [MẪU]" if h["sample"] else ""
+        extra = t("cli_history_restores", version=h["restores_version"]) if h["restores_version"] else ""
+        sample = t("cli_history_sample") if h["sample"] else ""
+        counts = t("cli_history_counts", units=h["n_units"], values=h["n_values"])
         print(f"v{h['version']}  {h['created_at']}  {h['user']}  {h['action']}{extra}{sample}  "
               f"{h['boundary_set']} {h['period']}  {h['file_name'] or '—'}  "
-              f"{h['n_units']} đơn vị, {h['n_values']} giá trị  {h['note'] or ''}".rstrip())
+              f"{counts}  {h['note'] or ''}".rstrip())
     return 0
 
 
@@ -171,15 +172,14 @@ def run_rollback(args) -> int:
     from geo.store.database import StoreError
 
     if not args.yes:
-        print("Chưa khôi phục: thêm --yes để xác nhận. / Nothing done: add --yes to confirm.", file=sys.stderr)
+        print(both("cli_rollback_not_confirmed"), file=sys.stderr)
         return 2
     try:
         version = open_store().rollback(args.version, user=operator_name(args.user), note=args.note)
     except StoreError as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    print(f"Đã khôi phục phiên bản {args.version} thành phiên bản mới {version}. "
-          f"/ Restored version {args.version} as new version {version}.")
+    print(both("cli_rollback_done", old=args.version, version=version))
     return 0
 
 
@@ -191,10 +191,10 @@ def run_load_sample(args) -> int:
     info = next((i for i in SAMPLES if (i.boundary_set, i.period) == (args.boundaries, args.period)), None)
     if info is None:
         have = ", ".join(f"{i.boundary_set} {i.period}" for i in SAMPLES)
-        print(f"Không có mẫu này (có: {have}). / No such sample.", file=sys.stderr)
+        print(both("cli_sample_unknown", have=have), file=sys.stderr)
         return 2
     if not args.yes:
-        print("Chưa nạp: thêm --yes để xác nhận. / Nothing done: add --yes to confirm.", file=sys.stderr)
+        print(both("cli_sample_not_confirmed"), file=sys.stderr)
         return 2
     try:
         version = open_store().import_rows(sample_rows(info), boundary_set=info.boundary_set, period=info.period,
@@ -202,7 +202,7 @@ def run_load_sample(args) -> int:
     except StoreError as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    print(f"Đã nạp dữ liệu mẫu {info.boundary_set} {info.period} thành phiên bản {version}. / Sample loaded.")
+    print(both("cli_sample_done", set=info.boundary_set, period=info.period, version=version))
     return 0
 
 
@@ -231,9 +231,9 @@ def run_table(args) -> int:
         print(json.dumps(payload, ensure_ascii=False, indent=2))
         return 0
     if df.attrs.get("version") is None:
-        print("Chưa có số liệu. / No data.")
+        print(both("cli_table_none"))
         return 0
-    sample = " — DỮ LIỆU MẪU / SAMPLE" if payload["sample"] else ""
-    print(f"{set_id} — kỳ {payload['period']} — phiên bản {payload['version']}{sample}")
+    sample = " — " + both("cli_table_sample") if payload["sample"] else ""
+    print(t("cli_table_title", set=set_id, period=payload["period"], version=payload["version"]) + sample)
     print(df.to_string())
     return 0

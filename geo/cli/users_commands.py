@@ -17,32 +17,33 @@ import json
 import sys
 
 from geo.access.auth import open_store
+from geo.cli.texts import both
 
 
 def register(sub) -> None:
-    p = sub.add_parser("users", help="tài khoản và vai trò / accounts and roles")
+    p = sub.add_parser("users", help=both("cli_users_help"))
     usub = p.add_subparsers(dest="users_command", metavar="ACTION")
 
-    a = usub.add_parser("add", help="thêm tài khoản / add an account")
+    a = usub.add_parser("add", help=both("cli_users_add_help"))
     a.add_argument("name")
     a.add_argument("--role", choices=["viewer", "editor", "admin"], default="viewer")
-    a.add_argument("--oidc", action="store_true", help="đăng nhập qua OIDC (st.login), không mật khẩu")
-    a.add_argument("--user", default=None, help="người thực hiện ghi vào nhật ký / operator name for the audit log")
+    a.add_argument("--oidc", action="store_true", help=both("cli_users_oidc"))
+    a.add_argument("--user", default=None, help=both("cli_users_operator"))
     a.set_defaults(func=run_add)
 
-    ls = usub.add_parser("list", help="danh sách tài khoản / list accounts")
+    ls = usub.add_parser("list", help=both("cli_users_list_help"))
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(func=run_list)
 
-    for action, help_text, fn in (("disable", "khóa tài khoản / disable an account", "run_disable"),
-                                  ("enable", "mở khóa tài khoản / enable an account", "run_enable"),
-                                  ("passwd", "đặt lại mật khẩu / set a new password", "run_passwd")):
+    for action, help_text, fn in (("disable", both("cli_users_disable_help"), "run_disable"),
+                                  ("enable", both("cli_users_enable_help"), "run_enable"),
+                                  ("passwd", both("cli_users_passwd_help"), "run_passwd")):
         q = usub.add_parser(action, help=help_text)
         q.add_argument("name")
         q.add_argument("--user", default=None)
         q.set_defaults(func=globals()[fn])
 
-    r = usub.add_parser("set-role", help="đổi vai trò / change the role")
+    r = usub.add_parser("set-role", help=both("cli_users_set_role_help"))
     r.add_argument("name")
     r.add_argument("role", choices=["viewer", "editor", "admin"])
     r.add_argument("--user", default=None)
@@ -54,8 +55,8 @@ def read_password(stdin=None, prompt=getpass.getpass) -> str:
     """From a hidden prompt (twice) on a terminal, else the first line of stdin."""
     stdin = stdin or sys.stdin
     if stdin.isatty():
-        first = prompt("Mật khẩu / Password: ")
-        again = prompt("Nhập lại / Again: ")
+        first = prompt(both("cli_users_password_prompt") + ": ")
+        again = prompt(both("cli_users_again_prompt") + ": ")
         if first != again:
             from geo.access.auth import AuthError
 
@@ -83,7 +84,7 @@ def run_add(args) -> int:
         password = None if args.oidc else read_password()
         auth.add_user(open_store(), args.name, args.role, password, by=auth.Actor.cli(args.user),
                       auth="oidc" if args.oidc else "local")
-        print(f"Đã thêm tài khoản {auth.normalize_name(args.name)} ({args.role}). / Account added.")
+        print(both("cli_users_added", name=auth.normalize_name(args.name), role=args.role))
     return run_reporting_errors(go)
 
 
@@ -95,9 +96,9 @@ def run_list(args) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
     if not rows:
-        print("Chưa có tài khoản nào. / No accounts yet.")
+        print(both("cli_users_none"))
     for u in rows:
-        state = "KHÓA/disabled" if u["disabled"] else "hoạt động/active"
+        state = both("cli_users_disabled_state" if u["disabled"] else "cli_users_active_state").replace(" / ", "/")
         print(f"{u['name']}\t{u['role']}\t{u['auth']}\t{state}\t{u['updated_at'][:19]}")
     return 0
 
@@ -106,25 +107,25 @@ def run_disable(args) -> int:
     from geo.access import auth
 
     return run_reporting_errors(lambda: (auth.disable_user(open_store(), args.name, by=auth.Actor.cli(args.user)),
-                         print(f"Đã khóa {args.name}. / Disabled.")))
+                         print(both("cli_users_disabled", name=args.name))))
 
 
 def run_enable(args) -> int:
     from geo.access import auth
 
     return run_reporting_errors(lambda: (auth.enable_user(open_store(), args.name, by=auth.Actor.cli(args.user)),
-                         print(f"Đã mở khóa {args.name}. / Enabled.")))
+                         print(both("cli_users_enabled", name=args.name))))
 
 
 def run_set_role(args) -> int:
     from geo.access import auth
 
     return run_reporting_errors(lambda: (auth.set_role(open_store(), args.name, args.role, by=auth.Actor.cli(args.user)),
-                         print(f"{args.name}: {args.role}. / Role changed.")))
+                         print(both("cli_users_role_set", name=args.name, role=args.role))))
 
 
 def run_passwd(args) -> int:
     from geo.access import auth
 
     return run_reporting_errors(lambda: (auth.set_password(open_store(), args.name, read_password(), by=auth.Actor.cli(args.user)),
-                         print(f"Đã đặt mật khẩu mới cho {args.name}. / Password set.")))
+                         print(both("cli_users_password_set", name=args.name))))

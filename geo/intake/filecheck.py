@@ -1,8 +1,8 @@
 """Hostile-file checks, run on the raw bytes of an upload *before* any parser sees them.
 
 ``check_upload(data, file_name, max_bytes)`` returns the :class:`FileKind` decided by the content (magic
-bytes), never by the extension, or raises :class:`FileRejected` whose ``str()`` is a Vietnamese message
-(``exc.message("en")`` gives English). Every check is quick and memory-bounded:
+bytes), never by the extension, or raises :class:`FileRejected` (an AnttError: ``str()`` is the Vietnamese
+message, ``exc.message("en")`` the English one, both in data/strings/errors.toml). Every check is quick and memory-bounded:
 
 * size: ``max_bytes`` (default ``ANTT_MAX_UPLOAD_MB``, 10 MB) before anything else; empty files refused;
 * type by content: Excel 2007+ (zip with ``xl/workbook.xml``), Excel 97–2003 (OLE2), or text (CSV/TXT);
@@ -31,7 +31,8 @@ import re
 import zipfile
 
 from geo.config import setting
-from geo.text.i18n import format_number
+from geo.text.errors import AnttError
+from geo.text.i18n import format_number, t
 
 ENV_MAX_UPLOAD_MB = "ANTT_MAX_UPLOAD_MB"
 ENV_MAX_ROWS = "ANTT_MAX_UPLOAD_ROWS"
@@ -53,56 +54,17 @@ class FileKind(str, enum.Enum):
     CSV = "csv"
 
 
-# code → (Vietnamese, English); placeholders are filled from FileRejected.params.
-MESSAGES: dict[str, tuple[str, str]] = {
-    "empty": ("Tệp {file} rỗng, không có dữ liệu.", "The file {file} is empty."),
-    "too_big": ("Tệp {file} quá lớn ({size} MB); giới hạn là {limit} MB.",
-                "The file {file} is too large ({size} MB); the limit is {limit} MB."),
-    "image": ("Tệp {file} là ảnh ({what}), không phải bảng tính Excel hay CSV.",
-              "The file {file} is an image ({what}), not an Excel or CSV spreadsheet."),
-    "other_binary": ("Tệp {file} là {what}, không phải bảng tính Excel hay CSV.",
-                     "The file {file} is a {what}, not an Excel or CSV spreadsheet."),
-    "binary": ("Tệp {file} không phải bảng tính (nội dung nhị phân không nhận dạng được).",
-               "The file {file} is not a spreadsheet (unrecognised binary content)."),
-    "bad_zip": ("Tệp {file} bị hỏng: không đọc được cấu trúc tệp Excel.",
-                "The file {file} is damaged: its Excel structure cannot be read."),
-    "not_excel_zip": ("Tệp {file} là tệp nén nhưng không phải bảng tính Excel (.xlsx).",
-                      "The file {file} is a zip archive but not an Excel workbook (.xlsx)."),
-    "xlsb": ("Tệp {file} là Excel nhị phân (.xlsb), chưa hỗ trợ; hãy lưu lại dưới dạng .xlsx.",
-             "The file {file} is a binary Excel workbook (.xlsb); save it as .xlsx."),
-    "macro": ("Tệp {file} có chứa macro (VBA) nên bị từ chối vì lý do an toàn; hãy lưu lại dưới dạng .xlsx "
-              "không có macro.",
-              "The file {file} contains macros (VBA) and is refused for safety; save it as a macro-free .xlsx."),
-    "encrypted": ("Tệp {file} được đặt mật khẩu; hãy bỏ mật khẩu rồi tải lên lại.",
-                  "The file {file} is password-protected; remove the password and upload again."),
-    "zip_members": ("Tệp {file} có quá nhiều phần bên trong ({n}); giới hạn là {limit}.",
-                    "The file {file} has too many internal parts ({n}); the limit is {limit}."),
-    "zip_bomb": ("Tệp {file} khi giải nén sẽ quá lớn ({size} MB, tỷ lệ nén {ratio}:1) — có thể là tệp độc hại; "
-                 "đã từ chối mà không giải nén.",
-                 "The file {file} would expand too much ({size} MB, ratio {ratio}:1) — possibly malicious; refused "
-                 "without extracting."),
-    "xml_entity": ("Tệp {file} chứa khai báo DOCTYPE/ENTITY trong phần XML {part} — không hợp lệ với Excel và "
-                   "có thể là tệp độc hại; đã từ chối.",
-                   "The file {file} has a DOCTYPE/ENTITY declaration in its XML part {part} — not valid Excel "
-                   "and possibly malicious; refused."),
-    "too_many_rows": ("Trang tính {sheet} của tệp {file} có hơn {limit} dòng ({rows}); hãy chia nhỏ tệp.",
-                      "The sheet {sheet} of {file} has more than {limit} rows ({rows}); split the file."),
-    "xls_unreadable": ("Không đọc được tệp Excel 97–2003 {file}: {reason}",
-                       "The Excel 97–2003 file {file} cannot be read: {reason}"),
-}
+KEY_PREFIX = "filecheck_"
 
 
-class FileRejected(ValueError):
-    """An upload refused before parsing. ``str(exc)`` is the Vietnamese message."""
+class FileRejected(AnttError, ValueError):
+    """An upload refused before parsing: ``FileRejected("filecheck_<code>", file=..., ...)``, its messages in
+    data/strings/errors.toml. ``str(exc)`` is the Vietnamese message; ``exc.code`` is the refusal without the
+    prefix ("too_big", "macro", "b_read", ...), what tests and the benchmark compare."""
 
-    def __init__(self, code: str, **params):
-        self.code = code
-        self.params = params
-        super().__init__(self.message("vi"))
-
-    def message(self, lang: str = "vi") -> str:
-        vi, en = MESSAGES[self.code]
-        return (en if lang == "en" else vi).format(**self.params)
+    @property
+    def code(self) -> str:
+        return self.key.removeprefix(KEY_PREFIX)
 
 
 def max_upload_bytes() -> int:
@@ -118,7 +80,7 @@ def _mb(n: int) -> str:
     return format_number(n / 1024 / 1024, "vi", 1)
 
 
-# Known non-spreadsheet signatures: (magic, offset, code, what)
+# Known non-spreadsheet signatures: (magic, offset, "image" or "other_binary", what)
 _SIGNATURES = [
     (b"\x89PNG\r\n\x1a\n", 0, "image", "PNG"),
     (b"\xff\xd8\xff", 0, "image", "JPEG"),
@@ -140,13 +102,13 @@ _SIGNATURES = [
 
 def check_upload(data: bytes, file_name: str | None = None, max_bytes: int | None = None) -> FileKind:
     """The kind of an uploaded spreadsheet, decided by content; raises FileRejected (see the module doc)."""
-    name = os.path.basename(str(file_name or "")) or "(không tên)"
+    name = os.path.basename(str(file_name or "")) or t("file_no_name")
     limit = max_upload_bytes() if max_bytes is None else int(max_bytes)
     size = len(data)
     if size > limit:
-        raise FileRejected("too_big", file=name, size=_mb(size), limit=_mb(limit))
+        raise FileRejected("filecheck_too_big", file=name, size=_mb(size), limit=_mb(limit))
     if size == 0 or (size <= CHUNK and not bytes(data).strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe,;")):
-        raise FileRejected("empty", file=name)
+        raise FileRejected("filecheck_empty", file=name)
     head = bytes(data[:16])
     if head.startswith(ZIP_MAGIC):
         _check_xlsx(data, name)
@@ -154,9 +116,11 @@ def check_upload(data: bytes, file_name: str | None = None, max_bytes: int | Non
     if head.startswith(OLE_MAGIC):
         _check_xls(data, name)
         return FileKind.XLS
-    for magic, offset, code, what in _SIGNATURES:
-        if code and head[offset:offset + len(magic)] == magic:
-            raise FileRejected(code, file=name, what=what)
+    for magic, offset, kind, what in _SIGNATURES:
+        if kind and head[offset:offset + len(magic)] == magic:
+            if kind == "image":
+                raise FileRejected("filecheck_image", file=name, what=what)
+            raise FileRejected("filecheck_other_binary", file=name, what=what)
     _check_text(data, name)
     return FileKind.CSV
 
@@ -176,18 +140,18 @@ def _check_xlsx(data: bytes, name: str) -> None:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-        raise FileRejected("bad_zip", file=name) from None
+        raise FileRejected("filecheck_bad_zip", file=name) from None
     with zf:
         _check_zip_directory(infos, name)
         names = {i.filename.lower(): i for i in infos}
         if any(n.endswith(("vbaproject.bin", "vbaprojectsignature.bin")) for n in names):
-            raise FileRejected("macro", file=name)
+            raise FileRejected("filecheck_macro", file=name)
         if "xl/workbook.bin" in names:
-            raise FileRejected("xlsb", file=name)
+            raise FileRejected("filecheck_xlsb", file=name)
         if "[content_types].xml" not in names or "xl/workbook.xml" not in names:
-            raise FileRejected("not_excel_zip", file=name)
+            raise FileRejected("filecheck_not_excel_zip", file=name)
         if any(i.flag_bits & 0x1 for i in infos):  # zip-level encryption
-            raise FileRejected("encrypted", file=name)
+            raise FileRejected("filecheck_encrypted", file=name)
         limit = max_rows()
         sheet_names = _sheet_titles(zf, names)
         for info in infos:
@@ -200,18 +164,19 @@ def _check_xlsx(data: bytes, name: str) -> None:
                 with zf.open(info) as fh:
                     types = fh.read(1024 * 1024).lower()
                 if any(t in types for t in _MACRO_TYPES):
-                    raise FileRejected("macro", file=name)
+                    raise FileRejected("filecheck_macro", file=name)
 
 
 def _check_zip_directory(infos: list[zipfile.ZipInfo], name: str) -> None:
     """Zip bombs, from the directory only: too many parts, too much declared content, too high a ratio."""
     if len(infos) > MAX_ZIP_MEMBERS:
-        raise FileRejected("zip_members", file=name, n=len(infos), limit=MAX_ZIP_MEMBERS)
+        raise FileRejected("filecheck_zip_members", file=name, n=len(infos), limit=MAX_ZIP_MEMBERS)
     total = sum(max(0, i.file_size) for i in infos)
     packed = sum(max(0, i.compress_size) for i in infos)
     worst = max((i.file_size / max(i.compress_size, 1) for i in infos if i.file_size > RATIO_MIN_SIZE), default=0)
     if total > MAX_UNCOMPRESSED or worst > MAX_RATIO:
-        raise FileRejected("zip_bomb", file=name, size=_mb(total), ratio=int(max(total / max(packed, 1), worst)))
+        raise FileRejected("filecheck_zip_bomb", file=name, size=_mb(total),
+                           ratio=int(max(total / max(packed, 1), worst)))
 
 
 def _sheet_titles(zf: zipfile.ZipFile, names: dict) -> dict[str, str]:
@@ -258,17 +223,17 @@ def _scan_xml(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, row_limit: 
                     break
                 buf = tail + chunk
                 if _DOCTYPE_RE.search(buf):
-                    raise FileRejected("xml_entity", file=name, part=info.filename)
+                    raise FileRejected("filecheck_xml_entity", file=name, part=info.filename)
                 if row_limit is not None:
                     if first:
                         m = _DIM_RE.search(buf)
                         if m and m.group(1) and int(m.group(1)) > row_limit:
-                            raise FileRejected("too_many_rows", file=name, sheet=sheet, limit=_count(row_limit),
-                                               rows=_count(int(m.group(1))))
+                            raise FileRejected("filecheck_too_many_rows", file=name, sheet=sheet,
+                                               limit=_count(row_limit), rows=_count(int(m.group(1))))
                     # count rows that start in this chunk (those in the carried tail were counted before)
                     rows += sum(1 for m in _ROW_RE.finditer(buf) if m.end() > len(tail))
                     if rows > row_limit:
-                        raise FileRejected("too_many_rows", file=name, sheet=sheet, limit=_count(row_limit),
+                        raise FileRejected("filecheck_too_many_rows", file=name, sheet=sheet, limit=_count(row_limit),
                                            rows=_count(rows) + "+")
                 first = False
                 tail = buf[-16:]
@@ -276,7 +241,7 @@ def _scan_xml(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, row_limit: 
         raise
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError):
         # CRC/size mismatch (declared size lies), unsupported compression, encrypted member
-        raise FileRejected("bad_zip", file=name) from None
+        raise FileRejected("filecheck_bad_zip", file=name) from None
 
 
 def _count(n: int) -> str:
@@ -294,9 +259,9 @@ def _utf16(s: str) -> bytes:
 def _check_xls(data: bytes, name: str) -> None:
     # OLE directory entries hold stream names in UTF-16: VBA storages and encrypted OOXML packages show there.
     if _utf16("_VBA_PROJECT_CUR") in data or _utf16("_VBA_PROJECT") in data:
-        raise FileRejected("macro", file=name)
+        raise FileRejected("filecheck_macro", file=name)
     if _utf16("EncryptedPackage") in data or _utf16("EncryptionInfo") in data:
-        raise FileRejected("encrypted", file=name)
+        raise FileRejected("filecheck_encrypted", file=name)
     import xlrd
 
     limit = max_rows()
@@ -305,17 +270,18 @@ def _check_xls(data: bytes, name: str) -> None:
     except Exception as exc:  # xlrd raises many kinds for damaged files
         reason = str(exc)
         if "encrypt" in reason.lower() or "password" in reason.lower():
-            raise FileRejected("encrypted", file=name) from None
-        raise FileRejected("xls_unreadable", file=name, reason=f"{type(exc).__name__}: {reason[:200]}") from None
+            raise FileRejected("filecheck_encrypted", file=name) from None
+        raise FileRejected("filecheck_xls_unreadable", file=name,
+                           reason=f"{type(exc).__name__}: {reason[:200]}") from None
     try:
         for i in range(book.nsheets):
             try:
                 sh = book.sheet_by_index(i)
             except Exception as exc:
-                raise FileRejected("xls_unreadable", file=name, reason=f"{type(exc).__name__}: {str(exc)[:200]}") \
-                    from None
+                raise FileRejected("filecheck_xls_unreadable", file=name,
+                                   reason=f"{type(exc).__name__}: {str(exc)[:200]}") from None
             if sh.nrows > limit:
-                raise FileRejected("too_many_rows", file=name, sheet=sh.name, limit=_count(limit),
+                raise FileRejected("filecheck_too_many_rows", file=name, sheet=sh.name, limit=_count(limit),
                                    rows=_count(sh.nrows))
             book.unload_sheet(i)
     finally:
@@ -341,20 +307,20 @@ def _check_text(data: bytes, name: str) -> None:
         if zeros and zeros > len(head) // 4:  # UTF-16 without BOM: the zero bytes sit in one lane
             even, odd = head[0::2].count(b"\x00"), head[1::2].count(b"\x00")
             if max(even, odd) < len(head) // 2 * 0.9 or min(even, odd) > len(head) // 40:
-                raise FileRejected("binary", file=name)
+                raise FileRejected("filecheck_binary", file=name)
             control = 0
         elif zeros:
-            raise FileRejected("binary", file=name)
+            raise FileRejected("filecheck_binary", file=name)
         else:
             control = sum(1 for b in head if b < 32 and b not in (9, 10, 13, 12, 26)) + head.count(b"\x7f")
             if _bad_utf8_and_cp1258(head):
-                raise FileRejected("binary", file=name)
+                raise FileRejected("filecheck_binary", file=name)
         lines = data.count(b"\n")
     if control > max(2, len(head) // 200):
-        raise FileRejected("binary", file=name)
+        raise FileRejected("filecheck_binary", file=name)
     limit = max_rows()
     if lines > limit:
-        raise FileRejected("too_many_rows", file=name, sheet="CSV", limit=_count(limit), rows=_count(lines))
+        raise FileRejected("filecheck_too_many_rows", file=name, sheet="CSV", limit=_count(limit), rows=_count(lines))
 
 
 def _bad_utf8_and_cp1258(head: bytes) -> bool:
@@ -382,28 +348,6 @@ MAX_VERTICES_PER_UNIT = 500_000
 VN_BOUNDS = (101.0, 5.0, 119.0, 24.5)
 _SHAPE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 
-BOUNDARY_MESSAGES: dict[str, tuple[str, str]] = {
-    "b_format": ("Tệp {file} không phải tệp ranh giới (cần GeoJSON, GeoPackage hoặc shapefile nén .zip).",
-                 "The file {file} is not a boundary file (GeoJSON, GeoPackage or zipped shapefile needed)."),
-    "b_no_shp": ("Tệp nén {file} không có tệp .shp.", "The zip {file} has no .shp file."),
-    "b_read": ("{reason}", "{reason}"),
-    "b_vertices": ("Tệp {file} có hình quá lớn: {n} đỉnh (giới hạn {limit}).",
-                   "The file {file} has too much geometry: {n} vertices (limit {limit})."),
-    "b_unit_vertices": ("Tệp {file}: đơn vị {unit} có {n} đỉnh (giới hạn {limit} mỗi đơn vị).",
-                        "The file {file}: unit {unit} has {n} vertices (limit {limit} per unit)."),
-    "b_outside": ("Tệp {file}: tọa độ nằm ngoài Việt Nam ({bounds}) — có thể sai hệ tọa độ (CRS) hoặc đảo "
-                  "kinh độ/vĩ độ.",
-                  "The file {file}: coordinates lie outside Viet Nam ({bounds}) — probably a wrong CRS or swapped "
-                  "axes."),
-    "b_count": ("Tệp {file} có {n} đơn vị, bộ {set} cần {expected}.",
-                "The file {file} has {n} units; the set {set} needs {expected}."),
-    "b_readonly": ("Không ghi được vào thư mục ranh giới {folder}: {reason}",
-                   "Cannot write to the boundary folder {folder}: {reason}"),
-}
-MESSAGES.update(BOUNDARY_MESSAGES)
-MESSAGES["b_too_big"] = MESSAGES["too_big"]
-
-
 def max_boundary_bytes() -> int:
     return int(setting(ENV_MAX_BOUNDARY_MB) * 1024 * 1024)
 
@@ -417,7 +361,7 @@ def _boundary_suffix(data: bytes, name: str) -> str:
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if text.startswith(b"{"):
         return ".geojson"
-    raise FileRejected("b_format", file=name)
+    raise FileRejected("filecheck_b_format", file=name)
 
 
 def check_boundary_file(data: bytes, file_name: str, set_id: str, *, max_bytes: int | None = None,
@@ -431,12 +375,12 @@ def check_boundary_file(data: bytes, file_name: str, set_id: str, *, max_bytes: 
 
     from geo.units.boundaries import BoundaryError, get_boundary_set_info, read_boundary_file
 
-    name = os.path.basename(str(file_name or "")) or "(không tên)"
+    name = os.path.basename(str(file_name or "")) or t("file_no_name")
     limit = max_boundary_bytes() if max_bytes is None else int(max_bytes)
     if len(data) > limit:
-        raise FileRejected("b_too_big", file=name, size=_mb(len(data)), limit=_mb(limit))
+        raise FileRejected("filecheck_b_too_big", file=name, size=_mb(len(data)), limit=_mb(limit))
     if not data:
-        raise FileRejected("empty", file=name)
+        raise FileRejected("filecheck_empty", file=name)
     info = get_boundary_set_info(set_id)
     suffix = _boundary_suffix(data, name)
     work = Path(workdir or tempfile.mkdtemp(prefix="antt-boundary-"))
@@ -448,21 +392,22 @@ def check_boundary_file(data: bytes, file_name: str, set_id: str, *, max_bytes: 
     try:
         gdf = read_boundary_file(path, info.code_column, info.name_column, tuple(info.parent_columns),
                                  info.code_width)
-    except BoundaryError as exc:
-        raise FileRejected("b_read", reason=str(exc).replace(path.name, name)) from None
+    except BoundaryError as exc:  # the same message, naming the uploaded file rather than the staged copy
+        named = BoundaryError(exc.key, **{k: (name if k == "label" else v) for k, v in exc.params.items()})
+        raise FileRejected("filecheck_b_read", file=name, reason=named) from None
     counts = shapely.get_num_coordinates(gdf.geometry.values)
     total = int(counts.sum())
     if total > max_vertices:
-        raise FileRejected("b_vertices", file=name, n=_count(total), limit=_count(max_vertices))
+        raise FileRejected("filecheck_b_vertices", file=name, n=_count(total), limit=_count(max_vertices))
     worst = int(counts.argmax())
     if int(counts[worst]) > MAX_VERTICES_PER_UNIT:
-        raise FileRejected("b_unit_vertices", file=name, unit=gdf["code"].iloc[worst], n=_count(int(counts[worst])),
-                           limit=_count(MAX_VERTICES_PER_UNIT))
+        raise FileRejected("filecheck_b_unit_vertices", file=name, unit=gdf["code"].iloc[worst],
+                           n=_count(int(counts[worst])), limit=_count(MAX_VERTICES_PER_UNIT))
     x0, y0, x1, y1 = (float(v) for v in gdf.total_bounds)
     if x0 < VN_BOUNDS[0] or y0 < VN_BOUNDS[1] or x1 > VN_BOUNDS[2] or y1 > VN_BOUNDS[3]:
-        raise FileRejected("b_outside", file=name, bounds=f"{x0:.2f}, {y0:.2f} – {x1:.2f}, {y1:.2f}")
+        raise FileRejected("filecheck_b_outside", file=name, bounds=f"{x0:.2f}, {y0:.2f} – {x1:.2f}, {y1:.2f}")
     if info.expected_units and len(gdf) != info.expected_units:
-        raise FileRejected("b_count", file=name, n=len(gdf), set=set_id, expected=info.expected_units)
+        raise FileRejected("filecheck_b_count", file=name, n=len(gdf), set=set_id, expected=info.expected_units)
     gdf.attrs["vertices"] = total
     return gdf, path
 
@@ -473,12 +418,12 @@ def _unpack_shapefile(data: bytes, name: str, work):
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise FileRejected("bad_zip", file=name) from None
+        raise FileRejected("filecheck_bad_zip", file=name) from None
     with zf:
         _check_zip_directory(infos, name)
         shp = [i for i in infos if i.filename.lower().endswith(".shp") and not i.is_dir()]
         if not shp:
-            raise FileRejected("b_no_shp", file=name)
+            raise FileRejected("filecheck_b_no_shp", file=name)
         stem = shp[0].filename[:-4]
         for info in infos:
             if info.filename[: len(stem)] == stem and info.filename[len(stem):].lower() in _SHAPE_PARTS:

@@ -68,13 +68,13 @@ def validate_file(path_or_bytes, *, boundary_set: str, period: str | None = None
         check_upload(data, file_name)
     except FileRejected as exc:
         report.readable = False
-        report.errors.append(Problem(None, None, None, None, exc.message(lang)))
+        report.errors.append(Problem(None, None, None, None, exc.message(lang), exc.key, exc.params))
         return report
     try:
         kind, sheets = read_sheets(data, file_name)
     except Unreadable as exc:
         report.readable = False
-        ctx.problem("error", "ingest_unreadable", file=file_name or "", reason=str(exc))
+        ctx.problem("error", "ingest_unreadable", file=file_name or "", reason=exc.message(lang))
         return report
     except Exception as exc:  # a damaged file can raise anything from the readers
         report.readable = False
@@ -101,7 +101,8 @@ def validate_file(path_or_bytes, *, boundary_set: str, period: str | None = None
     sheet = table.sheet
     report.sheet = sheet.name
     if len(sheets) > 1 and table.sheet is not sheets[0]:
-        report.warnings.append(Problem(sheet.name, None, None, None, t("ingest_sheet_chosen", lang, sheet=sheet.name)))
+        report.warnings.append(Problem(sheet.name, None, None, None, t("ingest_sheet_chosen", lang, sheet=sheet.name),
+                                       "ingest_sheet_chosen", {"sheet": sheet.name}))
 
     header_last = table.header_rows[-1]
     # Period: the argument, else the title area.

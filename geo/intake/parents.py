@@ -9,11 +9,16 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from geo.text.errors import AnttError
 from geo.text.legacy import detect_and_decode
 from geo.text.names import name_keys
 from geo.units.index import UnitIndex
 
 LEVELS = ("province", "district")
+
+
+class AreaUnknown(AnttError, ValueError):
+    """An area (``--area``) naming no province/district of the set: ``ingest_area_unknown`` with the part."""
 
 
 @lru_cache(maxsize=4096)
@@ -109,20 +114,20 @@ def area_codes(units: UnitIndex, area: tuple) -> set[str] | None:
 
 def parse_area(units: UnitIndex, text: str) -> tuple:
     """'Điện Biên' or 'Điện Biên/Điện Biên Đông' (province, then district) → an area tuple; () for ''.
-    Raises ValueError naming the part that is not a province/district of the set."""
+    Raises :class:`AreaUnknown` (a ValueError) naming the part that is not a province/district of the set."""
     parts = [p.strip() for p in (text or "").split("/") if p.strip()]
     if not parts:
         return ()
     depth = max((len(v) for v in units.parents.values()), default=0)
     if depth == 0 or len(parts) > depth:
-        raise ValueError(text)
+        raise AreaUnknown("ingest_area_unknown", value=text, set=units.set_id)
     area = []
     for j, part in enumerate(parts):
         i = depth - 1 - j  # the province is the last parent column
         values = {p[i] for p in units.parents.values() if len(p) > i}
         hit = [v for v in values if _keys(v) & _keys(part)]
         if len(hit) != 1:
-            raise ValueError(part)
+            raise AreaUnknown("ingest_area_unknown", value=part, set=units.set_id)
         area.append((f"parent_{i}", hit[0]))
     return tuple(area)
 

@@ -16,12 +16,12 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from geo.text.i18n import t
+from geo.text.errors import AnttError
 from geo.text.names import clean_text
 
 
-class Unreadable(Exception):
-    """No sheet can be read from the file; the message says why."""
+class Unreadable(AnttError):
+    """No sheet can be read from the file; the message says why (shown inside ``ingest_unreadable``)."""
 
 
 @dataclass
@@ -72,7 +72,7 @@ def col_index(letters: str) -> int:
 def read_sheets(data: bytes, file_name: str | None) -> tuple[str, list[Sheet]]:
     """(file type, sheets). Raises :class:`Unreadable`."""
     if not data:
-        raise Unreadable(t("ingest_empty_file"))
+        raise Unreadable("ingest_empty_file")
     if data[:4] == b"PK\x03\x04":
         return "xlsx", read_xlsx(data)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
@@ -99,7 +99,7 @@ def read_xlsx(data: bytes) -> list[Sheet]:
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine's own errors: damaged zip, bad XML, password
-        raise Unreadable(f"{type(exc).__name__}: {exc}") from None
+        raise Unreadable("read_damaged", reason=f"{type(exc).__name__}: {exc}") from None
     uncached = _uncached_formulas(data, book.sheet_names)
     sheets = []
     for i, name in enumerate(book.sheet_names):
@@ -108,7 +108,7 @@ def read_xlsx(data: bytes) -> list[Sheet]:
             raw = sh.to_python(skip_empty_area=False)
             merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sh.merged_cell_ranges or [])]
         except Exception as exc:
-            raise Unreadable(f"{type(exc).__name__}: {exc}") from None
+            raise Unreadable("read_damaged", reason=f"{type(exc).__name__}: {exc}") from None
         rows = [_trim([_cell(v) for v in row]) for row in raw]
         for r, c in uncached.get(i, ()):
             while len(rows) <= r:
@@ -164,7 +164,7 @@ def read_xls(data: bytes) -> list[Sheet]:
         except Exception:
             book = xlrd.open_workbook(file_contents=data)
     except Exception as exc:
-        raise Unreadable(f"{type(exc).__name__}: {exc}") from None
+        raise Unreadable("read_damaged", reason=f"{type(exc).__name__}: {exc}") from None
     sheets = []
     for sh in book.sheets():
         rows = []
@@ -203,11 +203,11 @@ def decode_text(data: bytes) -> str:
 def read_csv(data: bytes, name: str) -> list[Sheet]:
     if b"\x00" in data[:4000] and not (data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff")) \
             and data[:4000].count(b"\x00") <= len(data[:4000]) // 4:
-        raise Unreadable("tệp nhị phân, không phải bảng tính / binary file, not a spreadsheet")
+        raise Unreadable("read_binary")
     text = decode_text(data)
     lines = [ln for ln in text.splitlines()[:20] if ln.strip()]
     if not lines:
-        raise Unreadable(t("ingest_empty_file"))
+        raise Unreadable("ingest_empty_file")
     counts = {d: sum(ln.count(d) for ln in lines) for d in ("\t", ";", ",")}
     delim = "\t" if counts["\t"] else max((";", ","), key=lambda d: counts[d])
     rows = []

@@ -18,7 +18,9 @@ class Problem:
     row: int | None  # 1-based Excel row
     column: str | None  # Excel letter
     value: Any
-    message: str
+    message: str  # in the report's language, where-prefix included
+    key: str | None = None  # its string-catalogue key and parameters (not in the JSON: the message is)
+    params: dict = field(default_factory=dict, repr=False)
 
     def to_dict(self) -> dict:
         value = self.value
@@ -95,7 +97,7 @@ class Ctx:
         msg = where + body if where else body[:1].upper() + body[1:]
         if cell_value is None and "value" in kw:
             cell_value = kw["value"]
-        p = Problem(sheet, row, column, cell_value, msg)
+        p = Problem(sheet, row, column, cell_value, msg, key, kw)
         (self.report.errors if level == "error" else self.report.warnings).append(p)
 
 

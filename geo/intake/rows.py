@@ -254,7 +254,7 @@ class _TableReader:
             key = {"not_number": "ingest_not_number", "negative": "ingest_negative", "not_whole": "ingest_not_whole",
                    "not_flag": "ingest_not_flag"}[prob]
             ctx.problem("error", key, sname, excel_row, col.letter, shown_v,
-                        value=fmt(val) if val is not None else shown_v, expected=expected, indicator=ind.name(lang))
+                        value=_as_written(raw, val), expected=expected, indicator=ind.name(lang))
 
     def _pairs(self, values: dict, excel_row: int) -> None:
         catalog, lang = self.catalog, self.lang
@@ -295,6 +295,13 @@ def _suggest_units(units: UnitIndex, raw_name: str, written: dict, allowed, sugg
     narrowed = parents.narrow(units, set(pool), written, None)
     names = [units.names[c] for c in (narrowed or pool)]
     return suggest(detect_and_decode(raw_name)[0], names)
+
+
+def _as_written(raw, val) -> str:
+    """A refused value as the message quotes it: text as typed ('2,5', not the 2.5 read from it), else the number."""
+    if isinstance(raw, str) or val is None:
+        return cell_text(raw)
+    return fmt(val)
 
 
 def describe_parents(written: dict[str, str], area_text: str) -> str:

@@ -12,43 +12,21 @@ import io
 from pathlib import Path
 
 from geo.reference.catalog import load_catalog
+from geo.text.i18n import t
 from geo.text.names import vi_sorted
 
-DATA_SHEET = {"vi": "Số liệu", "en": "Data"}
-HELP_SHEET = {"vi": "Hướng dẫn", "en": "Instructions"}
 HEADER_ROW = 4  # Excel row of the column headers in the .xlsx template
+LABELS = ("period", "set", "code", "name")  # template_label_* in data/strings/template.toml
 
-_LABELS = {
-    "vi": {"period": "Kỳ báo cáo", "set": "Bộ ranh giới", "code": "Mã đơn vị", "name": "Tên đơn vị"},
-    "en": {"period": "Period", "set": "Boundary set", "code": "Unit code", "name": "Unit name"},
-}
 
-_HELP_VI = [
-    "HƯỚNG DẪN ĐIỀN MẪU SỐ LIỆU PHONG TRÀO TOÀN DÂN BẢO VỆ AN NINH TỔ QUỐC",
-    "",
-    "1. Ghi kỳ báo cáo vào ô B1 của trang 'Số liệu': năm (2017), quý (2017-Q2) hoặc tháng (2017-06).",
-    "2. Mỗi dòng là một xã, thị trấn. Không sửa cột 'Mã đơn vị' và 'Tên đơn vị'; không thêm, bớt dòng đơn vị.",
-    "3. Ghi số nguyên ≥ 0 (vật liệu nổ có thể có phần thập phân, ví dụ 1,5). 'Xã ký cam kết' ghi 1 (đã ký) hoặc 0.",
-    "4. Ô để trống nghĩa là CHƯA CÓ SỐ LIỆU (không phải 0). Nếu số liệu bằng 0, hãy ghi 0.",
-    "5. Số bản, cơ quan, trường học ký cam kết không được lớn hơn tổng số tương ứng.",
-    "6. Có thể thêm dòng 'Tổng cộng' ở cuối: chương trình sẽ đối chiếu với tổng các đơn vị, không nhập dòng này.",
-    "7. Tải tệp lên trang 'Cập nhật dữ liệu' để kiểm tra trước khi nhập; chưa ghi gì cho đến khi bạn xác nhận.",
-    "",
-    "Các chỉ số:",
-]
-_HELP_EN = [
-    "HOW TO FILL IN THE PEOPLE'S SECURITY MOVEMENT DATA TEMPLATE",
-    "",
-    "1. Write the reporting period in cell B1 of the 'Data' sheet: a year (2017), quarter (2017-Q2) or month (2017-06).",
-    "2. One row per commune. Do not change the unit code and name columns; do not add or remove unit rows.",
-    "3. Whole numbers ≥ 0 (explosives may have decimals). 'Commune signed' is 1 (signed) or 0.",
-    "4. An empty cell means NO DATA (not zero). If the value is zero, write 0.",
-    "5. Villages, agencies and schools signed cannot exceed their totals.",
-    "6. You may add a 'Total' row at the end: it is checked against the sum of the units, never imported.",
-    "7. Upload the file on the 'Update data' page to check it before importing; nothing is written until you confirm.",
-    "",
-    "Indicators:",
-]
+def labels(lang: str = "vi") -> dict[str, str]:
+    """The template's cell labels (period, boundary set, unit code, unit name) in ``lang``."""
+    return {k: t(f"template_label_{k}", lang) for k in LABELS}
+
+
+def help_lines(lang: str = "vi") -> list[str]:
+    """The instructions sheet, one cell per line (the indicators are listed after these)."""
+    return t("template_help", lang).split("\n")
 
 
 def _units(boundary_set: str) -> list[dict]:
@@ -100,11 +78,11 @@ def build_template_rows(rows: list[dict], path_or_buffer, *, boundary_set: str, 
 
 def _write_csv(rows, path_or_buffer, boundary_set, period, lang) -> None:
     base = template_indicators(period)
-    labels = _LABELS.get(lang, _LABELS["vi"])
+    label = labels(lang)
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\r\n")
-    w.writerow([labels["period"], period or ""])
-    w.writerow([labels["code"], labels["name"], *[header_text(i, lang) for i in base]])
+    w.writerow([label["period"], period or ""])
+    w.writerow([label["code"], label["name"], *[header_text(i, lang) for i in base]])
     for r in rows:
         vals = r.get("values", {})
         w.writerow([r["unit_code"], r["unit_name"],
@@ -124,22 +102,22 @@ def _write_xlsx(rows, path_or_buffer, boundary_set, period, lang) -> None:
 
     from geo.units.boundaries import get_boundary_set_info
 
-    labels = _LABELS.get(lang, _LABELS["vi"])
+    label = labels(lang)
     base = template_indicators(period)
     wb = Workbook()
     ws = wb.active
-    ws.title = DATA_SHEET.get(lang, DATA_SHEET["vi"])
+    ws.title = t("template_sheet_data", lang)
     bold = Font(bold=True)
-    ws["A1"], ws["A1"].font = labels["period"], bold
+    ws["A1"], ws["A1"].font = label["period"], bold
     ws["B1"] = period or ""
     ws["B1"].number_format = "@"
     ws["B1"].fill = PatternFill("solid", fgColor="FFF2CC")
-    ws["A2"], ws["A2"].font = labels["set"], bold
+    ws["A2"], ws["A2"].font = label["set"], bold
     try:
         ws["B2"] = f"{boundary_set} — {get_boundary_set_info(boundary_set).title(lang)}"
     except Exception:
         ws["B2"] = boundary_set
-    header = [labels["code"], labels["name"], *[header_text(i, lang) for i in base]]
+    header = [label["code"], label["name"], *[header_text(i, lang) for i in base]]
     for c, text in enumerate(header, start=1):
         cell = ws.cell(row=HEADER_ROW, column=c, value=text)
         cell.font = bold
@@ -165,8 +143,7 @@ def _write_xlsx(rows, path_or_buffer, boundary_set, period, lang) -> None:
             dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
         else:
             dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
-        dv.error = ("Cần số nguyên ≥ 0" if lang == "vi" else "A whole number ≥ 0 is expected") \
-            if ind.kind != "amount" else ("Cần số ≥ 0" if lang == "vi" else "A number ≥ 0 is expected")
+        dv.error = t("template_need_number" if ind.kind == "amount" else "template_need_whole", lang)
         dv.showErrorMessage = True
         ws.add_data_validation(dv)
         dv.add(f"{letter}{first}:{letter}{last + 200}")
@@ -176,8 +153,8 @@ def _write_xlsx(rows, path_or_buffer, boundary_set, period, lang) -> None:
     ws.row_dimensions[HEADER_ROW].height = 60
     ws.freeze_panes = ws.cell(row=first, column=3)
 
-    help_ws = wb.create_sheet(HELP_SHEET.get(lang, HELP_SHEET["vi"]))
-    lines = list(_HELP_EN if lang == "en" else _HELP_VI)
+    help_ws = wb.create_sheet(t("template_sheet_help", lang))
+    lines = help_lines(lang)
     for i, text in enumerate(lines, start=1):
         help_ws.cell(row=i, column=1, value=text)
     help_ws["A1"].font = bold
@@ -185,7 +162,8 @@ def _write_xlsx(rows, path_or_buffer, boundary_set, period, lang) -> None:
     for ind in base:
         # One cell per line ("name — unit: description") so the header finder never takes it for a header.
         basis = f" [{ind.legal_basis}]" if ind.legal_basis else ""
-        help_ws.cell(row=r, column=1, value=f"• {ind.name(lang)} — {ind.unit(lang)}: {ind.description(lang)}{basis}")
+        help_ws.cell(row=r, column=1, value=t("template_indicator_line", lang, name=ind.name(lang),
+                                              unit=ind.unit(lang), description=ind.description(lang), basis=basis))
         r += 1
     help_ws.column_dimensions["A"].width = 120
     wb.save(path_or_buffer)

@@ -42,8 +42,8 @@ TEMPORALS = {"stock", "flow"}
 PARTS_RULES = ("equal", "at_most")
 
 
-class CatalogError(ValueError):
-    """The catalog file is malformed."""
+class CatalogError(AnttError, ValueError):
+    """The catalog file is malformed: ``CatalogError("catalog_...", iid=...)`` (data/strings/errors.toml)."""
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ class Indicator:
     def compute(self, num: float | None, den: float | None) -> float | None:
         """Value of a derived indicator from its numerator and denominator (None when undefined)."""
         if not self.derived:
-            raise CatalogError(f"{self.id} is not a derived indicator")
+            raise CatalogError("catalog_not_derived", iid=self.id)
         if num is None or den is None or _isnan(num) or _isnan(den) or den == 0:
             return None
         if self.kind == "share":
@@ -235,17 +235,19 @@ def _parse(entries: Iterable[dict]) -> Catalog:
         raw = dict(raw)
         iid = raw.get("id")
         if not iid or not isinstance(iid, str):
-            raise CatalogError(f"indicator without id: {raw!r}")
+            raise CatalogError("catalog_no_id", raw=repr(raw)[:200])
         if iid in seen:
-            raise CatalogError(f"duplicate indicator id: {iid}")
+            raise CatalogError("catalog_duplicate_id", iid=iid)
         seen.add(iid)
         kind = raw.get("kind")
         if kind not in KINDS:
-            raise CatalogError(f"{iid}: unknown kind {kind!r}")
+            raise CatalogError("catalog_unknown_kind", iid=iid, kind=kind, known=", ".join(sorted(KINDS)))
         if raw.get("direction") not in DIRECTIONS:
-            raise CatalogError(f"{iid}: unknown direction {raw.get('direction')!r}")
+            raise CatalogError("catalog_unknown_direction", iid=iid, direction=raw.get("direction"),
+                               known=", ".join(sorted(DIRECTIONS)))
         if raw.get("temporal") not in TEMPORALS:
-            raise CatalogError(f"{iid}: unknown temporal {raw.get('temporal')!r}")
+            raise CatalogError("catalog_unknown_temporal", iid=iid, temporal=raw.get("temporal"),
+                               known=", ".join(sorted(TEMPORALS)))
         raw["aliases"] = tuple(str(a) for a in raw.get("aliases", ()) or ())
         raw["continues"] = tuple(str(a) for a in raw.get("continues", ()) or ())
         raw["parts"] = tuple(str(a) for a in raw.get("parts", ()) or ())
@@ -254,20 +256,20 @@ def _parse(entries: Iterable[dict]) -> Catalog:
         for key in ("valid_from", "valid_to"):
             raw[key] = _date(iid, key, raw.get(key))
         if raw["valid_from"] and raw["valid_to"] and raw["valid_from"] > raw["valid_to"]:
-            raise CatalogError(f"{iid}: valid_from is after valid_to")
+            raise CatalogError("catalog_valid_order", iid=iid, valid_from=raw["valid_from"], valid_to=raw["valid_to"])
         try:
             ind = Indicator(**raw)
         except TypeError as exc:
-            raise CatalogError(f"{iid}: {exc}") from None
+            raise CatalogError("catalog_bad_field", iid=iid, exc=exc) from None
         out.append(ind)
     by_id = {i.id: i for i in out}
     for k, ind in enumerate(out):
         if ind.derived:
             for ref in (ind.numerator, ind.denominator):
                 if ref not in by_id or by_id[ref].derived:
-                    raise CatalogError(f"{ind.id}: numerator/denominator {ref!r} is not a base indicator")
+                    raise CatalogError("catalog_part_not_base", iid=ind.id, ref=ref)
             if ind.kind == "rate_population" and not ind.per:
-                raise CatalogError(f"{ind.id}: rate_population needs 'per'")
+                raise CatalogError("catalog_rate_needs_per", iid=ind.id)
             # Valid only where both parts are: the intersection of the three validities.
             parts = (ind, by_id[ind.numerator], by_id[ind.denominator])
             starts = [p.valid_from for p in parts if p.valid_from]
@@ -276,12 +278,12 @@ def _parse(entries: Iterable[dict]) -> Catalog:
                                    valid_to=min(ends) if ends else None)
         for ref in ind.continues:
             if ref not in by_id or ref == ind.id:
-                raise CatalogError(f"{ind.id}: continues unknown indicator {ref!r}")
+                raise CatalogError("catalog_continues_unknown", iid=ind.id, ref=ref)
         if ind.parts_rule not in PARTS_RULES:
-            raise AnttError("catalog_bad_parts_rule", iid=ind.id, rule=ind.parts_rule, rules=", ".join(PARTS_RULES))
+            raise CatalogError("catalog_bad_parts_rule", iid=ind.id, rule=ind.parts_rule, rules=", ".join(PARTS_RULES))
         for ref in ind.parts:
             if ind.derived or ref not in by_id or ref == ind.id or by_id[ref].derived or by_id[ref].parts:
-                raise AnttError("catalog_bad_part", iid=ind.id, part=ref)
+                raise CatalogError("catalog_bad_part", iid=ind.id, part=ref)
     successors: dict[str, list[str]] = {}
     for ind in out:
         for ref in ind.continues:
@@ -303,7 +305,7 @@ def _date(iid: str, key: str, value) -> date | None:
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        raise CatalogError(f"{iid}: {key} {value!r} is not a date (YYYY-MM-DD)") from None
+        raise CatalogError("catalog_bad_date", iid=iid, key=key, value=value) from None
 
 
 def load_catalog(path: Path | str | None = None) -> Catalog:

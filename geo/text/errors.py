@@ -2,7 +2,8 @@
 and its parameters, and :meth:`AnttError.message` gives the text in the user's language (data/strings/*.toml).
 
 ``str(error)`` is the Vietnamese message (what logs and the command line print). Pages show
-``error.message(lang)``. A key that is not in the catalogue is shown as written, so a message passed as plain
+``error.message(lang)``. A parameter that is itself an AnttError (a cause passed on: ``reason=exc``), or a list of
+them (several problems found at once), is shown in the same language as the message around it. A key that is not in the catalogue is shown as written, so a message passed as plain
 text still reads (the string-catalogue test lists such raises, so they do not creep back in).
 """
 
@@ -22,7 +23,16 @@ class AnttError(Exception):
     def message(self, lang: str = DEFAULT_LANG) -> str:
         if self.key not in strings():
             return self.key
-        return t(self.key, lang, **self.params)
+        return t(self.key, lang, **{k: _localized(v, lang) for k, v in self.params.items()})
+
+
+def _localized(value, lang: str):
+    """A parameter as the message shows it: an AnttError (a cause) in ``lang``, a list of them joined by '; '."""
+    if isinstance(value, AnttError):
+        return value.message(lang)
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, AnttError) for v in value):
+        return "; ".join(v.message(lang) for v in value)
+    return value
 
 
 def message_of(exc: BaseException, lang: str = DEFAULT_LANG) -> str:

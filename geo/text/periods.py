@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from geo.text.errors import AnttError
+from geo.text.i18n import t
 
 _YEAR = re.compile(r"^(\d{4})$")
 _QUARTER = re.compile(r"^(\d{4})\s*-?\s*[Qq]([1-4])$")
@@ -53,11 +54,10 @@ class Period:
 
     def label(self, lang: str = "vi") -> str:
         if self.length == 12:
-            return (f"Năm {self.year}" if lang == "vi" else f"{self.year}")
+            return t("period_label_year", lang, year=self.year)
         if self.length == 3:
-            q = (self.start_month - 1) // 3 + 1
-            return f"Quý {q}/{self.year}" if lang == "vi" else f"Q{q} {self.year}"
-        return f"Tháng {self.start_month:02d}/{self.year}" if lang == "vi" else f"{self.year}-{self.start_month:02d}"
+            return t("period_label_quarter", lang, q=(self.start_month - 1) // 3 + 1, year=self.year)
+        return t("period_label_month", lang, month=self.start_month, year=self.year)
 
 
 def parse_period(text: object) -> Period:

@@ -23,6 +23,7 @@ import pandas as pd
 from geo import DATA_DIR
 from geo.reference.catalog import Catalog, load_catalog
 from geo.text.errors import AnttError
+from geo.text.i18n import t
 from geo.text.names import normalize_code
 from geo.units.boundaries import boundary_dir
 
@@ -131,18 +132,18 @@ def validate(links: dict[str, list[str]], weights: dict[str, dict[str, float]], 
     problems = []
     missing = sorted(set(old_codes) - set(links))
     if missing:
-        problems.append("đơn vị cũ chưa được chuyển đổi: " + ", ".join(missing))
+        problems.append(CrosswalkError("crosswalk_old_unmapped", codes=", ".join(missing)))
     unknown = sorted({n for news in links.values() for n in news} - set(new_codes))
     if unknown:
-        problems.append("mã đơn vị mới không có trong bộ ranh giới: " + ", ".join(unknown))
+        problems.append(CrosswalkError("crosswalk_new_unknown", codes=", ".join(unknown)))
     for old, ws in weights.items():
         total = sum(ws.values())
         if not math.isclose(total, 1.0, abs_tol=1e-6):
-            problems.append(f"trọng số của {old} cộng lại bằng {total:g}, phải bằng 1")
+            problems.append(CrosswalkError("crosswalk_weights_sum", old=old, total=f"{total:g}"))
         if any(w < 0 for w in ws.values()):
-            problems.append(f"trọng số của {old} âm")
+            problems.append(CrosswalkError("crosswalk_weight_negative", old=old))
     if problems:
-        raise CrosswalkError("crosswalk_invalid", problems="; ".join(problems))
+        raise CrosswalkError("crosswalk_invalid", problems=problems)
 
 
 def whole_weights(links: dict[str, list[str]]) -> dict[str, dict[str, float]]:
@@ -267,7 +268,7 @@ def check_crosswalk_upload(data: bytes, file_name: str, crosswalk_id: str, folde
     from geo.units.boundaries import unit_list
 
     info = get_crosswalk_info(crosswalk_id)
-    name = Path(str(file_name or "")).name or "(không tên)"
+    name = Path(str(file_name or "")).name or t("file_no_name")
     if not data:
         raise CrosswalkError("crosswalk_upload_empty", name=name)
     if len(data) > MAX_CROSSWALK_BYTES:

@@ -88,8 +88,8 @@ def test_a_signed_in_admin_may(store):
     ({"id": "teams_security"}, "đã có"),
     ({"kind": "bogus"}, "Loại"),
     ({"kind": "share", "numerator": "tips_valuable", "denominator": "nothing_here"}, "không hợp lệ"),
-    ({"valid_from": "2025-01-01", "valid_to": "2024-01-01"}, "after valid_to"),
-    ({"valid_from": "1/7/2024"}, "not a date"),
+    ({"valid_from": "2025-01-01", "valid_to": "2024-01-01"}, "sau ngày hết hiệu lực"),  # Vietnamese throughout
+    ({"valid_from": "1/7/2024"}, "không phải ngày"),
     ({"vi": ""}, "Thiếu"),
     ({"parts": ["nothing_here"]}, "mức xếp loại"),
 ])

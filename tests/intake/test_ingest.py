@@ -253,6 +253,8 @@ def test_dash_is_missing_with_warning(written):
     ("commune_signed", 2, "1 (có) hoặc 0"),
     ("population", "12%", "không phải là số"),
     ("explosives_recovered_kg", -0.5, "âm"),
+    ("tips_valuable", "2,5", "giá trị 2,5 không phải số nguyên"),  # quoted as typed, not as the 2.5 read
+    ("teams_security", " -3 ", "giá trị -3 là số âm"),
 ])
 def test_bad_values_point_at_the_cell(iid, written, word):
     rep = report_grid(total=None, value_fn=_with("03208", iid, written))

@@ -129,3 +129,25 @@ def test_out_of_period_column_is_reported_by_cell_and_not_stored():
     assert all("teams_street_protection" not in row["values"] for row in r.rows)
     assert all(row["values"]["teams_security_order"] == 2 for row in r.rows)
     assert not any("villages_signed" in row["values"] for row in r.rows)
+
+
+VIETNAMESE_LETTERS = set("ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹàáèéìíòóùúýõãĩũ")
+
+
+def test_english_template_speaks_english(tmp_path):
+    """The template's own texts (sheet names, labels, instructions, cell checks) come from the string catalogue
+    in the chosen language: the English workbook has no Vietnamese in them."""
+    path = tmp_path / "template.xlsx"
+    build_template(SET, path, period="2017", lang="en")
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Data", "Instructions"]
+    ws, help_ws = wb["Data"], wb["Instructions"]
+    own = [ws["A1"].value, ws["A2"].value, ws.cell(row=HEADER_ROW, column=1).value,
+           ws.cell(row=HEADER_ROW, column=2).value, *(dv.error for dv in ws.data_validations.dataValidation)]
+    n_help = next(r for r in range(1, help_ws.max_row + 1) if (help_ws.cell(row=r, column=1).value or "")
+                  .startswith("•")) - 1
+    own += [help_ws.cell(row=r, column=1).value or "" for r in range(1, n_help + 1)]
+    assert n_help > 5 and all(own[:4]) and help_ws["A1"].value, own
+    assert [s for s in own if set(s.lower()) & VIETNAMESE_LETTERS] == []
+    vi = openpyxl.load_workbook(io.BytesIO(template_bytes(SET, period="2017")))
+    assert vi["Hướng dẫn"]["A1"].value != help_ws["A1"].value

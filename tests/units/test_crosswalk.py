@@ -95,8 +95,10 @@ def test_missing_part_marks_incomplete():
     ({"A": ["X", "Y"]}, {"A": {"X": 0.5, "Y": 0.4}}, ["A"], ["X", "Y"], "cộng lại bằng 0.9"),
 ])
 def test_validation(links, weights, old, new, message):
-    with pytest.raises(CrosswalkError, match=message):
+    with pytest.raises(CrosswalkError, match=message) as info:
         validate(links, weights, old, new)
+    english = info.value.message("en")
+    assert english.startswith("The crosswalk is not valid") and "chuyển đổi" not in english  # English throughout
 
 
 def test_csv_with_a_bad_code_names_the_row(tmp_path):
