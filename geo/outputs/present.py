@@ -269,7 +269,7 @@ def change_text(now: float | None, before: float | None, kind: str, lang: str = 
         return None
     d = float(now) - float(before)
     if kind == "share":
-        s = format_value(abs(d), "amount", lang) + (" điểm %" if lang == "vi" else " pp")
+        s = format_value(abs(d), "amount", lang) + t("percentage_points", lang)
     else:
         s = format_value(abs(d), kind if kind != "flag" else "count", lang)
     if d == 0:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from geo import DATA_DIR
 from geo.reference.catalog import load_catalog
+from geo.text.i18n import t
 from geo.text.names import normalize_code
 
 SAMPLE_DIR = DATA_DIR / "sample"
@@ -23,12 +24,17 @@ class SampleInfo:
     boundary_set: str
     period: str
     file: str
-    note: str
+    note_key: str  # the string key of the version note the sample is stored with (data/strings/core.toml)
     banner: str = "sample_banner"  # the string key of the label shown wherever the sample is shown
     # Loaded on first start, every autoload sample in the order of SAMPLES and in one transaction (see
     # Store.ensure_ready); the version numbers they get are the store's, never a contract. A sample without
     # autoload is loaded by ``python -m geo load-sample SET PERIOD --yes``.
     autoload: bool = True
+
+    @property
+    def note(self) -> str:
+        """The version note, in Vietnamese as every stored note is."""
+        return t(self.note_key, "vi")
 
 
 SAMPLES = (
@@ -36,14 +42,13 @@ SAMPLES = (
         boundary_set="dien-bien-dong-pre2025",
         period="2017",
         file="dien-bien-dong-pre2025_2017.csv",
-        note="Dữ liệu mẫu: tổng toàn huyện theo báo cáo năm 2017 (tin báo 2016–2017); phân bổ theo xã là minh họa.",
+        note_key="sample_note_2017",
     ),
     SampleInfo(
         boundary_set="dien-bien-dong-2025",
         period="2025",
         file="dien-bien-dong-2025_2025.csv",
-        note="Dữ liệu mẫu minh họa năm 2025 (không phải số liệu thật) trên 6 xã mới, theo các chỉ số của Luật 30/2023/QH15 "
-             "và Thông tư 124/2021/TT-BCA.",
+        note_key="sample_note_2025",
         banner="sample_banner_2025",
     ),
 )
