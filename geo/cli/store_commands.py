@@ -76,19 +76,13 @@ def _field(item, name):
 
 
 def _problem_line(item) -> str:
-    parts = []
-    for name in ("sheet", "row", "column"):
-        label = t(f"cli_problem_{name}")
-        value = _field(item, name)
-        if value not in (None, ""):
-            parts.append(f"{label} {value}")
+    """One problem of the dry run: its message names its place (intake.report.Problem: "where-prefix
+    included"), so only a value the message does not quote is added."""
+    message = str(_field(item, "message") or item)
     value = _field(item, "value")
-    where = ", ".join(parts)
-    message = _field(item, "message") or str(item)
-    text = f"[{where}] {message}" if where else str(message)
-    if value not in (None, ""):
-        text += t("cli_problem_value", value=repr(value))
-    return text
+    if value not in (None, "") and str(value) not in message:
+        message += t("cli_problem_value", value=repr(value))
+    return message
 
 
 def run_import(args) -> int:

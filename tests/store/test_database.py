@@ -615,62 +615,63 @@ def test_sqlite_busy_writer_gives_a_clear_message(tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Command line (geo.intake.ingest is replaced by a stub: the store commands only rely on its report's fields)
-
-
-class _Report:
-    def __init__(self, ok=True, readable=True, rows=(), errors=(), period="2018"):
-        self.ok, self.readable, self.rows, self.errors, self.period = ok, readable, list(rows), list(errors), period
-        self.file_sha256, self.file_size = "cd" * 32, 321
+# Command line: real files (the product's own template, filled in) through the real intake
 
 
 @pytest.fixture
 def cli(tmp_path, monkeypatch):
-    import types
-
     from geo.cli import main
 
     monkeypatch.setenv("ANTT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("ANTT_DATABASE_URL", raising=False)
     monkeypatch.setenv("ANTT_USER", "cli-user")
-    fake = types.ModuleType("geo.intake.ingest")
-    fake.report = _Report(rows=make_rows(3, 4, start=3203))
-    fake.calls = []
+    return main
 
-    def validate_file(path, boundary_set=None, period=None):
-        fake.calls.append((path, boundary_set, period))
-        return fake.report
 
-    fake.validate_file = validate_file
-    monkeypatch.setitem(sys.modules, "geo.intake.ingest", fake)
-    return main, fake
+def _filled(path: Path, period: str, cells: dict | None = None) -> list[dict]:
+    """The set's template for ``period`` as CSV, unit i with ``10 + i`` security teams and ``i`` tips;
+    ``cells`` {(unit index, indicator): text} writes a cell as staff typed it. Returns the rows written."""
+    from geo.intake.template import build_template_rows
+    from geo.units.boundaries import unit_list
+
+    units = unit_list(SET)
+    rows = [{"unit_code": c, "unit_name": n, "values": {"teams_security": 10 + i, "tips_received": i}}
+            for i, (c, n) in enumerate(zip(units["code"], units["name"]))]
+    for (i, iid), text in (cells or {}).items():
+        rows[i]["values"][iid] = text
+    build_template_rows(rows, path, boundary_set=SET, period=period, lang="vi", fmt="csv")
+    return rows
 
 
 def test_cli_import_history_table_rollback(cli, capsys, tmp_path):
-    main, fake = cli
-    f = tmp_path / "bc.xlsx"
-    f.write_bytes(b"x")
+    import hashlib
+
+    main = cli
+    f = tmp_path / "bc.csv"
+    written = _filled(f, "2018")
     assert main(["history", "--json"]) == 0  # the first start: the samples
     samples = json.loads(capsys.readouterr().out)
     assert [h["action"] for h in samples] == ["sample"] * len(AUTOLOADED)
     v1 = next(h["version"] for h in samples if h["boundary_set"] == SET)
     assert main(["import", str(f), "--period", "2018"]) == 2  # no --yes: nothing written
-    assert fake.calls == []
+    main(["history", "--json"])
+    assert json.loads(capsys.readouterr().out) == samples
     assert main(["import", str(f), "--period", "2018", "--note", "quý", "--yes"]) == 0
     v = samples[0]["version"] + 1
     assert f"phiên bản {v}" in capsys.readouterr().out
-    assert fake.calls == [(str(f), SET, "2018")]
 
     assert main(["history", "--json"]) == 0
     hist = json.loads(capsys.readouterr().out)
     assert [h["version"] for h in hist] == [v, *(h["version"] for h in samples)]
+    data = f.read_bytes()
     assert (hist[0]["user"], hist[0]["file_name"], hist[0]["file_sha256"], hist[0]["file_size"], hist[0]["note"]) \
-        == ("cli-user", "bc.xlsx", "cd" * 32, 321, "quý")
+        == ("cli-user", "bc.csv", hashlib.sha256(data).hexdigest(), len(data), "quý")
 
     assert main(["table", "--period", "2018", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert (out["boundary_set"], out["period"], out["version"], out["sample"]) == (SET, "2018", v, False)
-    assert out["rows"] == [{**r, "approximate": False} for r in fake.report.rows]
+    got = {r["unit_code"]: (r["values"]["teams_security"], r["values"]["tips_received"]) for r in out["rows"]}
+    assert got == {r["unit_code"]: (r["values"]["teams_security"], r["values"]["tips_received"]) for r in written}
     assert out["converted_from"] is None
 
     assert main(["table", "--json"]) == 0  # latest period
@@ -686,17 +687,22 @@ def test_cli_import_history_table_rollback(cli, capsys, tmp_path):
 
 
 def test_cli_import_exit_codes(cli, capsys, tmp_path):
-    main, fake = cli
+    main = cli
     main(["history", "--json"])
     before = json.loads(capsys.readouterr().out)
     assert before and all(h["sample"] for h in before)
-    fake.report = _Report(ok=False, errors=[{"sheet": "Sheet1", "row": 7, "column": "C", "value": "abc",
-                                             "message": "Không phải số"}])
-    assert main(["import", "x.xlsx", "--period", "2018", "--yes"]) == 1
+    bad = tmp_path / "bc.csv"
+    _filled(bad, "2018", {(2, "teams_security"): "mười hai", (5, "tips_received"): "2,5"})
+    assert main(["import", str(bad), "--period", "2018", "--yes"]) == 1
     err = capsys.readouterr().err
-    assert "trang Sheet1, dòng 7, cột C" in err and "Không phải số" in err and "'abc'" in err
-    fake.report = _Report(ok=False, readable=False)
-    assert main(["import", "x.xlsx", "--period", "2018", "--yes"]) == 2
+    lines = [ln.strip() for ln in err.splitlines() if ln.startswith("  ")]
+    # each problem once, on one line that names its place and quotes the cell as typed
+    assert len(lines) == 2, err
+    assert lines[0].startswith("Trang 'bc', dòng 5, cột C:") and "'mười hai'" in lines[0], lines
+    assert "dòng 8" in lines[1] and "2,5" in lines[1] and lines[1].count("dòng") == 1, lines
+    unreadable = tmp_path / "anh.xlsx"
+    unreadable.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    assert main(["import", str(unreadable), "--period", "2018", "--yes"]) == 2
     main(["history", "--json"])
     assert json.loads(capsys.readouterr().out) == before  # nothing written by the refused imports
 
