@@ -115,7 +115,8 @@ with left:
         event = st_folium(m, key="map_folium", height=560, use_container_width=True,
                           returned_objects=["last_active_drawing"])
 with right:
-    st.markdown(legend_html(legend_items(cls, ind, lang()), ind.unit(lang()), lang()), unsafe_allow_html=True)
+    st.markdown(legend_html(legend_items(cls, ind, lang()), ind.unit(lang()), lang(), provinces=by_province),
+                unsafe_allow_html=True)
     st.caption(tr("map_method_caption", method=tr(f"method_{cls.method}"), k=cls.k))
     st.caption(tr("map_province_click_hint") if by_province else tr("map_click_hint"))
 source_caption(set_id, frame)

@@ -34,8 +34,10 @@ def legend_items(classification: Classification, ind: Indicator, lang: str = "vi
     return items
 
 
-def legend_html(items: list[LegendItem], title: str, lang: str = "vi") -> str:
-    """The legend as a small HTML block (drawn by the page beside the map; every text escaped)."""
+def legend_html(items: list[LegendItem], title: str, lang: str = "vi", *, provinces: bool = False) -> str:
+    """The legend as a small HTML block (drawn by the page beside the map; every text escaped). Counts are of
+    communes, or of provinces when the map shows them aggregated (``provinces``)."""
+    counted = html.escape(t("map_provinces_short" if provinces else "map_units_short", lang))
     rows = []
     for it in items:
         rows.append(
@@ -43,7 +45,7 @@ def legend_html(items: list[LegendItem], title: str, lang: str = "vi") -> str:
             f'<span style="display:inline-block;width:1.6em;height:1em;background:{html.escape(it.color)};'
             'border:1px solid #555"></span>'
             f'<span>{html.escape(it.label)}</span>'
-            f'<span style="color:#666;margin-left:auto">({it.count} {html.escape(t("map_units_short", lang))})</span>'
+            f'<span style="color:#666;margin-left:auto">({it.count} {counted})</span>'
             "</div>"
         )
     return f'<div class="antt-legend"><div style="font-weight:600">{html.escape(title)}</div>{"".join(rows)}</div>'
