@@ -61,3 +61,37 @@ def script_json(obj) -> str:
     return (json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
             .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def _raw_script_element_class():
+    from branca.element import Element, MacroElement
+
+    class _Raw(Element):
+        """Text placed in the page as is (branca would compile it as a Jinja template: slow for megabytes)."""
+
+        def __init__(self, text: str):
+            super().__init__("")
+            self.text = text
+
+        def render(self, **kwargs):
+            return self.text
+
+    class RawScriptElement(MacroElement):
+        def render(self, **kwargs):
+            script = self._template.module.__dict__["script"](self, kwargs)
+            self.get_root().script.add_child(_Raw(script), name=self.get_name())
+
+    return RawScriptElement
+
+
+def raw_script_element():
+    """A MacroElement whose script is placed in the page as is. branca compiles every rendered script as a Jinja
+    template again (``Element(text)``): for a national layer or its per-change data that compile cost more than
+    everything else in the map page's rerun (py-spy, issue 12)."""
+    global _RAW_CLASS
+    if _RAW_CLASS is None:
+        _RAW_CLASS = _raw_script_element_class()
+    return _RAW_CLASS()
+
+
+_RAW_CLASS = None

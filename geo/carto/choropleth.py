@@ -9,43 +9,12 @@ import math
 import pandas as pd
 
 from geo.analysis.classify import NO_DATA_COLOR, Classification
-from geo.carto.assets import script_json
+from geo.carto.assets import raw_script_element, script_json
 from geo.carto.basemap import add_labels, base_map
 from geo.carto.geometry import DisplayLayer, prepare_display_layer
 from geo.carto.legend import tooltip_texts
 from geo.reference.catalog import Indicator
 from geo.text.i18n import format_value, t
-
-
-def _raw_script_element_class():
-    from branca.element import Element, MacroElement
-
-    class _Raw(Element):
-        """Text placed in the page as is (branca would compile it as a Jinja template: slow for megabytes)."""
-
-        def __init__(self, text: str):
-            super().__init__("")
-            self.text = text
-
-        def render(self, **kwargs):
-            return self.text
-
-    class RawScriptElement(MacroElement):
-        def render(self, **kwargs):
-            script = self._template.module.__dict__["script"](self, kwargs)
-            self.get_root().script.add_child(_Raw(script), name=self.get_name())
-
-    return RawScriptElement
-
-
-def _RawScriptElement():
-    global _RAW_CLASS
-    if _RAW_CLASS is None:
-        _RAW_CLASS = _raw_script_element_class()
-    return _RAW_CLASS()
-
-
-_RAW_CLASS = None
 
 
 class _ChoroplethLayer:
@@ -97,7 +66,7 @@ class _ChoroplethLayer:
 
         if cls._compiled is None:  # compiling the template costs more than rendering it: do it once
             cls._compiled = Template(cls._TEMPLATE)
-        el = _RawScriptElement()
+        el = raw_script_element()
         el._name = "AnttChoropleth"
         el._template = cls._compiled
         el.geometry = layer.geometry_json

@@ -8,7 +8,7 @@ import html
 import pandas as pd
 
 from geo.analysis.classify import NO_DATA_COLOR, Classification
-from geo.carto.assets import script_json
+from geo.carto.assets import raw_script_element, script_json
 from geo.carto.basemap import add_labels, base_map
 from geo.carto.geometry import DisplayLayer, full_stroke_zoom
 from geo.reference.catalog import Indicator
@@ -78,7 +78,10 @@ class _LiveChoroplethLayer:
         }).addTo(map);
         window.anttLayer = layer;
         function painted() {  // after Leaflet's own canvas redraw of this frame (the benchmark waits for it)
-            requestAnimationFrame(function() { window.anttPaints = (window.anttPaints || 0) + 1; });
+            requestAnimationFrame(function() {
+                window.anttPaints = (window.anttPaints || 0) + 1;
+                window.anttPaintedAt = Date.now();  // wall clock: the load test reads it after the fact
+            });
         }
         window.anttApply = function(data) {
             D = data;
@@ -133,12 +136,11 @@ class _LiveChoroplethLayer:
 
     @classmethod
     def element(cls, url: str, full_zoom: int, outline_url: str | None = None):
-        from branca.element import MacroElement
         from jinja2 import Template
 
         if cls._compiled is None:
             cls._compiled = Template(cls._TEMPLATE)
-        el = MacroElement()
+        el = raw_script_element()
         el._name = "AnttLiveChoropleth"
         el._template = cls._compiled
         el.setup = script_json({"url": url, "nodata": NO_DATA_COLOR, "fullZoom": full_zoom, "outline": outline_url})
@@ -198,7 +200,6 @@ def live_update(layer: DisplayLayer, values: pd.Series, frame: pd.DataFrame, ind
     """A folium FeatureGroup whose script hands :func:`live_data` to the live layer (``window.anttApply``);
     for streamlit-folium's ``feature_group_to_add``, which evaluates it in the mounted map."""
     import folium
-    from branca.element import MacroElement
     from jinja2 import Template
 
     global _APPLY_TEMPLATE
@@ -208,7 +209,7 @@ def live_update(layer: DisplayLayer, values: pd.Series, frame: pd.DataFrame, ind
                                    "if (window.anttApply) { window.anttApply(window.anttPendingData); }"
                                    "{% endmacro %}")
     fg = folium.FeatureGroup(name="antt-data", control=False)
-    el = MacroElement()
+    el = raw_script_element()
     el._name = "AnttData"
     el._template = _APPLY_TEMPLATE
     el.data = script_json(live_data(layer, values, frame, ind, catalog, classification, lang, highlight))
