@@ -3,13 +3,14 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.analysis.classify import MAX_K, METHODS, MIN_K, SEQUENTIAL_SCHEMES, ClassifyError, classify
+from geo.analysis.classify import MAX_K, METHODS, MIN_K, SEQUENTIAL_SCHEMES, ClassifyError
 from geo.analysis.view import aggregate_frame
 from geo.carto.maps import BASEMAPS, build_symbol_map, legend_html, legend_items
 from geo.reference.catalog import load_catalog
 from geo.reference.frames import indicator_values
 from geo.units import boundaries as gb
 from pages.common import (
+    cached_classify,
     classes_in_link,
     current_area,
     current_set_id,
@@ -90,7 +91,8 @@ if method == "manual" and not breaks:
     st.info(tr("map_breaks_help"))
     stop_page()
 try:
-    cls = classify(values, method, k, breaks=breaks, scheme=scheme, reverse=ind.direction == "down")
+    cls = cached_classify(values, method, k, tuple(breaks) if breaks is not None else None, scheme,
+                          ind.direction == "down")
 except ClassifyError as exc:
     st.error(exc.message(lang()))
     stop_page()
