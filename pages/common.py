@@ -171,7 +171,7 @@ def _outline_file(set_id: str, fingerprint: str) -> str | None:
     from geo.carto.maps import geometry_file_name, outline_json
 
     layer = _province_layer(set_id, fingerprint)
-    return None if layer is None else _write_static(geometry_file_name(layer), outline_json(layer))
+    return None if layer is None else _write_static(geometry_file_name(layer, kind="outline"), outline_json(layer))
 
 
 def live_map(set_id: str, frame, values, ind, classification, *, key: str, height: int, highlight=None,

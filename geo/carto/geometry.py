@@ -102,15 +102,17 @@ def decode_display_layer(layer: DisplayLayer) -> list[dict]:
     return out
 
 
-def geometry_file_name(layer: DisplayLayer, area: tuple = ()) -> str:
+def geometry_file_name(layer: DisplayLayer, area: tuple = (), kind: str = "") -> str:
     """A name carrying the content hash of the encoded geometry: the browser may keep the file for good, and a
-    new boundary file (or repair) gives a new name."""
+    new boundary file (or repair) gives a new name. ``kind`` names another file made from the same layer
+    (``outline``: :func:`outline_json`), which must not share the layer's own name (files are written once)."""
     import hashlib
     import re
 
     digest = hashlib.sha256(layer.geometry_json.encode("utf-8")).hexdigest()[:16]
     stem = re.sub(r"[^a-z0-9-]+", "-", (layer.set_id or "set").lower()).strip("-") or "set"
-    return f"{stem}-{'area-' if area else ''}{digest}.json"
+    prefix = "".join(f"{p}-" for p in (kind, "area" if area else "") if p)
+    return f"{stem}-{prefix}{digest}.json"
 
 
 def outline_json(layer: DisplayLayer) -> str:

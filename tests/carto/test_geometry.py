@@ -43,3 +43,14 @@ def test_geometry_file_name_follows_the_content(units):
     assert geometry_file_name(a) == geometry_file_name(prepare_display_layer(units, "dien-bien-dong-pre2025"))
     assert geometry_file_name(a) != geometry_file_name(b)
     assert re.fullmatch(r"dien-bien-dong-pre2025-[0-9a-f]{16}\.json", geometry_file_name(a))
+
+
+def test_an_outline_file_never_shares_its_layers_name(units):
+    """The by-province map draws the provinces as a layer and as outlines above them: two files of one layer,
+    each written once under its name (the outlines carry label points the layer's file lacks)."""
+    from geo.carto.maps import geometry_file_name, prepare_display_layer
+
+    layer = prepare_display_layer(units, "vn-2025-provinces")
+    names = {geometry_file_name(layer), geometry_file_name(layer, kind="outline"), geometry_file_name(layer, ("a",))}
+    assert len(names) == 3
+    assert re.fullmatch(r"vn-2025-provinces-outline-[0-9a-f]{16}\.json", geometry_file_name(layer, kind="outline"))

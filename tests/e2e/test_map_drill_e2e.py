@@ -1,6 +1,8 @@
 """The national map aggregated by province, in a real browser: a click on a province drills into its communes
 (real vn-2025 polygons through the configured boundary folder, streamlit-folium's click, Streamlit's rerun)."""
 
+from urllib.parse import quote_plus
+
 import pytest
 
 from geo.units import boundaries as gb
@@ -70,7 +72,7 @@ def test_a_click_on_a_province_shows_its_communes(browser, app_url):
 
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("pageerror", lambda e: errors.append(f"{e} {e.stack}"))
     page.goto(app_url + f"/ban-do?boundaries={SET}", wait_until="domcontentloaded")
     map_frame(page)
     _features(page, lambda n: n == len(units))  # the whole country, commune by commune
@@ -90,7 +92,8 @@ def test_a_click_on_a_province_shows_its_communes(browser, app_url):
     frame, n = _features(page, lambda n: n == communes)  # only the province's communes
     codes = set(frame.evaluate("() => window.anttLayer.getLayers().map(l => l.feature.id)"))
     assert codes == set(units.loc[units[column] == PROVINCE, "code"].astype(str))
-    picker = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="Tỉnh, thành phố")
-    assert PROVINCE in picker.inner_text()  # the sidebar says where the reader is
+    # the sidebar's breadcrumb and the address bar say where the reader is
+    page.wait_for_selector(f'[data-testid="stSidebar"] >> text=Toàn quốc › {PROVINCE}', timeout=30_000)
+    assert "province=" + quote_plus(PROVINCE) in page.url
     assert not errors, errors
     page.close()
