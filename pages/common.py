@@ -171,7 +171,7 @@ def _outline_file(set_id: str, fingerprint: str) -> str | None:
     from geo.carto.maps import geometry_file_name, outline_json
 
     layer = _province_layer(set_id, fingerprint)
-    return None if layer is None else _write_static(geometry_file_name(layer), outline_json(layer))
+    return None if layer is None else _write_static(geometry_file_name(layer, kind="outline"), outline_json(layer))
 
 
 def live_map(set_id: str, frame, values, ind, classification, *, key: str, height: int, highlight=None,
@@ -231,19 +231,31 @@ def current_area(set_id: str) -> tuple:
     return tuple(out)
 
 
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _area_options(set_id: str, fingerprint: str, col: str, within: tuple) -> list[str] | None:
+    """The picker's choices at one level (``within`` = the levels chosen above it), sorted once per server
+    for every session; None for sets too small for the picker."""
+    units = gb.unit_list(set_id)
+    if len(units) < AREA_MIN_UNITS:
+        return None
+    units = units[gb.area_mask(units, within)]
+    return [""] + vi_sorted(sorted(set(units[col])))
+
+
 def area_picker(set_id: str) -> None:
     """Province → district pickers for national sets; the map zooms to the choice."""
     info = gb.get_boundary_set_info(set_id)
     if not info.parent_columns:
         return
-    units = gb.unit_list(set_id)
-    if len(units) < AREA_MIN_UNITS:
+    path = gb.boundary_file(info)
+    fingerprint = gb.file_fingerprint(path) if path is not None else "fallback"
+    if _area_options(set_id, fingerprint, f"parent_{len(info.parent_columns) - 1}", ()) is None:
         return
     chosen = st.session_state.setdefault(SESSION_AREA, {}).setdefault(set_id, {})
-    subset = units
+    within: tuple = ()
     for i in reversed(range(len(info.parent_columns))):
         col = f"parent_{i}"
-        options = [""] + vi_sorted(sorted(set(subset[col])))
+        options = _area_options(set_id, fingerprint, col, within)
         level = tr("area_province") if i == len(info.parent_columns) - 1 else tr("area_district")
         current = chosen.get(col, "")
         value = st.selectbox(level, options, index=options.index(current) if current in options else 0,
@@ -254,7 +266,7 @@ def area_picker(set_id: str) -> None:
                 chosen.pop(f"parent_{j}", None)
         if not value:
             break
-        subset = subset[subset[col] == value]
+        within += ((col, value),)
     crumbs = [tr("area_country")] + [v for _, v in current_area(set_id)]
     st.caption(" › ".join(crumbs))
 
@@ -449,6 +461,16 @@ def source_caption(set_id: str | None = None, table=None) -> None:
 def labels(keys, fn) -> "callable":
     """A format_func computed now, in this run's language (widgets may call it after the run)."""
     return {k: fn(k) for k in keys}.__getitem__
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def cached_classify(values, method: str, k: int, breaks: tuple | None, scheme: str, reverse: bool):
+    """geo.analysis.classify once per server for the same values and choices (Streamlit hashes the Series'
+    content), shared by every session: callers treat the Classification as read-only."""
+    from geo.analysis.classify import classify
+
+    return classify(values, method, k, breaks=list(breaks) if breaks is not None else None, scheme=scheme,
+                    reverse=reverse)
 
 
 def indicator_choices(period: str | None, public_only: bool = False) -> list[str]:

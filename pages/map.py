@@ -3,13 +3,14 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.analysis.classify import MAX_K, METHODS, MIN_K, SEQUENTIAL_SCHEMES, ClassifyError, classify
+from geo.analysis.classify import MAX_K, METHODS, MIN_K, SEQUENTIAL_SCHEMES, ClassifyError
 from geo.analysis.view import aggregate_frame
 from geo.carto.maps import BASEMAPS, build_symbol_map, legend_html, legend_items
 from geo.reference.catalog import load_catalog
 from geo.reference.frames import indicator_values
 from geo.units import boundaries as gb
 from pages.common import (
+    cached_classify,
     classes_in_link,
     current_area,
     current_set_id,
@@ -90,7 +91,8 @@ if method == "manual" and not breaks:
     st.info(tr("map_breaks_help"))
     stop_page()
 try:
-    cls = classify(values, method, k, breaks=breaks, scheme=scheme, reverse=ind.direction == "down")
+    cls = cached_classify(values, method, k, tuple(breaks) if breaks is not None else None, scheme,
+                          ind.direction == "down")
 except ClassifyError as exc:
     st.error(exc.message(lang()))
     stop_page()
@@ -115,7 +117,8 @@ with left:
         event = st_folium(m, key="map_folium", height=560, use_container_width=True,
                           returned_objects=["last_active_drawing"])
 with right:
-    st.markdown(legend_html(legend_items(cls, ind, lang()), ind.unit(lang()), lang()), unsafe_allow_html=True)
+    st.markdown(legend_html(legend_items(cls, ind, lang()), ind.unit(lang()), lang(), provinces=by_province),
+                unsafe_allow_html=True)
     st.caption(tr("map_method_caption", method=tr(f"method_{cls.method}"), k=cls.k))
     st.caption(tr("map_province_click_hint") if by_province else tr("map_click_hint"))
 source_caption(set_id, frame)

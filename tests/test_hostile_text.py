@@ -66,7 +66,7 @@ def test_map_tooltips_labels_and_legend_are_escaped(units, frame, payload):
     from geo.analysis.classify import classify
     from geo.carto.maps import build_choropleth, legend_html, legend_items, map_html, prepare_display_layer
     from geo.reference.frames import indicator_values
-    from tests.carto.test_maps import _decoded, _layer_data
+    from tests.carto.helpers import _decoded, _layer_data
 
     u, f, codes = _hostile(units, frame, payload)
     ind = CAT["teams_per_1000"]

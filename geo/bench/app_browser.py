@@ -29,8 +29,14 @@ from geo.bench.browser import CHROMIUM_ARGS, chromium_path
 
 MAP_SETS = ("dien-bien-dong-pre2025", "vn-2025", "vn-pre2025")
 PERIOD = "2024"
-INDICATORS = ("teams_per_village", "village_coverage", "valuable_tip_rate", "teams_per_1000", "school_coverage",
-              "tips_per_1000", "agency_coverage")
+
+
+def indicators(period: str = PERIOD, n: int = 7) -> list[str]:
+    """The map picker's first ``n`` indicators for ``period`` (only those valid in it, rates first, as the page
+    lists them); the first is the page's default, so change i chooses the ((i + 1) mod n)-th."""
+    from geo.reference.catalog import load_catalog
+
+    return load_catalog().valid_in(period).map_choices()[:n]
 
 
 def seed_store(data_dir: Path, sets=("vn-2025", "vn-pre2025"), period: str = PERIOD) -> None:
@@ -151,9 +157,11 @@ def _paints(frame) -> int:
 
 
 def _choose(page, label: str, option: str) -> float:
-    """Pick ``option`` in the sidebar selectbox labelled ``label`` (typed into Streamlit's searchable widget,
-    then clicked); returns ``time.perf_counter()`` at the click, when the user's wait begins."""
-    box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text=label).first
+    """Pick ``option`` in the selectbox labelled exactly ``label``, in the sidebar or on the page (the map's
+    indicator is on the page), typed into Streamlit's searchable widget, then clicked; returns
+    ``time.perf_counter()`` at the click, when the user's wait begins."""
+    named = page.locator('[data-testid="stWidgetLabel"]').get_by_text(label, exact=True)
+    box = page.locator('[data-testid="stSelectbox"]').filter(has=named).first
     try:
         box.locator("input").click(timeout=60_000)
     except Exception:
@@ -264,9 +272,9 @@ def measure_maps(sets=MAP_SETS, changes: int = 5, timeout_s: float = 300) -> dic
                     frame = _wait_painted(page, frame, 10 ** 9, timeout_s)
                     res["first_paint_cached_s"] = time.perf_counter() - t0
                 page.wait_for_timeout(500)
-                lat, sent, restyle = [], [], []
+                lat, sent, restyle, order = [], [], [], indicators()
                 for i in range(changes):
-                    iid = INDICATORS[(i + 1) % len(INDICATORS)]
+                    iid = order[(i + 1) % len(order)]
                     before = _paints(frame)
                     b0 = meter.bytes
                     t0 = _choose(page, "Chỉ số", _indicator_label(iid))
@@ -291,9 +299,66 @@ def measure_maps(sets=MAP_SETS, changes: int = 5, timeout_s: float = 300) -> dic
     return out
 
 
+def _cpu_s(pid: int) -> float:
+    """CPU seconds (user + system, all threads) a process has used so far (Linux /proc); 0 once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _descendants(root: int) -> list[int]:
+    """Every process under ``root`` (here: the Playwright driver and Chromium's processes, and the server)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [root]
+    while todo:
+        for c in children.get(todo.pop(), []):
+            out.append(c)
+            todo.append(c)
+    return out
+
+
+def _painted_at(frame) -> float | None:
+    """Wall-clock time (s) of the frame's last repaint, as the page itself recorded it."""
+    try:
+        v = frame.evaluate("() => window.anttPaintedAt || 0")
+    except Exception:
+        return None
+    return float(v) / 1000.0 if v else None
+
+
+def _load_round(pages, frames, iid: str, timeout_s: float) -> list[float]:
+    """Every session chooses ``iid`` (one after the other, as fast as the browser takes the clicks), then
+    each latency is read from the page's own repaint time, so waiting on one page does not add to another's."""
+    started = []
+    for k, page in enumerate(pages):
+        before = _paints(frames[k])
+        _choose(page, "Chỉ số", _indicator_label(iid))
+        started.append((before, time.time()))  # wall clock, comparable with the page's Date.now()
+    lat = []
+    for k, page in enumerate(pages):
+        before, t0 = started[k]
+        frames[k] = _wait_painted(page, frames[k], before, timeout_s)
+        at = _painted_at(frames[k])
+        lat.append((at if at is not None else time.time()) - t0)
+    return lat
+
+
 def load_test(n: int = 10, changes: int = 5, set_id: str = "vn-2025", timeout_s: float = 600) -> dict:
     """N sessions (pages of one Chromium) on the national map of one app process, each changing the
-    indicator ``changes`` times in turn; latency p50/p95 over all changes and the server's resident memory."""
+    indicator ``changes`` times in turn; latency p50/p95 over all changes, the server's resident memory, and
+    the CPU seconds the server and the browser spent on the changes (both share this machine's cores: when
+    the browser's share is large, the figure measures the test's own browser as much as the server)."""
     path = chromium_path()
     if path is None:
         return {"error": "chromium not installed"}
@@ -316,20 +381,30 @@ def load_test(n: int = 10, changes: int = 5, set_id: str = "vn-2025", timeout_s:
                 if k == 0:  # the set's geometry and view are loaded once per process: not a per-session cost
                     rss1 = app.rss_mb()
             opened = time.perf_counter() - t_open
-            lat = []
+            others = [p for p in _descendants(os.getpid()) if p != app.proc.pid]
+            cpu0 = (_cpu_s(app.proc.pid), sum(_cpu_s(p) for p in others))
+            w0 = time.perf_counter()
+            lat, order = [], indicators()
             for i in range(changes):
-                iid = INDICATORS[(i + 1) % len(INDICATORS)]
-                for k, page in enumerate(pages):  # all sessions choose, then all wait: concurrent reruns
-                    before = _paints(frames[k])
-                    frames[k] = (frames[k], before, _choose(page, "Chỉ số", _indicator_label(iid)))
-                for k, page in enumerate(pages):
-                    frame, before, t0 = frames[k]
-                    frames[k] = _wait_painted(page, frame, before, timeout_s)
-                    lat.append(time.perf_counter() - t0)
+                lat += _load_round(pages, frames, order[(i + 1) % len(order)], timeout_s)
+            wall = time.perf_counter() - w0
+            cpu1 = (_cpu_s(app.proc.pid), sum(_cpu_s(p) for p in others))
             rss = app.rss_mb()
             browser.close()
     lat.sort()
     p95 = lat[min(len(lat) - 1, int(round(0.95 * (len(lat) - 1))))]
     return {"sessions": n, "boundary_set": set_id, "changes": len(lat), "p50_s": statistics.median(lat),
-            "p95_s": p95, "open_all_s": opened, "server_rss_mb_idle": rss0, "server_rss_mb_one_session": rss1,
-            "server_rss_mb": rss, "rss_per_session_mb": (rss - rss1) / max(1, n - 1)}
+            "p95_s": p95, "max_s": lat[-1], "open_all_s": opened, "server_rss_mb_idle": rss0,
+            "server_rss_mb_one_session": rss1, "server_rss_mb": rss,
+            "rss_per_session_mb": (rss - rss1) / max(1, n - 1), "changes_wall_s": wall,
+            "server_cpu_s": cpu1[0] - cpu0[0], "browser_cpu_s": cpu1[1] - cpu0[1],
+            "server_cpu_per_change_s": (cpu1[0] - cpu0[0]) / max(1, len(lat)),
+            "loadavg": _loadavg()}
+
+
+def _loadavg() -> str:
+    try:
+        with open("/proc/loadavg") as fh:
+            return " ".join(fh.read().split()[:3])
+    except OSError:
+        return ""

@@ -305,7 +305,11 @@ def format_load_report(r: dict) -> str:
             f"idle, {r['server_rss_mb_one_session']:.0f} MB with one session, {r['server_rss_mb']:.0f} MB with all, "
             + (f"{r['rss_per_session_mb']:.0f} MB per further session (20 sessions ≈ "
                f"{r['server_rss_mb_one_session'] + 19 * r['rss_per_session_mb']:.0f} MB, target ≤ 2048 MB)"
-               if r["rss_per_session_mb"] >= 0 else "no measurable growth per further session (RSS noise)"))
+               if r["rss_per_session_mb"] >= 0 else "no measurable growth per further session (RSS noise)")
+            + (f"; CPU during the changes: server {r['server_cpu_s']:.1f} s "
+               f"({r['server_cpu_per_change_s'] * 1000:.0f} ms per change), the test's own Chromium "
+               f"{r['browser_cpu_s']:.1f} s, over {r['changes_wall_s']:.1f} s; load average {r['loadavg']}"
+               if "server_cpu_s" in r else ""))
 
 
 def format_report(r: dict) -> str:

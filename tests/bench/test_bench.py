@@ -1,5 +1,10 @@
 """The benchmark's own logic (not its timings: those are printed by `python -m geo bench`, never asserted)."""
 
+import os
+import subprocess
+import sys
+import time
+
 from geo.bench.benchmark import format_report
 from geo.bench.browser import localize
 
@@ -47,3 +52,30 @@ def test_browser_report_says_met_or_missed_per_map():
             "rss_per_session_mb": 40}
     assert "p95 1.80 s (≤ 2 s: met)" in format_load_report(load)
     assert "20 sessions ≈ 1300 MB" in format_load_report(load)  # 540 + 19 × 40
+
+
+def test_load_test_accounts_cpu_of_the_server_and_of_its_own_browser_apart():
+    """The load report splits CPU between the server and the test's own processes: both read from /proc."""
+    from geo.bench.app_browser import _cpu_s, _descendants
+
+    child = subprocess.Popen([sys.executable, "-c", "import time\nt = time.process_time()\n"
+                              "while time.process_time() - t < 0.3: pass\ntime.sleep(30)"])
+    try:
+        deadline = time.time() + 20
+        while _cpu_s(child.pid) < 0.2 and time.time() < deadline:
+            time.sleep(0.05)
+        assert child.pid in _descendants(os.getpid())
+        assert _cpu_s(child.pid) >= 0.2  # it burned 0.3 s of CPU
+    finally:
+        child.kill()
+        child.wait()
+    assert _cpu_s(child.pid) == 0.0  # gone: nothing to count
+
+
+def test_load_test_changes_through_indicators_valid_in_its_period():
+    from geo.bench.app_browser import PERIOD, indicators
+    from geo.reference.catalog import load_catalog
+
+    order = indicators()
+    assert len(order) == len(set(order)) >= 3
+    assert order == load_catalog().valid_in(PERIOD).map_choices()[:len(order)]  # the page's own order

@@ -1,5 +1,7 @@
 """Every page runs without exception in both languages (Streamlit AppTest, no browser)."""
 
+import re
+
 import pytest
 
 from tests.pages.apptest import run_page
@@ -136,5 +138,6 @@ def test_national_map_aggregated_by_province(app_env):
     at = run_page("map.py", "vi", timeout=600, session={"boundary_set": "vn-2025", "map_by_province": True})
     assert not at.exception, [e.value for e in at.exception]
     assert any("Bấm vào một tỉnh" in c.value for c in at.caption)
-    legend = " ".join(m.value for m in at.markdown)
-    assert "tỉnh" in legend or "xã" in legend  # the legend is drawn (counts are of map units)
+    legend = next(m.value for m in at.markdown if "antt-legend" in m.value)
+    counts = [int(n) for n in re.findall(r"\((\d+) tỉnh/thành phố\)", legend)]
+    assert sum(counts) == 34 and " xã)" not in legend  # the legend counts the 34 provinces it shows, not communes

@@ -1,0 +1,80 @@
+"""geo/carto/live: the mounted map fetches its geometry once; a change sends classes and values only."""
+
+import json
+import re
+
+from geo.analysis.classify import classify
+from geo.carto.maps import map_html
+from geo.reference.frames import indicator_values
+from tests.carto.helpers import CAT, _frame
+
+
+def _live(units, frame, iid, lang="vi"):
+    from geo.carto.maps import (
+        build_live_choropleth,
+        live_data,
+        live_update,
+        prepare_display_layer,
+    )
+
+    layer = prepare_display_layer(units, "dien-bien-dong-pre2025")
+    values = indicator_values(frame, iid, CAT)
+    cls = classify(values, "quantiles", 5)
+    m = build_live_choropleth(layer, "/app/static/geo/x.json", attribution="Ranh giới: thử")
+    return layer, m, live_update(layer, values, frame, CAT[iid], CAT, cls, lang=lang), \
+        live_data(layer, values, frame, CAT[iid], CAT, cls, lang=lang), cls
+
+
+def test_live_map_fetches_the_geometry_and_its_script_does_not_change_with_the_indicator(units):
+    frame = _frame(units)
+    layer, m1, _, _, _ = _live(units, frame, "teams_per_village")
+    _, m2, _, _, _ = _live(units, frame, "valuable_tip_rate")
+    out1, out2 = map_html(m1), map_html(m2)
+    assert '"url":"/app/static/geo/x.json"' in out1
+    assert layer.geometry_json not in out1  # geometry travels in the static file, not in the page
+    strip = lambda s: re.sub(r"_[0-9a-f]{32}", "", s)  # folium's random element ids
+    assert strip(out1) == strip(out2)
+
+
+def test_live_data_is_compact_and_keeps_no_data_apart(units):
+    def blank(t):
+        t.loc["03205", :] = float("nan")
+    frame = _frame(units, blank)
+    layer, m, fg, data, cls = _live(units, frame, "teams_per_village")
+    i = layer.codes.index("03205")
+    assert data["cls"][i] == "-" and data["v"][i] is None
+    assert len(data["cls"]) == len(layer.codes) == 14
+    assert all(ch == "-" or int(ch) < cls.k for ch in data["cls"])
+    assert data["num"]["v"][i] is None and data["sep"] == [".", ","]
+    fg.add_to(m)  # as streamlit-folium's feature_group_to_add does
+    rendered = fg.get_root().render()
+    assert "window.anttApply" in rendered and "03205" not in rendered  # classes by position, no codes
+
+
+def test_live_data_texts_are_escaped(units):
+    from geo.carto.maps import live_data, prepare_display_layer
+
+    frame = _frame(units)
+    layer = prepare_display_layer(units, "s", names=["<img src=x onerror=alert(1)>"] * len(units))
+    assert "<img" not in layer.geometry_json
+    values = indicator_values(frame, "teams_security", CAT)
+    data = live_data(layer, values, frame, CAT["teams_security"], CAT, classify(values, "quantiles", 5))
+    assert "<" not in data["label"] + data["suffix"] + data["missing"]
+
+
+
+
+def test_outlines_go_above_the_communes_with_a_label_point_each(units):
+    from geo.carto.maps import (
+        build_live_choropleth,
+        outline_json,
+        prepare_display_layer,
+    )
+    from geo.units.boundaries import dissolve_units
+
+    outline = prepare_display_layer(dissolve_units(units, "parent_1"), "x-provinces")
+    data = json.loads(outline_json(outline))
+    assert len(data["p"]) == len(data["names"]) == 1
+    m = build_live_choropleth(prepare_display_layer(units, "s"), "/a.json", outline_url="/o.json")
+    out = map_html(m)
+    assert '"outline":"/o.json"' in out and 'createPane("anttOutline")' in out
