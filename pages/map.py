@@ -25,6 +25,7 @@ from pages.common import (
     map_assets,
     province_layer,
     sample_banner,
+    share_view,
     source_caption,
     stop_page,
     tr,
@@ -127,7 +128,7 @@ clicked = {} if by_province else (event or {}).get("last_active_drawing") or {}
 code = (clicked.get("properties") or {}).get("code")
 if code and code != st.session_state.get("map_last_click"):
     st.session_state["map_last_click"] = code
-    st.session_state["profile_unit"] = code
+    share_view(unit=code)  # the profile opens on it (the profile's own widget key is the profile's)
     st.switch_page("pages/profile.py")
 
 st.page_link("pages/present.py", label=tr("map_to_presentation"), icon=":material/slideshow:")

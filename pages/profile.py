@@ -36,11 +36,15 @@ if not codes:
     st.info(tr("no_data_for_set"))
     stop_page()
 shared = shared_view()  # the indicator and commune chosen on the other pages
-if st.session_state.get("profile_unit") not in codes:
-    st.session_state["profile_unit"] = shared.unit if shared.unit in codes else codes[0]
+# A commune another page shared since this page last showed one (a click on the map) is the one to open.
+if shared.unit in codes and shared.unit != st.session_state.get("profile_shown_unit"):
+    st.session_state["profile_unit"] = shared.unit
+elif st.session_state.get("profile_unit") not in codes:
+    st.session_state["profile_unit"] = codes[0]
 row = st.container(horizontal=True, vertical_alignment="bottom", key="pick_row")
 code = row.selectbox(tr("profile_pick"), codes, key="profile_unit",
                      format_func=dict(zip(frame.index, frame["unit_name"])).__getitem__)
+st.session_state["profile_shown_unit"] = code
 map_choices = catalog.map_choices()
 iid = shared.indicator if shared.indicator in map_choices else map_choices[0]
 with row.container(width="content"):

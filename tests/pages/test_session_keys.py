@@ -1,4 +1,4 @@
-"""Pages never read another page's widget keys (issue 15): what pages share beyond the sidebar goes through
+"""Pages never read or write another page's widget keys (issue 15): what pages share beyond the sidebar goes through
 pages.common.shared_view(). A page owns the session keys with its prefix (``map_``, ``present_``…, DESIGN.md)
 and the widget keys it declares (``key="…"``); reading one another page owns fails here. Checked on the syntax
 tree of every page."""
@@ -45,11 +45,11 @@ def _is_session_state(node) -> bool:
     return isinstance(node, ast.Attribute) and node.attr == "session_state"
 
 
-def keys_of(source: str) -> tuple[set[str], set[str]]:
-    """(widget keys the source declares, session keys it reads)."""
+def keys_of(source: str) -> tuple[set[str], set[str], set[str]]:
+    """(widget keys the source declares, session keys it reads, session keys it assigns)."""
     tree = ast.parse(source)
     consts = _constants(tree)
-    declared, read = set(), set()
+    declared, read, written = set(), set(), set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             for kw in node.keywords:
@@ -59,30 +59,30 @@ def keys_of(source: str) -> tuple[set[str], set[str]]:
             if isinstance(f, ast.Attribute) and f.attr in ("get", "pop", "setdefault") and \
                     _is_session_state(f.value) and node.args and (k := _key(node.args[0], consts)):
                 read.add(k)
-        elif isinstance(node, ast.Subscript) and _is_session_state(node.value) and isinstance(node.ctx, ast.Load):
+        elif isinstance(node, ast.Subscript) and _is_session_state(node.value):
             if k := _key(node.slice, consts):
-                read.add(k)
+                (read if isinstance(node.ctx, ast.Load) else written).add(k)
         elif isinstance(node, ast.Compare) and any(isinstance(o, (ast.In, ast.NotIn)) for o in node.ops) and \
                 any(_is_session_state(c) for c in node.comparators) and (k := _key(node.left, consts)):
             read.add(k)
-    return declared, read
+    return declared, read, written
 
 
 def foreign_reads(pages: dict[str, str]) -> list[str]:
-    """'page reads key (owned by other)' for every read of a key another page owns. ``pages``: name → source."""
+    """'page reads/writes key (owned by other)' for every use of a key another page owns. ``pages``: name →
+    source."""
     owned = {}
     for name, source in pages.items():
-        declared, _ = keys_of(source)
-        owned[name] = declared
+        owned[name] = keys_of(source)[0]
     out = []
     for name, source in pages.items():
-        _, read = keys_of(source)
-        for key in sorted(read):
+        _, read, written = keys_of(source)
+        for verb, key in sorted([("reads", k) for k in read] + [("writes", k) for k in written], key=lambda x: x[1]):
             for other, declared in owned.items():
                 if other == name or key in owned[name] or key.startswith(prefix(pathlib.Path(name))):
                     continue
                 if key in declared or key.startswith(prefix(pathlib.Path(other))):
-                    out.append(f"{name} reads {key!r} (owned by {other})")
+                    out.append(f"{name} {verb} {key!r} (owned by {other})")
     return out
 
 
@@ -99,6 +99,8 @@ def test_no_page_reads_another_pages_widget_keys():
     ('x = st.session_state.get("charts_indicator")', []),  # its own
     ('x = st.session_state.get("lang")', []),  # the shared sidebar's (pages/common.py)
     ('x = shared_view().method', []),
+    ('st.session_state["map_k"] = 5', ["charts.py writes 'map_k' (owned by map.py)"]),  # a write, too
+    ('st.session_state["charts_k"] = 5', []),
 ])
 def test_the_check_finds_a_foreign_read(reader, found):
     pages = {"map.py": 'st.selectbox("m", [1], key="map_method")\nst.selectbox("p", [1], key="picked")',
