@@ -383,9 +383,17 @@ def bench_validate(n_rows: int = 10000, set_id: str = "vn-pre2025", fmt: str = "
         for ind in catalog.base():
             vals[ind.id] = round(rng.random() * 10, 1) if ind.kind == "amount" else (
                 rng.randint(0, 1) if ind.kind == "flag" else rng.randint(0, 50))
-        vals["villages_signed"] = min(vals["villages_signed"], vals["villages_total"])
-        vals["agencies_signed"] = min(vals["agencies_signed"], vals["agencies_total"])
-        vals["schools_signed"] = min(vals["schools_signed"], vals["schools_total"])
+        # consistent as a real report is: grades add up to their count, a part never above its whole
+        for whole, parts in catalog.part_groups():
+            if catalog[whole].kind == "flag":  # a commune has one grade at most
+                graded = rng.randrange(len(parts) + 1)
+                for i, p in enumerate(parts):
+                    vals[p] = int(i + 1 == graded)
+            vals[whole] = sum(vals[p] for p in parts)
+        for _ in range(3):  # chains: total ≥ registered ≥ recognized
+            for num, den in catalog.numerator_denominator_pairs():
+                if num in vals and den in vals and catalog[den].kind != "flag":
+                    vals[den] = max(vals[den], vals[num])
         rows.append({"unit_code": code, "unit_name": units.names[code], "values": vals})
     with tempfile.TemporaryDirectory(prefix="antt-bench-") as tmp:
         path = Path(tmp) / f"bench.{fmt}"

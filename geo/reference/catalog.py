@@ -25,7 +25,7 @@ import math
 import tomllib
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
@@ -220,8 +220,12 @@ class Catalog:
 
     def part_groups(self) -> list[tuple[str, tuple[str, ...]]]:
         """(whole, parts) for every indicator with parts, where the whole and all its parts are in this catalog."""
-        return [(i.id, i.parts) for i in self.indicators
-                if i.parts and all(p in self._by_id for p in i.parts)]
+        return list(self._part_groups)
+
+    @cached_property
+    def _part_groups(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        # once per catalog: the intake asks for every row of a file (10,000 rows on a national sheet)
+        return tuple((i.id, i.parts) for i in self.indicators if i.parts and all(p in self._by_id for p in i.parts))
 
     def numerator_denominator_pairs(self) -> list[tuple[str, str]]:
         """Pairs (numerator, denominator) where numerator ≤ denominator must hold (shares only)."""
@@ -391,7 +395,7 @@ def parts_problems(values: Mapping[str, float | None], catalog: Catalog) -> list
     "equal"); when only some are, or the rule is "at_most", their sum must not exceed it (the missing grades are
     not guessed). A missing whole is not checked."""
     out = []
-    for whole, parts in catalog.part_groups():
+    for whole, parts in catalog._part_groups:
         total = values.get(whole)
         if total is None or _isnan(total):
             continue
