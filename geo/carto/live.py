@@ -129,11 +129,11 @@ class _LiveChoroplethLayer:
                         });
                     }
                     var unmeasured = sizes.some(function(s) { return !s[0]; });
-                    var placed = [], gap = 3;
+                    var placed = [], gx = 6, gy = 2;  // a clear gap between names on one line
                     order.forEach(function(i) {
-                        var c = map.latLngToContainerPoint(O.p[i]), w = sizes[i][0] / 2 + gap, h = sizes[i][1] / 2 + gap;
+                        var c = map.latLngToContainerPoint(O.p[i]), w = sizes[i][0] / 2 + gx, h = sizes[i][1] / 2 + gy;
                         var box = [c.x - w, c.y - h, c.x + w, c.y + h];
-                        var free = w > gap && placed.every(function(b) {
+                        var free = w > gx && placed.every(function(b) {
                             return box[2] <= b[0] || box[0] >= b[2] || box[3] <= b[1] || box[1] >= b[3];
                         });
                         if (free) { placed.push(box); }

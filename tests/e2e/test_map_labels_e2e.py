@@ -89,3 +89,39 @@ def test_zooming_in_shows_more_names_and_still_none_overlap(browser, national_si
         assert _overlaps(after) == []
     finally:
         page.close()
+
+
+# Per legend row: the height of one line of its count and of its label, and the boxes' heights.
+LEGEND_JS = """() => [...document.querySelectorAll('.antt-legend > div')].slice(1).map(row => {
+  const [swatch, label, count] = row.children;
+  const line = el => parseFloat(getComputedStyle(el).lineHeight) || parseFloat(getComputedStyle(el).fontSize) * 1.25;
+  return {text: row.innerText, count: count.getBoundingClientRect().height, countLine: line(count),
+          label: label.getBoundingClientRect().height, labelLine: line(label),
+          right: row.getBoundingClientRect().right, width: row.parentElement.getBoundingClientRect().right,
+          labelScroll: label.scrollWidth - label.clientWidth};
+})"""
+
+
+@pytest.mark.parametrize("provinces, lang, units", [(False, "vi", 3321), (True, "vi", 34), (False, "en", 11163),
+                                                    (True, "en", 63)])
+def test_legend_count_never_wraps_and_the_label_gives_way(browser, provinces, lang, units):
+    """The legend column beside the map is 12rem (pages/common.py's layout); the largest counts still keep
+    their column on one line ("(145" / "xã)" was seen), long labels wrap between words without spilling."""
+    from geo.analysis.classify import NO_DATA_COLOR
+    from geo.carto.legend import LegendItem, legend_html
+
+    items = [LegendItem("#ffffcc", "0,00 – 0,39", units), LegendItem("#253494", "> 12.345,67 – 123.456,78", units),
+             LegendItem(NO_DATA_COLOR, "Chưa có số liệu" if lang == "vi" else "No data", units, True)]
+    block = legend_html(items, "tổ/bản", lang, provinces=provinces)
+    page = browser.new_page(viewport={"width": 1024, "height": 768})
+    try:
+        page.set_content('<body style="font:16px sans-serif;line-height:1.6">'
+                         f'<div style="width:12rem">{block}</div></body>')
+        rows = page.evaluate(LEGEND_JS)
+        assert len(rows) == 3
+        for row in rows:
+            assert row["count"] < 1.5 * row["countLine"], row  # one line
+            assert row["label"] < 2.5 * row["labelLine"] and row["labelScroll"] <= 1, row  # at most two lines
+            assert row["right"] <= row["width"] + 1, row
+    finally:
+        page.close()
