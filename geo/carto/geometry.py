@@ -116,12 +116,29 @@ def geometry_file_name(layer: DisplayLayer, area: tuple = (), kind: str = "") ->
 
 
 def outline_json(layer: DisplayLayer) -> str:
-    """An outline layer's file: the compact geometry plus a label point (lat, lon) per feature."""
+    """An outline layer's file: the compact geometry, a label point (lat, lon) per feature and ``rank``, the
+    features' positions from the largest area to the smallest (the order in which the map places names)."""
     import json
 
     data = json.loads(layer.geometry_json)
     data["p"] = [list(p) for p in layer.label_points]
+    areas = feature_areas(layer)
+    data["rank"] = sorted(range(len(areas)), key=lambda i: (-areas[i], i))
     return script_json(data)
+
+
+def feature_areas(layer: DisplayLayer) -> list[float]:
+    """Each feature's area in square degrees of longitude scaled by cos(latitude) (enough to rank them)."""
+    import shapely
+
+    out = []
+    for f in decode_display_layer(layer):
+        geom = shapely.geometry.shape(f["geometry"])
+        if geom.is_empty:
+            out.append(0.0)
+            continue
+        out.append(float(geom.area) * math.cos(math.radians(geom.centroid.y)))
+    return out
 
 
 def full_stroke_zoom(bounds) -> int:

@@ -40,12 +40,16 @@ def legend_html(items: list[LegendItem], title: str, lang: str = "vi", *, provin
     counted = html.escape(t("map_provinces_short" if provinces else "map_units_short", lang))
     rows = []
     for it in items:
+        # one line when it fits; else the count (never broken: "(145" / "xã)") moves under the label, to the
+        # right, and the label breaks between words only if it cannot fit beside its swatch
         rows.append(
-            '<div style="display:flex;align-items:center;gap:.5em;margin:.15em 0">'
-            f'<span style="display:inline-block;width:1.6em;height:1em;background:{html.escape(it.color)};'
-            'border:1px solid #555"></span>'
-            f'<span>{html.escape(it.label)}</span>'
-            f'<span style="color:#666;margin-left:auto">({it.count} {counted})</span>'
+            '<div style="display:flex;flex-wrap:wrap;align-items:center;column-gap:.5em;margin:.15em 0">'
+            f'<span style="flex:0 0 1.6em;height:1em;background:{html.escape(it.color)};'
+            'border:1px solid #555;box-sizing:border-box"></span>'
+            '<span style="flex:1 1 auto;max-width:calc(100% - 2.1em);overflow-wrap:break-word;line-height:1.25">'
+            f'{html.escape(it.label)}</span>'
+            '<span style="flex:0 0 auto;margin-left:auto;white-space:nowrap;color:#666;font-size:.85em;'
+            f'font-variant-numeric:tabular-nums">({it.count} {counted})</span>'
             "</div>"
         )
     return f'<div class="antt-legend"><div style="font-weight:600">{html.escape(title)}</div>{"".join(rows)}</div>'

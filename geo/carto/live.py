@@ -22,6 +22,8 @@ class _LiveChoroplethLayer:
 
     Strokes follow the zoom: at national zoom the communes are drawn as fills only (province outlines above
     them give the structure), at province zoom their outlines are thin, at district zoom drawn in full.
+    Province names (12 px, dark on a white halo) are placed after each zoom, largest province first (the
+    outline file's ``rank``); a name whose box would meet one already placed is hidden until there is room.
     """
 
     _compiled = None
@@ -107,18 +109,41 @@ class _LiveChoroplethLayer:
                       style: function() { return {color: "#1a1a1a", weight: map.getZoom() < 6 ? 0.7 : 1.4,
                                                   opacity: 0.9, fill: false}; }}).addTo(map);
                 map.on("zoomend", function() { outlines.setStyle(outlines.options.style); });
-                O.names.forEach(function(n, i) {
-                    L.marker(O.p[i], {pane: "anttOutline", interactive: false, keyboard: false,
+                var order = O.rank || O.names.map(function(n, i) { return i; });  // largest province first
+                var marks = O.names.map(function(n, i) {
+                    return L.marker(O.p[i], {pane: "anttOutline", interactive: false, keyboard: false,
                         icon: L.divIcon({className: "antt-province", iconSize: [0, 0],
-                            html: '<div style="font:600 11px sans-serif;color:#111;white-space:nowrap;'
-                                  + 'transform:translate(-50%,-50%);text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff">'
-                                  + n + '</div>'})}).addTo(names);
+                            html: '<div style="display:inline-block;font:600 12px/1.2 sans-serif;color:#111;white-space:nowrap;'
+                                  + 'transform:translate(-50%,-50%);text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff,'
+                                  + '0 0 1px #fff">' + n + '</div>'})}).addTo(names);
                 });
-                var showNames = function() {
-                    if (map.getZoom() >= 6) { names.addTo(map); } else { names.remove(); }  // too dense below
+                names.addTo(map);
+                var sizes = null;
+                // Names that fit: placed largest province first, each hidden when its box (with a small gap)
+                // meets one already placed; again after every zoom, so that all show once there is room.
+                var placeNames = function() {
+                    if (!sizes) {  // measured once laid out (an iframe not yet shown measures 0: try again later)
+                        sizes = marks.map(function(mk) {
+                            var el = mk.getElement().firstChild;
+                            return [el.offsetWidth, el.offsetHeight];
+                        });
+                    }
+                    var unmeasured = sizes.some(function(s) { return !s[0]; });
+                    var placed = [], gx = 6, gy = 2;  // a clear gap between names on one line
+                    order.forEach(function(i) {
+                        var c = map.latLngToContainerPoint(O.p[i]), w = sizes[i][0] / 2 + gx, h = sizes[i][1] / 2 + gy;
+                        var box = [c.x - w, c.y - h, c.x + w, c.y + h];
+                        var free = w > gx && placed.every(function(b) {
+                            return box[2] <= b[0] || box[0] >= b[2] || box[3] <= b[1] || box[1] >= b[3];
+                        });
+                        if (free) { placed.push(box); }
+                        marks[i].getElement().style.visibility = free ? "" : "hidden";
+                    });
+                    window.anttProvinceNames = placed.length;
+                    if (unmeasured) { sizes = null; }
                 };
-                map.on("zoomend", showNames);
-                showNames();
+                map.on("zoomend resize", placeNames);
+                placeNames();
             });
         }
         fetch(S.url, {credentials: "same-origin"}).then(function(r) { return r.json(); }).then(function(geo) {

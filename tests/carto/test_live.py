@@ -6,7 +6,7 @@ import re
 from geo.analysis.classify import classify
 from geo.carto.maps import map_html
 from geo.reference.frames import indicator_values
-from tests.carto.helpers import CAT, _frame
+from tests.carto.helpers import CAT, _decoded, _frame
 
 
 def _live(units, frame, iid, lang="vi"):
@@ -78,3 +78,41 @@ def test_outlines_go_above_the_communes_with_a_label_point_each(units):
     m = build_live_choropleth(prepare_display_layer(units, "s"), "/a.json", outline_url="/o.json")
     out = map_html(m)
     assert '"outline":"/o.json"' in out and 'createPane("anttOutline")' in out
+
+
+def test_outline_ranks_provinces_by_area_largest_first(units):
+    from geo.carto.maps import outline_json, prepare_display_layer
+    from geo.units.boundaries import dissolve_units
+
+    communes = prepare_display_layer(units, "s")  # 14 units of very different sizes stand in for provinces
+    data = json.loads(outline_json(communes))
+    assert sorted(data["rank"]) == list(range(14))
+    areas = units.to_crs(units.estimate_utm_crs()).geometry.area.tolist()  # metres, from the source polygons
+    assert data["rank"] == sorted(range(14), key=lambda i: -areas[i])
+    assert json.loads(outline_json(prepare_display_layer(dissolve_units(units, "parent_1"), "p")))["rank"] == [0]
+
+
+def test_province_names_add_nothing_to_what_a_change_sends(units):
+    """Names, label points and ranks travel in the outline file (fetched once): what an indicator change adds
+    to the map is the same with or without outlines, and holds no province name."""
+    import os
+
+    from geo.carto.maps import build_live_choropleth, live_update, prepare_display_layer
+
+    strip = lambda s: re.sub(r"_[0-9a-f]{32}", "", s)  # folium's random element ids
+    frame = _frame(units)
+    layer = prepare_display_layer(units, "dien-bien-dong-pre2025")
+    sizes = {}
+    for iid in ("teams_per_village", "valuable_tip_rate"):
+        values = indicator_values(frame, iid, CAT)
+        cls = classify(values, "quantiles", 5)
+        for outline in (None, "/o.json"):
+            alone = strip(map_html(build_live_choropleth(layer, "/a.json", outline_url=outline)))
+            m = build_live_choropleth(layer, "/a.json", outline_url=outline)
+            live_update(layer, values, frame, CAT[iid], CAT, cls).add_to(m)  # as feature_group_to_add does
+            both = strip(map_html(m))
+            sent = both[len(os.path.commonprefix([alone, both])):]
+            sizes[iid, outline] = len(both.encode("utf-8")) - len(alone.encode("utf-8"))
+            assert "anttPendingData" in sent and "Điện Biên" not in _decoded(sent)
+        assert sizes[iid, None] == sizes[iid, "/o.json"]
+    assert 0 < max(sizes.values()) < 40 * 14 + 1500, sizes  # tens of bytes per unit plus the texts sent once
