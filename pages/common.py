@@ -171,7 +171,13 @@ def _outline_file(set_id: str, fingerprint: str) -> str | None:
     from geo.carto.maps import geometry_file_name, outline_json
 
     layer = _province_layer(set_id, fingerprint)
-    return None if layer is None else _write_static(geometry_file_name(layer, kind="outline"), outline_json(layer))
+    if layer is None:
+        return None
+    import hashlib
+
+    first = gb.get_boundary_set_info(set_id).label_first  # part of the file, so part of its name
+    kind = "outline-" + hashlib.sha256("|".join(first).encode("utf-8")).hexdigest()[:8]
+    return _write_static(geometry_file_name(layer, kind=kind), outline_json(layer, first))
 
 
 def live_map(set_id: str, frame, values, ind, classification, *, key: str, height: int, highlight=None,

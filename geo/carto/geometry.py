@@ -115,15 +115,18 @@ def geometry_file_name(layer: DisplayLayer, area: tuple = (), kind: str = "") ->
     return f"{stem}-{prefix}{digest}.json"
 
 
-def outline_json(layer: DisplayLayer) -> str:
+def outline_json(layer: DisplayLayer, first: tuple[str, ...] = ()) -> str:
     """An outline layer's file: the compact geometry, a label point (lat, lon) per feature and ``rank``, the
-    features' positions from the largest area to the smallest (the order in which the map places names)."""
+    features' positions in the order the map places names: the codes in ``first`` (the centrally-run cities,
+    from the set's ``label_first``), then the rest from the largest area to the smallest."""
     import json
 
     data = json.loads(layer.geometry_json)
     data["p"] = [list(p) for p in layer.label_points]
     areas = feature_areas(layer)
-    data["rank"] = sorted(range(len(areas)), key=lambda i: (-areas[i], i))
+    priority = {code: k for k, code in enumerate(first)}
+    codes = list(layer.codes)
+    data["rank"] = sorted(range(len(areas)), key=lambda i: (priority.get(codes[i], len(priority)), -areas[i], i))
     return script_json(data)
 
 

@@ -50,6 +50,7 @@ class BoundarySetInfo:
     fallback_district: str | None = None
     fallback_codes: tuple[str, ...] = field(default_factory=tuple)
     assign_codes: str | None = None  # e.g. "gso-legacy": official codes assigned by names (geo.units.codes)
+    label_first: tuple[str, ...] = ()  # province names the national map labels before any other (the cities)
 
     @property
     def data_code_width(self) -> int:
@@ -72,6 +73,7 @@ def load_registry(path: Path | str | None = None) -> list[BoundarySetInfo]:
         entry = dict(entry)
         entry["parent_columns"] = tuple(entry.get("parent_columns", ()))
         entry["fallback_codes"] = tuple(entry.get("fallback_codes", ()))
+        entry["label_first"] = tuple(entry.get("label_first", ()))
         out.append(BoundarySetInfo(**entry))
     ids = [s.id for s in out]
     if len(set(ids)) != len(ids):

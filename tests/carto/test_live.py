@@ -3,6 +3,8 @@
 import json
 import re
 
+import pytest
+
 from geo.analysis.classify import classify
 from geo.carto.maps import map_html
 from geo.reference.frames import indicator_values
@@ -90,6 +92,26 @@ def test_outline_ranks_provinces_by_area_largest_first(units):
     areas = units.to_crs(units.estimate_utm_crs()).geometry.area.tolist()  # metres, from the source polygons
     assert data["rank"] == sorted(range(14), key=lambda i: -areas[i])
     assert json.loads(outline_json(prepare_display_layer(dissolve_units(units, "parent_1"), "p")))["rank"] == [0]
+
+
+def test_the_sets_first_names_are_placed_first_then_by_area(units):
+    from geo.carto.maps import outline_json, prepare_display_layer
+
+    communes = prepare_display_layer(units, "s")
+    by_area = json.loads(outline_json(communes))["rank"]
+    small = [communes.codes[i] for i in by_area[-2:]]  # the two smallest go first when named
+    data = json.loads(outline_json(communes, tuple(reversed(small))))
+    assert data["rank"] == [by_area[-1], by_area[-2], *by_area[:-2]]
+    assert json.loads(outline_json(communes, ("no such province",)))["rank"] == by_area
+
+
+@pytest.mark.parametrize("set_id", ["vn-2025", "vn-pre2025"])
+def test_label_first_names_are_provinces_of_their_set(set_id):
+    from geo.units import boundaries as gb
+
+    first = gb.get_boundary_set_info(set_id).label_first
+    provinces = set(gb.load_boundary_set(set_id)[gb.province_column(set_id)])
+    assert first and set(first) <= provinces, set(first) - provinces
 
 
 def test_province_names_add_nothing_to_what_a_change_sends(units):

@@ -30,7 +30,8 @@ def national_site(tmp_path_factory):
     layer = prepare_display_layer(units, "vn-2025")
     provinces = prepare_display_layer(gb.dissolve_units(units, gb.province_column("vn-2025")), "vn-2025-p")
     (folder / "geo.json").write_text(layer.geometry_json, encoding="utf-8")
-    (folder / "outline.json").write_text(outline_json(provinces), encoding="utf-8")
+    first = gb.get_boundary_set_info("vn-2025").label_first  # the cities, as the app writes the file
+    (folder / "outline.json").write_text(outline_json(provinces, first), encoding="utf-8")
     m = build_live_choropleth(layer, "geo.json", outline_url="outline.json")
     (folder / "index.html").write_text(standalone_html(m), encoding="utf-8")
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
@@ -69,6 +70,7 @@ def test_national_view_shows_province_names_that_do_not_overlap(browser, nationa
         assert page.evaluate("() => window.anttProvinceNames") == len(shown)
         assert len(shown) >= (6 if width < 500 else 10), [n["name"] for n in shown]
         assert _overlaps(shown) == []
+        assert {"Hà Nội", "TP. Hồ Chí Minh"} <= {n["name"] for n in shown}  # the capital and the largest city
         assert all(n["size"] == "12px" for n in shown)
         assert all(0 <= n["box"][0] and n["box"][2] <= width for n in shown[:3])  # inside the map
     finally:
