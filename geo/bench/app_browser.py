@@ -26,6 +26,7 @@ from pathlib import Path
 
 from geo import PROJECT_DIR
 from geo.bench.browser import CHROMIUM_ARGS, chromium_path
+from geo.text.i18n import t
 
 MAP_SETS = ("dien-bien-dong-pre2025", "vn-2025", "vn-pre2025")
 PERIOD = "2024"
@@ -247,7 +248,7 @@ def measure_maps(sets=MAP_SETS, changes: int = 5, timeout_s: float = 300) -> dic
             for set_id in sets:
                 if set_id == default:
                     continue
-                t0 = _choose(page, "Bộ ranh giới", _set_title(set_id))
+                t0 = _choose(page, t("sidebar_boundary_set"), _set_title(set_id))
                 frame = _wait_painted(page, frame, 10 ** 9, timeout_s)
                 warm[set_id] = time.perf_counter() - t0
             ctx.close()
@@ -259,16 +260,16 @@ def measure_maps(sets=MAP_SETS, changes: int = 5, timeout_s: float = 300) -> dic
                     res["first_paint_s"] = load_s  # page load to painted map (the default set)
                     away = sets[1] if len(sets) > 1 else None
                 else:
-                    t0 = _choose(page, "Bộ ranh giới", _set_title(set_id))
+                    t0 = _choose(page, t("sidebar_boundary_set"), _set_title(set_id))
                     frame = _wait_painted(page, frame, 10 ** 9, timeout_s)
                     res["first_paint_s"] = time.perf_counter() - t0
                     away = default
                 if away:
                     page.wait_for_timeout(300)
-                    _choose(page, "Bộ ranh giới", _set_title(away))
+                    _choose(page, t("sidebar_boundary_set"), _set_title(away))
                     frame = _wait_painted(page, frame, 10 ** 9, timeout_s)
                     page.wait_for_timeout(300)
-                    t0 = _choose(page, "Bộ ranh giới", _set_title(set_id))
+                    t0 = _choose(page, t("sidebar_boundary_set"), _set_title(set_id))
                     frame = _wait_painted(page, frame, 10 ** 9, timeout_s)
                     res["first_paint_cached_s"] = time.perf_counter() - t0
                 page.wait_for_timeout(500)
@@ -277,7 +278,7 @@ def measure_maps(sets=MAP_SETS, changes: int = 5, timeout_s: float = 300) -> dic
                     iid = order[(i + 1) % len(order)]
                     before = _paints(frame)
                     b0 = meter.bytes
-                    t0 = _choose(page, "Chỉ số", _indicator_label(iid))
+                    t0 = _choose(page, t("map_indicator"), _indicator_label(iid))
                     new = _wait_painted(page, frame, before, timeout_s)
                     lat.append(time.perf_counter() - t0)
                     res["remounted"] = res.get("remounted", False) or new is not frame
@@ -343,7 +344,7 @@ def _load_round(pages, frames, iid: str, timeout_s: float) -> list[float]:
     started = []
     for k, page in enumerate(pages):
         before = _paints(frames[k])
-        _choose(page, "Chỉ số", _indicator_label(iid))
+        _choose(page, t("map_indicator"), _indicator_label(iid))
         started.append((before, time.time()))  # wall clock, comparable with the page's Date.now()
     lat = []
     for k, page in enumerate(pages):
@@ -375,7 +376,7 @@ def load_test(n: int = 10, changes: int = 5, set_id: str = "vn-2025", timeout_s:
             t_open = time.perf_counter()
             for k in range(n):
                 _, page, _, frame, _ = _open(browser, app.url, timeout_s)
-                _choose(page, "Bộ ranh giới", _set_title(set_id))
+                _choose(page, t("sidebar_boundary_set"), _set_title(set_id))
                 frames.append(_wait_painted(page, frame, 10 ** 9, timeout_s))
                 pages.append(page)
                 if k == 0:  # the set's geometry and view are loaded once per process: not a per-session cost
