@@ -17,30 +17,20 @@ from geo.analysis.join import joined_table
 from geo.outputs import brief, exports
 from geo.reference.catalog import load_catalog
 from geo.reference.sample import SAMPLES, sample_table
-from geo.units.boundaries import display_geometry, load_boundary_set
+from tests.outputs.helpers import SET, non_white, sample_frame, sample_units
 
 CAT = load_catalog()
 ROOT = Path(__file__).resolve().parents[2]
-SET = "dien-bien-dong-pre2025"
 
 
 @pytest.fixture(scope="module")
 def units():
-    return display_geometry(load_boundary_set(SET))
+    return sample_units()
 
 
 @pytest.fixture(scope="module")
 def frame(units):
-    f, _ = joined_table(units, sample_table())
-    return f
-
-
-def _non_white(png: bytes) -> tuple[tuple[int, int], float]:
-    from PIL import Image
-
-    img = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
-    non_white = (img.sum(axis=2) < 3 * 245).mean()
-    return (img.shape[1], img.shape[0]), float(non_white)
+    return sample_frame(units)
 
 
 def _pdf_text(data: bytes) -> list[str]:
@@ -77,7 +67,7 @@ def test_no_sample_stamp_on_real_data(units):
 @pytest.mark.parametrize("kind", exports.CHART_KINDS)
 def test_chart_png_and_svg(frame, kind):
     png = exports.chart(kind, frame, "teams_security", fmt="png")
-    (w, h), ink = _non_white(png)
+    (w, h), ink = non_white(png)
     assert w >= 1000 and h >= 500 and ink > 0.02
     svg = exports.chart(kind, frame, "teams_security", fmt="svg").decode("utf-8")
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg

@@ -1,41 +1,25 @@
 """The static choropleth (geo.outputs.staticmap.map_png) on the real Điện Biên Đông polygons and the 2017 sample."""
 
-import io
-
-import numpy as np
 import pytest
 
-from geo.analysis.join import joined_table
 from geo.outputs.staticmap import map_png
-from geo.reference.sample import sample_table
-from geo.units.boundaries import display_geometry, load_boundary_set
-
-SET = "dien-bien-dong-pre2025"
+from tests.outputs.helpers import non_white, sample_frame, sample_units
 
 
 @pytest.fixture(scope="module")
 def units():
-    return display_geometry(load_boundary_set(SET))
+    return sample_units()
 
 
 @pytest.fixture(scope="module")
 def frame(units):
-    f, _ = joined_table(units, sample_table())
-    return f
-
-
-def _non_white(png: bytes) -> tuple[tuple[int, int], float]:
-    from PIL import Image
-
-    img = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
-    non_white = (img.sum(axis=2) < 3 * 245).mean()
-    return (img.shape[1], img.shape[0]), float(non_white)
+    return sample_frame(units)
 
 
 def test_map_png_has_size_and_drawing(units, frame):
     png = map_png(units, frame, "teams_per_1000")
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    (w, h), ink = _non_white(png)
+    (w, h), ink = non_white(png)
     assert (w, h) == (1650, 1200)
     assert 0.15 < ink < 0.9  # polygons, legend and text drawn; not a blank or a flood-filled picture
 
