@@ -527,7 +527,7 @@ INDICATOR_KEYS = ("map_indicator", "charts_indicator", "present_map_indicator")
 UNIT_KEYS = ("profile_unit", "present_unit")
 # What pages share beyond the sidebar (indicator, classes, commune) is one geo.analysis.viewstate.ViewState under
 # this key: each page's view_link() records its fields here, a link's view is recorded here too, and pages read
-# it with shared_view() — never another page's widget keys (tests/pages/test_pages.py checks that).
+# it with shared_view() — never another page's widget keys (tests/pages/test_session_keys.py checks that).
 SESSION_SHARED = "shared_view"
 SHARED_FIELDS = ("indicator", "method", "k", "scheme", "breaks", "unit")
 
