@@ -137,15 +137,25 @@ class WsMeter:
         self.bytes += len(payload) if isinstance(payload, (bytes, bytearray)) else len(str(payload).encode("utf-8"))
 
 
+def first_frame(page, js: str, skip=None):
+    """The first frame of ``page`` (``skip`` aside) where the script ``js`` is true, or None; a frame that is
+    being replaced (its script raises) counts as false."""
+    for frame in page.frames:
+        if frame is skip:
+            continue
+        try:
+            if frame.evaluate(js):
+                return frame
+        except Exception:
+            pass
+    return None
+
+
 def _map_frame(page, timeout_s: float = 120):
     deadline = time.time() + timeout_s
     while time.time() < deadline:
-        for frame in page.frames:
-            try:
-                if frame.evaluate("() => !!window.anttLayer"):
-                    return frame
-            except Exception:
-                pass
+        if (frame := first_frame(page, "() => !!window.anttLayer")) is not None:
+            return frame
         page.wait_for_timeout(50)
     raise TimeoutError("no live map frame")
 
@@ -182,14 +192,8 @@ def _wait_painted(page, old_frame, before: int, timeout_s: float = 120):
     while time.time() < deadline:
         if old_frame is not None and _paints(old_frame) > before:
             return old_frame
-        for frame in page.frames:
-            if frame is old_frame:
-                continue
-            try:
-                if frame.evaluate("() => (window.anttPaints || 0) > 0"):
-                    return frame
-            except Exception:
-                pass
+        if (frame := first_frame(page, "() => (window.anttPaints || 0) > 0", skip=old_frame)) is not None:
+            return frame
         time.sleep(0.01)
     raise TimeoutError("the map did not repaint")
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from geo.bench.app_browser import first_frame  # the benchmark finds its map frame the same way
 from geo.bench.browser import CHROMIUM_ARGS, chromium_path  # the benchmark launches Chromium the same way
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,16 +71,23 @@ def layer_count(frame, page, tries: int = 60, pause_ms: int = 500) -> int:
     return count
 
 
+def settled(frame, page) -> None:
+    """Wait until the map stops moving (streamlit-folium resizes and refits it after its first render)."""
+    view = None
+    for _ in range(40):
+        page.wait_for_timeout(500)
+        now = frame.evaluate("() => JSON.stringify([window.map.getCenter(), window.map.getZoom(), window.map.getSize()])")
+        if now == view:
+            return
+        view = now
+
+
 def map_frame(page):
     """The frame holding the Leaflet map (streamlit-folium draws it in an iframe)."""
     page.wait_for_selector("iframe", timeout=60_000)
     for _ in range(120):
-        for frame in page.frames:
-            try:
-                if frame.evaluate("() => !!document.querySelector('.leaflet-container')"):
-                    return frame
-            except Exception:
-                pass
+        if (frame := first_frame(page, "() => !!document.querySelector('.leaflet-container')")) is not None:
+            return frame
         page.wait_for_timeout(500)
     raise AssertionError("no Leaflet map found in any frame")
 

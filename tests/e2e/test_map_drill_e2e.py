@@ -6,7 +6,7 @@ from urllib.parse import quote_plus
 import pytest
 
 from geo.units import boundaries as gb
-from tests.e2e.conftest import map_frame
+from tests.e2e.conftest import map_frame, settled
 
 pytestmark = pytest.mark.e2e
 
@@ -50,17 +50,6 @@ def _features(page, want, timeout_s: int = 240):
     raise AssertionError(f"no map with the expected features (last count {count})")
 
 
-def _settled(frame, page) -> None:
-    """Wait until the map stops moving (streamlit-folium resizes and refits it after its first render)."""
-    view = None
-    for _ in range(40):
-        page.wait_for_timeout(500)
-        now = frame.evaluate("() => JSON.stringify([window.map.getCenter(), window.map.getZoom(), window.map.getSize()])")
-        if now == view:
-            return
-        view = now
-
-
 def test_a_click_on_a_province_shows_its_communes(browser, app_url):
     if gb.boundary_file(gb.get_boundary_set_info(SET)) is None:
         pytest.skip(f"no boundary file for {SET}")
@@ -84,7 +73,7 @@ def test_a_click_on_a_province_shows_its_communes(browser, app_url):
     legend = page.locator(".antt-legend").inner_text()
     assert "tỉnh/thành phố" in legend and " xã)" not in legend
 
-    _settled(frame, page)
+    settled(frame, page)
     point = frame.evaluate(POINT_JS, PROVINCE)
     assert point is not None, f"{PROVINCE} is not on the aggregated map"
     frame.evaluate(CLICK_JS, point)

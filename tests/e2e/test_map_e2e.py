@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.conftest import layer_count, map_frame
+from tests.e2e.conftest import layer_count, map_frame, settled
 
 pytestmark = pytest.mark.e2e
 
@@ -28,14 +28,7 @@ def test_clicking_a_commune_opens_its_profile(browser, app_url):
     page.wait_for_selector("text=Bản đồ chỉ số", timeout=60_000)
     frame = map_frame(page)
     assert layer_count(frame, page) == 14
-    # wait until the map stops moving (the component resizes and refits it after its first render)
-    view = None
-    for _ in range(40):
-        page.wait_for_timeout(500)
-        now = frame.evaluate("() => JSON.stringify([window.map.getCenter(), window.map.getZoom(), window.map.getSize()])")
-        if now == view:
-            break
-        view = now
+    settled(frame, page)
     # a pixel inside Tìa Dình (03384) by Leaflet's own hit test, in the map container's coordinates
     point = frame.evaluate("""() => {
         const l = window.anttLayer.getLayers().find(x => x.feature.id === '03384');

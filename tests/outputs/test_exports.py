@@ -17,20 +17,10 @@ from geo.analysis.join import joined_table
 from geo.outputs import brief, exports
 from geo.reference.catalog import load_catalog
 from geo.reference.sample import SAMPLES, sample_table
-from tests.outputs.helpers import SET, non_white, sample_frame, sample_units
+from tests.outputs.helpers import SET, non_white
 
 CAT = load_catalog()
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def units():
-    return sample_units()
-
-
-@pytest.fixture(scope="module")
-def frame(units):
-    return sample_frame(units)
 
 
 def _pdf_text(data: bytes) -> list[str]:

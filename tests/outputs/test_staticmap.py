@@ -1,19 +1,7 @@
 """The static choropleth (geo.outputs.staticmap.map_png) on the real Điện Biên Đông polygons and the 2017 sample."""
 
-import pytest
-
 from geo.outputs.staticmap import map_png
-from tests.outputs.helpers import non_white, sample_frame, sample_units
-
-
-@pytest.fixture(scope="module")
-def units():
-    return sample_units()
-
-
-@pytest.fixture(scope="module")
-def frame(units):
-    return sample_frame(units)
+from tests.outputs.helpers import non_white
 
 
 def test_map_png_has_size_and_drawing(units, frame):
