@@ -14,6 +14,7 @@ import streamlit as st
 from geo.outputs import present, slides
 from geo.outputs.exports import default_classification, map_png
 from geo.reference.catalog import load_catalog
+from geo.reference.sample import sample_for
 from geo.text.names import vi_sort_key
 from geo.text.periods import parse_period
 from geo.units import boundaries as gb
@@ -156,7 +157,7 @@ def show() -> None:
     if threshold > 1:
         notes.append(tr("present_small_note", n=threshold))
     if frame.attrs.get("sample"):
-        notes.insert(0, tr("present_sample_note"))
+        notes.insert(0, tr(sample_for(frame.attrs.get("boundary_set"), frame.attrs.get("period")).short_note))
     badge = tr("present_sample_badge") if frame.attrs.get("sample") else ""
     st.markdown(slides.slide(key, slide_title(key), RENDER[key](), period_label=period_label, counter=counter,
                              notes=notes, sample_badge=badge), unsafe_allow_html=True)

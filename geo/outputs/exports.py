@@ -24,6 +24,7 @@ from geo.outputs.provenance import Provenance, file_name, provenance, slug, writ
 from geo.outputs.staticmap import HIGHLIGHT_COLOR, SUPPRESSED_COLOR, default_classification, map_png
 from geo.reference.catalog import Catalog, load_catalog
 from geo.reference.frames import indicator_values
+from geo.reference.sample import sample_for
 from geo.text.i18n import t
 
 # What callers have always imported from here; the code now lives in the modules named above.
@@ -76,7 +77,9 @@ def metadata_rows(frame: pd.DataFrame, set_id: str | None = None, lang: str = "v
         (t("export_meta_licence", lang), p.licence),
         (t("export_meta_period", lang), f"{p.period_label} ({p.period or '—'})"),
         (t("export_meta_version", lang), p.version),
-        (t("export_meta_sample", lang), t("export_sample_yes" if p.sample else "export_sample_no", lang)),
+        (t("export_meta_sample", lang), t("export_sample_yes", lang, note=t(sample_for(p.set_id, p.period).short_note,
+                                                                             lang)) if p.sample
+         else t("export_sample_no", lang)),
         (t("export_meta_created", lang), now.strftime("%d/%m/%Y %H:%M")),
     ]
     return [(neutralize(a), neutralize(b)) for a, b in rows]

@@ -26,6 +26,7 @@ class SampleInfo:
     file: str
     note_key: str  # the string key of the version note the sample is stored with (data/strings/core.toml)
     banner: str = "sample_banner"  # the string key of the label shown wherever the sample is shown
+    short_note: str = "sample_short_note"  # its one-line label for slides and export metadata
     # Loaded on first start, every autoload sample in the order of SAMPLES and in one transaction (see
     # Store.ensure_ready); the version numbers they get are the store's, never a contract. A sample without
     # autoload is loaded by ``python -m geo load-sample SET PERIOD --yes``.
@@ -50,16 +51,23 @@ SAMPLES = (
         file="dien-bien-dong-2025_2025.csv",
         note_key="sample_note_2025",
         banner="sample_banner_2025",
+        short_note="sample_short_note_2025",
     ),
 )
 
 
-def sample_banner_key(boundary_set: str | None, period: str | None) -> str:
-    """The banner string key for a sample table of (set, period); the 2017 one by default."""
+def sample_for(boundary_set: str | None, period: str | None) -> SampleInfo:
+    """The sample a sample table of (set, period) comes from; the 2017 one by default (a table carried to
+    another set by a crosswalk keeps the label of the 2017 sample)."""
     for info in SAMPLES:
         if info.boundary_set == boundary_set and info.period == period:
-            return info.banner
-    return SAMPLES[0].banner
+            return info
+    return SAMPLES[0]
+
+
+def sample_banner_key(boundary_set: str | None, period: str | None) -> str:
+    """The banner string key for a sample table of (set, period); the 2017 one by default."""
+    return sample_for(boundary_set, period).banner
 
 
 def sample_rows(info: SampleInfo = SAMPLES[0]) -> list[dict]:

@@ -11,12 +11,14 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from geo.analysis.join import joined_table
 from geo.outputs import brief, exports
 from geo.reference.catalog import load_catalog
 from geo.reference.sample import SAMPLES, sample_table
+from geo.text.i18n import t
 from tests.outputs.helpers import SET, non_white
 
 CAT = load_catalog()
@@ -266,3 +268,17 @@ def test_public_data_export_leaves_internal_indicators_out():
     assert internal and all(name in full for name in internal)
     assert not any(name in text for name in internal)
     assert "Tổ an ninh nhân dân" in text
+
+
+@pytest.mark.parametrize("set_id, period, lang, says, never", [
+    ("dien-bien-dong-pre2025", "2017", "vi", "số liệu từng xã chỉ mang tính minh họa", "không phải số liệu thật"),
+    ("dien-bien-dong-2025", "2025", "vi", "không phải số liệu thật", "từng xã chỉ mang tính minh họa"),
+    ("dien-bien-dong-2025", "2025", "en", "not real figures", "per-commune"),
+])
+def test_export_metadata_names_which_sample_it_is(set_id, period, lang, says, never):
+    """The illustrative 2025 sample is not real anywhere: its metadata must not read like the 2017 sample's,
+    whose district totals are the report's."""
+    f = pd.DataFrame({"unit_name": ["x"]})
+    f.attrs.update(boundary_set=set_id, period=period, sample=True, version=1)
+    sample_line = dict(exports.metadata_rows(f, lang=lang))[t("export_meta_sample", lang)]
+    assert says in sample_line and never not in sample_line
