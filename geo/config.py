@@ -78,7 +78,3 @@ def setting(name: str, env: Mapping[str, str] | None = None):
     except (TypeError, ValueError):
         return spec.default
 
-
-def is_set(name: str) -> bool:
-    SETTINGS[name]  # unknown names fail loudly
-    return bool(os.environ.get(name, "").strip())

@@ -65,12 +65,6 @@ def current_user():
     return actor if isinstance(actor, Actor) else Actor.anonymous()
 
 
-def current_role() -> str | None:
-    """``viewer``/``editor``/``admin`` of the signed-in actor, None when nobody is signed in."""
-    actor = current_user()
-    return actor.role if actor.signed_in else None
-
-
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _store(url: str | None, data_dir: str | None):
     from geo.access.auth import open_store
@@ -304,21 +298,6 @@ def _table(set_id: str, period: str | None, method: str, version_key: tuple, db_
     from geo.units.vintage import table_on_set
 
     return table_on_set(get_store(), set_id, period, method)
-
-
-def load_table(set_id: str | None = None, period: str | None = None):
-    """The current wide table for the set and period: the set's own data, or another vintage's carried
-    through a crosswalk (cached on the latest version ids involved)."""
-    from geo.units.vintage import periods_on_set, table_version_key
-
-    set_id = set_id or current_set_id()
-    period = period if period is not None else current_period()
-    store = get_store()
-    if period is None:
-        periods = periods_on_set(store, set_id)
-        period = periods[-1] if periods else None
-    return _table(set_id, period, current_method(), table_version_key(store, set_id, period),
-                  (setting("ANTT_DATABASE_URL"), str(setting("ANTT_DATA_DIR"))))
 
 
 def _db_key() -> tuple:

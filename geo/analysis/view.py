@@ -15,7 +15,7 @@ import pandas as pd
 
 from geo.analysis.join import joined_table
 from geo.units import boundaries as gb
-from geo.units.vintage import periods_on_set, table_on_set, table_version_key
+from geo.units.vintage import periods_on_set, table_on_set
 
 
 @dataclass(frozen=True)
@@ -55,11 +55,6 @@ def resolve_period(store, set_id: str, period: str | None) -> str | None:
         return period
     periods = periods_on_set(store, set_id)
     return periods[-1] if periods else None
-
-
-def data_version(store, set_id: str, period: str | None) -> tuple:
-    """The data-version part of a view's cache key (latest versions of the set and of its sources)."""
-    return table_version_key(store, set_id, period)
 
 
 def _set_units(set_id: str):

@@ -151,15 +151,6 @@ def first_frame(page, js: str, skip=None):
     return None
 
 
-def _map_frame(page, timeout_s: float = 120):
-    deadline = time.time() + timeout_s
-    while time.time() < deadline:
-        if (frame := first_frame(page, "() => !!window.anttLayer")) is not None:
-            return frame
-        page.wait_for_timeout(50)
-    raise TimeoutError("no live map frame")
-
-
 def _paints(frame) -> int:
     try:
         return int(frame.evaluate("() => window.anttPaints || 0"))

@@ -374,19 +374,6 @@ def _merged_catalog(stored: tuple[str, ...]) -> Catalog:
     return _parse(merge_entries(json.loads(text) for text in stored))
 
 
-def compute_derived(values: Mapping[str, float | None], catalog: Catalog | None = None) -> dict[str, float | None]:
-    """All indicator values for one unit (or one sum of units): base values copied, derived computed."""
-    catalog = catalog or load_catalog()
-    out: dict[str, float | None] = {}
-    for ind in catalog:
-        if ind.derived:
-            out[ind.id] = ind.compute(values.get(ind.numerator), values.get(ind.denominator))
-        else:
-            v = values.get(ind.id)
-            out[ind.id] = None if v is None or _isnan(v) else v
-    return out
-
-
 def parts_problems(values: Mapping[str, float | None], catalog: Catalog) -> list[dict]:
     """The wholes whose parts (grades) disagree with them in one unit's values.
 
