@@ -32,7 +32,7 @@ def _int(query: dict, name: str, default: int, low: int, high: int) -> int:
     raw = query.get(name)
     if raw is None:
         return default
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):
         raise ApiError(400, "api_param_not_int", name=name, value=raw[:40])
     value = int(raw)
     if not low <= value <= high:
