@@ -49,8 +49,39 @@ def _token_of(request) -> str | None:
     return key.strip() if key is not None else None
 
 
+def _behind_proxy(request) -> bool:
+    """The peer is loopback: the shipped nginx (deploy/nginx/antt.conf; the app listens on 127.0.0.1 only)."""
+    import ipaddress
+
+    try:
+        return request.client is not None and ipaddress.ip_address(request.client.host).is_loopback
+    except ValueError:
+        return False
+
+
 def client_of(request) -> str:
-    return request.client.host if request.client else "-"
+    """The reader's address, for the throttle and the audit log: the peer, or — when the peer is the local
+    nginx — the X-Real-IP it sets (overwriting whatever the reader sent), if that is an address; as
+    pages/common.py's client_address reads it for sign-ins."""
+    import ipaddress
+
+    peer = request.client.host if request.client else "-"
+    real = (request.headers.get("x-real-ip") or "").strip()
+    if real and _behind_proxy(request):
+        try:
+            return str(ipaddress.ip_address(real))
+        except ValueError:
+            return peer
+    return peer
+
+
+def public_base(request) -> str:
+    """The URL the reader used, for links: behind the local nginx its X-Forwarded-Proto (https) is believed."""
+    base = str(request.base_url).rstrip("/")
+    proto = (request.headers.get("x-forwarded-proto") or "").strip().lower()
+    if proto in ("http", "https") and _behind_proxy(request):
+        base = proto + base[base.index(":"):]
+    return base
 
 
 def request_actor(request, store) -> Actor:

@@ -14,7 +14,7 @@ import json
 import logging
 
 from geo.api import params, service
-from geo.api.access import ApiError, error_response, request_actor, sees_internal
+from geo.api.access import ApiError, error_response, public_base, request_actor, sees_internal
 from geo.text.i18n import t
 from geo.units import boundaries as gb
 
@@ -35,7 +35,7 @@ def _json(body, status: int = 200, media: str = "application/json"):
 
 
 def _base(request) -> str:
-    return str(request.base_url).rstrip("/") + "/api/ogc"
+    return public_base(request) + "/api/ogc"
 
 
 def guarded(handler):

@@ -60,3 +60,24 @@ def test_good_values(query, expected):
     q = params.checked(_request(query), ALLOWED)
     got = (params.limit(q), params.offset(q), params.bbox(q), params.period(q, ["2017-Q2", "2025"], "x"))
     assert got == expected
+
+
+def _peer_request(peer: str, headers: dict) -> Request:
+    return Request({"type": "http", "method": "GET", "path": "/api/ogc/", "query_string": b"", "scheme": "http",
+                    "server": ("antt.example", 80), "client": (peer, 5000),
+                    "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()]})
+
+
+@pytest.mark.parametrize("peer, headers, client, base", [
+    ("127.0.0.1", {}, "127.0.0.1", "http://antt.example"),
+    ("127.0.0.1", {"X-Real-IP": "203.0.113.9", "X-Forwarded-Proto": "https"}, "203.0.113.9", "https://antt.example"),
+    ("127.0.0.1", {"X-Real-IP": "not-an-address"}, "127.0.0.1", "http://antt.example"),
+    ("127.0.0.1", {"X-Forwarded-Proto": "javascript"}, "127.0.0.1", "http://antt.example"),
+    # a reader reaching the app directly cannot choose the address it is throttled under
+    ("198.51.100.4", {"X-Real-IP": "203.0.113.9", "X-Forwarded-Proto": "https"}, "198.51.100.4", "http://antt.example"),
+])
+def test_the_readers_address_and_scheme_behind_the_local_proxy_only(peer, headers, client, base):
+    from geo.api.access import client_of, public_base
+
+    req = _peer_request(peer, headers)
+    assert (client_of(req), public_base(req)) == (client, base)
