@@ -89,12 +89,25 @@ def _collection_json(request, store, set_id: str) -> dict:
         "attribution": info.attribution, "licence": info.licence, "source": info.source,
         "vintage": info.vintage_text("vi"), "vintage_en": info.vintage_text("en"),
         "periods": known, "latest_period": known[-1] if known else None,
-        "itemType": "feature", "crs": [CRS84],
+        "itemType": "feature", "crs": [CRS84], **_extent(info),
         "links": [
             {"href": f"{base}/collections/{set_id}", "rel": "self", "type": "application/json"},
             {"href": f"{base}/collections/{set_id}/items", "rel": "items", "type": GEOJSON},
         ],
     }
+
+
+def _extent(info) -> dict:
+    """The set's bounding box from its file's header (nothing read but the header); {} without a file."""
+    import pyogrio
+
+    path = gb.boundary_file(info)
+    if path is None:
+        return {}
+    bounds = pyogrio.read_info(path).get("total_bounds")
+    if bounds is None:
+        return {}
+    return {"extent": {"spatial": {"bbox": [[round(float(b), 6) for b in bounds]], "crs": CRS84}}}
 
 
 def collections(request, store, actor):
