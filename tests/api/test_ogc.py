@@ -114,8 +114,11 @@ def test_collections_carry_attribution_licence_and_vintage(open_server):
     c = by_id[SET]
     assert (c["attribution"], c["licence"], c["vintage"]) == (info.attribution, info.licence, info.vintage_text("vi"))
     assert c["latest_period"] == "2025" and "2025" in c["periods"]
-    minx, miny, maxx, maxy = c["extent"]["spatial"]["bbox"][0]
-    assert 103 < minx < maxx < 103.5 and 21 < miny < maxy < 21.5  # Điện Biên Đông
+    if gb.boundary_file(info) is None:  # centroids only: no file header to read an extent from
+        assert "extent" not in c
+    else:
+        minx, miny, maxx, maxy = c["extent"]["spatial"]["bbox"][0]
+        assert 103 < minx < maxx < 103.5 and 21 < miny < maxy < 21.5  # Điện Biên Đông
     status, conf = get_json(open_server.ogc + "conformance")
     assert any(x.endswith("/conf/core") for x in conf["conformsTo"])
 
