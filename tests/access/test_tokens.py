@@ -103,3 +103,19 @@ def test_a_signed_in_admin_makes_and_revokes_tokens_and_names_are_unique(store):
     with pytest.raises(AuthError):
         tokens.revoke_token(store, "nobody", by=admin)
     assert tokens.list_tokens(store)[0]["revoked_by"] == "quan"
+
+
+@pytest.mark.postgres
+def test_tokens_on_postgresql(postgres_db_url):
+    """The api_tokens table migrates and works on PostgreSQL as on SQLite (make, use, revoke, refuse)."""
+    s = authorized_store(postgres_db_url)
+    s.ensure_ready()
+    try:
+        token = tokens.add_token(s, "qgis", "editor", by=CLI)
+        assert tokens.check_token(s, token, "10.0.0.1").role == "editor"
+        tokens.revoke_token(s, "qgis", by=CLI)
+        with pytest.raises(SignInRefused):
+            tokens.check_token(s, token, "10.0.0.1")
+        assert tokens.list_tokens(s)[0]["revoked_by"] == "ops"
+    finally:
+        s.dispose()
