@@ -12,7 +12,7 @@ import streamlit as st
 
 from geo.access import auth
 from geo.analysis.classify import Classification
-from geo.outputs import brief, exports
+from geo.outputs import brief, exports, features
 from pages.common import current_user, get_store, lang, tr
 
 
@@ -41,6 +41,13 @@ def _map_html(key: tuple, indicator_id: str, cls_key: tuple, lang: str, _units, 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _data(key: tuple, fmt: str, lang: str, public_only: bool, _frame) -> bytes:
     return (exports.data_xlsx if fmt == "xlsx" else exports.data_csv)(_frame, key[0], lang, public_only=public_only)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _gpkg(key: tuple, public_only: bool, _units, _frame) -> bytes:
+    """The view's units with the period's values as a GeoPackage layer (for QGIS), as the API serves them."""
+    table = features.feature_table(_frame, key[0], internal=not public_only)
+    return features.gpkg_bytes([(key[0], features.features_frame(_units, table))])
 
 
 def _audit(what: str, key: tuple, indicator_id: str | None = None) -> None:
@@ -106,6 +113,10 @@ def render_export_buttons(units, frame, indicator_id: str, classification: Class
     brief_indicator = indicator_id if load_catalog()[indicator_id].public else brief.DEFAULT_MAP_INDICATOR
     ready = st.session_state.get("export_ready") == (key, brief_indicator, L)
     cols = st.columns(4)
+    cols[3].download_button(
+        tr("export_btn_gpkg"), lambda: _gpkg(key, not internal_ok, units, frame),
+        file_name=exports.file_name("so-lieu", frame, "gpkg"), mime="application/geopackage+sqlite3",
+        key="export_gpkg", use_container_width=True, on_click=_audit, args=("data_gpkg", key))
     if not ready:
         if cols[0].button(tr("export_btn_prepare"), key="export_prepare", use_container_width=True):
             st.session_state["export_ready"] = (key, brief_indicator, L)
