@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.intake.headers import SURE, catalog_meanings, label_role, match_column, read_meaning
+from geo.intake.headers import CERTAIN_RULES, catalog_meanings, label_role, match_column, read_meaning
 from geo.reference.catalog import load_catalog
 from geo.text.legacy import encode_tcvn3, encode_vni
 
@@ -94,7 +94,7 @@ PHRASINGS = [
 def test_phrasing_means_its_indicator(group, header, iid):
     m = match_column(header, group, CAT)
     assert (m.role, m.indicator) == ("indicator", iid), (m.how, m.how_args, m.candidates)
-    assert m.confidence >= SURE and m.how
+    assert m.certain and m.rule in CERTAIN_RULES and m.how == f"col_how_{m.rule}"
 
 
 def test_table_is_large_enough():
@@ -120,7 +120,7 @@ def test_derived_column_never_a_count(group, header):
 ])
 def test_unsure_needs_confirmation(group, header, candidates):
     m = match_column(header, group, CAT)
-    assert m.role == "unsure" or m.confidence < SURE
+    assert m.role == "unsure" and not m.certain
     assert set(m.candidates) == candidates
 
 
@@ -129,7 +129,9 @@ def test_unsure_needs_confirmation(group, header, candidates):
     ("Xã, phường", "name"), ("Xã, phường, đặc khu", "name"), ("Tên đơn vị", "name"), ("Mã xã", "code"),
     ("Tỉnh, thành phố", "province"), ("Tỉnh/TP", "province"), ("Tỉnh", "province"), ("Province", "province"),
     ("Quận, huyện", "district"), ("Huyện", "district"), ("Quận/Huyện/Thị xã", "district"), ("STT", "stt"),
-    ("Ghi chú", "note"), ("Điểm thi đua", "ignored"), ("Số hội nghị sơ kết", "ignored"),
+    ("Ghi chú", "note"), ("Điểm thi đua", "unsure"), ("Số hội nghị sơ kết", "ignored"),
+    ("Commune name", "name"), ("Tên xã, phường, thị trấn", "name"), ("Tên Công an xã, phường", "name"),
+    ("Mã xã, phường", "code"), ("Commune code", "code"), ("Mã đơn vị hành chính", "code"),
 ])
 def test_labels_and_unknown(header, role):
     assert match_column(header, "", CAT).role == role
@@ -191,7 +193,7 @@ def test_label_role_ignores_parentheses():
 ])
 def test_phrasings_of_the_new_indicators(group, header, iid):
     m = match_column(header, group, CAT)
-    assert (m.role, m.indicator) == ("indicator", iid) and m.confidence >= SURE
+    assert (m.role, m.indicator) == ("indicator", iid) and m.certain
 
 
 @pytest.mark.parametrize("period", ["2017", "2025"])
@@ -207,7 +209,7 @@ def test_the_template_of_a_period_reads_back_column_for_column(tmp_path, period)
     assert report.unconfirmed == []
     wanted = {i.id for i in CAT.valid_in(period).base() if not i.retired}
     assert set(report.column_map.values()) == wanted
-    assert all(c["confidence"] >= SURE for c in report.to_json()["columns"] if c["indicator"])
+    assert all(c["reading"] == "certain" for c in report.to_json()["columns"] if c["indicator"])
 
 
 # -- the four rating levels of Guidance 01/HD-BCA-V05 (2026), issue 13
