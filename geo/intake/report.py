@@ -46,6 +46,7 @@ class IngestReport:
     total_row: dict = field(default_factory=lambda: {"found": False, "matches": None})
     column_map: dict[str, str] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)  # Excel letter → header text as found
+    header_rows: list[int] = field(default_factory=list)  # Excel rows of the header, top level first
     sheet: str | None = None
     file_sha256: str | None = None
     file_size: int | None = None
@@ -74,6 +75,7 @@ class IngestReport:
             "columns": [{k: c[k] for k in ("letter", "header", "group", "indicator", "reading", "rule", "how",
                                            "numeric", "candidates", "status")} for c in self.columns],
             "unconfirmed": list(self.unconfirmed),
+            "header_rows": list(self.header_rows),
         }
 
 

@@ -148,7 +148,8 @@ def find_table(sheet: Sheet, catalog: Catalog, mapping: dict[str, str]) -> Table
             unsure = sum(1 for c in cols if c.role == "unsure")
             units = any(c.role in ("name", "code") for c in cols)
             score = (len(ids), units, -unsure)  # most indicators read, then a unit column, then fewest unsure
-            if (ids or unsure) and (best is None or score > best.score):
+            decided = any(c.rule == "hand_ignored" for c in cols)  # every column ignored by a person: still a table
+            if (ids or unsure or decided) and (best is None or score > best.score):
                 best = Table(sheet, hrows, cols, score, legacy)
     return best
 

@@ -1,0 +1,75 @@
+"""Header layouts of 2025–2026 (tests/layouts2025.py): every column read with certainty lands on the indicator it
+means with the values written under it, every other column of numbers waits for a person, and a dry run says ok
+only when nothing waits (issue 19)."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.intake.ingest import validate_file
+from tests.layouts2025 import LAYOUTS, SET, build, meant, rows_2026
+from tests.messy import to_csv, to_xlsx
+
+
+def _expected(opts: dict) -> dict[str, dict]:
+    from geo.reference.sample import sample_rows
+
+    from tests.layouts2025 import S2025
+
+    rows = rows_2026() if opts.get("period", "2025") >= "2026" else sample_rows(S2025)
+    out = {}
+    words = opts.get("flag_words")
+    for r in rows:
+        vals = dict(r["values"])
+        if words and words[0] is None:  # 'x' / '✓' for yes, blank for no: blank is no data, never 0
+            vals = {k: (None if v == 0 and k.startswith("commune_recognized") else v) for k, v in vals.items()}
+        out[r["unit_code"]] = vals
+    return out
+
+
+def test_the_table_covers_every_class():
+    assert len(LAYOUTS) >= 40
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUTS))
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_layout_reads_as_meant(name, fmt):
+    cols, opts = LAYOUTS[name]
+    period = opts.get("period", "2025")
+    rep = build(cols, **opts)
+    data = to_xlsx([("BC", rep)]) if fmt == "xlsx" else to_csv(rep)
+    r = validate_file(data, boundary_set=SET, period=period, file_name=f"bc.{fmt}")
+    ids, ask = meant(cols)
+    assert r.readable, [p.message for p in r.errors]
+    assert {k: v for k, v in r.column_map.items()} == ids, r.to_json()["columns"]
+    assert set(r.unconfirmed) == ask, [p.message for p in r.errors]
+    assert r.ok == (not ask), [p.message for p in r.errors]
+    if not ask:
+        assert r.units_matched == len(rep.unit_row)
+        want = _expected(opts)
+        for row in r.rows:
+            for iid in ids.values():
+                assert row["values"][iid] == want[row["unit_code"]][iid], (row["unit_code"], iid)
+
+
+@pytest.mark.parametrize("name", [n for n in sorted(LAYOUTS) if meant(LAYOUTS[n][0])[1]])
+def test_ignoring_is_a_persons_word_and_then_ok(name):
+    cols, opts = LAYOUTS[name]
+    rep = build(cols, **opts)
+    _ids, ask = meant(cols)
+    r = validate_file(to_xlsx([("BC", rep)]), boundary_set=SET, period=opts.get("period", "2025"),
+                      column_mapping={letter: "" for letter in ask})
+    assert r.ok, [p.message for p in r.errors]
+    by_letter = {c["letter"]: c for c in r.to_json()["columns"]}
+    assert all((by_letter[x]["reading"], by_letter[x]["rule"]) == ("certain", "hand_ignored") for x in ask)
+
+
+def test_messages_speak_the_periods_terms():
+    """A 2025 file whose recognized count exceeds its registered one hears of registered and recognized."""
+    cols, opts = LAYOUTS["registered_recognized_groups"]
+    rep = build(cols, **opts)
+    first = min(rep.unit_row.values())
+    rep.grid[first - 1][3] = 999  # villages recognized (D) above registered (C)
+    r = validate_file(to_xlsx([("BC", rep)]), boundary_set=SET, period="2025")
+    msgs = [p.message for p in r.errors if p.row == first]
+    assert msgs and "ký cam kết" not in " ".join(msgs) and "công nhận" in msgs[0] and "đăng ký" in msgs[0]
