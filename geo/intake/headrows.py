@@ -107,8 +107,11 @@ def _is_column_numbers(row: list) -> bool:
     return len(nums) >= 3 and all(b == a + 1 for a, b in zip(nums, nums[1:]))
 
 
-def numeric_columns(rows: list[list], start: int) -> set[int]:
-    """Columns with at least one number below the header (the column-number row is not data)."""
+def numeric_columns(rows: list[list], start: int, below: list[frozenset[int]] | None = None) -> set[int]:
+    """Columns with at least one number below the header (the column-number row is not data). ``below`` (from
+    :func:`numbers_below`) saves reading the rest of a long sheet again."""
+    if below is not None and start + 2 < len(below):
+        return set(below[start + 2]) | numeric_columns(rows[: start + 3], start)
     found: set[int] = set()
     for r, row in enumerate(rows[start:]):
         if r < 3 and _is_column_numbers(row):

@@ -77,6 +77,7 @@ class Table:
     columns: list[Column]
     score: tuple[int, bool, int]
     legacy: list[tuple[str, str, str]]  # (before, after, encoding)
+    below: list[frozenset[int]] = field(default_factory=list)  # per row: the columns with numbers after it
 
 
 def _filled(sheet: Sheet, upto: int) -> list[list]:
@@ -150,7 +151,7 @@ def find_table(sheet: Sheet, catalog: Catalog, mapping: dict[str, str]) -> Table
             score = (len(ids), units, -unsure)  # most indicators read, then a unit column, then fewest unsure
             decided = any(c.rule == "hand_ignored" for c in cols)  # every column ignored by a person: still a table
             if (ids or unsure or decided) and (best is None or score > best.score):
-                best = Table(sheet, hrows, cols, score, legacy)
+                best = Table(sheet, hrows, cols, score, legacy, below)
     return best
 
 
@@ -236,7 +237,7 @@ def assign_columns(ctx: Ctx, table: Table, catalog: Catalog, header_last: int):
     labels_at: dict[str, Column] = {}
     derived: list[Column] = []
     row = header_last + 1
-    numeric = headrows.numeric_columns(table.sheet.rows, row)
+    numeric = headrows.numeric_columns(table.sheet.rows, row, table.below)
     # Only indicators valid in the file's period are taken (issue 13); other matched columns are reported.
     period_valid = catalog.valid_in(report.period) if report.period else catalog
     for col in table.columns:

@@ -73,3 +73,49 @@ def test_messages_speak_the_periods_terms():
     r = validate_file(to_xlsx([("BC", rep)]), boundary_set=SET, period="2025")
     msgs = [p.message for p in r.errors if p.row == first]
     assert msgs and "ký cam kết" not in " ".join(msgs) and "công nhận" in msgs[0] and "đăng ký" in msgs[0]
+
+
+# -- generated: random header trees of depth 1–4 built from the catalog's own names
+
+GROUPS = ("Kết quả thực hiện", "Phong trào toàn dân bảo vệ ANTQ", "Trong đó", "Chia ra", "Số liệu", "Gồm",
+          "Cụ thể", "Nội dung")
+
+
+def _written(ind, rng) -> str:
+    from geo.text.names import strip_diacritics
+
+    name = rng.choice([n for n in (ind.vi, ind.en, ind.short_vi, *ind.aliases) if n])
+    name = rng.choice([name, name.upper(), strip_diacritics(name), name.lower()])
+    return rng.choice([name, f"{name} ({ind.unit_vi})", f"{name}, {ind.unit_vi}", f"Số {name}"])
+
+
+def _random_tree(seed: int):
+    import random
+
+    from geo.reference.catalog import load_catalog
+
+    rng = random.Random(seed)
+    base = [i for i in load_catalog().valid_in("2026").base() if not i.retired]
+    picked = rng.sample(base, rng.randint(3, 8))
+    depth = rng.randint(1, 4)
+    top = tuple(rng.sample(GROUPS, depth - 1))
+    cols = [("stt", ("STT",)), ("name", ("Tên xã, phường",))]
+    for ind in picked:
+        cols.append((ind.id, (*top[: rng.randint(0, depth - 1)], _written(ind, rng))))
+    return cols
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_header_trees_never_drop_or_misread(seed):
+    cols = _random_tree(seed)
+    rep = build(cols, period="2026", title=bool(seed % 2), signature=bool(seed % 3))
+    r = validate_file(to_xlsx([("BC", rep)]), boundary_set=SET, period="2026")
+    assert r.readable, (cols, [p.message for p in r.errors])
+    by_letter = {c["letter"]: c for c in r.to_json()["columns"]}
+    ids, _ask = meant(cols)
+    for x, iid in ids.items():
+        c = by_letter[x]
+        assert c["reading"] in ("certain", "confirm"), (cols, c)
+        if c["reading"] == "certain":
+            assert c["indicator"] == iid, (cols, c)  # certain is never wrong
+    assert not r.ok or not r.unconfirmed
