@@ -3,18 +3,16 @@ count, a 0/1 flag or a derived share/rate — for a header with its group header
 indicator, by the same rules and the vocabulary of ``data/header_terms.toml``.
 
 ``match_column(child, group, catalog)`` returns a :class:`ColumnMatch`: the indicator (or None), the named
-rule that decided it (:data:`RULES`: the indicator id, its own name, the meaning of the words, ...), the words
-that decided it and, when no rule is certain, the candidates a person chooses from. There are no scores: a
-reading is certain by a named rule, or it waits for a person. ``group`` may hold several header levels above
-the column, separated by :data:`GROUP_SEP` (top first). An indicator added to the catalog later (or by an
-admin) is matched with no change here: its meaning comes from its names.
-"""
+rule that decided it (:data:`RULES`), the words that decided it and, when no rule is certain, the candidates a
+person chooses from. No scores: a reading is certain by a named rule, or it waits for a person. ``group`` holds
+the header levels above the column (top first, joined by :data:`GROUP_SEP`). Indicators added later are matched
+with no change here: their meaning comes from their names."""
 
 from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from geo import DATA_DIR
@@ -91,10 +89,6 @@ class Meaning:
     kind: str | None  # share | ratio | flag | None
     words: tuple[str, ...] = ()  # the phrases that decided it, as found
     ambiguous: bool = False  # an ambiguous abbreviation was read one way
-
-    @property
-    def empty(self) -> bool:
-        return self.subject is None and not self.qualifiers and not self.total and self.kind is None
 
     @property
     def derived(self) -> bool:
@@ -174,10 +168,6 @@ def as_written(text: str) -> str:
     return " ".join(tokens)
 
 
-# ---------------------------------------------------------------------------------------------------------
-# Indicators
-
-
 @dataclass(frozen=True)
 class IndicatorMeaning:
     id: str
@@ -215,10 +205,6 @@ def catalog_meanings(catalog: Catalog) -> tuple[IndicatorMeaning, ...]:
     return tuple(indicator_meaning(ind) for ind in catalog)
 
 
-# ---------------------------------------------------------------------------------------------------------
-# Columns
-
-
 @dataclass(frozen=True)
 class ColumnMatch:
     role: str  # indicator | derived | unsure | label role (name, code, province, district, stt, note) | ignored
@@ -235,19 +221,14 @@ class ColumnMatch:
     def how(self) -> str:
         return f"col_how_{self.rule}" if self.rule else ""
 
-    @property
-    def args(self) -> dict:
-        return dict(self.how_args)
-
 
 def _m(role: str, indicator: str | None, rule: str, ids=(), /, **args) -> ColumnMatch:
     return ColumnMatch(role, indicator, rule, tuple(sorted((k, str(v)) for k, v in args.items())), tuple(ids))
 
 
 def label_role(text: str) -> str | None:
-    """name | code | province | district | stt | note for a non-indicator column header, else None. A unit
-    column is found by its label ('Tên xã', 'Mã đơn vị', 'Commune name') before any indicator is looked for:
-    'Tên' / 'Mã' / 'name' / 'code' with only words of units ('xã, phường, thị trấn', 'công an', 'đơn vị')."""
+    """name | code | province | district | stt | note for a non-indicator column header, else None: a label of
+    data/header_terms.toml, or 'Tên' / 'Mã' / '… name' / '… code' with only words of units ('Tên xã, phường')."""
     terms = load_terms()
     body, _ = split_header(text)
     found = terms.labels.get(body) or terms.labels.get(_plain(text))
@@ -325,7 +306,7 @@ def _group_readings(levels: tuple[str, ...]) -> list[Meaning | None]:
 
 def _combine(child: Meaning, group: Meaning | None) -> tuple[Meaning, bool, bool]:
     """The child read with its group: (meaning, subject from group, qualifiers from group)."""
-    if group is None or group.empty:
+    if group is None or (group.subject is None and not group.qualifiers and not group.total and not group.kind):
         return child, False, False
     terms = load_terms()
     if child.kind == "ratio" and child.words == ("trung binh",) and group.qualifiers & {"recognized", *terms.refining}:

@@ -47,6 +47,7 @@ class IngestReport:
     column_map: dict[str, str] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)  # Excel letter → header text as found
     header_rows: list[int] = field(default_factory=list)  # Excel rows of the header, top level first
+    missing_marks: dict[str, int] = field(default_factory=dict)  # '-', '—', … read as no data: how many cells
     sheet: str | None = None
     file_sha256: str | None = None
     file_size: int | None = None
@@ -76,6 +77,7 @@ class IngestReport:
                                            "numeric", "candidates", "status")} for c in self.columns],
             "unconfirmed": list(self.unconfirmed),
             "header_rows": list(self.header_rows),
+            "missing_marks": dict(self.missing_marks),
         }
 
 

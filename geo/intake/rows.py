@@ -244,6 +244,7 @@ class _TableReader:
         for col, ind, raw, val, prob in problems:
             shown_v = raw if not isinstance(raw, float) else fmt(raw)
             if prob == "missing_mark":
+                self.report.missing_marks[shown_v] = self.report.missing_marks.get(shown_v, 0) + 1
                 ctx.problem("warning", "ingest_dash_missing", sname, excel_row, col.letter, shown_v,
                             value=shown_v, indicator=ind.name(lang))
                 continue

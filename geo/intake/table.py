@@ -119,7 +119,7 @@ def _resolve_columns(paths: list[list[str]], catalog: Catalog, mapping: dict[str
             col.how = f"col_how_{col.rule}"
         elif header:
             m = headers.match_column(col.child, group, catalog)
-            col.role, col.indicator, col.how, col.how_args = m.role, m.indicator, m.how, m.args
+            col.role, col.indicator, col.how, col.how_args = m.role, m.indicator, m.how, dict(m.how_args)
             col.rule, col.candidates = m.rule, m.candidates
         cols.append(col)
     return cols

@@ -81,7 +81,8 @@ def test_json_shape_and_file_identity():
     r = run(data, file_name="bc.xlsx")
     out = r.to_json()
     assert list(out) == ["ok", "boundary_set", "period", "units_expected", "units_matched", "rows", "errors",
-                         "warnings", "ignored_columns", "total_row", "columns", "unconfirmed", "header_rows"]
+                         "warnings", "ignored_columns", "total_row", "columns", "unconfirmed", "header_rows",
+                         "missing_marks"]
     assert out["total_row"] == {"found": True, "matches": True}
     assert set(out["warnings"][0]) == {"sheet", "row", "column", "value", "message"}
     json.dumps(out, ensure_ascii=False)
@@ -249,6 +250,7 @@ def test_dash_is_missing_with_warning(written):
     assert r.ok
     assert next(x for x in r.rows if x["unit_code"] == "03205")["values"]["population"] is None
     assert (SHEET, rep.unit_row["03205"], col_of("population")) in locs(r.warnings)
+    assert r.to_json()["missing_marks"] == {written: 1}  # the dry run lists the marks read as no data
 
 
 @pytest.mark.parametrize("iid,written,word", [
