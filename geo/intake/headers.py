@@ -235,9 +235,12 @@ def label_role(text: str) -> str | None:
     if found:
         return found
     words = body.split()
-    for role, heads, tails in (("name", ("ten",), ("name", "names")), ("code", ("ma",), ("code", "codes", "id"))):
-        rest = words[1:] if words[:1] and words[0] in heads else words[:-1] if words[-1:] and words[-1] in tails \
-            else None
+    if len(words) > 1 and words[0] == "ten":
+        return "name"  # 'Tên …' is always a name ('Tên thôn, bản' names villages: never their count)
+    for role, heads, tails in (("name", ("dia ban", "don vi", "cong an", "ca"), ("name", "names")),
+                               ("code", ("ma",), ("code", "codes", "id"))):
+        head = next((h for h in heads if body.startswith(h + " ")), None)
+        rest = body[len(head):].split() if head else words[:-1] if words[-1:] and words[-1] in tails else None
         if rest and all(w in terms.unit_words for w in rest):
             return role
     return None
@@ -312,8 +315,8 @@ def _combine(child: Meaning, group: Meaning | None) -> tuple[Meaning, bool, bool
     if child.kind == "ratio" and child.words == ("trung binh",) and group.qualifiers & {"recognized", *terms.refining}:
         child = Meaning(None, frozenset({"average_grade"}), False, None, ("trung binh",))  # a grade, not an average
     subject = child.subject or group.subject
-    if child.qualifiers and child.qualifiers <= terms.refining:
-        quals = child.qualifiers | group.qualifiers  # "Được công nhận" / "Xuất sắc": recognized, excellent
+    if child.qualifiers and child.qualifiers <= terms.refining:  # a grade under its whole ("Xuất sắc")
+        quals = child.qualifiers | (group.qualifiers - terms.refining)  # the sub-header's grade replaces the group's
     elif child.qualifiers:
         quals = child.qualifiers
     elif child.total and child.subject is not None:

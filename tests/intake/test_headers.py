@@ -132,6 +132,9 @@ def test_unsure_needs_confirmation(group, header, candidates):
     ("Ghi chú", "note"), ("Điểm thi đua", "unsure"), ("Số hội nghị sơ kết", "ignored"),
     ("Commune name", "name"), ("Tên xã, phường, thị trấn", "name"), ("Tên Công an xã, phường", "name"),
     ("Mã xã, phường", "code"), ("Commune code", "code"), ("Mã đơn vị hành chính", "code"),
+    ("Tên thôn, bản", "name"), ("Công an xã, phường", "name"), ("Địa bàn xã, phường", "name"),
+    ("District name", "district"), ("Province name", "province"), ("Ward/commune name", "name"),
+    ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "ignored"),
 ])
 def test_labels_and_unknown(header, role):
     assert match_column(header, "", CAT).role == role
@@ -226,3 +229,21 @@ def test_rating_levels_of_2026_are_read_by_meaning(header, expected):
     from geo.reference.catalog import load_catalog
 
     assert match_header(header, load_catalog().valid_in("2026")) == expected
+
+
+# 2026 ratings as staff abbreviate them, a grade under a group that names another level, people of a team.
+@pytest.mark.parametrize("group,header,iid", [
+    ("Xếp loại tổ BV ANTT", "HTXSNV", "teams_security_order_excellent"),
+    ("Xếp loại tổ BV ANTT", "HTTNV", "teams_security_order_good"),
+    ("Xếp loại tổ BV ANTT", "HTNV", "teams_security_order_completed"),
+    ("Xếp loại tổ BV ANTT", "KHTNV", "teams_security_order_not_completed"),
+    ("", "Số tổ BV ANTT xếp loại HTXSNV", "teams_security_order_excellent"),
+    ("Mức độ hoàn thành nhiệm vụ của Tổ bảo vệ ANTT", "Hoàn thành tốt", "teams_security_order_good"),
+    ("Mức độ hoàn thành nhiệm vụ của Tổ bảo vệ ANTT", "Hoàn thành", "teams_security_order_completed"),
+    ("Tổ bảo vệ ANTT ở cơ sở", "Số người", "members_security_order"),
+    ("Tổ bảo vệ ANTT ở cơ sở", "SL", "teams_security_order"),
+    ("", "Số người có uy tín", "prestigious_people"),
+])
+def test_rating_abbreviations_and_groups(group, header, iid):
+    m = match_column(header, group, CAT.valid_in("2026"))
+    assert (m.role, m.indicator) == ("indicator", iid) and m.certain, (m.rule, m.candidates)
