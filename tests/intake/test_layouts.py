@@ -119,3 +119,15 @@ def test_random_header_trees_never_drop_or_misread(seed):
         if c["reading"] == "certain":
             assert c["indicator"] == iid, (cols, c)  # certain is never wrong
     assert not r.ok or not r.unconfirmed
+
+
+def test_grades_three_rows_deep_are_checked_against_their_whole():
+    """The grades under 'Thôn, bản, TDP được công nhận' › 'Trong đó xếp loại' are read, so the check that they
+    add up to the recognized count runs (it never ran when only two header rows were read)."""
+    cols, opts = LAYOUTS["recognized_of_which_three_rows"]
+    rep = build(cols, **{**opts, "total": False})
+    first = min(rep.unit_row.values())
+    rep.grid[first - 1][4] += 5  # excellent (E): the grades no longer add up to the recognized count (D)
+    r = validate_file(to_xlsx([("BC", rep)]), boundary_set=SET, period="2025")
+    bad = [p for p in r.errors if p.row == first and p.key == "ingest_parts_mismatch"]
+    assert bad and bad[0].column == "D" and not r.ok
