@@ -45,6 +45,7 @@ class Terms:
     overrides: dict[str, dict]
     refining: frozenset[str] = frozenset()  # qualifiers a sub-header adds to its group's (recognition grades)
     unit_words: frozenset[str] = frozenset()  # words of a unit-name/-code header after 'Tên' / 'Mã'
+    implied: frozenset[str] = frozenset()  # qualifiers the only indicator of a subject may leave unsaid
 
 
 @lru_cache(maxsize=1)
@@ -68,6 +69,7 @@ def load_terms() -> Terms:
         overrides=dict(raw.get("overrides", {})),
         refining=frozenset(raw["groups"].get("refining_qualifiers", ())),
         unit_words=frozenset(w for p in raw["unit_columns"]["words"] for w in _words(p)),
+        implied=frozenset(raw["groups"].get("implied_qualifiers", ())),
     )
 
 
@@ -217,9 +219,7 @@ class ColumnMatch:
     def certain(self) -> bool:
         return self.role in ("indicator", "derived") and self.rule in CERTAIN_RULES + ("derived", "derived_unknown")
 
-    @property
-    def how(self) -> str:
-        return f"col_how_{self.rule}" if self.rule else ""
+    how = property(lambda self: f"col_how_{self.rule}" if self.rule else "")
 
 
 def _m(role: str, indicator: str | None, rule: str, ids=(), /, **args) -> ColumnMatch:
@@ -381,8 +381,8 @@ def _match_meaning(child: str, group: str, cm: Meaning, gm: Meaning | None,
     if not cands:
         return _m("ignored", None, "no_indicator", words=words)
     only = [im for im in meanings if im.subject == m.subject and not im.derived]
-    if loose and len(cands) == 1 and len(only) == 1 and m.qualifiers <= cands[0].qualifiers:
-        # The only indicator of its subject, and the header says nothing against it ('Vũ khí' = recovered).
+    if loose and len(cands) == 1 and len(only) == 1 and cands[0].qualifiers - m.qualifiers <= load_terms().implied:
+        # The only indicator of its subject, and what is unsaid goes without saying ('Vũ khí' = recovered).
         return _m("indicator", cands[0].id, "only", words=words)
     if len(cands) > 1 or loose:
         ids = sorted(c.id for c in cands)
