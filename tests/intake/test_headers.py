@@ -243,6 +243,8 @@ def test_rating_levels_of_2026_are_read_by_meaning(header, expected):
     ("Tổ bảo vệ ANTT ở cơ sở", "Số người", "members_security_order"),
     ("Tổ bảo vệ ANTT ở cơ sở", "SL", "teams_security_order"),
     ("", "Số người có uy tín", "prestigious_people"),
+    ("", "Tin báo, tố giác tội phạm", "tips_received"),
+    ("", "Số tin báo, tố giác tội phạm có giá trị", "tips_valuable"),
 ])
 def test_rating_abbreviations_and_groups(group, header, iid):
     m = match_column(header, group, CAT.valid_in("2026"))
