@@ -19,7 +19,8 @@ _NEVER_HEADER = re.compile("|".join((
     r"quan|thi xa|xa|phuong|thi tran|dac khu|tp|xay dung|canh sat|cong tac|an ninh|tham muu)\b",
     r"^so \S*\s*\d*\s*(bc|kh|cv|tb|qd|hd)\b", r"^so \d", r"^(ky bao cao|ky|nam|quy|thang|period|reporting period)$",
     r"^(ky bao cao|nam|quy|thang) \S*\d", r"^\d{4}( q[1-4]| \d{1,2})?$", r"\bngay \S* ?thang \S* ?nam\b", r"\bngay \d",
-    r"^(bao cao|bieu|bieu mau|mau so|mau|tong hop|thong ke|danh sach|phu luc|report|annex|appendix)\b",
+    r"^(bao cao|bieu|bieu mau|mau so|mau|tong hop|thong ke|danh sach|phu luc|bang|report|annex|appendix)\b",
+    r"^(\S+ ){4,}.*\b(nam|quy|thang|year|quarter)( [ivx]+| \d{1,2})? \d{4}\b",  # a title naming its period
     r"^(noi nhan|nguoi lap bieu|nguoi lap|nguoi bao cao|thu truong|truong cong an|truong ca|pho truong|chi huy|"
     r"giam doc|ky ten|ky ghi ro ho ten|kinh gui|can cu|thuc hien|tran trong|luu|nhu tren|t/m|tm|kt)\b",
 )))

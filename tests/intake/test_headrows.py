@@ -19,7 +19,8 @@ SET = "dien-bien-dong-2025"
     ["UBND XÃ MƯỜNG LUÂN"], ["ĐỘI XÂY DỰNG PHONG TRÀO"], ["Số: 125/BC-CAX"], ["Số 12/BC-CAT"],
     [None, "Na Son, ngày 20 tháng 12 năm 2025"], ["Điện Biên, ngày … tháng … năm 2026"],
     ["BÁO CÁO KẾT QUẢ PHONG TRÀO TOÀN DÂN BẢO VỆ AN NINH TỔ QUỐC NĂM 2025"], ["Biểu số 01"],
-    ["TỔNG HỢP SỐ LIỆU TỔ BẢO VỆ AN NINH, TRẬT TỰ Ở CƠ SỞ"], ["Nơi nhận:", None, "TRƯỞNG CÔNG AN XÃ"],
+    ["TỔNG HỢP SỐ LIỆU TỔ BẢO VỆ AN NINH, TRẬT TỰ Ở CƠ SỞ"], ["BẢNG TỔNG HỢP KẾT QUẢ XÂY DỰNG PHONG TRÀO Ở CÁC XÃ"],
+    ["KẾT QUẢ PHONG TRÀO TOÀN DÂN BẢO VỆ ANTQ CỦA CÁC XÃ NĂM 2025"], ["Xếp loại tổ bảo vệ ANTT quý II/2026 của các xã"], ["Nơi nhận:", None, "TRƯỞNG CÔNG AN XÃ"],
     ["Người lập biểu", None, "Thủ trưởng đơn vị"], ["Kính gửi: Công an tỉnh Điện Biên"], ["Kỳ báo cáo", "2025"],
     ["Thực hiện Kế hoạch số 15/KH-CAT của Công an tỉnh về phong trào toàn dân bảo vệ an ninh Tổ quốc năm 2025, "
      "Công an xã báo cáo kết quả như sau"],
