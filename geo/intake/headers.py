@@ -254,12 +254,11 @@ def _id_rule(text: str, meanings: tuple[IndicatorMeaning, ...]) -> str | None:
 
 @lru_cache(maxsize=8192)
 def match_column(child: str, group: str | None, catalog: Catalog) -> ColumnMatch:
-    """What a column is, from its header and the header levels above it (``group``, top first, joined by
-    GROUP_SEP; either may be empty). The rules, in order: the indicator id; a unit/label column; the
-    indicator's own name as written; the meaning of the words with the groups'; else candidates to confirm."""
+    """What a column is, from its header and the levels above it (``group``, top first, joined by GROUP_SEP).
+    Rules in order: indicator id; unit/label column; own name as written; meaning with the groups'; candidates."""
     child = detect_and_decode(clean_text(child))[0]
-    levels = [detect_and_decode(clean_text(g))[0] for g in (group or "").split(GROUP_SEP.strip()) if clean_text(g)]
-    levels = [g for g in levels if _plain(g) != _plain(child)]
+    levels = [g for g in (detect_and_decode(clean_text(x))[0] for x in (group or "").split(GROUP_SEP.strip()))
+              if g and _plain(g) != _plain(child)]
     meanings = catalog_meanings(catalog)
     if child:
         hit = _id_rule(child, meanings)
@@ -269,7 +268,8 @@ def match_column(child: str, group: str | None, catalog: Catalog) -> ColumnMatch
     above = next((label_role(g) for g in reversed(levels) if label_role(g)), None)
     if above and not label_role(child):
         return _m(above, None, "label")  # under a label header ('Đơn vị' › 'Tên' | 'Mã')
-    levels = [g for g in levels if _plain(g) not in terms.neutral_groups and not label_role(g)]
+    levels = [g for g in levels if _plain(g) not in terms.neutral_groups and not label_role(g)  # 'Chia ra':
+              and any(m.subject or m.qualifiers or m.total or m.kind for m in read_meanings(g))]  # says nothing
     if not child and levels:
         child, levels = levels[-1], levels[:-1]
     if not child:
@@ -309,7 +309,7 @@ def _group_readings(levels: tuple[str, ...]) -> list[Meaning | None]:
 
 def _combine(child: Meaning, group: Meaning | None) -> tuple[Meaning, bool, bool]:
     """The child read with its group: (meaning, subject from group, qualifiers from group)."""
-    if group is None or (group.subject is None and not group.qualifiers and not group.total and not group.kind):
+    if group is None or not (group.subject or group.qualifiers or group.total or group.kind):
         return child, False, False
     terms = load_terms()
     if child.kind == "ratio" and child.words == ("trung binh",) and group.qualifiers & {"recognized", *terms.refining}:

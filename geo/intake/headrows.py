@@ -47,10 +47,9 @@ def is_never_header(row: list) -> bool:
 
 
 def is_numbers_row(row: list) -> bool:
-    """Two or more number cells: a data row or the column-number row, never a header row."""
-    nums = sum(1 for v in row if v is not None and (isinstance(v, (int, float)) or
-                                                    _NUMBERISH_RE.fullmatch(cell_text(v))))
-    return nums >= 2
+    """A number in it: a data row or the column-number row ('(1) (2) …'), never a header row."""
+    return any(v is not None and (isinstance(v, (int, float)) or _NUMBERISH_RE.fullmatch(cell_text(v)))
+               for v in row)
 
 
 def levels_above(grid: list[list], leaf: int) -> list[int]:

@@ -128,7 +128,8 @@ def _resolve_columns(paths: list[list[str]], catalog: Catalog, mapping: dict[str
 def find_table(sheet: Sheet, catalog: Catalog, mapping: dict[str, str]) -> Table | None:
     """The best header of a sheet: each row that can be a leaf header (not a title or signature row, not
     numbers), read with 0 to MAX_LEVELS group rows above it; the reading that names the most indicators wins
-    (fewer levels on a tie). None when no row reads as a table over numbers (a letter, prose)."""
+    (on a tie fewer levels, but a leaf row below that takes the tied one as its group goes deeper). None when
+    no row reads as a table over numbers (a letter, prose)."""
     upto = min(len(sheet.rows), HEADER_SCAN_ROWS)
     grid = _filled(sheet, upto + 1)
     best: Table | None = None
@@ -148,9 +149,11 @@ def find_table(sheet: Sheet, catalog: Catalog, mapping: dict[str, str]) -> Table
             ids = {c.indicator for c in cols if c.role == "indicator"}
             unsure = sum(1 for c in cols if c.role == "unsure")
             units = any(c.role in ("name", "code") for c in cols)
-            score = (len(ids), units, -unsure)  # most indicators read, then a unit column, then fewest unsure
+            headed = sum(1 for c in cols if c.numeric and c.header)
+            score = (len(ids), units, headed)  # most indicators read, a unit column, most numeric columns headed
             decided = any(c.rule == "hand_ignored" for c in cols)  # every column ignored by a person: still a table
-            if (ids or unsure or decided) and (best is None or score > best.score):
+            deeper = best is not None and score == best.score and best.header_rows[-1] in hrows[:-1]
+            if (ids or unsure or decided) and (best is None or score > best.score or deeper):
                 best = Table(sheet, hrows, cols, score, legacy, below)
     return best
 
@@ -271,6 +274,10 @@ def assign_columns(ctx: Ctx, table: Table, catalog: Catalog, header_last: int):
         elif col.role == "derived":
             col.indicator = col.indicator or _derived_from_siblings(col, table.columns, catalog)
             derived.append(col)
+            if col.indicator is None and col.numeric:  # a share or rate of what? a person says (or ignores it)
+                col.reading = "confirm"
+                ctx.problem("error", "ingest_column_numbers_unread", sname, row, col.letter, col.header,
+                            header=col.header, letter=col.letter)
         elif col.role in ("name", "code", "stt", *parents.LEVELS):
             labels_at.setdefault(col.role, col)
         elif col.role == "ignored_by_hand":
