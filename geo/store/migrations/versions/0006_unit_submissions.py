@@ -1,0 +1,49 @@
+"""Data belongs to units (issue 20): a version covers the units it names, not the whole (set, period).
+
+Before this revision every import was a full snapshot of (boundary set, period): a unit an import left out was
+gone from that period. From now on a unit keeps its value until a newer submission covers it, and every set
+of a vintage shows the same value for the same official code (geo.store.state). So that the data of an
+existing store means exactly what it meant, this migration writes, for every version, a *cleared* row
+(``version_units.position = -1``, no values) for each unit that an earlier version of the same (set, period)
+named and this one left out. Only INSERTs: the append-only tables stay append-only, and no value is touched
+(tests/store/test_migration.py counts them before and after, on SQLite and PostgreSQL).
+
+Revision ID: 0006_unit_submissions
+Revises: 0003_indicator_definitions
+Create Date: 2026-12-07
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0006_unit_submissions"
+down_revision = "0003_indicator_definitions"
+branch_labels = None
+depends_on = None
+
+CLEARED = -1  # geo.store.state.CLEARED (a migration keeps its own copy: it must not change with the code)
+
+
+def upgrade() -> None:
+    conn = op.get_bind()
+    versions = sa.table("import_versions", sa.column("id"), sa.column("boundary_set"), sa.column("period"))
+    vu = sa.table("version_units", sa.column("version_id"), sa.column("unit_code"), sa.column("unit_name"),
+                  sa.column("position"))
+    covered: dict[int, dict[str, str]] = {}
+    for vid, code, name in conn.execute(sa.select(vu.c.version_id, vu.c.unit_code, vu.c.unit_name)):
+        covered.setdefault(int(vid), {})[code] = name
+    named_before: dict[tuple[str, str], dict[str, str]] = {}  # (set, period) -> code -> its latest name
+    out = []
+    for vid, set_id, period in conn.execute(sa.select(versions.c.id, versions.c.boundary_set, versions.c.period)
+                                            .order_by(versions.c.id)):
+        before = named_before.setdefault((set_id, period), {})
+        mine = covered.get(int(vid), {})
+        out.extend({"version_id": int(vid), "unit_code": c, "unit_name": n, "position": CLEARED}
+                   for c, n in sorted(before.items()) if c not in mine)
+        before.update(mine)
+    for i in range(0, len(out), 5000):
+        conn.execute(vu.insert(), out[i:i + 5000])
+
+
+def downgrade() -> None:
+    raise NotImplementedError("the store is append-only; restore a backup instead of downgrading")
