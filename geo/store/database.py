@@ -62,8 +62,9 @@ _MIGRATION_LOCK = threading.Lock()
 
 class Store(StoreReads, StoreWrites):
     def __init__(self, url: str | None = None, *, lock_timeout: float = 30.0, authorize=None):
-        """``authorize(conn, actor, action)`` is the role check of ``import_rows``/``rollback``: it runs inside
-        their write transaction and raises :class:`AccessDenied` to refuse. It is given by the caller (the
+        """``authorize(conn, actor, action, target)`` is the role and scope check of ``import_rows``/``rollback``:
+        it runs inside their write transaction, before anything is written, and raises :class:`AccessDenied`
+        to refuse; ``target`` (:class:`geo.store.state.WriteTarget`) names the set, period and units written. It is given by the caller (the
         access layer: :func:`geo.access.auth.authorized_store`); the store never imports it. A store opened
         without one refuses every data change (it can still read, migrate and audit)."""
         self.authorize = authorize
@@ -206,12 +207,13 @@ class Store(StoreReads, StoreWrites):
         user = self._check_user(user)
         try:
             with self._write() as conn:
-                self._authorize(conn, actor, "import")
+                cleared = self._replaced(conn, rows, boundary_set, period) if replace_area else []
+                self._authorize(conn, actor, "import", state.WriteTarget(
+                    boundary_set, period, (*self._named(rows, boundary_set), *cleared)))
                 if expected_version is not None:
                     latest = self._latest(conn, boundary_set, period)
                     if latest != expected_version:
                         raise StoreError("store_conflict", latest=latest, expected_version=expected_version)
-                cleared = self._replaced(conn, rows, boundary_set, period) if replace_area else ()
                 return self._insert_version(
                     conn, rows, boundary_set=boundary_set, period=period, user=user,
                     action="sample" if sample else "import", file_name=file_name, sha256=file_sha256,
@@ -227,15 +229,17 @@ class Store(StoreReads, StoreWrites):
         user = self._check_user(user)
         try:
             with self._write() as conn:
-                self._authorize(conn, actor, "rollback")
                 src = conn.execute(sa.select(import_versions).where(import_versions.c.id == int(version))).first()
                 if src is None:
+                    self._authorize(conn, actor, "rollback", None)
                     raise StoreError("store_no_version", version=version)
+                rows = self._rows(conn, src.id, cleared=True)
+                self._authorize(conn, actor, "rollback", state.WriteTarget(
+                    src.boundary_set, src.period, tuple((r["unit_code"], r["unit_name"]) for r in rows)))
                 now = state.unit_versions(conn, src.boundary_set, src.period,
                                           codes=state.version_codes(conn, src.id))
                 if all(v == src.id for v in now.values()):
                     raise StoreError("store_already_current", version=version)
-                rows = self._rows(conn, src.id, cleared=True)
                 return self._insert_version(
                     conn, [r for r in rows if not r.get("cleared")], boundary_set=src.boundary_set,
                     period=src.period, user=user, action="rollback", note=note, sample=bool(src.sample),
@@ -252,12 +256,17 @@ class Store(StoreReads, StoreWrites):
             return [{"unit_code": c, "unit_name": n} for c, n in self._replaced(conn, list(rows), boundary_set, period)]
 
     @staticmethod
-    def _replaced(conn: Connection, rows: list[dict], boundary_set: str, period: str) -> list[tuple[str, str]]:
+    def _named(rows: list[dict], boundary_set: str) -> list[tuple[str, str]]:
+        """(code, name) of the units ``rows`` name, codes normalised as they are stored."""
         from geo.text.names import normalize_code
         from geo.units.boundaries import get_boundary_set_info
 
         width = get_boundary_set_info(boundary_set).data_code_width
-        named = {normalize_code(r.get("unit_code"), width) or str(r.get("unit_code") or "").strip() for r in rows}
+        return [(normalize_code(r.get("unit_code"), width) or str(r.get("unit_code") or "").strip(),
+                 str(r.get("unit_name") or "").strip()) for r in rows]
+
+    def _replaced(self, conn: Connection, rows: list[dict], boundary_set: str, period: str) -> list[tuple[str, str]]:
+        named = {c for c, _ in self._named(rows, boundary_set)}
         shown, _, _ = state.current_rows(conn, boundary_set, period)
         return [(r["unit_code"], r["unit_name"]) for r in shown if r["unit_code"] not in named]
 
@@ -302,11 +311,11 @@ class Store(StoreReads, StoreWrites):
         except VintageError as exc:
             raise StoreError(exc.key, **exc.params) from None
 
-    def _authorize(self, conn: Connection, actor, action: str) -> None:
-        """Role check of the core (not only the page), injected: see ``__init__``."""
+    def _authorize(self, conn: Connection, actor, action: str, target: state.WriteTarget | None) -> None:
+        """Role and scope check of the core (not only the page), injected: see ``__init__``."""
         if self.authorize is None:
             raise AccessDenied("store_read_only")
-        self.authorize(conn, actor, action)
+        self.authorize(conn, actor, action, target)
 
     @staticmethod
     def _check_user(user) -> str:

@@ -114,4 +114,14 @@ indicator_definitions = sa.Table(
     sa.Column("updated_by", sa.String(200), nullable=False),
 )
 
+# Data-capture scopes of accounts (issue 20, geo.access.scopes): mutable like ``users``, every change audited.
+# An account with no row is unscoped (admins always are); ``kind`` is "province" (its name as given) or "unit"
+# (an official 5-digit code). The store's authorize hook refuses a write naming any unit outside them.
+user_scopes = sa.Table(
+    "user_scopes", metadata,
+    sa.Column("name", sa.String(200), sa.ForeignKey("users.name"), primary_key=True),
+    sa.Column("kind", sa.String(20), primary_key=True),
+    sa.Column("value", sa.String(200), primary_key=True),
+)
+
 APPEND_ONLY_TABLES = ("import_versions", "version_units", "observations", "audit_log", "signin_attempts")

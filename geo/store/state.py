@@ -14,6 +14,8 @@ before keep the meaning they had (a unit an import left out was gone). A cleared
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
@@ -21,6 +23,16 @@ from geo.store.engine import number_out
 from geo.store.schema import import_versions, observations, version_units
 
 CLEARED = -1  # version_units.position of a unit the version cleared
+
+
+@dataclass(frozen=True)
+class WriteTarget:
+    """What a data change writes, given to the store's authorize hook: the set, the period and the units
+    ((code, name) pairs: those with values and those cleared)."""
+
+    boundary_set: str
+    period: str
+    units: tuple[tuple[str, str], ...]
 
 
 def unit_versions(conn: Connection, set_id: str, period: str, *, before: int | None = None,

@@ -765,8 +765,8 @@ def test_a_store_without_authorization_is_read_only(store_url):
 def test_the_injected_check_runs_inside_the_write_transaction(store_url):
     seen = []
 
-    def refuse_rollbacks(conn, actor, action):
-        seen.append((conn.in_transaction(), str(actor), action))
+    def refuse_rollbacks(conn, actor, action, target):
+        seen.append((conn.in_transaction(), str(actor), action, target.units, target.period))
         if action == "rollback":
             raise AccessDenied("no rollbacks here")
 
@@ -775,7 +775,8 @@ def test_the_injected_check_runs_inside_the_write_transaction(store_url):
     v = s.import_rows(make_rows(2, 1), boundary_set=SET, period="2018", user="an")
     with pytest.raises(AccessDenied):
         s.rollback(v, user="an")
-    assert seen == [(True, "an", "import"), (True, "an", "rollback")]
+    units = (("00001", "Xã 1"), ("00002", "Xã 2"))  # the units written, named for a scope check
+    assert seen == [(True, "an", "import", units, "2018"), (True, "an", "rollback", units, "2018")]
     assert [h["version"] for h in s.history(SET)][0] == v  # the refused rollback left nothing
     s.dispose()
 

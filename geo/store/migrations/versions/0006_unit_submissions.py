@@ -25,6 +25,13 @@ CLEARED = -1  # geo.store.state.CLEARED (a migration keeps its own copy: it must
 
 
 def upgrade() -> None:
+    # Data-capture scopes of accounts (geo.access.scopes): mutable, changes audited; no row = unscoped.
+    op.create_table(
+        "user_scopes",
+        sa.Column("name", sa.String(200), sa.ForeignKey("users.name"), primary_key=True),
+        sa.Column("kind", sa.String(20), primary_key=True),
+        sa.Column("value", sa.String(200), primary_key=True),
+    )
     conn = op.get_bind()
     versions = sa.table("import_versions", sa.column("id"), sa.column("boundary_set"), sa.column("period"))
     vu = sa.table("version_units", sa.column("version_id"), sa.column("unit_code"), sa.column("unit_name"),
