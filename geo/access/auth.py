@@ -209,7 +209,7 @@ def authorize_write(conn, actor, action: str, target=None, *, strict: bool) -> N
                 raise denied
             if (row.auth == "oidc") != (actor.via == "oidc"):
                 raise denied
-            check_scope(conn, row, target)
+            check_scope(conn, row, target, action)
             return
         if actor.via == "cli" and not strict:
             return
@@ -221,7 +221,7 @@ def authorize_write(conn, actor, action: str, target=None, *, strict: bool) -> N
     if row is not None and (row.disabled or RANK.get(row.role, 0) < RANK["editor"]):
         raise denied
     if row is not None:
-        check_scope(conn, row, target)
+        check_scope(conn, row, target, action)
 
 
 def authorized_store(url: str | None = None, *, strict: bool = False, **kwargs) -> Store:

@@ -97,14 +97,21 @@ def scope_label(scope: list[tuple[str, str]]) -> str:
     return ", ".join(value for _, value in scope)
 
 
-def check_scope(conn, account, target) -> None:
+APPROVAL_STEPS = ("approve", "return", "reopen")
+
+
+def check_scope(conn, account, target, action: str = "import") -> None:
     """Refuse (AccessDenied naming the account, its scope, the period and every unit outside it) a write whose
-    units are not all within the account's scope. Admins, unscoped accounts and writes without a target pass."""
+    units are not all within the account's scope. Admins, unscoped accounts and writes without a target pass.
+    Approval steps need a scope above the commune: an account scoped to communes only reports, it does not
+    approve (its own numbers)."""
     if target is None or account.role == "admin":
         return
     scope = scopes_of(conn, account.name)
     if not scope:
         return
+    if action in APPROVAL_STEPS and all(k == "unit" for k, _ in scope):
+        raise AccessDenied("scope_approve_denied", name=account.name, scope=scope_label(scope))
     codes = {v for k, v in scope if k == "unit"}
     provinces = {name_key(v) for k, v in scope if k == "province"}
     province = provinces_of(target.boundary_set) if provinces else {}

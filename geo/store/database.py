@@ -36,6 +36,7 @@ from geo.store.engine import PG_LOCK_KEY, default_url, make_engine, normalise_ur
 from geo.store.errors import AccessDenied, StoreError
 from geo.store import state
 from geo.store.reads import StoreReads
+from geo.store.reporting import StoreReporting
 from geo.store.writes import ENV_CRASH_AFTER_ROWS, ENV_CRASH_MODE, StoreWrites
 from geo.store.schema import (
     audit_log_table,
@@ -60,7 +61,7 @@ _MIGRATION_LOCK = threading.Lock()
 # ---------------------------------------------------------------------------------------------------------
 
 
-class Store(StoreReads, StoreWrites):
+class Store(StoreReads, StoreWrites, StoreReporting):
     def __init__(self, url: str | None = None, *, lock_timeout: float = 30.0, authorize=None):
         """``authorize(conn, actor, action, target)`` is the role and scope check of ``import_rows``/``rollback``:
         it runs inside their write transaction, before anything is written, and raises :class:`AccessDenied`
@@ -195,10 +196,13 @@ class Store(StoreReads, StoreWrites):
 
     def import_rows(self, rows, *, boundary_set: str, period: str, user: str, file_name: str | None = None,
                     file_sha256: str | None = None, file_size: int | None = None, note: str | None = None,
-                    expected_version: int | None = None, sample: bool = False, replace_area: bool = False) -> int:
+                    expected_version: int | None = None, sample: bool = False, replace_area: bool = False,
+                    expected_units: dict | None = None) -> int:
         """Append a version covering the units ``rows`` name for ``period``; returns its id. The other units
         keep their values. ``replace_area=True`` (said explicitly by a person) also clears every unit the set
-        shows for the period that the rows do not name (:meth:`units_replaced` lists them beforehand)."""
+        shows for the period that the rows do not name (:meth:`units_replaced` lists them beforehand). Refused
+        when a unit it writes is approved (geo.store.reporting), or when ``expected_units`` ({code: version
+        read}) no longer match the units' newest submissions (someone else submitted: reload)."""
         rows = list(rows)
         period = self._check_period(period)
         self._check_set(boundary_set)
@@ -208,8 +212,11 @@ class Store(StoreReads, StoreWrites):
         try:
             with self._write() as conn:
                 cleared = self._replaced(conn, rows, boundary_set, period) if replace_area else []
-                self._authorize(conn, actor, "import", state.WriteTarget(
-                    boundary_set, period, (*self._named(rows, boundary_set), *cleared)))
+                written = (*self._named(rows, boundary_set), *cleared)
+                self._authorize(conn, actor, "import", state.WriteTarget(boundary_set, period, written))
+                self._check_locks(conn, boundary_set, period, [c for c, _ in written])
+                if expected_units is not None:
+                    self._check_unit_versions(conn, boundary_set, period, expected_units)
                 if expected_version is not None:
                     latest = self._latest(conn, boundary_set, period)
                     if latest != expected_version:
@@ -240,6 +247,7 @@ class Store(StoreReads, StoreWrites):
                                           codes=state.version_codes(conn, src.id))
                 if all(v == src.id for v in now.values()):
                     raise StoreError("store_already_current", version=version)
+                self._check_locks(conn, src.boundary_set, src.period, [r["unit_code"] for r in rows])
                 return self._insert_version(
                     conn, [r for r in rows if not r.get("cleared")], boundary_set=src.boundary_set,
                     period=src.period, user=user, action="rollback", note=note, sample=bool(src.sample),

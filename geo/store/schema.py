@@ -124,4 +124,22 @@ user_scopes = sa.Table(
     sa.Column("value", sa.String(200), primary_key=True),
 )
 
-APPEND_ONLY_TABLES = ("import_versions", "version_units", "observations", "audit_log", "signin_attempts")
+# The reporting chain per unit and period (issue 20, geo.store.reporting): approve / return / reopen steps,
+# append-only. A unit's state is its newest step (with its newest submission in version_units); approved locks it.
+unit_reports = sa.Table(
+    "unit_reports", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("user", sa.String(200), nullable=False),
+    sa.Column("vintage", sa.String(20), nullable=False),
+    sa.Column("period", sa.String(20), nullable=False),
+    sa.Column("unit_code", sa.String(20), nullable=False),
+    sa.Column("action", sa.String(20), nullable=False),
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("import_versions.id")),
+    sa.Column("reason", sa.Text),
+    sa.Index("ix_unit_reports_unit", "vintage", "period", "unit_code", "id"),
+    sqlite_autoincrement=True,
+)
+
+APPEND_ONLY_TABLES = ("import_versions", "version_units", "observations", "audit_log", "signin_attempts",
+                      "unit_reports")

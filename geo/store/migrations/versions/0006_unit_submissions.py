@@ -32,7 +32,31 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(20), primary_key=True),
         sa.Column("value", sa.String(200), primary_key=True),
     )
+    # The reporting chain per unit and period: approve / return / reopen, append-only like the versions.
+    op.create_table(
+        "unit_reports",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("user", sa.String(200), nullable=False),
+        sa.Column("vintage", sa.String(20), nullable=False),
+        sa.Column("period", sa.String(20), nullable=False),
+        sa.Column("unit_code", sa.String(20), nullable=False),
+        sa.Column("action", sa.String(20), nullable=False),
+        sa.Column("version_id", sa.Integer, sa.ForeignKey("import_versions.id")),
+        sa.Column("reason", sa.Text),
+        sqlite_autoincrement=True,
+    )
+    op.create_index("ix_unit_reports_unit", "unit_reports", ["vintage", "period", "unit_code", "id"])
     conn = op.get_bind()
+    if conn.dialect.name == "sqlite":
+        for verb in ("UPDATE", "DELETE"):
+            op.execute(f"CREATE TRIGGER unit_reports_no_{verb.lower()} BEFORE {verb} ON unit_reports "
+                       f"BEGIN SELECT RAISE(ABORT, 'append-only table unit_reports: {verb} refused'); END")
+    elif conn.dialect.name == "postgresql":  # antt_append_only() comes from 0001
+        op.execute("CREATE TRIGGER unit_reports_append_only BEFORE UPDATE OR DELETE ON unit_reports "
+                   "FOR EACH ROW EXECUTE FUNCTION antt_append_only()")
+        op.execute("CREATE TRIGGER unit_reports_no_truncate BEFORE TRUNCATE ON unit_reports "
+                   "FOR EACH STATEMENT EXECUTE FUNCTION antt_append_only()")
     versions = sa.table("import_versions", sa.column("id"), sa.column("boundary_set"), sa.column("period"))
     vu = sa.table("version_units", sa.column("version_id"), sa.column("unit_code"), sa.column("unit_name"),
                   sa.column("position"))
