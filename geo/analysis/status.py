@@ -66,9 +66,10 @@ def completeness(store, set_id: str, period: str, area: str | None = None) -> di
     provinces = list(units[col]) if col else [""] * len(units)
     due = deadline(period)
     states = store.report_states(set_id, period)
+    inside = {p for p in set(provinces) if name_key(p) == name_key(area)} if area else None
     rows = []
     for code, name, province in zip(units["code"], units["name"], provinces):
-        if area and name_key(province) != name_key(area):
+        if inside is not None and province not in inside:
             continue
         info = states.get(code)
         state = unit_state(info, due)
