@@ -137,3 +137,12 @@ def test_cli_users_scope(tmp_path, monkeypatch, capsys):
     assert main(["users", "list"]) == 0
     out = capsys.readouterr().out
     assert "Điện Biên" in out and "03203" in out
+
+
+def test_oidc_accounts_are_scoped_the_same_way(store):
+    auth.add_user(store, "xa@cand.vn", "editor", by=CLI, auth="oidc")
+    scopes.set_scope(store, "xa@cand.vn", ["03203"], by=CLI)
+    oidc = Actor("xa@cand.vn", "editor", "oidc")
+    assert store.import_rows(rows(["03203"]), boundary_set=PROVINCE, period="2026", user=oidc)
+    with pytest.raises(AccessDenied, match="03208"):
+        store.import_rows(rows(["03208"]), boundary_set=PROVINCE, period="2026", user=oidc)
