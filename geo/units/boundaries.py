@@ -51,6 +51,7 @@ class BoundarySetInfo:
     fallback_codes: tuple[str, ...] = field(default_factory=tuple)
     assign_codes: str | None = None  # e.g. "gso-legacy": official codes assigned by names (geo.units.codes)
     label_first: tuple[str, ...] = ()  # province names the national map labels before any other (the cities)
+    units_vintage: str = "pre2025"  # whose units it draws: "pre2025" or "2025" (from 1/7/2025; geo.units.vintage)
 
     @property
     def data_code_width(self) -> int:
