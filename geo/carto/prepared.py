@@ -106,9 +106,16 @@ def prepared_map(set_id: str, folder: Path | None = None) -> PreparedMap | None:
 
 def warm_up(set_ids=None, folder: Path | None = None) -> dict[str, float]:
     """Prepare (or read back) every registered set whose file is present: its display units and map layers.
-    Returns the seconds each took. Errors are logged, never raised: a bad file must not stop the server, and
+    Returns the seconds each took (``imports``: the libraries the first map run needs). Errors are logged, never raised: a bad file must not stop the server, and
     the page that draws it says what is wrong."""
     done = {}
+    t0 = time.perf_counter()
+    for module in ("geopandas", "mapclassify", "folium"):  # what the first map run imports (seconds, once)
+        try:
+            __import__(module)
+        except ImportError:  # noqa: PERF203 - reported by the page that needs it
+            log.warning("warm-up: %s is not installed", module)
+    done["imports"] = time.perf_counter() - t0
     for info in gb.list_boundary_sets():
         if set_ids is not None and info.id not in set_ids:
             continue
@@ -118,6 +125,8 @@ def warm_up(set_ids=None, folder: Path | None = None) -> dict[str, float]:
         try:
             display_units(info.id, folder)
             prepared_map(info.id, folder)
+            if folder is None:
+                gb.unit_list(info.id)  # the area pickers' lists
         except Exception:  # noqa: BLE001 - logged; the page shows the set's own error message
             log.exception("warm-up of boundary set %s failed", info.id)
             continue
