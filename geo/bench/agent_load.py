@@ -25,6 +25,7 @@ from pathlib import Path
 
 from geo import PROJECT_DIR
 from geo.bench.app_browser import App, _cpu_s, seed_store
+from geo.units.geocache import cache_dir
 
 AGENT_OPTIONS = ("--server.enableAgentApi", "true", "--server.agentWaitTimeout", "170",
                  "--server.agentSessionTTL", "900")
@@ -57,14 +58,14 @@ def _wait_cache(cache: Path, set_id: str, timeout_s: float) -> None:
 
 
 def load_test(n: int = 30, changes: int = 5, set_id: str = "vn-2025", processes: int = 1, period: str = "2024",
-              time_limit_s: float = 600.0) -> dict:
+              time_limit_s: float = 600.0, think_s: float = 5.0) -> dict:
     """N agent-API sessions, ``changes`` indicator changes each, split over ``processes`` app processes."""
     n = max(1, min(int(n), MAX_SESSIONS))
     processes = max(1, min(int(processes), 4))
     options = (*AGENT_OPTIONS, "--server.agentMaxSessions", str(n + 10))
     with tempfile.TemporaryDirectory(prefix="antt-agent-load-") as tmp, ExitStack() as stack:
         data_dir = Path(tmp)
-        cache = data_dir / "geocache"  # App's cache folder
+        cache = cache_dir()  # App's cache folder
         seed_store(data_dir, sets=(set_id,), period=period)
         # the cache filled first (the warm-up's first preparation is not what this measures; --restart does)
         subprocess.run([sys.executable, "-c", "from geo.carto.prepared import warm_up; warm_up()"],
@@ -79,7 +80,7 @@ def load_test(n: int = 30, changes: int = 5, set_id: str = "vn-2025", processes:
         w0 = time.time()
         cmd = [sys.executable, "-m", "geo.bench.locust_agent", "--hosts", ",".join(a.url for a in apps),
                "--users", str(n), "--changes", str(changes), "--boundaries", set_id, "--period", period,
-               "--time-limit", str(time_limit_s)]
+               "--time-limit", str(time_limit_s), "--think", str(think_s)]
         client = subprocess.Popen(cmd, cwd=PROJECT_DIR, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         peak = list(rss0)
         while client.poll() is None:
@@ -97,7 +98,7 @@ def load_test(n: int = 30, changes: int = 5, set_id: str = "vn-2025", processes:
     opens = [s for name, s, _at in res["samples"] if name == "open"]
     stamps = [at for name, _s, at in res["samples"] if name == "change"]
     span = (max(stamps) - min(stamps)) if len(stamps) > 1 else 0.0
-    load = {"sessions": n, "processes": processes, "boundary_set": set_id, "period": period,
+    load = {"sessions": n, "processes": processes, "boundary_set": set_id, "period": period, "think_s": think_s,
             "changes": len(times), "changes_asked": n * changes, "errors": res["error_count"],
             "error_examples": res["errors"][:5], "timed_out": res["timed_out"],
             "p50_s": statistics.median(times) if times else None, "p95_s": _pct(times, 0.95),
@@ -123,7 +124,7 @@ def format_agent_load_report(result: dict) -> str:
         return f"Load test failed: {r['error']}"
     verdict = "met" if r["p95_s"] is not None and r["p95_s"] <= P95_TARGET_S else "MISSED"
     lines = [f"Load (agent API, no browser): {r['sessions']} sessions on {r['boundary_set']}, {r['processes']} "
-             f"process(es), {r['changes']} of {r['changes_asked']} changes answered, {r['errors']} errors"
+             f"process(es), a change every {r.get('think_s', '?')} s per session, {r['changes']} of {r['changes_asked']} changes answered, {r['errors']} errors"
              + (" (time limit reached)" if r["timed_out"] else ""),
              f"  server's answer per change: p50 {r['p50_s']:.2f} s, p95 {r['p95_s']:.2f} s (≤ {P95_TARGET_S:g} s: "
              f"{verdict}), max {r['max_s']:.2f} s; opening the map {r['open_p50_s']:.2f} s (p50)",

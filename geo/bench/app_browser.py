@@ -87,7 +87,11 @@ class App:
 
     def __enter__(self) -> "App":
         port = _free_port()
-        env = dict(os.environ, ANTT_DATA_DIR=str(self.data_dir), ANTT_GEOCACHE_DIR=str(self.data_dir / "geocache"),
+        from geo.units.geocache import cache_dir
+
+        # the caller's prepared-geometry cache (content-addressed, so sharing it is safe), not the throwaway
+        # data folder's: a benchmark measures a server whose sets were prepared once, as in production
+        env = dict(os.environ, ANTT_DATA_DIR=str(self.data_dir), ANTT_GEOCACHE_DIR=str(cache_dir()),
                    STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
         env.pop("ANTT_DATABASE_URL", None)
         self.log = open(self.data_dir / "streamlit.log", "wb")

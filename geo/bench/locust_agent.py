@@ -3,7 +3,7 @@ because Locust patches the standard library with gevent when it is imported).
 
 Each Locust user is one real Streamlit session driven through the agent API (``POST /_stcore/agent/interact``):
 it opens the map page of a national set for a period, as a link would, then changes the map's indicator
-``changes`` times. The agent API answers once the session's rerun has finished, so the time of one request is
+``changes`` times, ``think_s`` seconds apart. The agent API answers once the session's rerun has finished, so the time of one request is
 the server's answer to one change. A change counts only when the app finished its run without an error and the
 picker holds the value sent.
 
@@ -37,14 +37,14 @@ def loopback_only(url: str) -> str:
     return url
 
 
-def _user_class(hosts, set_id: str, period: str, changes: int, samples: list, errors: list):
+def _user_class(hosts, set_id: str, period: str, changes: int, think_s: float, samples: list, errors: list):
     from locust import HttpUser, constant, task
     from locust.exception import StopUser
 
     counter = {"n": 0}
 
     class MapSession(HttpUser):
-        wait_time = constant(1.0)  # a person looks at the map between two changes
+        wait_time = constant(think_s)  # a person looks at the map between two changes
         host = hosts[0]
 
         def on_start(self):
@@ -105,7 +105,7 @@ def _widget(snapshot: dict, key: str) -> dict | None:
     return None
 
 
-def run(hosts, users: int, changes: int, set_id: str, period: str, time_limit_s: float) -> dict:
+def run(hosts, users: int, changes: int, set_id: str, period: str, time_limit_s: float, think_s: float = 5.0) -> dict:
     import gevent
     from locust.env import Environment
 
@@ -113,7 +113,7 @@ def run(hosts, users: int, changes: int, set_id: str, period: str, time_limit_s:
     users = max(1, min(int(users), MAX_USERS))
     samples: list = []
     errors: list = []
-    cls = _user_class(hosts, set_id, period, changes, samples, errors)
+    cls = _user_class(hosts, set_id, period, changes, think_s, samples, errors)
     env = Environment(user_classes=[cls], host=hosts[0])
     runner = env.create_local_runner()
     t0 = time.time()
@@ -131,7 +131,7 @@ def run(hosts, users: int, changes: int, set_id: str, period: str, time_limit_s:
     runner.greenlet.join()
     stopper.kill()
     watcher.kill()
-    return {"hosts": hosts, "users": users, "changes_per_user": changes, "wall_s": round(time.time() - t0, 2),
+    return {"hosts": hosts, "users": users, "changes_per_user": changes, "think_s": think_s, "wall_s": round(time.time() - t0, 2),
             "timed_out": time.time() - t0 >= time_limit_s - 0.5,
             "samples": [(n, round(s, 4), round(at, 3)) for n, s, at in samples], "errors": errors[:50],
             "error_count": len(errors)}
@@ -145,8 +145,9 @@ def main(argv=None) -> int:
     p.add_argument("--boundaries", default="vn-2025")
     p.add_argument("--period", required=True)
     p.add_argument("--time-limit", type=float, default=300.0)
+    p.add_argument("--think", type=float, default=5.0, help="seconds a session waits between two changes")
     a = p.parse_args(argv)
-    out = run(a.hosts.split(","), a.users, a.changes, a.boundaries, a.period, a.time_limit)
+    out = run(a.hosts.split(","), a.users, a.changes, a.boundaries, a.period, a.time_limit, a.think)
     sys.stdout.write(json.dumps(out) + "\n")
     return 0
 

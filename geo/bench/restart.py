@@ -4,7 +4,7 @@ Two figures a person waits for: the first-ever preparation of a set (repair, sim
 provinces: what the warm-up does once per file content and preparation version, timed in a process of its own
 with an empty cache folder), and the first paint of ``/ban-do?boundaries=<set>&period=<period>`` opened in a
 fresh Chromium as the first request after ``streamlit run`` restarted on a store and cache folder that a
-previous start filled — from the navigation to the painted polygons.
+previous start filled (the caller's cache folder, ANTT_GEOCACHE_DIR) — from the navigation to the painted polygons.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from pathlib import Path
 from geo import PROJECT_DIR
 from geo.bench.app_browser import App, _wait_painted, seed_store
 from geo.bench.browser import CHROMIUM_ARGS, chromium_path
+from geo.units.geocache import cache_dir
 
 SETS = ("vn-2025", "vn-pre2025")
 PERIOD = "2025"
@@ -61,7 +62,7 @@ def restart_first_paint(sets=SETS, period: str = PERIOD, restarts: int = 3, time
     out: dict = {"period": period, "first_paint_s": {}, "first_paint_s_all": {}}
     with tempfile.TemporaryDirectory(prefix="antt-bench-restart-") as tmp, sync_playwright() as pw:
         data_dir = Path(tmp)
-        cache = data_dir / "geocache"  # App's cache folder
+        cache = cache_dir()  # App's cache folder (a later start reads what this one prepared)
         seed_store(data_dir, sets, period)
         with App(data_dir):  # the first start: its warm-up fills the cache folder
             t0 = time.perf_counter()
