@@ -65,14 +65,18 @@ def _user_class(hosts, set_id: str, period: str, changes: int, think_s: float, s
 
         def _post(self, body: dict, name: str):
             t0 = time.perf_counter()
-            with self.client.post(INTERACT, json=body, name=name, catch_response=True, timeout=180) as r:
+            # a new connection per request: the server closes idle keep-alive connections after 5 s (uvicorn),
+            # the think time is about as long, and a request sent on a connection being closed is reset
+            with self.client.post(INTERACT, json=body, name=name, catch_response=True, timeout=180,
+                                  headers={"Connection": "close"}) as r:
                 elapsed = time.perf_counter() - t0
                 try:
                     data = r.json()
                 except ValueError:
                     data = {}
                 if r.status_code != 200 or data.get("status") != "ready":
-                    msg = f"{name}: HTTP {r.status_code} {str(data.get('status') or data.get('error'))[:200]}"
+                    why = data.get("status") or data.get("error") or r.error
+                    msg = f"{name}: HTTP {r.status_code} {str(why)[:200]}"
                     errors.append(msg)
                     r.failure(msg)
                     return None
