@@ -58,8 +58,9 @@ def _wait_cache(cache: Path, set_id: str, timeout_s: float) -> None:
 
 
 def load_test(n: int = 30, changes: int = 5, set_id: str = "vn-2025", processes: int = 1, period: str = "2024",
-              time_limit_s: float = 600.0, think_s: float = 5.0) -> dict:
-    """N agent-API sessions, ``changes`` indicator changes each, split over ``processes`` app processes."""
+              time_limit_s: float = 600.0, think_s: float = 5.0, nginx: bool = False) -> dict:
+    """N agent-API sessions, ``changes`` indicator changes each, split over ``processes`` app processes: by
+    the test itself, or (``nginx``) by nginx from the shipped site file and its sticky cookie."""
     n = max(1, min(int(n), MAX_SESSIONS))
     processes = max(1, min(int(processes), 4))
     options = (*AGENT_OPTIONS, "--server.agentMaxSessions", str(n + 10))
@@ -72,13 +73,20 @@ def load_test(n: int = 30, changes: int = 5, set_id: str = "vn-2025", processes:
                        cwd=PROJECT_DIR, env=dict(os.environ, ANTT_GEOCACHE_DIR=str(cache)), check=True,
                        timeout=time_limit_s)
         apps = [stack.enter_context(App(data_dir, options)) for _ in range(processes)]
+        hosts = [a.url for a in apps]
+        if nginx:
+            from geo.bench.app_browser import _free_port
+            from geo.bench.nginx_front import NginxFront
+
+            ports = [int(a.url.rsplit(":", 1)[1]) for a in apps]
+            hosts = [stack.enter_context(NginxFront(data_dir / "nginx", _free_port(), ports))]
         _wait_cache(cache, set_id, time_limit_s)
         time.sleep(3)  # the servers' own warm-ups read the cache back
         pids = [a.proc.pid for a in apps]
         rss0 = [_rss_mb(p) for p in pids]
         cpu0 = [_cpu_s(p) for p in pids]
         w0 = time.time()
-        cmd = [sys.executable, "-m", "geo.bench.locust_agent", "--hosts", ",".join(a.url for a in apps),
+        cmd = [sys.executable, "-m", "geo.bench.locust_agent", "--hosts", ",".join(hosts),
                "--users", str(n), "--changes", str(changes), "--boundaries", set_id, "--period", period,
                "--time-limit", str(time_limit_s), "--think", str(think_s)]
         client = subprocess.Popen(cmd, cwd=PROJECT_DIR, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -98,7 +106,7 @@ def load_test(n: int = 30, changes: int = 5, set_id: str = "vn-2025", processes:
     opens = [s for name, s, _at in res["samples"] if name == "open"]
     stamps = [at for name, _s, at in res["samples"] if name == "change"]
     span = (max(stamps) - min(stamps)) if len(stamps) > 1 else 0.0
-    load = {"sessions": n, "processes": processes, "boundary_set": set_id, "period": period, "think_s": think_s,
+    load = {"sessions": n, "processes": processes, "nginx": nginx, "boundary_set": set_id, "period": period, "think_s": think_s,
             "changes": len(times), "changes_asked": n * changes, "errors": res["error_count"],
             "error_examples": res["errors"][:5], "timed_out": res["timed_out"],
             "p50_s": statistics.median(times) if times else None, "p95_s": _pct(times, 0.95),
@@ -124,7 +132,7 @@ def format_agent_load_report(result: dict) -> str:
         return f"Load test failed: {r['error']}"
     verdict = "met" if r["p95_s"] is not None and r["p95_s"] <= P95_TARGET_S else "MISSED"
     lines = [f"Load (agent API, no browser): {r['sessions']} sessions on {r['boundary_set']}, {r['processes']} "
-             f"process(es), a change every {r.get('think_s', '?')} s per session, {r['changes']} of {r['changes_asked']} changes answered, {r['errors']} errors"
+             f"process(es){' behind nginx' if r.get('nginx') else ''}, a change every {r.get('think_s', '?')} s per session, {r['changes']} of {r['changes_asked']} changes answered, {r['errors']} errors"
              + (" (time limit reached)" if r["timed_out"] else ""),
              f"  server's answer per change: p50 {r['p50_s']:.2f} s, p95 {r['p95_s']:.2f} s (≤ {P95_TARGET_S:g} s: "
              f"{verdict}), max {r['max_s']:.2f} s; opening the map {r['open_p50_s']:.2f} s (p50)",

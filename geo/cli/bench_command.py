@@ -15,6 +15,8 @@ def register(sub) -> None:
                    help="only the load test: N sessions (at most 300) on the national map, driven by Locust through "
                         "Streamlit's agent API (no browser), switched on for the test servers only")
     p.add_argument("--processes", type=int, default=1, help="app processes for --load (default 1)")
+    p.add_argument("--nginx", action="store_true",
+                   help="--load through nginx from the shipped site file (deploy/nginx/antt.conf) on loopback")
     p.add_argument("--think", type=float, default=5.0, help="seconds between two changes of a --load session")
     p.add_argument("--load-browser", type=int, default=None, metavar="N",
                    help="the load test in Chromium: N sessions (at most 50) on one server process")
@@ -41,7 +43,7 @@ def run_bench(args) -> int:
         from geo.bench.agent_load import format_agent_load_report, load_test
 
         result = load_test(args.load, changes=args.repeat, set_id=args.boundaries or "vn-2025",
-                           processes=args.processes, think_s=args.think)
+                           processes=args.processes, think_s=args.think, nginx=args.nginx)
         print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else format_agent_load_report(result))
         return 0 if "error" not in result["load"] else 1
     if args.load_browser:
