@@ -147,6 +147,11 @@ async def _startup(_app):
     PagesManager.uses_pages_directory = False
     # Leaflet in ./static before the first request: behind nginx, static/ is served without a session.
     install_leaflet(ROOT / "static")
+    # Boundary sets prepared (or read back from the on-disk cache) in the background: /_stcore/health and the
+    # first pages answer meanwhile, and a national link opened after a restart finds its geometry ready.
+    from geo.carto.prepared import start_warm_up
+
+    start_warm_up()
     yield None
 
 

@@ -48,6 +48,8 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
     Setting("ANTT_BOUNDARY_DIR", PROJECT_DIR.parent / "shared" / "geodata",
             "folder holding the boundary files named in data/boundary_sets.toml", lambda v: Path(v).expanduser()),
     Setting("ANTT_DATA_DIR", PROJECT_DIR / "var", "folder of the SQLite store", lambda v: Path(v).expanduser()),
+    Setting("ANTT_GEOCACHE_DIR", None, "folder of the prepared-geometry cache, shared by every process of the app "
+            "(default: geocache in ANTT_DATA_DIR)", lambda v: Path(v).expanduser()),
     Setting("ANTT_DATABASE_URL", None, "SQLAlchemy URL of the store, e.g. postgresql+psycopg://user:pw@host/db "
             "(default: SQLite in ANTT_DATA_DIR)"),
     Setting("ANTT_TILE_URL", None, "a tile server for the \"configured\" basemap choice"),

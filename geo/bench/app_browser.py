@@ -89,19 +89,25 @@ def _free_port() -> int:
 class App:
     """``streamlit run app.py`` on a free loopback port with its own data folder; stopped on exit."""
 
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, options: tuple[str, ...] = ()):
         self.data_dir = data_dir
+        self.options = tuple(options)  # more `streamlit run` options, e.g. the load test's agent API
         self.proc = None
         self.url = ""
 
     def __enter__(self) -> "App":
         port = _free_port()
-        env = dict(os.environ, ANTT_DATA_DIR=str(self.data_dir), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+        from geo.units.geocache import cache_dir
+
+        # the caller's prepared-geometry cache (content-addressed, so sharing it is safe), not the throwaway
+        # data folder's: a benchmark measures a server whose sets were prepared once, as in production
+        env = dict(os.environ, ANTT_DATA_DIR=str(self.data_dir), ANTT_GEOCACHE_DIR=str(cache_dir()),
+                   STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
         env.pop("ANTT_DATABASE_URL", None)
         self.log = open(self.data_dir / "streamlit.log", "wb")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(PROJECT_DIR / "app.py"), "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1"],
+             "--server.port", str(port), "--server.address", "127.0.0.1", *self.options],
             cwd=PROJECT_DIR, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         self.url = f"http://127.0.0.1:{port}"
         deadline = time.time() + 90
