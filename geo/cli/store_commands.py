@@ -1,8 +1,9 @@
 """Store commands: ``import``, ``history``, ``rollback``, ``table``.
 
 ``python -m geo import FILE --period P [--boundaries SET] [--note TEXT] [--user NAME] [--map COL=ID] --yes``
-    validates with geo.intake.ingest (exit 1 with the errors, 2 when the file cannot be read), then appends a version
-    (exit 0, prints the version id). Without ``--yes`` nothing is written (exit 2).
+    validates with geo.intake.ingest (exit 1 with the errors, 2 when the file cannot be read; exit 1 with values that
+    look wrong until ``--accept-flags``, which stores them for follow-up with the user and the note), then appends
+    a version (exit 0, prints the version id). Without ``--yes`` nothing is written (exit 2).
 ``python -m geo history [--boundaries SET] [--limit N] [--json]``
 ``python -m geo rollback VERSION --yes [--user NAME] [--note TEXT]``
 ``python -m geo table [--boundaries SET] [--period P] [--json]``
@@ -32,6 +33,7 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true")
     p.add_argument("--map", metavar="COT=CHI_SO", action="append", default=[],
                    help=both("cli_import_map"))
+    p.add_argument("--accept-flags", action="store_true", help=both("cli_accept_flags"))
     p.set_defaults(func=run_import)
 
     p = sub.add_parser("history", help=both("cli_history_help"))
@@ -110,7 +112,7 @@ def run_import(args) -> int:
 
         mapping = parse_column_map(getattr(args, "map", []))
         extra = {"column_mapping": mapping} if mapping else {}
-        report = validate_file(args.file, boundary_set=set_id, period=args.period, **extra)
+        report = validate_file(args.file, boundary_set=set_id, period=args.period, store=store, **extra)
         if not getattr(report, "readable", True):
             print(both("cli_import_unreadable", file=args.file), file=sys.stderr)
             for e in getattr(report, "errors", []) or []:
@@ -122,11 +124,18 @@ def run_import(args) -> int:
             for e in errors:
                 print("  " + _problem_line(e), file=sys.stderr)
             return 1
+        flags = list(getattr(report, "flags", []) or [])
+        if flags and not args.accept_flags:
+            print(both("cli_flags_need_word", n=len(flags)), file=sys.stderr)
+            for f in flags:
+                print("  " + f.message, file=sys.stderr)
+            return 1
         period = getattr(report, "period", None) or args.period
         version = store.import_rows(
             report.rows, boundary_set=set_id, period=period, user=operator_name(args.user),
             file_name=os.path.basename(args.file), file_sha256=getattr(report, "file_sha256", None),
             file_size=getattr(report, "file_size", None), note=args.note, expected_version=base,
+            flags=[{**f.to_dict(), "note": args.note} for f in flags],
         )
     except StoreError as exc:
         print(str(exc), file=sys.stderr)

@@ -38,6 +38,7 @@ from geo import PACKAGE_DIR
 from geo.config import setting
 from geo.store.engine import PG_LOCK_KEY, default_url, make_engine, normalise_url, utcnow
 from geo.store.errors import AccessDenied, StoreError
+from geo.store.flags import insert_flags
 from geo.store.reads import StoreReads
 from geo.store.schema import (
     audit_log_table,
@@ -59,8 +60,6 @@ ACTIONS = ("import", "rollback", "sample")
 _MIGRATION_LOCK = threading.Lock()
 
 
-
-
 def _clean_value(iid: str, code: str, value):
     """A stored number, or None for missing. Refuses text and booleans (no silent coercion)."""
     if value is None:
@@ -73,8 +72,6 @@ def _clean_value(iid: str, code: str, value):
     if math.isinf(value):
         raise StoreError("store_infinite", code=code, iid=iid)
     return value
-
-
 
 
 def _maybe_crash(written: int) -> None:
@@ -227,8 +224,9 @@ class Store(StoreReads):
 
     def import_rows(self, rows, *, boundary_set: str, period: str, user: str, file_name: str | None = None,
                     file_sha256: str | None = None, file_size: int | None = None, note: str | None = None,
-                    expected_version: int | None = None, sample: bool = False) -> int:
-        """Append a full snapshot of (boundary_set, period) as a new version; returns its id."""
+                    expected_version: int | None = None, sample: bool = False, flags=None) -> int:
+        """Append a full snapshot of (boundary_set, period) as a new version; returns its id. ``flags``: the
+        quality flags a person accepted, stored with it in the same transaction (geo.store.flags)."""
         rows = list(rows)
         period = self._check_period(period)
         self._check_set(boundary_set)
@@ -241,11 +239,13 @@ class Store(StoreReads):
                     latest = self._latest(conn, boundary_set, period)
                     if latest != expected_version:
                         raise StoreError("store_conflict", latest=latest, expected_version=expected_version)
-                return self._insert_version(
+                version = self._insert_version(
                     conn, rows, boundary_set=boundary_set, period=period, user=user,
                     action="sample" if sample else "import", file_name=file_name, sha256=file_sha256,
                     size=file_size, note=note, sample=sample, crash_hook=True,
                 )
+                insert_flags(conn, version, boundary_set, period, user, flags)
+                return version
         except sa.exc.OperationalError as exc:
             raise self._busy_error(exc) from exc
 

@@ -79,6 +79,33 @@ class StoreReads:
             rows = self._rows(conn, version)
         return rows_to_table(rows, boundary_set=boundary_set, period=period, version=int(version), sample=sample)
 
+    def value_history(self, boundary_set: str, period: str, depth: int = 6, units=None):
+        """(periods, long frame of period, unit_code, indicator_id, value) for the quality checks
+        (geo.intake.quality.History.from_long): the current version of each of the last ``depth`` periods of the
+        same length (years with years, quarters with quarters) before ``period``, oldest first; ``units`` limits
+        it to some codes (the entry form's one commune). Read through the driver's cursor: 10,000 units × 4
+        periods are over a million values."""
+        import pandas as pd
+
+        from geo.text.periods import parse_period
+
+        this = parse_period(self._check_period(period))
+        earlier = [p for p in self.periods(boundary_set)
+                   if (q := parse_period(p)).length == this.length and q < this][-int(depth):]
+        if not earlier:
+            return [], pd.DataFrame(columns=["period", "unit_code", "indicator_id", "value"])
+        with self._read() as conn:
+            ids = {self._latest(conn, boundary_set, p): p for p in earlier}
+            q = sa.select(observations.c.version_id, observations.c.unit_code, observations.c.indicator_id,
+                          observations.c.value).where(observations.c.version_id.in_(list(ids)))
+            if units is not None:
+                q = q.where(observations.c.unit_code.in_(list(units)))
+            compiled = q.compile(conn, compile_kwargs={"literal_binds": True})
+            records = conn.exec_driver_sql(str(compiled)).fetchall()
+        long = pd.DataFrame.from_records(records, columns=["version", "unit_code", "indicator_id", "value"])
+        long["period"] = long["version"].map(ids)
+        return earlier, long
+
     def version_rows(self, version: int) -> list[dict]:
         with self._read() as conn:
             if conn.execute(sa.select(import_versions.c.id).where(import_versions.c.id == int(version))).first() is None:

@@ -77,7 +77,7 @@ def test_json_shape_and_file_identity():
     r = run(data, file_name="bc.xlsx")
     out = r.to_json()
     assert list(out) == ["ok", "boundary_set", "period", "units_expected", "units_matched", "rows", "errors",
-                         "warnings", "ignored_columns", "total_row", "columns", "unconfirmed"]
+                         "warnings", "ignored_columns", "total_row", "columns", "unconfirmed", "flags"]
     assert out["total_row"] == {"found": True, "matches": True}
     assert set(out["warnings"][0]) == {"sheet", "row", "column", "value", "message"}
     json.dumps(out, ensure_ascii=False)
