@@ -1,7 +1,7 @@
 """The benchmark's national synthetic figures, consistent as real reports are and across periods.
 
 Each unit has its own level per indicator (a whole number 0–50, fixed across periods); each period varies it a
-little (stocks ±5 %, flows ±10 %, log-normal), then the row is made consistent: grades add up to their count, a
+little (log-normal, σ 4 % for stocks, 8 % for flows), then the row is made consistent: grades add up to their count, a
 part never above its whole, total ≥ registered ≥ recognized, members ≥ teams (3–6 per team), no forum ⇒ no forum
 opinions. So the quality checks (geo.intake.quality) see what a real series looks like: a few periods of history
 per unit that move a little, never a digit too many."""
@@ -20,7 +20,7 @@ def synthetic_rows(codes, names, catalog, period: str, seed: int = 7) -> list[di
     levels = np.random.default_rng(seed).integers(0, 51, (len(codes), len(base)))
     per_team = np.random.default_rng(seed + 1).integers(3, 7, len(codes))
     rng = np.random.default_rng(_period_seed(period, seed))
-    sigma = np.array([0.05 if i.temporal == "stock" else 0.10 for i in base])
+    sigma = np.array([0.04 if i.temporal == "stock" else 0.08 for i in base])
     noisy = np.rint(levels * np.exp(rng.normal(0.0, 1.0, levels.shape) * sigma)).astype(int)
     flags = rng.integers(0, 2, levels.shape)
     rows = []

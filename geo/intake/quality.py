@@ -13,9 +13,11 @@ the store by :meth:`geo.store.reads.StoreReads.value_history`), it returns :clas
 - **jump** (1 or 2 earlier values): ×``ANTT_QUALITY_JUMP_FACTOR`` (5) or ÷5 against the last period;
 - **peer**: the log of the rate per village (teams, villages, agencies, models) or per 1,000 people (the rest)
   against the other communes of the same province, modified z-score above ``ANTT_QUALITY_PEER_Z`` (5), only
-  with at least ``ANTT_QUALITY_PEER_MIN`` (10) peers: extreme cases only;
+  with at least ``ANTT_QUALITY_PEER_MIN`` (10) peers, only above (a digit too many: a commune that suddenly
+  leads its province; a value too low is left to the history checks), grades left out: extreme cases only;
 - every outlier also needs a difference from what was expected of at least ``ANTT_QUALITY_MIN_DIFF`` (10), so
-  that 1 → 5 is not flagged;
+  that 1 → 5 is not flagged; the modified z-score also needs that difference from the last period (a level
+  already reported last time, and accepted then, is no news);
 - **same_file**: when more than ``ANTT_QUALITY_SAME_FILE_SHARE`` (half) of the units compared give exactly an
   earlier period's values (every value, at least two non-zero flows), one flag for the whole file.
 
@@ -112,6 +114,11 @@ def _num(v) -> str:
         return "—"
     v = float(v)
     return str(int(v)) if v.is_integer() else f"{v:.1f}".replace(".", ",")
+
+
+def _num2(v: float, lang: str) -> str:
+    text = f"{v:.2f}"
+    return text if lang == "en" else text.replace(".", ",")
 
 
 class _Ctx:
@@ -241,11 +248,12 @@ def _check_history(ctx: _Ctx, codes, cols, x, h, th: Thresholds) -> None:
     dev = x - med
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(scale > 0, dev / scale, np.where(dev != 0, np.inf, 0.0))
-    far = np.abs(dev) >= th.min_diff
-    flag_z = (k >= max(th.min_history, 1)) & ~np.isnan(x) & (np.abs(z) > th.modz) & far
     last = np.full(x.shape, np.nan)
     for p in range(len(h)):
         last = np.where(have[p], h[p], last)
+    # far from the median, and from the last period (a level already reported and accepted last time is no news)
+    far = (np.abs(dev) >= th.min_diff) & ~(np.abs(x - last) < th.min_diff)
+    flag_z = (k >= max(th.min_history, 1)) & ~np.isnan(x) & (np.abs(z) > th.modz) & far
     with np.errstate(invalid="ignore"):
         jump = (x >= th.jump * last) | (x <= last / th.jump)
     flag_j = (k >= 1) & (k < th.min_history) & ~np.isnan(x) & jump & (np.abs(x - last) >= th.min_diff)
@@ -287,7 +295,9 @@ def _check_peers(ctx: _Ctx, codes, cols, x, provinces, th: Thresholds) -> None:
     if any(b not in idx for b in RATE_BASES):
         return
     villages, people = x[:, idx["villages_total"]], x[:, idx["population"]] / 1000.0
-    checked = [j for j, c in enumerate(cols) if c not in RATE_BASES and catalog[c].kind == "count"]
+    grades = {p for i in catalog for p in i.parts}
+    checked = [j for j, c in enumerate(cols) if c not in RATE_BASES and c not in grades
+               and catalog[c].kind == "count"]
     if not checked:
         return
     per_village = np.array([catalog[cols[j]].group in PER_VILLAGE_GROUPS for j in checked])
@@ -304,14 +314,14 @@ def _check_peers(ctx: _Ctx, codes, cols, x, provinces, th: Thresholds) -> None:
     with np.errstate(divide="ignore", invalid="ignore"):
         z = 0.6745 * (lr - med) / mad
         typical = np.exp(med) * den
-        hit = (n >= th.peer_min) & (mad > 0) & (np.abs(z) > th.peer_z) & (np.abs(vals - typical) >= th.min_diff)
+        hit = (n >= th.peer_min) & (mad > 0) & (z > th.peer_z) & (vals - typical >= th.min_diff)
     for i, jj in zip(*np.nonzero(hit)):
         code, iid = codes[i], cols[checked[jj]]
         spread = math.exp(th.peer_z * mad[i, jj] / 0.6745)
         expected = f"{_num(round(typical[i, jj] / spread))}–{_num(round(typical[i, jj] * spread))}"
         ctx.add(code, iid, float(vals[i, jj]), "peer", expected, "quality_flag_peer", unit=ctx.names[code],
-                indicator=catalog[iid].name(ctx.lang), value=_num(vals[i, jj]), rate=f"{math.exp(lr[i, jj]):.2f}",
-                median=f"{math.exp(med[i, jj]):.2f}",
+                indicator=catalog[iid].name(ctx.lang), value=_num(vals[i, jj]), rate=_num2(math.exp(lr[i, jj]), ctx.lang),
+                median=_num2(math.exp(med[i, jj]), ctx.lang),
                 per=t("quality_per_village" if per_village[jj] else "quality_per_1000", ctx.lang),
                 n=int(n[i, jj]), expected=expected)
 

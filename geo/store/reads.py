@@ -82,7 +82,8 @@ class StoreReads:
     def value_history(self, boundary_set: str, period: str, depth: int = 6, units=None):
         """(periods, long frame of period, unit_code, indicator_id, value) for the quality checks
         (geo.intake.quality.History.from_long): the current version of each of the last ``depth`` periods of the
-        same length (years with years, quarters with quarters) before ``period``, oldest first; ``units`` limits
+        same length (years with years, quarters with quarters) before ``period``, oldest first, sample versions
+        left out; ``units`` limits
         it to some codes (the entry form's one commune). Read through the driver's cursor: 10,000 units × 4
         periods are over a million values."""
         import pandas as pd
@@ -96,6 +97,10 @@ class StoreReads:
             return [], pd.DataFrame(columns=["period", "unit_code", "indicator_id", "value"])
         with self._read() as conn:
             ids = {self._latest(conn, boundary_set, p): p for p in earlier}
+            samples = {v for (v,) in conn.execute(sa.select(import_versions.c.id).where(
+                import_versions.c.id.in_(list(ids)), import_versions.c.sample.is_(True)))}
+            ids = {v: p for v, p in ids.items() if v not in samples}  # illustrative figures are no history
+            earlier = [p for p in earlier if p in ids.values()]
             q = sa.select(observations.c.version_id, observations.c.unit_code, observations.c.indicator_id,
                           observations.c.value).where(observations.c.version_id.in_(list(ids)))
             if units is not None:
