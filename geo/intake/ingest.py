@@ -127,7 +127,7 @@ def _check_quality(ctx: Ctx, catalog: Catalog, units, store, history) -> None:
     if not report.rows:
         return
     if history is None and store is not None and report.period:
-        history = History.from_long(*store.value_history(report.boundary_set, report.period))
+        history = History(*store.value_history(report.boundary_set, report.period))
     cells = {"sheet": report.sheet, "rows": report.unit_rows,
              "columns": {c["indicator"]: c["letter"] for c in reversed(report.columns) if c.get("indicator")}}
     provinces = {c: p[-1] for c, p in units.parents.items() if p}

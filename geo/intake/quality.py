@@ -69,20 +69,10 @@ class Flag:
 @dataclass
 class History:
     """Earlier periods of the units, oldest first: ``tables[period]`` is a frame (index unit code, columns
-    indicator ids, NaN = missing)."""
+    indicator ids, NaN = missing): ``History(*store.value_history(set_id, period))``."""
 
     periods: list[str] = field(default_factory=list)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-
-    @classmethod
-    def from_long(cls, periods: list[str], long: pd.DataFrame) -> "History":
-        """From the store's long form (period, unit_code, indicator_id, value):
-        ``History.from_long(*store.value_history(set_id, period))``."""
-        tables = {}
-        for p in periods:
-            part = long[long["period"] == p]
-            tables[p] = part.pivot(index="unit_code", columns="indicator_id", values="value")
-        return cls(list(periods), tables)
 
     def stack(self, codes: list[str], cols: list[str]) -> np.ndarray:
         if not self.periods:
