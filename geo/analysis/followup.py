@@ -33,6 +33,13 @@ def followup_rows(store, boundary_set: str, period: str | None = None, area: tup
     return sorted(out, key=lambda r: (vi_sort_key(r["province"]), vi_sort_key(r["unit"]), r["period"], r["id"]))
 
 
+def marked_codes(frame, ind) -> set[str]:
+    """Codes whose value of ``ind`` (or of its numerator or denominator) is under follow-up, from the view's
+    ``frame.attrs["followup"]`` (set by geo.analysis.view.load_view)."""
+    ids = {ind.id, *(i for i in (ind.numerator, ind.denominator) if i)}
+    return {str(code) for code, iid in frame.attrs.get("followup") or () if iid in ids}
+
+
 def marked_cells(store, boundary_set: str, period: str | None) -> set[tuple[str, str]]:
     """(unit code, indicator id) of the values of (set, period) still under follow-up."""
     if not period:

@@ -73,10 +73,10 @@ def _as_dict(r) -> dict:
 
 def mark_checked(store, flag_id: int, user: str, note: str | None = None) -> None:
     """An editor's word that the flagged value is right: the flag leaves the follow-up list (audited)."""
-    user = store._check_user(user)
+    actor, user = user, store._check_user(user)
 
     def write(conn: Connection) -> None:
-        store._authorize(conn, user, "import")
+        store._authorize(conn, actor, "import")
         r = conn.execute(sa.select(value_flags.c.id, value_flags.c.checked_at)
                          .where(value_flags.c.id == int(flag_id))).first()
         if r is None:

@@ -106,6 +106,14 @@ class StoreReads:
             tables = {p: self._version_values(conn, v, units) for v, p in ids.items()}
         return earlier, tables
 
+    def flags_state(self) -> tuple:
+        """(flags stored, flags checked): part of the views' cache key, so a value checked loses its mark."""
+        from geo.store.schema import value_flags
+
+        with self._read() as conn:
+            r = conn.execute(sa.select(sa.func.count(value_flags.c.id), sa.func.count(value_flags.c.checked_at))).first()
+        return int(r[0]), int(r[1])
+
     def _version_values(self, conn: Connection, version: int, units=None):
         """One version's values as a frame (index unit code, columns indicator ids, NaN missing), through the driver's own cursor (a million values are read for
         a national history). Versions never change once committed, so the whole-version frames are kept in
