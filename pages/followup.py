@@ -13,7 +13,7 @@ from pages.common import current_area, current_period, current_set_id, current_u
 set_id = current_set_id()
 st.title(tr("followup_title"))
 store = get_store()
-every_period = st.toggle(tr("followup_all_periods"), key="followup_all")
+every_period = st.toggle(tr("followup_all_periods"), value=True, key="followup_all")
 period = None if every_period else current_period()
 rows = followup_rows(store, set_id, period, current_area(set_id), lang())
 if not rows:
