@@ -67,6 +67,20 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
     Setting("ANTT_MAX_BOUNDARY_MB", 100.0, "boundary files an admin may upload", _positive),
     Setting("ANTT_REPORT_DEADLINE_DAYS", {}, "days after a period ends within which a report is on time, per "
             "period type: 'month=10,quarter=15,year=30' (15 for a type not named)", _deadlines),
+    Setting("ANTT_QUALITY_MODZ", 3.5, "outliers against a unit's own history: modified z-score (median, MAD) above "
+            "which a value is flagged (Iglewicz & Hoaglin 1993 recommend 3.5)", _positive),
+    Setting("ANTT_QUALITY_MIN_HISTORY", 3, "earlier values a unit needs before the modified z-score is used "
+            "(fewer: the jump rule)", _non_negative_int),
+    Setting("ANTT_QUALITY_JUMP_FACTOR", 5.0, "jump rule for short histories: a value this many times above or "
+            "below the last period's is flagged", _positive),
+    Setting("ANTT_QUALITY_MIN_DIFF", 10.0, "no outlier flag when the value differs from what was expected by "
+            "less than this (so 1 → 5 is not flagged)", _positive),
+    Setting("ANTT_QUALITY_PEER_Z", 5.0, "peers: modified z-score of the log rate (per village or per 1,000 "
+            "people) among communes of the same province above which a value is flagged", _positive),
+    Setting("ANTT_QUALITY_PEER_MIN", 10, "peers: communes of a province with a rate needed before peers are "
+            "compared", _non_negative_int),
+    Setting("ANTT_QUALITY_SAME_FILE_SHARE", 0.5, "a file whose values equal an earlier period's for more than "
+            "this share of its units is flagged once as the same file sent again", _positive),
     Setting("ANTT_SMALL_COUNT_THRESHOLD", 5, "on the forum slides and public exports, tip and people counts "
             "below it show as \"< N\" (0 or 1: off)", _non_negative_int),
     Setting("ANTT_CHROMIUM", None, "the Chromium the browser tests and the benchmark start "

@@ -51,12 +51,14 @@ with row.container(width="content"):
     view_link(indicator=iid, unit=code)
 
 prof = unit_profile(frame, code, catalog)
+marked = {iid for c, iid in frame.attrs.get("followup") or () if c == code}  # under follow-up: a mark, not hidden
 rows = []
 for ind in (catalog.valid_in(frame.attrs["period"]) if frame.attrs.get("period") else catalog):  # issue 13
     p = prof.loc[ind.id]
     rows.append({
         tr("profile_col_indicator"): ind.name(lang()),
-        tr("profile_col_value"): format_value(p["value"], ind.kind, lang(), missing=tr("kpi_no_data")),
+        tr("profile_col_value"): format_value(p["value"], ind.kind, lang(), missing=tr("kpi_no_data"))
+        + (" " + tr("quality_mark") if marked & {ind.id, ind.numerator, ind.denominator} else ""),
         tr("profile_col_median"): format_value(p["median"], ind.kind, lang()),
         tr("profile_col_rank"): (f"{int(p['rank'])}/{int(p['of'])}" if pd.notna(p["rank"]) else "—"),
         tr("profile_col_unit"): ind.unit(lang()),

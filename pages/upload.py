@@ -12,6 +12,7 @@ from geo.reference.catalog import load_catalog
 from geo.text.i18n import format_value
 from pages.common import current_area, current_period, current_set_id, current_user, get_store, labels, lang, tr
 from pages.preview import render_change_preview
+from pages.quality_widgets import confirm_flags
 
 set_id = current_set_id()
 st.title(tr("upload_title"))
@@ -42,7 +43,7 @@ if set_id not in mappings:
 mapping = mappings[set_id]
 with st.status(tr("upload_checking"), expanded=False) as status:
     report = validate_file(uploaded.getvalue(), boundary_set=set_id, period=period, file_name=uploaded.name,
-                           column_mapping=mapping, lang=lang(), area=current_area(set_id))
+                           column_mapping=mapping, lang=lang(), area=current_area(set_id), store=get_store())
     status.update(label=tr("upload_checked", errors=len(report.errors), warnings=len(report.warnings)),
                   state="error" if report.errors else "complete")
 
@@ -107,15 +108,16 @@ if report.rows:
 # 4. Confirm (refused if someone else imported the same set and period since this dry run)
 store = get_store()
 seen_version = store.latest_version(set_id, report.period) if report.period else None
+flags_ok, flags = confirm_flags(report.flags, "upload")  # values that look wrong need a person's word
 note = st.text_input(tr("upload_note"), key="upload_note")
-if st.button(tr("upload_confirm"), type="primary", disabled=not report.ok, key="upload_confirm"):
+if st.button(tr("upload_confirm"), type="primary", disabled=not (report.ok and flags_ok), key="upload_confirm"):
     from geo.store.database import StoreError
 
     try:
         version = store.import_rows(report.rows, boundary_set=set_id, period=report.period,
                                     user=current_user(), file_name=report.file_name,
                                     file_sha256=report.file_sha256, file_size=report.file_size,
-                                    note=note or None, expected_version=seen_version)
+                                    note=note or None, expected_version=seen_version, flags=flags)
     except StoreError as exc:
         st.error(exc.message(lang()))
     else:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from geo.analysis.followup import marked_cells
 from geo.analysis.join import joined_table
 from geo.units import boundaries as gb
 from geo.units.vintage import periods_on_set, table_on_set
@@ -87,6 +88,7 @@ def load_view(set_id: str, period: str | None, area: tuple, method: str, store, 
     if table is None:
         table = table_on_set(store, set_id, period, method)
     frame, report = joined_table(units, table, gb.get_boundary_set_info(set_id).data_code_width)
+    frame.attrs["followup"] = sorted(marked_cells(store, set_id, period)) if hasattr(store, "flags_state") else []
     if area and not fallback:  # the join report stays the whole set's; the view shows the chosen area
         units, frame = _restrict(units, frame, area)
     meta = ViewMeta.from_attrs(set_id, frame.attrs, area=area if not fallback else (), fallback=fallback,

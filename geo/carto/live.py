@@ -8,6 +8,7 @@ import html
 import pandas as pd
 
 from geo.analysis.classify import NO_DATA_COLOR, Classification
+from geo.analysis.followup import marked_codes
 from geo.carto.assets import raw_script_element, script_json
 from geo.carto.basemap import add_labels, base_map
 from geo.carto.geometry import DisplayLayer, full_stroke_zoom
@@ -63,7 +64,8 @@ class _LiveChoroplethLayer:
             var i = index[f.id];
             if (!D) { return "<b>" + G.names[i] + "</b>"; }
             var v = D.v[i], text = v === null ? D.missing : num(v, D.d) + D.suffix;
-            var out = "<b>" + G.names[i] + "</b><br>" + D.label + ": " + (D.approx[i] ? "≈ " : "") + text;
+            var out = "<b>" + G.names[i] + "</b><br>" + D.label + ": " + (D.approx[i] ? "≈ " : "") + text
+                      + (D.flag && D.flag[i] ? ' <span class="antt-flag">' + D.flagText + "</span>" : "");
             if (D.num) {
                 out += "<br><small>" + D.num.name + ": " + num(D.num.v[i], D.num.d) + " / " + D.den.name + ": "
                        + num(D.den.v[i], D.den.d) + "</small>";
@@ -215,6 +217,9 @@ def live_data(layer: DisplayLayer, values: pd.Series, frame: pd.DataFrame, ind: 
         for part, iid in (("num", ind.numerator), ("den", ind.denominator)):
             v, d = col(frame[iid], catalog[iid].kind)
             data[part] = {"name": html.escape(catalog[iid].name(lang)), "v": v, "d": d}
+    marked = marked_codes(frame, ind)  # values under follow-up: a small mark in the tooltip, never hidden
+    data["flag"] = [1 if c in marked else 0 for c in layer.codes] if marked else {}
+    data["flagText"] = html.escape(t("quality_mark", lang))
     approx = set(str(c) for c in frame.attrs.get("approximate") or [])
     data["approx"] = [1 if c in approx else 0 for c in layer.codes] if approx else {}
     return data

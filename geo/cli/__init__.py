@@ -16,6 +16,7 @@ MODULES = [
     "geo.cli.indicators_commands",
     "geo.cli.tokens_commands",
     "geo.cli.report_commands",
+    "geo.cli.quality_commands",
 ]
 
 

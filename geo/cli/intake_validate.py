@@ -1,7 +1,8 @@
 """``python -m geo template OUT.xlsx`` and ``python -m geo validate FILE`` (exit 0 importable, 1 errors,
 2 unreadable). ``--json`` prints one object: ok, boundary_set, period, units_expected, units_matched, rows,
 errors, warnings, ignored_columns, total_row, columns (the column map: letter, header, group, indicator, how,
-confidence, status) and unconfirmed (letters waiting for ``--map "E=indicator_id"``)."""
+confidence, status) and unconfirmed (letters waiting for ``--map "E=indicator_id"``) and flags (values that look wrong: row, column, unit_code,
+indicator, value, rule, expected, message; geo.intake.quality). Flags exit 1 until ``--accept-flags``."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ def register(subparsers) -> None:
                    help=both("cli_validate_map"))
     v.add_argument("--area", metavar="TINH[/HUYEN]", default=None,
                    help=both("cli_validate_area"))
+    v.add_argument("--accept-flags", action="store_true", help=both("cli_accept_flags"))
     v.set_defaults(func=run_validate)
 
 
@@ -89,7 +91,7 @@ def run_validate(args) -> int:
         return 2
     try:
         report = validate_file(args.file, boundary_set=set_id, period=args.period, lang=args.lang,
-                               column_mapping=parse_column_map(args.map), area=area)
+                               column_mapping=parse_column_map(args.map), area=area, store=history_store())
     except BoundaryError as exc:
         print(str(exc), file=sys.stderr)
         return 2
@@ -102,4 +104,25 @@ def run_validate(args) -> int:
     if report.unconfirmed:
         print(t("ingest_columns_unconfirmed", args.lang, n=len(report.unconfirmed),
                 letters=", ".join(report.unconfirmed)), file=sys.stderr)
+    if report.ok and report.flags and not args.accept_flags:
+        print(t("cli_flags_need_word", args.lang, n=len(report.flags)), file=sys.stderr)
+        return 1
     return 0 if report.ok else 1
+
+
+def history_store():
+    """The store whose earlier periods the quality checks compare with, opened read-only as it is (validate
+    writes nothing, not even a new database); None when there is none (the checks then use the rules and the
+    peers only)."""
+    from pathlib import Path
+
+    from geo.access.auth import authorized_store
+
+    try:
+        store = authorized_store()
+        if store.url.startswith("sqlite:///") and not Path(store.url[len("sqlite:///"):]).is_file():
+            return None
+        store.periods()
+        return store
+    except Exception:  # no store yet, or one from before the tables: the history checks are skipped
+        return None

@@ -1,12 +1,13 @@
 """Store commands: ``import``, ``history``, ``rollback``, ``table``.
 
 ``python -m geo import FILE --period P [--boundaries SET] [--note TEXT] [--user NAME] [--map COL=ID]
-[--replace-area] --yes``
-    validates with geo.intake.ingest (exit 1 with the errors, 2 when the file cannot be read), then appends a version
-    covering the units the file names (exit 0, prints the version id). Without ``--yes`` nothing is written (exit 2).
-    The period decides the vintage: without ``--boundaries`` a period after 30/6/2025 goes to a set of the 2025
-    units, and a set of the other vintage is refused (exit 1). ``--replace-area`` also clears the units of the
-    set the file does not name; it lists them first, and without ``--yes`` stops there.
+[--replace-area] [--accept-flags] --yes``
+    validates with geo.intake.ingest (exit 1 with the errors, 2 when the file cannot be read; exit 1 with values that
+    look wrong until ``--accept-flags``, which stores them for follow-up with the user and the note), then appends
+    a version covering the units the file names (exit 0, prints the version id). Without ``--yes`` nothing is
+    written (exit 2). The period decides the vintage: without ``--boundaries`` a period after 30/6/2025 goes to a
+    set of the 2025 units, and a set of the other vintage is refused (exit 1). ``--replace-area`` also clears the
+    units of the set the file does not name; it lists them first, and without ``--yes`` stops there.
 ``python -m geo history [--boundaries SET] [--limit N] [--json]``
 ``python -m geo rollback VERSION --yes [--user NAME] [--note TEXT]``
 ``python -m geo table [--boundaries SET] [--period P] [--json]``
@@ -37,6 +38,7 @@ def register(sub) -> None:
     p.add_argument("--map", metavar="COT=CHI_SO", action="append", default=[],
                    help=both("cli_import_map"))
     p.add_argument("--replace-area", action="store_true", help=both("cli_import_replace_help"))
+    p.add_argument("--accept-flags", action="store_true", help=both("cli_accept_flags"))
     p.set_defaults(func=run_import)
 
     p = sub.add_parser("history", help=both("cli_history_help"))
@@ -142,7 +144,7 @@ def run_import(args) -> int:
 
         mapping = parse_column_map(getattr(args, "map", []))
         extra = {"column_mapping": mapping} if mapping else {}
-        report = validate_file(args.file, boundary_set=set_id, period=args.period, **extra)
+        report = validate_file(args.file, boundary_set=set_id, period=args.period, store=store, **extra)
         if not getattr(report, "readable", True):
             print(both("cli_import_unreadable", file=args.file), file=sys.stderr)
             for e in getattr(report, "errors", []) or []:
@@ -153,6 +155,12 @@ def run_import(args) -> int:
             print(both("cli_import_has_errors", n=len(errors)), file=sys.stderr)
             for e in errors:
                 print("  " + _problem_line(e), file=sys.stderr)
+            return 1
+        flags = list(getattr(report, "flags", []) or [])
+        if flags and not args.accept_flags:
+            print(both("cli_flags_need_word", n=len(flags)), file=sys.stderr)
+            for f in flags:
+                print("  " + f.message, file=sys.stderr)
             return 1
         period = getattr(report, "period", None) or args.period
         if args.replace_area:
@@ -167,6 +175,7 @@ def run_import(args) -> int:
             file_name=os.path.basename(args.file), file_sha256=getattr(report, "file_sha256", None),
             file_size=getattr(report, "file_size", None), note=args.note, expected_version=base,
             replace_area=args.replace_area,
+            flags=[{**f.to_dict(), "note": args.note} for f in flags],
         )
     except StoreError as exc:
         print(str(exc), file=sys.stderr)

@@ -47,8 +47,12 @@ def _read_input(path_or_bytes, file_name: str | None) -> tuple[bytes, str | None
 
 
 def validate_file(path_or_bytes, *, boundary_set: str, period: str | None = None, file_name: str | None = None,
-                  column_mapping: dict[str, str] | None = None, lang: str = "vi", area: tuple = ()) -> IngestReport:
-    """Dry run of one file against a boundary set. Never raises for bad content (see the module docstring)."""
+                  column_mapping: dict[str, str] | None = None, lang: str = "vi", area: tuple = (),
+                  store=None, history=None) -> IngestReport:
+    """Dry run of one file against a boundary set. Never raises for bad content (see the module docstring).
+
+    The values read are then checked by geo.intake.quality against the rules and, when ``store`` (its earlier
+    periods are read) or ``history`` (a :class:`geo.intake.quality.History`) is given, the units' history."""
     report = IngestReport(boundary_set=boundary_set, lang=lang)
     ctx = Ctx(report, lang)
     catalog = load_catalog()
@@ -111,7 +115,31 @@ def validate_file(path_or_bytes, *, boundary_set: str, period: str | None = None
     _finish_period(ctx, period, found, found_row, sheet.name)
 
     process_table(ctx, table, units, catalog, header_last, area)
+    _check_quality(ctx, catalog, units, store, history)
     return report
+
+
+def _check_quality(ctx: Ctx, catalog: Catalog, units, store, history) -> None:
+    """Rules and outliers over the values read (geo.intake.quality, the checks the entry form runs too): a rule
+    of severity error is an error of the file (unless the same cell already has one), the rest are flags."""
+    from geo.intake.quality import History, check_values
+
+    report = ctx.report
+    if not report.rows:
+        return
+    if history is None and store is not None and report.period:
+        history = History(*store.value_history(report.boundary_set, report.period))
+    cells = {"sheet": report.sheet, "rows": report.unit_rows,
+             "columns": {c["indicator"]: c["letter"] for c in reversed(report.columns) if c.get("indicator")}}
+    provinces = {c: p[-1] for c, p in units.parents.items() if p}
+    flags = check_values(report.rows, report.period, history if isinstance(history, History) else None,
+                         catalog=catalog, provinces=provinces, cells=cells, lang=ctx.lang)
+    taken = {(p.row, p.column) for p in report.errors}
+    for f in flags:
+        if f.severity != "error":
+            report.flags.append(f)
+        elif (f.row, f.column) not in taken:
+            report.errors.append(Problem(report.sheet, f.row, f.column, f.value, f.message, f.rule, f.params))
 
 
 def _finish_period(ctx: Ctx, given, found, found_row, sheet_name) -> None:

@@ -55,6 +55,8 @@ class IngestReport:
     file_type: str | None = None
     legacy_encoding: str | None = None
     lang: str = "vi"
+    flags: list = field(default_factory=list)  # geo.intake.quality.Flag: values that need a person's word
+    unit_rows: dict[str, int] = field(default_factory=dict)  # unit code → its Excel row
 
     @property
     def ok(self) -> bool:
@@ -78,6 +80,7 @@ class IngestReport:
             "unconfirmed": list(self.unconfirmed),
             "header_rows": list(self.header_rows),
             "missing_marks": dict(self.missing_marks),
+            "flags": [f.to_dict() for f in self.flags],
         }
 
 
@@ -137,6 +140,9 @@ def format_report(report: IngestReport, lang: str | None = None) -> str:
     if report.warnings:
         lines.append(t("ingest_report_warnings", lang, n=len(report.warnings)))
         lines += [f"  - {p.message}" for p in report.warnings]
+    if report.flags:
+        lines.append(t("ingest_report_flags", lang, n=len(report.flags)))
+        lines += [f"  - {f.message}" for f in report.flags]
     if report.columns:
         lines.append(t("ingest_report_columns", lang))
         lines += [f"  {c['letter']}: {format_column(c, lang)}" for c in report.columns]

@@ -135,6 +135,7 @@ class _TableReader:
                              first=self.seen[code], again=excel_row)
             return
         self.seen[code] = excel_row
+        self.report.unit_rows[code] = excel_row
         self._pairs(values, excel_row)
         check_parts(self.ctx, self.sname, excel_row, values, self.first_for, self.catalog, self.units.names[code])
         check_derived(self.ctx, row, excel_row, self.derived_cols, values, self.catalog)

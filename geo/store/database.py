@@ -35,6 +35,7 @@ from geo.config import setting
 from geo.store.engine import PG_LOCK_KEY, default_url, make_engine, normalise_url, utcnow
 from geo.store.errors import AccessDenied, StoreError
 from geo.store import state
+from geo.store.flags import insert_flags
 from geo.store.reads import StoreReads
 from geo.store.reporting import StoreReporting
 from geo.store.writes import ENV_CRASH_AFTER_ROWS, ENV_CRASH_MODE, StoreWrites
@@ -197,12 +198,13 @@ class Store(StoreReads, StoreWrites, StoreReporting):
     def import_rows(self, rows, *, boundary_set: str, period: str, user: str, file_name: str | None = None,
                     file_sha256: str | None = None, file_size: int | None = None, note: str | None = None,
                     expected_version: int | None = None, sample: bool = False, replace_area: bool = False,
-                    expected_units: dict | None = None) -> int:
+                    expected_units: dict | None = None, flags=None) -> int:
         """Append a version covering the units ``rows`` name for ``period``; returns its id. The other units
         keep their values. ``replace_area=True`` (said explicitly by a person) also clears every unit the set
         shows for the period that the rows do not name (:meth:`units_replaced` lists them beforehand). Refused
         when a unit it writes is approved (geo.store.reporting), or when ``expected_units`` ({code: version
-        read}) no longer match the units' newest submissions (someone else submitted: reload)."""
+        read}) no longer match the units' newest submissions (someone else submitted: reload). ``flags``: the
+        quality flags a person accepted, stored with it in the same transaction (geo.store.flags)."""
         rows = list(rows)
         period = self._check_period(period)
         self._check_set(boundary_set)
@@ -221,11 +223,13 @@ class Store(StoreReads, StoreWrites, StoreReporting):
                     latest = self._latest(conn, boundary_set, period)
                     if latest != expected_version:
                         raise StoreError("store_conflict", latest=latest, expected_version=expected_version)
-                return self._insert_version(
+                version = self._insert_version(
                     conn, rows, boundary_set=boundary_set, period=period, user=user,
                     action="sample" if sample else "import", file_name=file_name, sha256=file_sha256,
                     size=file_size, note=note, sample=sample, crash_hook=True, cleared=cleared,
                 )
+                insert_flags(conn, version, boundary_set, period, user, flags)
+                return version
         except sa.exc.OperationalError as exc:
             raise self._busy_error(exc) from exc
 

@@ -15,6 +15,10 @@ from geo.store.errors import StoreError
 from geo.store.schema import audit_log_table, import_versions
 
 
+_CACHED_VERSIONS = 8
+_VERSION_VALUES: dict = {}  # (store URL, version id) → its values, long (see StoreReads._version_values)
+
+
 class StoreReads:
     @staticmethod
     def _latest(conn: Connection, boundary_set: str, period: str) -> int | None:
@@ -69,6 +73,65 @@ class StoreReads:
         with self._read() as conn:
             rows, version, sample = state.current_rows(conn, boundary_set, period)
         return rows_to_table(rows, boundary_set=boundary_set, period=period, version=version, sample=sample)
+
+    def value_history(self, boundary_set: str, period: str, depth: int = 6, units=None):
+        """(periods, {period: frame (index unit code, columns indicator ids)}) for the quality checks
+        (``geo.intake.quality.History(*store.value_history(...))``): the current version of each of the last ``depth`` periods of the
+        same length (years with years, quarters with quarters) before ``period``, oldest first, sample versions
+        left out; ``units`` limits it to some codes (the entry form's one commune)."""
+        import pandas as pd
+
+        from geo.text.periods import parse_period
+
+        this = parse_period(self._check_period(period))
+        earlier = [p for p in self.periods(boundary_set)
+                   if (q := parse_period(p)).length == this.length and q < this][-int(depth):]
+        if not earlier:
+            return [], {}
+        with self._read() as conn:
+            ids = {self._latest(conn, boundary_set, p): p for p in earlier}
+            samples = {v for (v,) in conn.execute(sa.select(import_versions.c.id).where(
+                import_versions.c.id.in_(list(ids)), import_versions.c.sample.is_(True)))}
+            ids = {v: p for v, p in ids.items() if v not in samples}  # illustrative figures are no history
+            earlier = [p for p in earlier if p in ids.values()]
+            tables = {p: self._version_values(conn, v, units) for v, p in ids.items()}
+        return earlier, tables
+
+    def flags_state(self) -> tuple:
+        """(flags stored, flags checked): part of the views' cache key, so a value checked loses its mark."""
+        from geo.store.schema import value_flags
+
+        with self._read() as conn:
+            r = conn.execute(sa.select(sa.func.count(value_flags.c.id), sa.func.count(value_flags.c.checked_at))).first()
+        return int(r[0]), int(r[1])
+
+    def _version_values(self, conn: Connection, version: int, units=None):
+        """One version's values as a frame (index unit code, columns indicator ids, NaN missing), through the driver's own cursor (a million values are read for
+        a national history). Versions never change once committed, so the whole-version frames are kept in
+        memory (the last ``_CACHED_VERSIONS``): the next upload of the same set reads no history again."""
+        import pandas as pd
+
+        key = (self.url, int(version))
+        if key in _VERSION_VALUES:
+            frame = _VERSION_VALUES[key]
+            return frame if units is None else frame.loc[frame.index.intersection(list(units))]
+        q = sa.select(observations.c.version_id, observations.c.unit_code, observations.c.indicator_id,
+                      observations.c.value).where(observations.c.version_id == int(version))
+        if units is not None:
+            q = q.where(observations.c.unit_code.in_(list(units)))
+        cursor = conn.connection.driver_connection.cursor()
+        try:
+            cursor.execute(str(q.compile(conn, compile_kwargs={"literal_binds": True})))
+            records = cursor.fetchall()
+        finally:
+            cursor.close()
+        frame = pd.DataFrame.from_records(records, columns=["version", "unit_code", "indicator_id", "value"]) \
+            .pivot(index="unit_code", columns="indicator_id", values="value")
+        if units is None:
+            _VERSION_VALUES[key] = frame
+            while len(_VERSION_VALUES) > _CACHED_VERSIONS:
+                _VERSION_VALUES.pop(next(iter(_VERSION_VALUES)))
+        return frame
 
     def version_rows(self, version: int) -> list[dict]:
         with self._read() as conn:

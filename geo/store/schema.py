@@ -154,5 +154,31 @@ unit_reports = sa.Table(
     sqlite_autoincrement=True,
 )
 
+# Flagged values a person accepted at import (geo.intake.quality; geo.store.flags): who, when, their note; an
+# editor later marks each as checked (mutable: checked_*). unit_code and indicator_id are empty for a flag on
+# the whole file (the same file sent again).
+value_flags = sa.Table(
+    "value_flags", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("import_versions.id"), nullable=False),
+    sa.Column("boundary_set", sa.String(100), nullable=False),
+    sa.Column("period", sa.String(20), nullable=False),
+    sa.Column("unit_code", sa.String(20)),
+    sa.Column("indicator_id", sa.String(100)),
+    sa.Column("value", sa.Double),
+    sa.Column("rule", sa.String(100), nullable=False),
+    sa.Column("expected", sa.Text, nullable=False),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Column("accepted_by", sa.String(200), nullable=False),
+    sa.Column("accepted_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("note", sa.Text),
+    sa.Column("checked_by", sa.String(200)),
+    sa.Column("checked_at", sa.DateTime(timezone=True)),
+    sa.Column("check_note", sa.Text),
+    sa.Index("ix_value_flags_set_period", "boundary_set", "period", "checked_at"),
+    sqlite_autoincrement=True,
+)
+
+
 APPEND_ONLY_TABLES = ("import_versions", "version_units", "observations", "audit_log", "signin_attempts",
                       "unit_reports")

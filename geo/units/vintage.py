@@ -126,5 +126,7 @@ def table_version_key(store, set_id: str, period: str | None) -> tuple:
     keys = [(set_id, store.latest_version(set_id, period) if period else None)]
     for src in sources_for(set_id):
         keys.append((src, store.latest_version(src, period) if period else None))
+    if hasattr(store, "flags_state"):  # values under follow-up carry a mark (geo.analysis.followup)
+        keys.append(("flags", store.flags_state()))
     return tuple(keys)
 

@@ -9,7 +9,7 @@ named and this one left out. Only INSERTs: the append-only tables stay append-on
 (tests/store/test_migration.py counts them before and after, on SQLite and PostgreSQL).
 
 Revision ID: 0006_unit_submissions
-Revises: 0004_api_tokens
+Revises: 0005_quality_flags
 Create Date: 2026-12-07
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_unit_submissions"
-down_revision = "0004_api_tokens"
+down_revision = "0005_quality_flags"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,47 @@
+"""The follow-up list: every flagged value not yet checked, by province and commune, with who accepted it
+(geo.store.flags keeps them; geo.intake.quality made them). The editors' page and ``python -m geo quality`` show
+it; the map's tooltip and the profile put a small mark on the values in it (:func:`marked_cells`)."""
+
+from __future__ import annotations
+
+from geo.reference.catalog import load_catalog
+from geo.store.flags import flagged_cells, open_flags
+from geo.text.names import vi_sort_key
+
+
+def followup_rows(store, boundary_set: str, period: str | None = None, area: tuple = (),
+                  lang: str = "vi") -> list[dict]:
+    """One row per open flag: id, province, unit_code, unit, indicator (its name), value, rule, expected,
+    message, accepted_by, accepted_at, note, period; sorted by province, commune (Vietnamese order), period."""
+    from geo.intake.parents import area_codes
+    from geo.units.resolver import load_units
+
+    units = load_units(boundary_set)
+    codes = area_codes(units, area) if area else None
+    catalog = load_catalog()
+    out = []
+    for f in open_flags(store, boundary_set, period, units=codes):
+        code = f["unit_code"]
+        parents = units.parents.get(code, ()) if code else ()
+        iid = f["indicator"]
+        out.append({"id": f["id"], "period": f["period"], "province": parents[-1] if parents else "",
+                    "unit_code": code, "unit": units.names.get(code, code or "") if code else "",
+                    "indicator": catalog[iid].name(lang) if iid and iid in catalog else (iid or ""),
+                    "indicator_id": iid, "value": f["value"], "rule": f["rule"], "expected": f["expected"],
+                    "message": f["message"], "accepted_by": f["accepted_by"], "accepted_at": f["accepted_at"],
+                    "note": f["note"] or ""})
+    return sorted(out, key=lambda r: (vi_sort_key(r["province"]), vi_sort_key(r["unit"]), r["period"], r["id"]))
+
+
+def marked_codes(frame, ind) -> set[str]:
+    """Codes whose value of ``ind`` (or of its numerator or denominator) is under follow-up, from the view's
+    ``frame.attrs["followup"]`` (set by geo.analysis.view.load_view)."""
+    ids = {ind.id, *(i for i in (ind.numerator, ind.denominator) if i)}
+    return {str(code) for code, iid in frame.attrs.get("followup") or () if iid in ids}
+
+
+def marked_cells(store, boundary_set: str, period: str | None) -> set[tuple[str, str]]:
+    """(unit code, indicator id) of the values of (set, period) still under follow-up."""
+    if not period:
+        return set()
+    return flagged_cells(store, boundary_set, period)
