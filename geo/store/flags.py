@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 from geo.store.engine import iso_time, utcnow
 from geo.store.errors import StoreError
 from geo.store.schema import import_versions, value_flags
+from geo.store.state import WriteTarget
 
 FLAG_KEYS = ("unit_code", "indicator", "value", "rule", "expected", "message")
 
@@ -76,11 +77,14 @@ def mark_checked(store, flag_id: int, user: str, note: str | None = None) -> Non
     actor, user = user, store._check_user(user)
 
     def write(conn: Connection) -> None:
-        store._authorize(conn, actor, "import")
-        r = conn.execute(sa.select(value_flags.c.id, value_flags.c.checked_at)
+        r = conn.execute(sa.select(value_flags.c.id, value_flags.c.checked_at, value_flags.c.boundary_set,
+                                   value_flags.c.period, value_flags.c.unit_code)
                          .where(value_flags.c.id == int(flag_id))).first()
         if r is None:
             raise StoreError("store_no_flag", flag=flag_id)
+        # the editor's scope covers the flagged unit (a flag on the whole file names none)
+        units = ((r.unit_code, r.unit_code),) if r.unit_code else ()
+        store._authorize(conn, actor, "import", WriteTarget(r.boundary_set, r.period, units))
         if r.checked_at is not None:
             raise StoreError("store_flag_checked", flag=flag_id)
         conn.execute(value_flags.update().where(value_flags.c.id == int(flag_id))

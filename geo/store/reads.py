@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from geo.store import state
 from geo.store.engine import iso_time
 from geo.store.errors import StoreError
-from geo.store.schema import audit_log_table, import_versions
+from geo.store.schema import audit_log_table, import_versions, observations
 
 
 _CACHED_VERSIONS = 8
@@ -76,9 +76,10 @@ class StoreReads:
 
     def value_history(self, boundary_set: str, period: str, depth: int = 6, units=None):
         """(periods, {period: frame (index unit code, columns indicator ids)}) for the quality checks
-        (``geo.intake.quality.History(*store.value_history(...))``): the current version of each of the last ``depth`` periods of the
-        same length (years with years, quarters with quarters) before ``period``, oldest first, sample versions
-        left out; ``units`` limits it to some codes (the entry form's one commune)."""
+        (``geo.intake.quality.History(*store.value_history(...))``): each unit's current value (its newest
+        submission, geo.store.state) in each of the last ``depth`` periods of the same length (years with years,
+        quarters with quarters) before ``period``, oldest first, sample versions left out; ``units`` limits it
+        to some codes (the entry form's one commune). A unit cleared in a period has no history there."""
         import pandas as pd
 
         from geo.text.periods import parse_period
@@ -89,12 +90,22 @@ class StoreReads:
         if not earlier:
             return [], {}
         with self._read() as conn:
-            ids = {self._latest(conn, boundary_set, p): p for p in earlier}
-            samples = {v for (v,) in conn.execute(sa.select(import_versions.c.id).where(
-                import_versions.c.id.in_(list(ids)), import_versions.c.sample.is_(True)))}
-            ids = {v: p for v, p in ids.items() if v not in samples}  # illustrative figures are no history
-            earlier = [p for p in earlier if p in ids.values()]
-            tables = {p: self._version_values(conn, v, units) for v, p in ids.items()}
+            tables = {}
+            for p in earlier:
+                # each unit's newest submission for p (a submission covers the units it names), samples left out
+                chosen = state.unit_versions(conn, boundary_set, p, codes=units)
+                samples = {v for (v,) in conn.execute(sa.select(import_versions.c.id).where(
+                    import_versions.c.id.in_(sorted(set(chosen.values()))), import_versions.c.sample.is_(True)))}
+                chosen = {c: v for c, v in chosen.items() if v not in samples}  # illustrative figures: no history
+                if not chosen:
+                    continue
+                parts = []
+                for v in sorted(set(chosen.values())):
+                    frame = self._version_values(conn, v)
+                    codes = [c for c, cv in chosen.items() if cv == v]
+                    parts.append(frame.loc[frame.index.intersection(codes)])
+                tables[p] = pd.concat(parts) if len(parts) > 1 else parts[0]
+            earlier = [p for p in earlier if p in tables]
         return earlier, tables
 
     def flags_state(self) -> tuple:

@@ -125,3 +125,19 @@ def test_the_period_decides_the_vintage(store, set_id, period, refused):
         store.import_rows(rows(["03203"], 1), boundary_set=set_id, period=period, user="an")
     assert set_id in str(exc.value) and "không có gì được lưu" in str(exc.value)
     assert len(store.history()) == before
+
+
+def test_the_quality_checks_history_is_each_units_newest_submission(store):
+    """value_history (the outlier checks' history) follows the units, not the newest version: a later partial
+    submission for one commune leaves the other five their values, and a value sent on the national drawing is
+    the same commune's history on the province's drawing."""
+    store.import_rows(rows(SIX, 5), boundary_set=PROVINCE, period="2026", user="an")
+    store.import_rows(rows(SIX, 6), boundary_set=PROVINCE, period="2027", user="an")
+    store.import_rows(rows(["03203"], 7), boundary_set=NATIONAL, period="2027", user="binh")
+    periods, tables = store.value_history(PROVINCE, "2028")
+    assert periods == ["2026", "2027"]
+    assert sorted(tables["2027"].index) == SIX
+    assert tables["2027"]["teams_security"].to_dict() == {**dict.fromkeys(SIX, 6.0), "03203": 7.0}
+    assert tables["2026"]["teams_security"].to_dict() == dict.fromkeys(SIX, 5.0)
+    one_periods, one = store.value_history(PROVINCE, "2028", units=["03208"])
+    assert one_periods == ["2026", "2027"] and list(one["2027"].index) == ["03208"]
