@@ -14,7 +14,9 @@ from geo.intake.filecheck import FileRejected
 from geo.store.database import StoreError
 from geo.units import boundaries as gb
 from geo.units.crosswalk import CrosswalkError, list_crosswalks
-from pages.common import current_user, get_store, lang, tr
+from pages.shared.data import get_store
+from pages.shared.signin import current_user
+from pages.shared.state import lang, tr
 
 store = get_store()
 actor = current_user()

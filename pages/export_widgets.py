@@ -13,7 +13,9 @@ import streamlit as st
 from geo.access import auth
 from geo.analysis.classify import Classification
 from geo.outputs import brief, exports
-from pages.common import current_user, get_store, lang, tr
+from pages.shared.data import get_store
+from pages.shared.signin import current_user
+from pages.shared.state import lang, tr
 
 
 def _key(frame, set_id: str) -> tuple:

@@ -9,7 +9,9 @@ from geo.store.database import StoreError
 from geo.text.i18n import format_number, format_value
 from geo.text.periods import parse_period
 from geo.units import boundaries as gb
-from pages.common import current_set_id, current_user, get_store, lang, tr
+from pages.shared.data import get_store
+from pages.shared.signin import current_user
+from pages.shared.state import current_set_id, lang, tr
 
 catalog = load_catalog()
 store = get_store()

@@ -6,7 +6,9 @@ import time
 import streamlit as st
 
 from geo.access import auth
-from pages.common import SESSION_ACTOR, SESSION_LAST_SEEN, client_address, get_store, oidc_enabled, tr
+from pages.shared.data import get_store
+from pages.shared.signin import SESSION_ACTOR, SESSION_LAST_SEEN, client_address, oidc_enabled
+from pages.shared.state import tr
 
 st.title(tr("auth_login_title"))
 flash = st.session_state.pop("auth_flash", None)

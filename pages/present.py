@@ -18,14 +18,17 @@ from geo.reference.sample import sample_for
 from geo.text.names import vi_sort_key
 from geo.text.periods import parse_period
 from geo.units import boundaries as gb
-from pages.common import (current_set_id, lang, load_joined, notices_as_toasts, shared_view, stop_page, tr,
-                          view_link)
+from pages.shared.data import load_joined
+from pages.shared.links import take_link, view_link
+from pages.shared.notices import notices_as_toasts, stop_page
+from pages.shared.state import current_set_id, lang, shared_view, tr
 
 K = "present_"  # session keys of this page
 AREA = "__area__"
 
 catalog = load_catalog()
 set_id = current_set_id()
+take_link(indicator=K + "map_indicator", unit=K + "unit", slide=K + "slide")  # what a link may set here
 info = gb.get_boundary_set_info(set_id)
 units, frame, _report, _fallback = load_joined(set_id)
 L = lang()

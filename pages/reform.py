@@ -12,17 +12,10 @@ from geo.reference.frames import indicator_values
 from geo.text.i18n import format_value
 from geo.units import boundaries as gb
 from geo.units.crosswalk import composition, list_crosswalks, load_crosswalk
-from pages.common import (
-    current_period,
-    display_layer,
-    fallback_notice,
-    indicator_labels,
-    lang,
-    load_view,
-    map_assets,
-    sample_banner,
-    tr,
-)
+from pages.shared.data import display_layer, load_view, map_assets
+from pages.shared.mapview import fallback_notice
+from pages.shared.state import current_period, lang, tr
+from pages.shared.widgets import indicator_labels, sample_banner
 
 catalog = load_catalog()
 st.title(tr("reform_title"))

@@ -10,7 +10,9 @@ from geo.intake.mappings import remember_mapping, remembered_mapping
 from geo.intake.template import template_bytes
 from geo.reference.catalog import load_catalog
 from geo.text.i18n import format_value
-from pages.common import current_area, current_period, current_set_id, current_user, get_store, labels, lang, tr
+from pages.shared.data import get_store
+from pages.shared.signin import current_user
+from pages.shared.state import current_area, current_period, current_set_id, labels, lang, tr
 from pages.preview import render_change_preview
 
 set_id = current_set_id()

@@ -1,7 +1,7 @@
 """The one view loader: what every map, chart and profile of a (set, period, area, method) shows.
 
 ``load_view`` is a short orchestrator of named steps (units → table on the set → join → area), so pages get
-their data one way and a single cache in ``pages/common.py`` can hold the result, keyed on (set, file
+their data one way and a single cache in ``pages/shared/data.py`` can hold the result, keyed on (set, file
 fingerprint, data version, period, area, method). The facts pages print about the data (boundary set,
 period, version, sample, converted/approximate) travel as a typed :class:`ViewMeta`; ``frame.attrs`` keeps
 the same keys for the code that still reads them (exports, banners).

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.access import auth
 from geo.access.auth import Actor
-from pages.common import SESSION_LAST_SEEN
+from pages.shared.signin import SESSION_LAST_SEEN
 from tests.pages.apptest import run_page, signed_in
 
 CLI = Actor("ops", "admin", "cli")
