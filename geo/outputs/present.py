@@ -129,7 +129,10 @@ def show_value(ind: Indicator, values: Mapping[str, float | None], threshold: in
         parts = [catalog[ind.numerator], catalog[ind.denominator]]
         if any(is_sensitive(p) and is_small(values.get(p.id), threshold) for p in parts):
             return Shown(ind.id, None, t("present_hidden", lang), unit, True)
-        v = ind.compute(_num(values.get(ind.numerator)), _num(values.get(ind.denominator)))
+        if ind.id in values:  # a total: its share as the one rule for totals gave it (analysis.table.sum_parts)
+            v = _num(values[ind.id])
+        else:
+            v = ind.compute(_num(values.get(ind.numerator)), _num(values.get(ind.denominator)))
     else:
         v = _num(values.get(ind.id))
         if is_sensitive(ind) and is_small(v, threshold):
@@ -151,7 +154,7 @@ def _num(v):
 
 
 def unit_base_values(frame: pd.DataFrame, unit_code: str | None, catalog: Catalog | None = None) -> dict:
-    """Base values of one unit, or the district totals when ``unit_code`` is None."""
+    """Base values of one unit, or the district totals (shares included) when ``unit_code`` is None."""
     catalog = catalog or load_catalog()
     if unit_code is None:
         return district_totals(frame, catalog)
