@@ -19,9 +19,14 @@ from pages.shared.state import lang, tr
 
 
 def _key(frame, set_id: str) -> tuple:
+    """What a file is built from: the set, period, data version… and which units — two districts (or a
+    district and the province map) with as many units must not get each other's files."""
+    import hashlib
+
     a = frame.attrs
+    units = hashlib.sha256("|".join(map(str, frame.index)).encode("utf-8")).hexdigest()
     return (set_id, a.get("period"), a.get("version"), bool(a.get("sample")), len(frame),
-            a.get("converted_from"), a.get("method"))
+            a.get("converted_from"), a.get("method"), units)
 
 
 def _cls_key(classification: Classification | None) -> tuple:
