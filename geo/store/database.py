@@ -237,9 +237,9 @@ class Store(StoreReads):
         try:
             with self._write() as conn:
                 self._authorize(conn, actor, "import")
-                if expected_version is not None:
+                if expected_version is not None:  # 0: the caller saw no version yet
                     latest = self._latest(conn, boundary_set, period)
-                    if latest != expected_version:
+                    if (latest or 0) != expected_version:
                         raise StoreError("store_conflict", latest=latest, expected_version=expected_version)
                 return self._insert_version(
                     conn, rows, boundary_set=boundary_set, period=period, user=user,

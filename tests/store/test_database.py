@@ -359,6 +359,14 @@ def test_expected_version_refuses_a_stale_import(store):
     store.import_rows(make_rows(3, 2), boundary_set=SET, period="2018", user="binh")
 
 
+def test_expected_version_zero_means_nothing_was_there(store):
+    """The upload page saw no version of the period (0): an import by someone else since is a conflict."""
+    store.import_rows(make_rows(3, 1), boundary_set=SET, period="2019", user="an")
+    with pytest.raises(StoreError, match="Dữ liệu đã được cập nhật bởi người khác"):
+        store.import_rows(make_rows(3, 2), boundary_set=SET, period="2019", user="binh", expected_version=0)
+    assert store.import_rows(make_rows(3, 2), boundary_set=SET, period="2020", user="binh", expected_version=0)
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Crash injection: the importer is killed while writing observations
 
