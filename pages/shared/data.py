@@ -73,13 +73,14 @@ def _area_layer(set_id: str, fingerprint: str, area: tuple):
     return prepare_display_layer(units[gb.area_mask(units, area)], set_id)
 
 
-def display_layer(set_id: str):
-    """The set's geometry serialized once for maps (None when only centroids are available); for a chosen
-    province or district, that area's units only, serialized once per area."""
+def display_layer(set_id: str, area: tuple | None = None):
+    """The set's geometry serialized once for maps (None when only centroids are available); for an area
+    (default: the one chosen in the sidebar; ``()`` = the whole set), that area's units only, serialized once
+    per area."""
     path = gb.boundary_file(gb.get_boundary_set_info(set_id))
     if path is None:
         return None
-    area = current_area(set_id)
+    area = current_area(set_id) if area is None else area
     if not area:
         return _layer(set_id, gb.file_fingerprint(path))
     return _area_layer(set_id, gb.file_fingerprint(path), area)
