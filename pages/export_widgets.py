@@ -13,6 +13,7 @@ import streamlit as st
 from geo.access import auth
 from geo.analysis.classify import Classification
 from geo.outputs import brief, exports
+from geo.text.errors import message_of
 from pages.shared.data import get_store
 from pages.shared.signin import current_user
 from pages.shared.state import lang, tr
@@ -107,7 +108,7 @@ def render_export_buttons(units, frame, indicator_id: str, classification: Class
             file_name=exports.file_name("so-lieu", frame, "csv"), mime="text/csv", key="export_csv",
             use_container_width=True, on_click=_audit, args=("data_csv", key))
     except Exception as exc:  # a file that cannot be built must not take the map page down
-        st.error(tr("export_error", error=str(exc)))
+        st.error(tr("export_error", error=message_of(exc, lang())))
         return
     # The brief uses a public indicator for its map (the edition is public).
     brief_indicator = indicator_id if load_catalog()[indicator_id].public else brief.DEFAULT_MAP_INDICATOR
@@ -123,7 +124,7 @@ def render_export_buttons(units, frame, indicator_id: str, classification: Class
                 pdf = _brief(key, brief_indicator, L, units, frame)
                 pack = _pack(key, brief_indicator, L, units, frame)
         except Exception as exc:
-            st.error(tr("export_error", error=str(exc)))
+            st.error(tr("export_error", error=message_of(exc, lang())))
             return
         cols[0].download_button(tr("export_btn_pdf"), pdf, file_name=exports.file_name("bao-cao", frame, "pdf"),
                                 mime="application/pdf", key="export_pdf", use_container_width=True,

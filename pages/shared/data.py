@@ -19,6 +19,7 @@ from geo.text.names import vi_sorted
 from geo.units import boundaries as gb
 from pages.shared.state import AREA_MIN_UNITS, current_area, current_method, current_period, current_set_id
 
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -22,6 +22,7 @@ from pages.shared.signin import can_see_internal
 from pages.shared.state import (AREA_MIN_UNITS, SESSION_AREA, SESSION_LANG, SESSION_PERIOD, SESSION_SET,
                                 SHARED_FIELDS, current_area, current_period, current_set_id, lang, share_view, tr)
 
+
 VIEW_SEEN = "view_seen"          # query parameters this session last applied or wrote
 VIEW_WRITTEN = "view_written"    # whether the page wrote its view during this run
 VIEW_NOTICES = "view_notices"    # {"params": what they belong to (None: the next write), "problems": [...]}

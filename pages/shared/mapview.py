@@ -9,6 +9,7 @@ from geo.units import boundaries as gb
 from pages.shared.data import geometry_file, outline_file, write_static, display_layer, map_assets
 from pages.shared.state import current_area, lang, tr
 
+
 def live_map(set_id: str, frame, values, ind, classification, *, key: str, height: int, highlight=None,
              returned_objects=(), basemap: str = "none", labels: bool = False, layer=None, on_change=None):
     """A choropleth whose geometry the browser fetches once per set (a static file named by its content hash)

@@ -11,6 +11,7 @@ from geo.reference.catalog import load_catalog
 from pages.shared.links import VIEW_NOTICES, VIEW_SEEN, VIEW_WRITTEN, _write_view, current_view
 from pages.shared.state import lang, tr
 
+
 _RUN = threading.local()  # per script run (Streamlit runs each in its own thread): where notices go
 
 

@@ -11,6 +11,7 @@ from geo.access import auth
 from pages.shared.data import get_store
 from pages.shared.state import tr
 
+
 SESSION_ACTOR = "auth_actor"  # a geo.access.auth.Actor, set only by the sign-in (pages/login.py, app.py for OIDC)
 
 

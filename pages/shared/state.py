@@ -9,6 +9,7 @@ import streamlit as st
 from geo.text.i18n import LANGS, t
 from geo.units import boundaries as gb
 
+
 SESSION_LANG = "lang"
 
 

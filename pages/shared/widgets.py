@@ -8,13 +8,15 @@ from pathlib import Path
 
 import streamlit as st
 
+from geo.reference.catalog import load_catalog
+from geo.text.errors import message_of
 from geo.text.i18n import LANGS
 from geo.text.periods import parse_period
 from geo.units import boundaries as gb
-from geo.reference.catalog import load_catalog
 from pages.shared.data import area_options, get_store
 from pages.shared.state import (SESSION_AREA, SESSION_LANG, SESSION_METHOD, SESSION_PERIOD, SESSION_SET,
                                 current_area, current_period, current_set_id, labels, lang, tr)
+
 
 def language_picker() -> None:
     st.radio(tr("sidebar_language"), options=list(LANGS), key=SESSION_LANG, horizontal=True,
@@ -38,7 +40,7 @@ def sidebar() -> None:
         try:
             periods = periods_on_set(get_store(), current_set_id())
         except Exception as exc:  # the store is unreachable: say so, do not hide it
-            st.error(tr("app_store_unreachable", error=str(exc)))
+            st.error(tr("app_store_unreachable", error=message_of(exc, lang())))
             periods = []
         if periods:
             if st.session_state.get(SESSION_PERIOD) not in periods:
