@@ -32,7 +32,6 @@ from geo.text.i18n import format_value, t
 from geo.text.names import vi_sort_key
 
 ENV_THRESHOLD = "ANTT_SMALL_COUNT_THRESHOLD"
-DEFAULT_THRESHOLD = 5
 SENSITIVE_GROUPS = ("tips", "people", "weapons")
 
 # What each slide shows (all public; the page offers a choice of map / ranking indicator among public ones).
@@ -40,8 +39,6 @@ HEADLINE_IDS = ("teams_security", "teams_security_order", "village_coverage", "f
                 "prestigious_people")
 SPOTLIGHT_IDS = ("teams_security", "teams_per_1000", "village_coverage", "forums_held", "tips_received",
                  "valuable_tip_rate")
-FORUM_IDS = ("forums_held", "opinions_force_building", "opinions_crime_fighting", "tips_received",
-             "tips_valuable", "valuable_tip_rate")
 SLIDES = ("headline", "map", "ranking", "spotlight", "forums")
 
 

@@ -36,6 +36,7 @@ from sqlalchemy.engine import Connection
 
 from geo import PACKAGE_DIR
 from geo.config import setting
+from geo.store.actions import check_action
 from geo.store.engine import PG_LOCK_KEY, default_url, make_engine, normalise_url, utcnow
 from geo.store.errors import AccessDenied, StoreError
 from geo.store.reads import StoreReads
@@ -53,12 +54,8 @@ MIGRATIONS_DIR = PACKAGE_DIR / "store" / "migrations"
 ENV_CRASH_AFTER_ROWS = "ANTT_TEST_CRASH_AFTER_ROWS"
 ENV_CRASH_MODE = "ANTT_TEST_CRASH_MODE"
 SYSTEM_USER = "system"
-ACTIONS = ("import", "rollback", "sample")
-
 # Alembic's ``context`` is a module-level proxy: one migration run per process at a time.
 _MIGRATION_LOCK = threading.Lock()
-
-
 
 
 def _clean_value(iid: str, code: str, value):
@@ -358,7 +355,7 @@ class Store(StoreReads):
 
     def _audit(self, conn: Connection, action: str, user: str, detail: dict | None) -> None:
         conn.execute(audit_log_table.insert().values(
-            created_at=utcnow(), user=user, action=str(action),
+            created_at=utcnow(), user=user, action=check_action(action),
             detail=json.dumps(detail, ensure_ascii=False, default=str) if detail is not None else None,
         ))
 
