@@ -10,12 +10,12 @@ from geo.reference.catalog import load_catalog
 from geo.reference.frames import indicator_values
 from geo.units import boundaries as gb
 from pages.shared.data import cached_classify, indicator_choices, load_joined, map_assets, province_layer
+from pages.shared.downloads import render_export_buttons
 from pages.shared.links import classes_in_link, take_link, view_link
 from pages.shared.mapview import fallback_notice, live_map
 from pages.shared.notices import stop_page
 from pages.shared.state import current_area, current_set_id, drill_into_province, labels, lang, share_view, tr
 from pages.shared.widgets import indicator_labels, sample_banner, source_caption
-from pages.export_widgets import render_export_buttons
 
 catalog = load_catalog()
 set_id = current_set_id()

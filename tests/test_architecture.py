@@ -120,3 +120,36 @@ def test_the_app_size_check(tmp_path, source, problems):
     path = tmp_path / "m.py"
     path.write_text(source, encoding="utf-8")
     assert app_size_problems(path) == problems
+
+
+# ---------------------------------------------------------------- one place for st.cache_* (issue 23)
+
+CACHE_MODULE = "pages/shared/data.py"  # cached data access: the app side's only st.cache_data / st.cache_resource
+
+
+def cache_decorators(source: str) -> list[int]:
+    """Lines of functions decorated with st.cache_data / st.cache_resource (called or not)."""
+    out = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for dec in node.decorator_list:
+                target = dec.func if isinstance(dec, ast.Call) else dec
+                if isinstance(target, ast.Attribute) and target.attr in ("cache_data", "cache_resource"):
+                    out.append(node.lineno)
+    return out
+
+
+@pytest.mark.parametrize("path", [p for p in APP_SIDE if str(p.relative_to(ROOT)) != CACHE_MODULE],
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_caches_live_in_one_module(path):
+    assert cache_decorators(path.read_text(encoding="utf-8")) == [], f"move the cache to {CACHE_MODULE}"
+
+
+@pytest.mark.parametrize("source, lines", [
+    # what pages/present.py and pages/export_widgets.py held before issue 23
+    ("@st.cache_data(max_entries=64, show_spinner=False)\ndef _map_image(key):\n    pass\n", [2]),
+    ("@st.cache_resource\ndef _store():\n    pass\n", [2]),
+    ("def f():\n    st.cache_data.clear()\n", []),  # clearing is not caching
+])
+def test_the_cache_check_finds_a_planted_cache(source, lines):
+    assert cache_decorators(source) == lines

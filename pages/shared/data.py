@@ -1,5 +1,6 @@
 """Cached data access, the app side's only st.cache_*: the store, boundary geometry (whole set, an area, the
-provinces) and its static files, the one view cache, classifications.
+provinces) and its static files, the one view cache, classifications, and the files built from a view
+(downloads, slide maps), keyed on what they are built from (frame_key: the units too, not only their number).
 
 Caches key on hashable ids (set id, file fingerprint, data version), never on GeoDataFrames; every cache has
 max_entries.
@@ -230,3 +231,74 @@ def indicator_choices(period: str | None, public_only: bool = False) -> list[str
     """The picker's indicator ids for ``period``: only those valid in it (issue 13), rates first."""
     catalog = load_catalog()
     return (catalog.valid_in(period) if period else catalog).map_choices(public_only=public_only)
+
+
+# ---------------------------------------------------------------- files built from a view
+
+
+def frame_key(frame, set_id: str) -> tuple:
+    """What a file is built from: the set, period, data version… and which units — two districts (or a
+    district and the province map) with as many units must not get each other's files."""
+    import hashlib
+
+    a = frame.attrs
+    units = hashlib.sha256("|".join(map(str, frame.index)).encode("utf-8")).hexdigest()
+    return (set_id, a.get("period"), a.get("version"), bool(a.get("sample")), len(frame),
+            a.get("converted_from"), a.get("method"), units)
+
+
+def classes_key(classification) -> tuple:
+    if classification is None:
+        return ()
+    return (classification.method, tuple(classification.upper), tuple(classification.colors))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def map_png_file(key: tuple, indicator_id: str, cls_key: tuple, lang: str, _units, _frame, _cls) -> bytes:
+    from geo.outputs import exports
+
+    return exports.map_png(_units, _frame, indicator_id, _cls, set_id=key[0], lang=lang)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def map_html_file(key: tuple, indicator_id: str, cls_key: tuple, lang: str, _units, _frame, _cls) -> bytes:
+    from geo.outputs import exports
+
+    return exports.map_html(_units, _frame, indicator_id, _cls, set_id=key[0], lang=lang)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def data_file(key: tuple, fmt: str, lang: str, public_only: bool, _frame) -> bytes:
+    from geo.outputs import exports
+
+    return (exports.data_xlsx if fmt == "xlsx" else exports.data_csv)(_frame, key[0], lang, public_only=public_only)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def brief_file(key: tuple, indicator_id: str, lang: str, _units, _frame) -> bytes:
+    from geo.outputs import brief
+
+    return brief.brief_pdf(_units, _frame, set_id=key[0], indicator_id=indicator_id, lang=lang)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def pack_file(key: tuple, indicator_id: str, lang: str, _units, _frame) -> bytes:
+    from geo.outputs import brief
+
+    return brief.forum_pack_zip(_units, _frame, set_id=key[0], indicator_id=indicator_id, lang=lang)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def slide_map_image(key: tuple, indicator_id: str, highlight, lang: str, threshold: int, size: tuple, _units,
+                    _frame) -> str:
+    """A slide's map as base64 PNG, small counts hidden (geo.outputs.present), keyed like the files above."""
+    import base64
+
+    from geo.outputs import present
+    from geo.outputs.exports import default_classification, map_png
+
+    values, hidden = present.shown_series(_frame, indicator_id, threshold)
+    cls = default_classification(_frame, indicator_id, values=values)
+    png = map_png(_units, _frame, indicator_id, cls, set_id=key[0], lang=lang, values=values, suppressed=hidden,
+                  highlight=highlight, size=size, dpi=110)
+    return base64.b64encode(png).decode("ascii")

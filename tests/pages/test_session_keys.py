@@ -28,7 +28,7 @@ def owner(rel: str) -> str:
 
 
 def prefix(name: str) -> str | None:
-    """map.py → 'map_'; export_widgets.py → 'export_'; the shared package has no prefix of its own."""
+    """map.py → 'map_'; admin.py → 'admin_'; the shared package has no prefix of its own."""
     return None if name == SHARED else pathlib.Path(name).stem.split("_")[0] + "_"
 
 

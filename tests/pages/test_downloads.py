@@ -1,4 +1,5 @@
-"""The map page's download buttons (pages/export_widgets.py): files are cached on what they are built from."""
+"""The map page's download buttons (pages/shared/downloads.py): the files, cached in pages/shared/data.py, are
+keyed on what they are built from."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ def districts():
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_two_areas_with_as_many_units_get_their_own_data_file(districts, fmt):
-    from pages.export_widgets import _data, _key
+    from pages.shared.data import data_file as _data
+    from pages.shared.data import frame_key as _key
 
     first, second = districts
     set_id = first.attrs["boundary_set"]
