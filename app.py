@@ -110,4 +110,6 @@ async def _startup(_app):
 if __name__ == "__main__":  # a session's script run
     main()
 else:  # imported by `streamlit run app.py`, once per server, to find the app it serves
-    app = st.App(__file__, lifespan=_startup)
+    from geo.api import api_routes
+
+    app = st.App(__file__, lifespan=_startup, routes=api_routes())

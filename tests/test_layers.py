@@ -15,7 +15,7 @@ GEO = ROOT / "geo"
 # Lowest first. A package may import geo (its folder constants and geo.config, the settings), itself and every
 # package before it.
 LAYERS = ["text", "reference", "units", "store", "intake", "access", "analysis", "carto", "outputs",
-          "bench", "cli"]
+          "bench", "cli", "api"]
 RANK = {name: i for i, name in enumerate(LAYERS)}
 
 

@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from geo.bench.api_timing import format_api_report, measure_api
+
 DEFAULT_SET = "vn-pre2025"
 DISTRICT_SET = "dien-bien-dong-pre2025"  # the built-in default: the template of the upload checks
 IND_A, IND_B = "teams_security", "teams_per_village"
@@ -240,6 +242,7 @@ def run(set_id: str = DEFAULT_SET, repeat: int = 5, browser: bool = False) -> di
         "district_rerun_s": district_rerun_s(),
         "validate_10k_s": validate_10k_s(),
         "hostile_upload_s": hostile_upload_s(),
+        "api": measure_api(repeat=repeat),
     }
     if browser:
         from geo.bench.app_browser import MAP_SETS, measure_maps
@@ -340,6 +343,7 @@ def format_report(r: dict) -> str:
         fp = r["first_paint_s"]
         lines.append("first painted polygon in Chromium: " + ", ".join(
             f"{k} {v:.2f} s" if isinstance(v, (int, float)) else f"{k} {v}" for k, v in fp.items()))
+    lines += format_api_report(r.get("api"))
     lines += format_app_report(r)
     return "\n".join(lines)
 

@@ -14,6 +14,7 @@ MODULES = [
     "geo.cli.export_commands",
     "geo.cli.users_commands",
     "geo.cli.indicators_commands",
+    "geo.cli.tokens_commands",
 ]
 
 

@@ -16,7 +16,7 @@ WHATS = ("map", "chart", "data", "brief", "pack")
 FORMATS = {
     "map": ("png", "html"),
     "chart": ("png", "svg"),
-    "data": ("xlsx", "csv"),
+    "data": ("xlsx", "csv", "gpkg"),
     "brief": ("pdf",),
     "pack": ("zip",),
 }
@@ -34,7 +34,7 @@ def register(sub) -> None:
     p.add_argument("--chart", default="ranking", choices=("ranking", "teams", "coverage", "tips"))
     p.add_argument("--lang", default="vi", choices=("vi", "en"))
     p.add_argument("--internal", action="store_true",
-                   help="brief/pack: internal edition with every indicator and exact small counts")
+                   help="brief/pack/gpkg: internal edition with every indicator and exact small counts")
     p.set_defaults(func=run_export)
 
 
@@ -53,6 +53,8 @@ def run_export(args) -> int:
     fmt = args.format or out.suffix.lower().lstrip(".")
     if fmt not in FORMATS[args.what]:
         return _fail(both("cli_export_bad_format", fmt=fmt, what=args.what, formats=", ".join(FORMATS[args.what])))
+    if fmt == "gpkg":
+        return _export_gpkg(args, out)
     catalog = load_catalog()
     if args.indicator and args.indicator not in catalog:
         return _fail(both("cli_export_unknown_indicator", iid=args.indicator))
@@ -98,6 +100,36 @@ def run_export(args) -> int:
                 brief.brief_pdf(units, frame, out=out, **kwargs)
         else:
             brief.forum_pack_zip(units, frame, out=out, **kwargs)
+    print(f"{out} ({format_number(out.stat().st_size)} B)")
+    return 0
+
+
+def _export_gpkg(args, out: Path) -> int:
+    """One layer per boundary set (or the one ``--boundaries`` names) with its period's values: ``--period``
+    where the set has it, else the set's latest. Public edition unless ``--internal``."""
+    from geo.access.auth import open_store
+    from geo.outputs.features import set_layer, write_gpkg
+    from geo.units import boundaries as gb
+    from geo.units.vintage import periods_on_set
+
+    ids = [args.boundaries] if args.boundaries else [i.id for i in gb.list_boundary_sets()]
+    try:
+        for set_id in ids:
+            gb.get_boundary_set_info(set_id)
+    except gb.BoundaryError as exc:
+        return _fail(str(exc))
+    store = open_store()
+    layers = []
+    for set_id in ids:
+        known = periods_on_set(store, set_id)
+        if args.boundaries and args.period and args.period not in known:
+            return _fail(" / ".join(t("cli_export_no_data", lang, set=set_id, period=args.period)
+                                    for lang in ("vi", "en")))
+        period = args.period if args.period in known else None
+        layers.append((set_id, set_layer(store, set_id, period, internal=args.internal)))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_gpkg(layers, out)
+    print(both("cli_export_gpkg_written", n=len(layers), layers=", ".join(n for n, _ in layers)), file=sys.stderr)
     print(f"{out} ({format_number(out.stat().st_size)} B)")
     return 0
 

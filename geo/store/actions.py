@@ -16,6 +16,8 @@ AUDIT_ACTIONS = (
     "boundary_upload", "crosswalk_upload", "column_mapping",
     # files taken out of the app (the map page's downloads)
     "export",
+    # API tokens and their use (geo.access.tokens)
+    "api_token_add", "api_token_revoke", "api_token_use", "api_token_failed", "api_token_throttled",
 )
 
 

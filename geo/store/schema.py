@@ -114,4 +114,17 @@ indicator_definitions = sa.Table(
     sa.Column("updated_by", sa.String(200), nullable=False),
 )
 
+# API tokens (geo.access.tokens): the token itself is shown once; only its SHA-256 is kept. Revoking sets
+# ``revoked_at``; a row is never deleted, so the audit log's token names stay explained.
+api_tokens = sa.Table(
+    "api_tokens", metadata,
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("revoked_at", sa.DateTime(timezone=True)),
+    sa.Column("revoked_by", sa.String(200)),
+)
+
 APPEND_ONLY_TABLES = ("import_versions", "version_units", "observations", "audit_log", "signin_attempts")

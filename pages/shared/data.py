@@ -275,6 +275,15 @@ def data_file(key: tuple, fmt: str, lang: str, public_only: bool, _frame) -> byt
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
+def gpkg_file(key: tuple, public_only: bool, _units, _frame) -> bytes:
+    """The view's units with the period's values as a GeoPackage layer (for QGIS), as the API serves them."""
+    from geo.outputs import features
+
+    table = features.feature_table(_frame, key[0], internal=not public_only)
+    return features.gpkg_bytes([(key[0], features.features_frame(_units, table))])
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
 def brief_file(key: tuple, indicator_id: str, lang: str, _units, _frame) -> bytes:
     from geo.outputs import brief
 

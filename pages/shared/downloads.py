@@ -15,8 +15,8 @@ from geo.access import auth
 from geo.analysis.classify import Classification
 from geo.outputs import brief, exports
 from geo.text.errors import message_of
-from pages.shared.data import (brief_file, classes_key, data_file, frame_key, get_store, map_html_file, map_png_file,
-                               pack_file)
+from pages.shared.data import (brief_file, classes_key, data_file, frame_key, get_store, gpkg_file, map_html_file,
+                               map_png_file, pack_file)
 from pages.shared.signin import current_user
 from pages.shared.state import lang, tr
 
@@ -74,6 +74,10 @@ def render_export_buttons(units, frame, indicator_id: str, classification: Class
     brief_indicator = indicator_id if load_catalog()[indicator_id].public else brief.DEFAULT_MAP_INDICATOR
     ready = st.session_state.get("export_ready") == (key, brief_indicator, L)
     cols = st.columns(4)
+    cols[3].download_button(
+        tr("export_btn_gpkg"), lambda: gpkg_file(key, not internal_ok, units, frame),
+        file_name=exports.file_name("so-lieu", frame, "gpkg"), mime="application/geopackage+sqlite3",
+        key="export_gpkg", use_container_width=True, on_click=_audit, args=("data_gpkg", key))
     if not ready:
         if cols[0].button(tr("export_btn_prepare"), key="export_prepare", use_container_width=True):
             st.session_state["export_ready"] = (key, brief_indicator, L)

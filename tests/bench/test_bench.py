@@ -79,3 +79,13 @@ def test_load_test_changes_through_indicators_valid_in_its_period():
     order = indicators()
     assert len(order) == len(set(order)) >= 3
     assert order == load_catalog().valid_in(PERIOD).map_choices()[:len(order)]  # the page's own order
+
+
+def test_api_report_says_met_or_missed():
+    from geo.bench.api_timing import format_api_report
+
+    r = {"boundary_set": "vn-2025", "features": 3321, "bytes": 9.7e6, "first_request_s": 11.0, "items_s": 0.2,
+         "gdal_paged_read_s": 1.9, "gdal_features": 3321}
+    assert "0.20 s warm (≤ 2 s: met)" in format_api_report(r)[0] and "3,321 features" in format_api_report(r)[0]
+    assert "MISSED" in format_api_report({**r, "items_s": 2.5})[0]
+    assert format_api_report(None) == [] and "no boundary" in format_api_report({"error": "no boundary file"})[0]

@@ -158,3 +158,26 @@ def test_national_map_aggregated_by_province(app_env):
     legend = next(m.value for m in at.markdown if "antt-legend" in m.value)
     counts = [int(n) for n in re.findall(r"\((\d+) tỉnh/thành phố\)", legend)]
     assert sum(counts) == 34 and " xã)" not in legend  # the legend counts the 34 provinces it shows, not communes
+
+
+def test_the_map_page_offers_its_view_as_a_geopackage_public_for_viewers(app_env):
+    """The GeoPackage button's file is the view's layer: public indicators only for a viewer (as the API)."""
+    import pyogrio
+
+    from geo.reference.catalog import load_catalog
+    from pages.shared.data import frame_key as _key
+    from pages.shared.data import gpkg_file as _gpkg
+    from pages.shared.data import load_view
+
+    at = run_page("map.py", "vi")
+    assert not at.exception, [e.value for e in at.exception]
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Lớp bản đồ GIS (GeoPackage)" in labels
+    view = load_view("dien-bien-dong-pre2025", None, ())
+    cat = load_catalog()
+    for public_only in (True, False):
+        path = app_env / f"view-{public_only}.gpkg"
+        path.write_bytes(_gpkg(_key(view.frame, "dien-bien-dong-pre2025"), public_only, view.units, view.frame))
+        back = pyogrio.read_dataframe(path, layer="dien-bien-dong-pre2025")
+        internal = [c for c in back.columns if c in cat and not cat[c].public]
+        assert len(back) == 14 and bool(internal) == (not public_only)
