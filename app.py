@@ -15,6 +15,7 @@ legacy page list, not even on the first request after a restart (streamlit issue
 """
 
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 
 import streamlit as st
@@ -23,7 +24,7 @@ if __name__ == "__main__":  # the frame's own imports; the server's import of th
     from geo.access import auth
     from pages.shared.links import open_link
     from pages.shared.notices import finish_view, notice_slot
-    from pages.shared.signin import login_gate, sign_out
+    from pages.shared.signin import locked_page, login_gate, sign_out
     from pages.shared.state import tr
     from pages.shared.widgets import language_picker, layout_css, sidebar
 
@@ -46,15 +47,14 @@ def main() -> None:
     allowed = auth.pages_for(actor.role, auth.view_mode(), actor.signed_in)
 
     sections = {}
+    VIEW = [("overview.py", "nav_overview", ":material/dashboard:", "tong-quan"),
+            ("map.py", "nav_map", ":material/map:", "ban-do"),
+            ("charts.py", "nav_charts", ":material/bar_chart:", "bieu-do"),
+            ("profile.py", "nav_profile", ":material/home_pin:", "ho-so-xa"),
+            ("change.py", "nav_change", ":material/trending_up:", "so-sanh-ky"),
+            ("reform.py", "nav_reform", ":material/compare_arrows:", "truoc-sau-2025")]
     if allowed["view"]:
-        sections[tr("nav_section_view")] = [
-            _page("overview.py", "nav_overview", ":material/dashboard:", "tong-quan", default=True),
-            _page("map.py", "nav_map", ":material/map:", "ban-do"),
-            _page("charts.py", "nav_charts", ":material/bar_chart:", "bieu-do"),
-            _page("profile.py", "nav_profile", ":material/home_pin:", "ho-so-xa"),
-            _page("change.py", "nav_change", ":material/trending_up:", "so-sanh-ky"),
-            _page("reform.py", "nav_reform", ":material/compare_arrows:", "truoc-sau-2025"),
-        ]
+        sections[tr("nav_section_view")] = [_page(*p, default=p[0] == "overview.py") for p in VIEW]
     BY_ROLE = {
         "nav_section_forum": ("view", [("present.py", "nav_present", ":material/slideshow:", "trinh-chieu")]),
         "nav_section_data": ("edit", [("upload.py", "nav_upload", ":material/upload_file:", "cap-nhat"),
@@ -68,6 +68,13 @@ def main() -> None:
     if allowed["login"]:
         login = _page("login.py", "auth_nav_login", ":material/login:", "dang-nhap", default=not allowed["view"])
         sections.setdefault(tr("auth_nav_section"), []).append(login)
+        # A link to a page that needs a sign-in opens a hidden stand-in at the same address: "sign in to open
+        # this page" and the sign-in form; signed in, the same address is the page itself (never its script).
+        needed = ([] if allowed["view"] else VIEW) + [p for need, pages in BY_ROLE.values() if not allowed[need]
+                                                      for p in pages]
+        sections[tr("auth_nav_section")] += [
+            st.Page(partial(locked_page, title), title=tr(title), icon=icon, url_path=url, visibility="hidden")
+            for _file, title, icon, url in needed]
 
     pg = st.navigation(sections)
     if allowed["view"]:

@@ -59,8 +59,11 @@ def test_antt_test_reuses_the_install(tmp_path):
     options given."""
     if not (ROOT / ".venv" / "bin" / "python").is_file():
         pytest.skip("no .venv in the project")
-    if not list((ROOT / ".venv").glob(".antt-installed-*")):
-        pytest.skip(".venv was not made by .ci/install (no install stamp): ./antt would install first")
+    import hashlib
+
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()[:16]
+    if not (ROOT / ".venv" / f".antt-installed-{digest}").is_file():
+        pytest.skip(".venv holds no install of this pyproject.toml (stamp): ./antt would install first")
     test = tmp_path / "test_one.py"
     test.write_text("def test_one():\n    assert True\n")
     done = subprocess.run([str(ROOT / "antt"), "test", "-q", "-p", "no:cacheprovider", str(test)],

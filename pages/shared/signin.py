@@ -103,3 +103,36 @@ def sign_out(flash: str | None = None, audit: bool = True) -> None:
     if actor.via == "oidc" and oidc_enabled():
         st.logout()
     st.rerun()
+
+
+def sign_in_form() -> None:
+    """The sign-in: Streamlit's OIDC (st.login) when [auth] is configured, else a local account checked by
+    geo.access.auth.sign_in (argon2, slowed down after failures, every attempt audited). Signed in, the script
+    runs again: the same address then opens the page the reader asked for."""
+    if oidc_enabled():
+        if st.button(tr("auth_oidc_button"), type="primary", key="login_oidc", icon=":material/login:"):
+            st.login()
+        st.stop()
+    with st.form("login_form"):
+        name = st.text_input(tr("auth_name"), key="login_name", autocomplete="username")
+        password = st.text_input(tr("auth_password"), type="password", key="login_password",
+                                 autocomplete="current-password")
+        submitted = st.form_submit_button(tr("auth_submit"), type="primary")
+    if not submitted:
+        return
+    try:
+        actor = auth.sign_in(get_store(), name, password, client=client_address())
+    except auth.SignInRefused as exc:
+        st.error(tr("auth_throttled", seconds=int(exc.wait) + 1) if exc.throttled else tr("auth_failed"))
+        return
+    st.session_state[SESSION_ACTOR] = actor
+    st.session_state[SESSION_LAST_SEEN] = time.time()
+    st.rerun()
+
+
+def locked_page(title_key: str) -> None:
+    """What a link to a page that needs a sign-in opens for a reader not signed in (app.py gives it the page's
+    address, hidden from the menu): the page's title, "sign in to open this page", the sign-in form."""
+    st.title(tr(title_key))
+    st.info(tr("auth_sign_in_to_open"), icon=":material/lock:")
+    sign_in_form()

@@ -1,11 +1,13 @@
-"""The upload page in a real browser: the check that someone else imported since the dry run fires from the
-page (issue 23: the page read the version again in the confirm click's own run, so it never could)."""
+"""The upload page in a real browser (issue 23): the check that someone else imported since the dry run fires
+from the page (it read the version again in the confirm click's own run, so it never could), and a link to the
+page asks a reader who is not signed in to sign in, then opens it (it showed Streamlit's "Page not found")."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from urllib.parse import urlparse
 
 import pytest
 
@@ -52,4 +54,22 @@ def test_an_import_by_someone_else_after_the_dry_run_is_refused(browser, upload_
     page.wait_for_selector("[data-testid='stAlertContentError'] >> text=Dữ liệu đã được cập nhật bởi người khác",
                            timeout=60_000)
     assert page.locator("[data-testid='stAlertContentSuccess']").count() == 0
+    page.close()
+
+
+def test_a_link_to_the_upload_page_asks_to_sign_in_then_opens_it(browser, upload_app):
+    """An editor opening a link to the upload page (or pressing F5 there, which starts a new session) gets
+    "Đăng nhập để mở trang này" at that address, not Streamlit's "Page not found"; signed in, the page opens."""
+    url, _tmp, _env = upload_app
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(url + "/cap-nhat", wait_until="domcontentloaded")
+    page.wait_for_selector("text=Đăng nhập để mở trang này", timeout=60_000)
+    assert page.locator("[data-testid='stFileUploader']").count() == 0
+    assert "Cập nhật dữ liệu" not in page.inner_text("[data-testid='stSidebarNav']")  # the menu is unchanged
+    page.get_by_label("Tên đăng nhập").fill(EDITOR)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_selector("[data-testid='stFileUploader']", state="attached", timeout=60_000)
+    assert urlparse(page.url).path == "/cap-nhat"  # the page the link asked for
+    assert page.locator("text=Page not found").count() == 0
     page.close()
