@@ -58,7 +58,8 @@ def main() -> None:
     BY_ROLE = {
         "nav_section_forum": ("view", [("present.py", "nav_present", ":material/slideshow:", "trinh-chieu")]),
         "nav_section_data": ("edit", [("upload.py", "nav_upload", ":material/upload_file:", "cap-nhat"),
-                                      ("history.py", "nav_history", ":material/history:", "lich-su")]),
+                                      ("history.py", "nav_history", ":material/history:", "lich-su"),
+                                      ("status.py", "nav_status", ":material/fact_check:", "tien-do-bao-cao")]),
         "auth_nav_section": ("admin", [("admin.py", "admin_nav", ":material/admin_panel_settings:", "quan-tri")]),
     }
     for section, (need, pages) in BY_ROLE.items():
@@ -111,6 +112,11 @@ async def _startup(_app):
     PagesManager.uses_pages_directory = False
     # Leaflet in ./static before the first request: behind nginx, static/ is served without a session.
     install_leaflet(ROOT / "static")
+    # Boundary sets prepared (or read back from the on-disk cache) in the background: /_stcore/health and the
+    # first pages answer meanwhile, and a national link opened after a restart finds its geometry ready.
+    from geo.carto.prepared import start_warm_up
+
+    start_warm_up()
     yield None
 
 

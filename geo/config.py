@@ -36,10 +36,20 @@ def _non_negative_int(text: str) -> int:
     return max(0, int(text))
 
 
+def _deadlines(text: str) -> dict[str, int]:
+    out = {}
+    for part in text.split(","):
+        kind, _, days = part.partition("=")
+        out[kind.strip()] = _non_negative_int(days.strip())
+    return out
+
+
 SETTINGS: dict[str, Setting] = {s.name: s for s in (
     Setting("ANTT_BOUNDARY_DIR", PROJECT_DIR.parent / "shared" / "geodata",
             "folder holding the boundary files named in data/boundary_sets.toml", lambda v: Path(v).expanduser()),
     Setting("ANTT_DATA_DIR", PROJECT_DIR / "var", "folder of the SQLite store", lambda v: Path(v).expanduser()),
+    Setting("ANTT_GEOCACHE_DIR", None, "folder of the prepared-geometry cache, shared by every process of the app "
+            "(default: geocache in ANTT_DATA_DIR)", lambda v: Path(v).expanduser()),
     Setting("ANTT_DATABASE_URL", None, "SQLAlchemy URL of the store, e.g. postgresql+psycopg://user:pw@host/db "
             "(default: SQLite in ANTT_DATA_DIR)"),
     Setting("ANTT_TILE_URL", None, "a tile server for the \"configured\" basemap choice"),
@@ -55,6 +65,8 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
     Setting("ANTT_MAX_UPLOAD_ROWS", 100_000.0, "spreadsheets with more rows than this are refused before parsing",
             _positive),
     Setting("ANTT_MAX_BOUNDARY_MB", 100.0, "boundary files an admin may upload", _positive),
+    Setting("ANTT_REPORT_DEADLINE_DAYS", {}, "days after a period ends within which a report is on time, per "
+            "period type: 'month=10,quarter=15,year=30' (15 for a type not named)", _deadlines),
     Setting("ANTT_SMALL_COUNT_THRESHOLD", 5, "on the forum slides and public exports, tip and people counts "
             "below it show as \"< N\" (0 or 1: off)", _non_negative_int),
     Setting("ANTT_CHROMIUM", None, "the Chromium the browser tests and the benchmark start "

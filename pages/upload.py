@@ -85,7 +85,7 @@ if report.columns:
     st.dataframe(pd.DataFrame(column_map_rows(report, lang())), hide_index=True, use_container_width=True)
     base_ids = [i.id for i in catalog.base()]
     for c in (c for c in report.columns if c["status"] == "confirm"):
-        header = report.headers.get(c["letter"], c["header"])
+        header = report.headers.get(c["letter"], c["header"]) or c["letter"]  # a column with no header: its letter
         options = list(dict.fromkeys([*c["candidates"], *base_ids, ""]))
         pick = st.selectbox(tr("upload_confirm_column", letter=c["letter"], header=header), options,
                             key=f"upload_pick_{set_id}_{c['letter']}",

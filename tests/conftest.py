@@ -5,6 +5,9 @@ Debian's binaries (tests/helpers_pg.py). Without either the tests are skipped wi
 ``ANTT_REQUIRE_POSTGRES=1`` (CI), so a broken server never passes silently.
 ``postgres_db_url`` (function): a fresh, empty database on that server, dropped afterwards.
 ``app_env`` (function): the app's environment for AppTest — a fresh SQLite store, empty Streamlit caches.
+``_shared_geometry_cache`` (session, autouse): every test's store is fresh, but the prepared-geometry cache is
+the project's own (``var/geocache``, content-addressed): each app a test starts warms up every boundary set at
+start, and without a shared cache each would prepare the national sets again (a minute of CPU each).
 """
 
 from __future__ import annotations
@@ -41,6 +44,14 @@ def postgres_db_url(postgres_url):
         yield db_url
     finally:
         helpers_pg.drop_database(postgres_url, db_url)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_geometry_cache():
+    from geo import PROJECT_DIR
+
+    os.environ.setdefault("ANTT_GEOCACHE_DIR", str(PROJECT_DIR / "var" / "geocache"))
+    yield
 
 
 @pytest.fixture

@@ -46,6 +46,9 @@ COLUMNS = [
 ]
 FIRST_IND_COL = 2  # after STT (A) and name (B)
 UNKNOWN_HEADER = "Điểm thi đua"
+# A numeric column no indicator is about waits for a person (issue 19): the district's staff ignored it once,
+# and the choice is remembered for the set, as the upload page and ``--map`` do.
+REMEMBERED = {UNKNOWN_HEADER: ""}
 
 
 def letter(idx: int) -> str:

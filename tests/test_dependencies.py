@@ -14,8 +14,9 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# the one test-extra package product code may import: geo/bench/browser.py, for `python -m geo bench --browser`
-PRODUCT_MAY_IMPORT_FROM_TEST_EXTRA = ["playwright"]
+# the test-extra packages product code may import: geo/bench/browser.py, for `python -m geo bench --browser`;
+# geo/bench/locust_agent.py, for `python -m geo bench --load`
+PRODUCT_MAY_IMPORT_FROM_TEST_EXTRA = ["playwright", "locust", "gevent"]
 
 
 def _deptry(*args: str) -> subprocess.CompletedProcess:

@@ -40,6 +40,7 @@ from functools import partial
 
 import sqlalchemy as sa
 
+from geo.access.scopes import check_scope
 from geo.config import setting
 from geo.store.database import AccessDenied, Store, StoreError
 from geo.store.engine import iso_time, utcnow
@@ -196,8 +197,9 @@ def _account(conn, name: str):
     return conn.execute(sa.select(users).where(users.c.name == name)).first()
 
 
-def authorize_write(conn, actor, action: str, *, strict: bool) -> None:
-    """The core's role check for ``import``/``rollback``, inside the store's write transaction."""
+def authorize_write(conn, actor, action: str, target=None, *, strict: bool) -> None:
+    """The core's role and scope check for ``import``/``rollback``, inside the store's write transaction: an
+    account's writes stay within its scope (geo.access.scopes), whether it acts in the app or by name."""
     denied = AccessDenied("auth_write_denied")
     if isinstance(actor, Actor):
         if actor.via in ("local", "oidc"):
@@ -206,6 +208,7 @@ def authorize_write(conn, actor, action: str, *, strict: bool) -> None:
                 raise denied
             if (row.auth == "oidc") != (actor.via == "oidc"):
                 raise denied
+            check_scope(conn, row, target, action)
             return
         if actor.via == "cli" and not strict:
             return
@@ -216,6 +219,8 @@ def authorize_write(conn, actor, action: str, *, strict: bool) -> None:
     row = _account(conn, name) if name else None
     if row is not None and (row.disabled or RANK.get(row.role, 0) < RANK["editor"]):
         raise denied
+    if row is not None:
+        check_scope(conn, row, target, action)
 
 
 def authorized_store(url: str | None = None, *, strict: bool = False, **kwargs) -> Store:

@@ -20,13 +20,18 @@ def join_table(units_gdf, table: pd.DataFrame, code_width: int = 5):
     data_units = list(zip(table.index, table["unit_name"])) if len(table) else []
     set_units = list(zip(units_gdf["code"], units_gdf["name"]))
     mapping, report = match_units(data_units, set_units, code_width)
+    import numpy as np
+
     value_cols = [c for c in table.columns if c != "unit_name"]
-    aligned = pd.DataFrame(index=units_gdf["code"], columns=value_cols, dtype=float)
-    for i, set_code in mapping.items():
-        aligned.loc[set_code, value_cols] = table.iloc[i][value_cols].astype(float).values
+    aligned = np.full((len(units_gdf), len(value_cols)), np.nan)
+    if mapping:  # one array copy, not a .loc per unit (3,321 of them took seconds on a national set)
+        position = {code: k for k, code in enumerate(units_gdf["code"])}
+        rows = list(mapping.items())
+        source = [i for i, _code in rows]
+        aligned[[position[code] for _i, code in rows]] = table.iloc[source][value_cols].astype(float).to_numpy()
     out = units_gdf.copy()
-    for col in value_cols:
-        out[col] = aligned[col].values
+    for k, col in enumerate(value_cols):
+        out[col] = aligned[:, k]
     out.attrs.update(units_gdf.attrs)
     out.attrs.update({k: v for k, v in table.attrs.items()})
     return out, report

@@ -59,7 +59,9 @@ def resolve_period(store, set_id: str, period: str | None) -> str | None:
 
 def _set_units(set_id: str):
     if gb.boundary_file(gb.get_boundary_set_info(set_id)) is not None:
-        return gb.display_geometry(gb.load_boundary_set(set_id)), False
+        from geo.units.display import display_units
+
+        return display_units(set_id), False
     return gb.fallback_points(set_id), True
 
 

@@ -15,6 +15,7 @@ MODULES = [
     "geo.cli.users_commands",
     "geo.cli.indicators_commands",
     "geo.cli.tokens_commands",
+    "geo.cli.report_commands",
 ]
 
 

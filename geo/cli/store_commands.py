@@ -1,8 +1,12 @@
 """Store commands: ``import``, ``history``, ``rollback``, ``table``.
 
-``python -m geo import FILE --period P [--boundaries SET] [--note TEXT] [--user NAME] [--map COL=ID] --yes``
+``python -m geo import FILE --period P [--boundaries SET] [--note TEXT] [--user NAME] [--map COL=ID]
+[--replace-area] --yes``
     validates with geo.intake.ingest (exit 1 with the errors, 2 when the file cannot be read), then appends a version
-    (exit 0, prints the version id). Without ``--yes`` nothing is written (exit 2).
+    covering the units the file names (exit 0, prints the version id). Without ``--yes`` nothing is written (exit 2).
+    The period decides the vintage: without ``--boundaries`` a period after 30/6/2025 goes to a set of the 2025
+    units, and a set of the other vintage is refused (exit 1). ``--replace-area`` also clears the units of the
+    set the file does not name; it lists them first, and without ``--yes`` stops there.
 ``python -m geo history [--boundaries SET] [--limit N] [--json]``
 ``python -m geo rollback VERSION --yes [--user NAME] [--note TEXT]``
 ``python -m geo table [--boundaries SET] [--period P] [--json]``
@@ -32,6 +36,7 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true")
     p.add_argument("--map", metavar="COT=CHI_SO", action="append", default=[],
                    help=both("cli_import_map"))
+    p.add_argument("--replace-area", action="store_true", help=both("cli_import_replace_help"))
     p.set_defaults(func=run_import)
 
     p = sub.add_parser("history", help=both("cli_history_help"))
@@ -63,10 +68,28 @@ def register(sub) -> None:
     p.set_defaults(func=run_table)
 
 
-def _set_id(given: str | None) -> str:
-    from geo.units.boundaries import default_set_id
+def _set_id(given: str | None, period: str | None = None) -> str:
+    """The set given, else the default one; for a period of the other vintage, the first set of its units
+    (the period decides the vintage: a 2025 report never lands on the old units by default)."""
+    from geo.units.boundaries import default_set_id, list_boundary_sets
+    from geo.units.vintage import period_vintage
 
-    return given or default_set_id()
+    if given:
+        return given
+    default = default_set_id()
+    try:
+        want = period_vintage(period) if period else None
+    except ValueError:
+        return default
+    if want is None or get_vintage(default) == want:
+        return default
+    return next((s.id for s in list_boundary_sets() if s.units_vintage == want), default)
+
+
+def get_vintage(set_id: str) -> str:
+    from geo.units.vintage import set_vintage
+
+    return set_vintage(set_id)
 
 
 def _field(item, name):
@@ -88,7 +111,7 @@ def _problem_line(item) -> str:
 def run_import(args) -> int:
     from geo.store.database import StoreError
 
-    if not args.yes:
+    if not args.yes and not args.replace_area:  # a replacement is listed first, even without --yes
         print(both("cli_import_not_confirmed"), file=sys.stderr)
         return 2
     try:
@@ -96,7 +119,16 @@ def run_import(args) -> int:
     except ImportError as exc:
         print(both("cli_import_no_reader", exc=exc), file=sys.stderr)
         return 2
-    set_id = _set_id(args.boundaries)
+    set_id = _set_id(args.boundaries, args.period)
+    from geo.units.vintage import VintageError, check_period_vintage
+
+    try:
+        check_period_vintage(set_id, args.period)  # before reading: names matched to the wrong units are refused
+    except VintageError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except ValueError:
+        pass  # a period that cannot be read: the file check says so, naming its place
     try:
         store = open_store()
         # Remember the version the file is checked against: if someone imports meanwhile, refuse.
@@ -123,10 +155,18 @@ def run_import(args) -> int:
                 print("  " + _problem_line(e), file=sys.stderr)
             return 1
         period = getattr(report, "period", None) or args.period
+        if args.replace_area:
+            gone = store.units_replaced(report.rows, boundary_set=set_id, period=period)
+            print(both("cli_import_replace_area", set=set_id, period=period, n=len(gone),
+                       units=", ".join(f"{u['unit_name']} ({u['unit_code']})" for u in gone) or "—"))
+            if not args.yes:
+                print(both("cli_import_not_confirmed"), file=sys.stderr)
+                return 2
         version = store.import_rows(
             report.rows, boundary_set=set_id, period=period, user=operator_name(args.user),
             file_name=os.path.basename(args.file), file_sha256=getattr(report, "file_sha256", None),
             file_size=getattr(report, "file_size", None), note=args.note, expected_version=base,
+            replace_area=args.replace_area,
         )
     except StoreError as exc:
         print(str(exc), file=sys.stderr)

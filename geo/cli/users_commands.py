@@ -1,6 +1,8 @@
-"""Account commands: ``python -m geo users add|list|disable|enable|set-role|passwd``.
+"""Account commands: ``python -m geo users add|list|disable|enable|set-role|set-scope|passwd``.
 
-``users add NAME --role editor [--oidc]``: the password is read with a hidden prompt (typed twice) when stdin
+``users add NAME --role editor [--oidc] [--scope "Điện Biên"] [--scope 03203]``: ``--scope`` (repeatable) limits
+the units the account may write (geo.access.scopes; none: the whole country); ``users set-scope NAME [SCOPE...]``
+replaces it. The password the password is read with a hidden prompt (typed twice) when stdin
 is a terminal, else the first line of stdin (``printf '%s\\n' "$PW" | python -m geo users add an``) — never
 from an argument, so it is not left in the shell history or the process list. ``--oidc`` registers an
 identity that signs in through ``st.login`` (its e-mail address as NAME; no password).
@@ -28,8 +30,15 @@ def register(sub) -> None:
     a.add_argument("name")
     a.add_argument("--role", choices=["viewer", "editor", "admin"], default="viewer")
     a.add_argument("--oidc", action="store_true", help=both("cli_users_oidc"))
+    a.add_argument("--scope", action="append", default=[], help=both("cli_users_scope"))
     a.add_argument("--user", default=None, help=both("cli_users_operator"))
     a.set_defaults(func=run_add)
+
+    sc = usub.add_parser("set-scope", help=both("cli_users_set_scope_help"))
+    sc.add_argument("name")
+    sc.add_argument("scope", nargs="*", help=both("cli_users_scope"))
+    sc.add_argument("--user", default=None)
+    sc.set_defaults(func=run_set_scope)
 
     ls = usub.add_parser("list", help=both("cli_users_list_help"))
     ls.add_argument("--json", action="store_true")
@@ -80,18 +89,41 @@ def run_reporting_errors(fn) -> int:
 def run_add(args) -> int:
     from geo.access import auth
 
+    from geo.access import scopes
+
     def go():
+        scopes.parse_scope(args.scope)  # an unknown province or code is refused before the account exists
         password = None if args.oidc else read_password()
-        auth.add_user(open_store(), args.name, args.role, password, by=auth.Actor.cli(args.user),
+        store = open_store()
+        auth.add_user(store, args.name, args.role, password, by=auth.Actor.cli(args.user),
                       auth="oidc" if args.oidc else "local")
         print(both("cli_users_added", name=auth.normalize_name(args.name), role=args.role))
+        if args.scope:
+            _print_scope(args.name, scopes.set_scope(store, args.name, args.scope, by=auth.Actor.cli(args.user)))
     return run_reporting_errors(go)
+
+
+def _print_scope(name: str, scope) -> None:
+    print(both("cli_users_scope_set", name=name, scope=", ".join(v for _, v in scope) or both("cli_users_scope_all")))
+
+
+def run_set_scope(args) -> int:
+    from geo.access import auth, scopes
+
+    return run_reporting_errors(lambda: _print_scope(args.name, scopes.set_scope(
+        open_store(), args.name, args.scope, by=auth.Actor.cli(args.user))))
 
 
 def run_list(args) -> int:
     from geo.access import auth
 
-    rows = auth.list_users(open_store())
+    from geo.access.scopes import all_scopes
+
+    store = open_store()
+    rows = auth.list_users(store)
+    scoped = all_scopes(store)
+    for u in rows:
+        u["scope"] = scoped.get(u["name"], [])
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
@@ -99,7 +131,8 @@ def run_list(args) -> int:
         print(both("cli_users_none"))
     for u in rows:
         state = both("cli_users_disabled_state" if u["disabled"] else "cli_users_active_state").replace(" / ", "/")
-        print(f"{u['name']}\t{u['role']}\t{u['auth']}\t{state}\t{u['updated_at'][:19]}")
+        scope = ", ".join(u["scope"]) or both("cli_users_scope_all")
+        print(f"{u['name']}\t{u['role']}\t{u['auth']}\t{state}\t{scope}\t{u['updated_at'][:19]}")
     return 0
 
 

@@ -2,16 +2,17 @@
 count, a 0/1 flag or a derived share/rate — for a header with its group header and for every catalog
 indicator, by the same rules and the vocabulary of ``data/header_terms.toml``.
 
-``match_column(child, group, catalog)`` returns a :class:`ColumnMatch`: the indicator (or None), how it was
-matched (the words that decided it), a confidence in [0, 1] and whether a person must confirm it. An indicator
-added to the catalog later (or by an admin) is matched with no change here: its meaning comes from its names.
-"""
+``match_column(child, group, catalog)`` returns a :class:`ColumnMatch`: the indicator (or None), the named
+rule that decided it (:data:`RULES`), the words that decided it and, when no rule is certain, the candidates a
+person chooses from. No scores: a reading is certain by a named rule, or it waits for a person. ``group`` holds
+the header levels above the column (top first, joined by :data:`GROUP_SEP`). Indicators added later are matched
+with no change here: their meaning comes from their names."""
 
 from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from geo import DATA_DIR
@@ -21,7 +22,12 @@ from geo.text.legacy import detect_and_decode
 from geo.text.names import clean_text, strip_diacritics
 
 TERMS_PATH = DATA_DIR / "header_terms.toml"
-SURE = 0.75  # below this a match is shown for confirmation, never used silently
+GROUP_SEP = " › "  # between the header levels above a column, top first
+
+# The named rules a column is read by (each has its explanation ``col_how_<rule>`` in data/strings/intake.toml).
+CERTAIN_RULES = ("id", "name", "meaning", "group", "only", "hand")  # an indicator, used with no confirmation
+RULES = CERTAIN_RULES + ("label", "derived", "derived_unknown", "partial", "ambiguous", "no_subject",
+                         "no_indicator", "unknown", "hand_ignored")
 
 _PAREN_RE = re.compile(r"\(([^)]*)\)|\[([^\]]*)\]")
 _NON_WORD_RE = re.compile(r"[^0-9a-z%]+")
@@ -38,6 +44,8 @@ class Terms:
     neutral_groups: frozenset[str]
     overrides: dict[str, dict]
     refining: frozenset[str] = frozenset()  # qualifiers a sub-header adds to its group's (recognition grades)
+    unit_words: frozenset[str] = frozenset()  # words of a unit-name/-code header after 'Tên' / 'Mã'
+    implied: frozenset[str] = frozenset()  # qualifiers the only indicator of a subject may leave unsaid
 
 
 @lru_cache(maxsize=1)
@@ -45,7 +53,9 @@ def load_terms() -> Terms:
     with open(TERMS_PATH, "rb") as fh:
         raw = tomllib.load(fh)
     phrases: dict[tuple[str, ...], tuple[str, str]] = {}
-    for category, table in (("subject", raw["subjects"]), ("qualifier", raw["qualifiers"]), ("kind", raw["kinds"])):
+    tables = (("subject", raw["subjects"]), ("qualifier", raw["qualifiers"]), ("kind", raw["kinds"]),
+              ("filler", {"filler": raw["fillers"]["words"]}))
+    for category, table in tables:
         for value, words in table.items():
             for w in words:
                 phrases.setdefault(tuple(_words(w)), (category, value))
@@ -58,6 +68,8 @@ def load_terms() -> Terms:
         labels=labels, neutral_groups=frozenset(_plain(g) for g in raw["groups"]["neutral"]),
         overrides=dict(raw.get("overrides", {})),
         refining=frozenset(raw["groups"].get("refining_qualifiers", ())),
+        unit_words=frozenset(w for p in raw["unit_columns"]["words"] for w in _words(p)),
+        implied=frozenset(raw["groups"].get("implied_qualifiers", ())),
     )
 
 
@@ -136,7 +148,7 @@ def read_meanings(text: str) -> list[Meaning]:
         if "%" in raw:
             kinds.append("share")
         kind = next((k for k in ("share", "ratio", "flag") if k in kinds), None)
-        words = tuple(w for _c, _v, w in found)
+        words = tuple(w for c, _v, w in found if c != "filler")
         out.append(Meaning(subject, frozenset(quals - {"total"}), "total" in quals, kind, words, amb))
     return out
 
@@ -158,24 +170,13 @@ def as_written(text: str) -> str:
     return " ".join(tokens)
 
 
-def label_role(text: str) -> str | None:
-    """name | code | province | district | stt | note for a non-indicator column header, else None."""
-    terms = load_terms()
-    body, _ = split_header(text)
-    return terms.labels.get(body) or terms.labels.get(_plain(text))
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Indicators
-
-
 @dataclass(frozen=True)
 class IndicatorMeaning:
     id: str
     subject: str | None
     qualifiers: frozenset[str]
     derived: bool
-    names: frozenset[str]  # names, short name and aliases as written (see as_written)
+    names: frozenset[str]  # names, short name and aliases as written (see as_written), with and without unit
 
 
 def _names_of(ind: Indicator) -> list[str]:
@@ -195,7 +196,10 @@ def indicator_meaning(ind: Indicator) -> IndicatorMeaning:
     subject = over.get("subject", subject)
     if "qualifiers" in over:
         quals = frozenset(over["qualifiers"])
-    return IndicatorMeaning(ind.id, subject, quals, ind.derived, frozenset(as_written(n) for n in names))
+    written = {as_written(n) for n in names}
+    units = {u for u in (_plain(ind.unit_vi or ""), _plain(ind.unit_en or "")) if u}
+    written |= {f"{w} {u}" for w in written for u in units}  # 'Tổ ANND - tổ', 'Population, people'
+    return IndicatorMeaning(ind.id, subject, quals, ind.derived, frozenset(written))
 
 
 @lru_cache(maxsize=8)
@@ -203,33 +207,122 @@ def catalog_meanings(catalog: Catalog) -> tuple[IndicatorMeaning, ...]:
     return tuple(indicator_meaning(ind) for ind in catalog)
 
 
-# ---------------------------------------------------------------------------------------------------------
-# Columns
-
-
-@dataclass
+@dataclass(frozen=True)
 class ColumnMatch:
     role: str  # indicator | derived | unsure | label role (name, code, province, district, stt, note) | ignored
     indicator: str | None = None
-    confidence: float = 0.0
-    how: str = ""  # key of data/strings/columns.toml, with its parameters in ``how_args``
-    how_args: dict = field(default_factory=dict)
+    rule: str = ""  # one of RULES: why the column is read this way (explained by col_how_<rule>)
+    how_args: tuple[tuple[str, str], ...] = ()
     candidates: tuple[str, ...] = ()
+
+    @property
+    def certain(self) -> bool:
+        return self.role in ("indicator", "derived") and self.rule in CERTAIN_RULES + ("derived", "derived_unknown")
+
+    how = property(lambda self: f"col_how_{self.rule}" if self.rule else "")
+
+
+def _m(role: str, indicator: str | None, rule: str, ids=(), /, **args) -> ColumnMatch:
+    return ColumnMatch(role, indicator, rule, tuple(sorted((k, str(v)) for k, v in args.items())), tuple(ids))
+
+
+def label_role(text: str) -> str | None:
+    """name | code | province | district | stt | note for a non-indicator column header, else None: a label of
+    data/header_terms.toml, or 'Tên' / 'Mã' / '… name' / '… code' with only words of units ('Tên xã, phường')."""
+    terms = load_terms()
+    body, _ = split_header(text)
+    found = terms.labels.get(body) or terms.labels.get(_plain(text))
+    if found:
+        return found
+    words = body.split()
+    if len(words) > 1 and words[0] == "ten":
+        return "name"  # 'Tên …' is always a name ('Tên thôn, bản' names villages: never their count)
+    for role, heads, tails in (("name", ("dia ban", "don vi", "cong an", "ca"), ("name", "names")),
+                               ("code", ("ma",), ("code", "codes", "id"))):
+        head = next((h for h in heads if body.startswith(h + " ")), None)
+        rest = body[len(head):].split() if head else words[:-1] if words[-1:] and words[-1] in tails else None
+        if rest and all(w in terms.unit_words for w in rest):
+            return role
+    return None
+
+
+def _id_rule(text: str, meanings: tuple[IndicatorMeaning, ...]) -> str | None:
+    """The indicator whose id the header is ('teams_security', 'Teams Security', 'teams-security')."""
+    key = "_".join(_NON_WORD_RE.sub(" ", clean_text(text).lower()).split())
+    return next((im.id for im in meanings if im.id == key), None)
+
+
+@lru_cache(maxsize=8192)
+def match_column(child: str, group: str | None, catalog: Catalog) -> ColumnMatch:
+    """What a column is, from its header and the levels above it (``group``, top first, joined by GROUP_SEP).
+    Rules in order: indicator id; unit/label column; own name as written; meaning with the groups'; candidates."""
+    child = detect_and_decode(clean_text(child))[0]
+    levels = [g for g in (detect_and_decode(clean_text(x))[0] for x in (group or "").split(GROUP_SEP.strip()))
+              if g and _plain(g) != _plain(child)]
+    meanings = catalog_meanings(catalog)
+    if child:
+        hit = _id_rule(child, meanings)
+        if hit:
+            return _m("derived" if catalog[hit].derived else "indicator", hit, "id", words=child)
+    terms = load_terms()
+    above = next((label_role(g) for g in reversed(levels) if label_role(g)), None)
+    if above and not label_role(child):
+        return _m(above, None, "label")  # under a label header ('Đơn vị' › 'Tên' | 'Mã')
+    levels = [g for g in levels if _plain(g) not in terms.neutral_groups and not label_role(g)  # 'Chia ra':
+              and any(m.subject or m.qualifiers or m.total or m.kind for m in read_meanings(g))]  # says nothing
+    if not child and levels:
+        child, levels = levels[-1], levels[:-1]
+    if not child:
+        return ColumnMatch("empty")
+    group_text = " ".join(levels)
+    group_readings = _group_readings(tuple(levels))
+    role = label_role(child)
+    if role and not any(g.qualifiers or g.subject for g in group_readings if g is not None):
+        return _m(role, None, "label")
+    exact = _by_name(child, group_text, meanings)
+    if exact is not None:
+        return exact
+    results = [_match_meaning(child, group_text, cm, gm, meanings) for cm in read_meanings(child)
+               for gm in group_readings]
+    found = sorted({r.indicator for r in results if r.indicator})
+    if len(results) > 1 and len(found) > 1:  # an ambiguous abbreviation read two ways
+        return _m("unsure", found[0], "ambiguous", found, candidates=", ".join(found))
+    order = ("indicator", "derived", "unsure", "ignored")
+    best = min(results, key=lambda r: order.index(r.role) if r.role in order else 0)
+    if best.role == "ignored":
+        for dec, _enc in legacy_candidates(child):  # legacy fonts (TCVN3/VNI) in a header: read it decoded
+            alt = match_column(dec, group, catalog)
+            if alt.role != "ignored":
+                return alt
+    return best
+
+
+def _group_readings(levels: tuple[str, ...]) -> list[Meaning | None]:
+    """The meaning of the header levels above a column, read top down (each level with the ones above)."""
+    if not levels:
+        return [None]
+    readings: list[Meaning | None] = [None]
+    for text in levels:
+        readings = [_combine(m, g)[0] if g is not None else m for m in read_meanings(text) for g in readings]
+    return readings
 
 
 def _combine(child: Meaning, group: Meaning | None) -> tuple[Meaning, bool, bool]:
     """The child read with its group: (meaning, subject from group, qualifiers from group)."""
-    if group is None:
+    if group is None or not (group.subject or group.qualifiers or group.total or group.kind):
         return child, False, False
+    terms = load_terms()
+    if child.kind == "ratio" and child.words == ("trung binh",) and group.qualifiers & {"recognized", *terms.refining}:
+        child = Meaning(None, frozenset({"average_grade"}), False, None, ("trung binh",))  # a grade, not an average
     subject = child.subject or group.subject
-    if child.qualifiers and child.qualifiers <= load_terms().refining:
-        quals = child.qualifiers | group.qualifiers  # "Được công nhận" / "Xuất sắc": recognized, excellent
+    if child.qualifiers and child.qualifiers <= terms.refining:  # a grade under its whole ("Xuất sắc")
+        quals = child.qualifiers | (group.qualifiers - terms.refining)  # the sub-header's grade replaces the group's
     elif child.qualifiers:
         quals = child.qualifiers
-    elif child.total:
-        quals = frozenset()
+    elif child.total and child.subject is not None:
+        quals = frozenset()  # "Tổng số bản" under "Ký cam kết": all villages
     else:
-        quals = group.qualifiers
+        quals = group.qualifiers  # "Tổng số" under "Thôn, bản được công nhận": the recognized ones
     kind = child.kind or group.kind
     m = Meaning(subject, quals, child.total or (group.total and not quals), kind,
                 child.words + group.words, child.ambiguous or group.ambiguous)
@@ -246,47 +339,10 @@ def _candidates(m: Meaning, meanings: tuple[IndicatorMeaning, ...]) -> tuple[lis
     return loose, True
 
 
-def match_column(child: str, group: str | None, catalog: Catalog) -> ColumnMatch:
-    """What a column is, from its header and its group header (either may be empty)."""
-    terms = load_terms()
-    child, group = detect_and_decode(clean_text(child))[0], detect_and_decode(clean_text(group or ""))[0]
-    if group and label_role(group) and not label_role(child):
-        return ColumnMatch(label_role(group), confidence=1.0, how="col_how_label")  # under a label header
-    if group and (_plain(group) in terms.neutral_groups or label_role(group)):
-        group = ""
-    if not child and group:
-        child, group = group, ""
-    if not child:
-        return ColumnMatch("empty")
-    role = label_role(child)
-    group_readings = read_meanings(group) if group else [None]
-    if role and (not group or not (group_readings[0].qualifiers or group_readings[0].subject)):
-        return ColumnMatch(role, confidence=1.0, how="col_how_label")
-    meanings = catalog_meanings(catalog)
-    exact = _by_name(child, group, meanings)
-    if exact is not None:
-        return exact
-    results = []
-    for cm in read_meanings(child):
-        for gm in group_readings:
-            results.append(_match_meaning(child, group, cm, gm, meanings, catalog))
-    found = {r.indicator for r in results if r.indicator}
-    if len(results) > 1 and len(found) > 1:  # an ambiguous abbreviation read two ways
-        return ColumnMatch("unsure", sorted(found)[0], 0.4, "col_how_ambiguous",
-                           {"candidates": ", ".join(sorted(found))}, tuple(sorted(found)))
-    best = max(results, key=lambda r: r.confidence)
-    if best.role == "ignored":
-        # Legacy fonts (TCVN3/VNI) in a header: read it decoded.
-        for dec, _enc in legacy_candidates(child):
-            alt = match_column(dec, group, catalog)
-            if alt.role != "ignored":
-                return alt
-    return best
-
-
 def _by_name(child: str, group: str, meanings: tuple[IndicatorMeaning, ...]) -> ColumnMatch | None:
-    """The one indicator whose own name, short name or alias the header is, as written (template headers, an
-    admin's aliases); None when no name or more than one fits."""
+    """The one indicator whose own name, short name or alias the header is, as written, in any case, with or
+    without diacritics and the unit (template headers, exports, an admin's aliases); None when no name or more
+    than one fits."""
     # Under a group header only the two read together count: "Bản, TDP" is villages_total's short name alone,
     # but under "Ký cam kết" it means the signed ones.
     terms = load_terms()
@@ -297,50 +353,48 @@ def _by_name(child: str, group: str, meanings: tuple[IndicatorMeaning, ...]) -> 
     if len(hits) != 1:
         return None
     hit = hits[0]
-    return ColumnMatch("derived" if hit.derived else "indicator", hit.id, 1.0, "col_how_name",
-                       {"words": as_written(child), "group": group})
+    return _m("derived" if hit.derived else "indicator", hit.id, "name", words=as_written(child), group=group)
+
+
+def _no_subject(m: Meaning, words: str, meanings: tuple[IndicatorMeaning, ...]) -> ColumnMatch:
+    """Qualifiers with no subject ('Đăng ký' | 'Được công nhận' under 'Đạt chuẩn An toàn về ANTT'): every
+    indicator they could qualify is a candidate; a person chooses (numbers are never dropped by a guess)."""
+    if not m.qualifiers:
+        return _m("ignored", None, "unknown")
+    ids = sorted(im.id for im in meanings if not im.derived and m.qualifiers <= im.qualifiers)
+    if not ids:
+        return _m("ignored", None, "no_indicator", words=words)
+    return _m("unsure", ids[0], "no_subject", ids, words=words, candidates=", ".join(ids))
 
 
 def _match_meaning(child: str, group: str, cm: Meaning, gm: Meaning | None,
-                   meanings: tuple[IndicatorMeaning, ...], catalog: Catalog) -> ColumnMatch:
+                   meanings: tuple[IndicatorMeaning, ...]) -> ColumnMatch:
     m, subj_from_group, qual_from_group = _combine(cm, gm)
     words = ", ".join(dict.fromkeys(m.words)) or child
     if m.subject is None:
         if m.derived:
-            return ColumnMatch("derived", None, 0.9, "col_how_derived_unknown", {"words": words})
-        return ColumnMatch("ignored", None, 0.0, "col_how_unknown", {})
+            return _m("derived", None, "derived_unknown", words=words)
+        return _no_subject(m, words, meanings)
     cands, loose = _candidates(m, meanings)
     if m.derived and len(cands) != 1:  # derived, never imported: no need to be sure which one
-        return ColumnMatch("derived", None, 0.9, "col_how_derived_unknown", {"words": words})
+        return _m("derived", None, "derived_unknown", words=words)
     if not cands:
-        return ColumnMatch("ignored", None, 0.0, "col_how_no_indicator", {"words": words})
+        return _m("ignored", None, "no_indicator", words=words)
     only = [im for im in meanings if im.subject == m.subject and not im.derived]
-    if loose and len(cands) == 1 and len(only) == 1 and m.qualifiers <= cands[0].qualifiers:
-        # The only indicator of its subject, and the header says nothing against it ('Vũ khí' = recovered).
-        return ColumnMatch("indicator", cands[0].id, 0.8, "col_how_only", {"words": words})
+    if loose and len(cands) == 1 and len(only) == 1 and cands[0].qualifiers - m.qualifiers <= load_terms().implied:
+        # The only indicator of its subject, and what is unsaid goes without saying ('Vũ khí' = recovered).
+        return _m("indicator", cands[0].id, "only", words=words)
     if len(cands) > 1 or loose:
-        ids = tuple(sorted(c.id for c in cands))
-        return ColumnMatch("unsure", ids[0], 0.4 if len(ids) > 1 else 0.5, "col_how_partial",
-                           {"words": words, "candidates": ", ".join(ids)}, ids)
+        ids = sorted(c.id for c in cands)
+        return _m("unsure", ids[0], "partial", ids, words=words, candidates=", ".join(ids))
     hit = cands[0]
     if m.derived:
-        return ColumnMatch("derived", hit.id, 0.9, "col_how_derived", {"words": words, "indicator": hit.id})
-    written = as_written(child)
-    if not group and written in hit.names:
-        conf, how = 1.0, "col_how_name"
-    elif group and as_written(f"{group} {child}") in hit.names:
-        conf, how = 1.0, "col_how_name"
-    elif qual_from_group or subj_from_group:
-        conf, how = 0.9, "col_how_group"
-    elif m.qualifiers or m.total:
-        conf, how = 0.9, "col_how_meaning"
-    else:
-        conf, how = 0.8, "col_how_meaning_total"
-    role = "derived" if hit.derived else "indicator"
-    return ColumnMatch(role, hit.id, conf, how, {"words": words, "group": group})
+        return _m("derived", hit.id, "derived", words=words, indicator=hit.id)
+    rule = "group" if (qual_from_group or subj_from_group) else "meaning"
+    return _m("indicator", hit.id, rule, words=words, group=group)
 
 
 def match_header(text: str, catalog: Catalog, group: str | None = None) -> str | None:
     """The indicator a header surely names (None when unknown, derived or unsure)."""
     cm = match_column(text, group, catalog)
-    return cm.indicator if cm.role == "indicator" and cm.confidence >= SURE else None
+    return cm.indicator if cm.role == "indicator" and cm.certain else None

@@ -105,6 +105,7 @@ def validate_file(path_or_bytes, *, boundary_set: str, period: str | None = None
                                        "ingest_sheet_chosen", {"sheet": sheet.name}))
 
     header_last = table.header_rows[-1]
+    report.header_rows = [r + 1 for r in table.header_rows]
     # Period: the argument, else the title area.
     found, found_row = period_from_title(sheet.rows, table.header_rows[0])
     _finish_period(ctx, period, found, found_row, sheet.name)

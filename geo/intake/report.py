@@ -46,6 +46,8 @@ class IngestReport:
     total_row: dict = field(default_factory=lambda: {"found": False, "matches": None})
     column_map: dict[str, str] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)  # Excel letter → header text as found
+    header_rows: list[int] = field(default_factory=list)  # Excel rows of the header, top level first
+    missing_marks: dict[str, int] = field(default_factory=dict)  # '-', '—', … read as no data: how many cells
     sheet: str | None = None
     file_sha256: str | None = None
     file_size: int | None = None
@@ -71,9 +73,11 @@ class IngestReport:
             "warnings": [p.to_dict() for p in self.warnings],
             "ignored_columns": list(self.ignored_columns),
             "total_row": {"found": bool(self.total_row.get("found")), "matches": self.total_row.get("matches")},
-            "columns": [{k: c[k] for k in ("letter", "header", "group", "indicator", "how", "confidence", "status")}
-                        for c in self.columns],
+            "columns": [{k: c[k] for k in ("letter", "header", "group", "indicator", "reading", "rule", "how",
+                                           "numeric", "candidates", "status")} for c in self.columns],
             "unconfirmed": list(self.unconfirmed),
+            "header_rows": list(self.header_rows),
+            "missing_marks": dict(self.missing_marks),
         }
 
 
@@ -102,18 +106,18 @@ class Ctx:
 
 
 def format_column(c: dict, lang: str = "vi") -> str:
-    """One line of the column map: header (with its group) → indicator or what it is, how, how sure."""
+    """One line of the column map: header (with its group) → indicator or what it is, by which rule, and what
+    became of it (certain, to confirm, unit column, text)."""
     header = f"{c['group']} / {c['header']}" if c.get("group") else c["header"]
     target = c["indicator"] or t(f"col_role_{c['role']}", lang)
-    sure = t("col_confirm", lang) if c["status"] == "confirm" else f"{round(100 * c['confidence'])} %"
-    return f"'{header}' → {target} ({c['how']}; {sure})"
+    return f"'{header}' → {target} ({c['how']}; {t('col_reading_' + c['reading'], lang)})"
 
 
 def column_map_rows(report: IngestReport, lang: str = "vi") -> list[dict]:
     """The column map as table rows for the upload page (column, header with its group, read as, how, sure)."""
     rows = []
     for c in report.columns:
-        sure = t("col_confirm", lang) if c["status"] == "confirm" else f"{round(100 * c['confidence'])} %"
+        sure = t(f"col_reading_{c['reading']}", lang)
         rows.append({t("col_head_letter", lang): c["letter"],
                      t("col_head_header", lang): f"{c['group']} / {c['header']}" if c.get("group") else c["header"],
                      t("col_head_indicator", lang): c["indicator"] or t(f"col_role_{c['role']}", lang),

@@ -177,6 +177,7 @@ class _TableReader:
         if enc:
             self.legacy.append((name, dec, enc))
             name = dec
+        name = _unit_of_station(name)
         found = units.match_name(name)
         hits = parents.narrow(units, found, written, self.allowed)
         if not hits:
@@ -243,6 +244,7 @@ class _TableReader:
         for col, ind, raw, val, prob in problems:
             shown_v = raw if not isinstance(raw, float) else fmt(raw)
             if prob == "missing_mark":
+                self.report.missing_marks[shown_v] = self.report.missing_marks.get(shown_v, 0) + 1
                 ctx.problem("warning", "ingest_dash_missing", sname, excel_row, col.letter, shown_v,
                             value=shown_v, indicator=ind.name(lang))
                 continue
@@ -279,6 +281,15 @@ class _TableReader:
 
 
 MAX_SUGGESTED_ROWS = 30
+
+
+def _unit_of_station(name: str) -> str:
+    """'Công an xã Na Son', 'CA phường X', 'Cong an dac khu X' name the unit: 'xã Na Son', 'phường X'."""
+    words = name.split()
+    n = 2 if fold(" ".join(words[:2])) == "cong an" else 1 if words and fold(words[0]) == "ca" else 0
+    if n and len(words) > n + 1 and fold(words[n]) in ("xa", "phuong", "thi", "dac"):
+        return " ".join(words[n:])
+    return name
 
 
 def _exact_key(name: str) -> str:

@@ -1,6 +1,10 @@
-"""Locating the table: the header row (one or two levels, merged group headers spread over their columns), each
-column read by meaning (geo.intake.headers), the period written in the title area, and the column map with
-its problems (two columns on one indicator, unsure matches waiting for confirmation)."""
+"""Locating the table: the header rows (a tree of any depth, geo.intake.headrows), each column read by a named
+rule (geo.intake.headers), the period written in the title area, and the column map with its problems.
+
+Every column that holds numbers is accounted for: it ends as exactly one of ``certain`` (read as an indicator
+or a derived share by a named rule, or decided by a person: mapped or ignored), ``confirm`` (candidates a
+person chooses from: an error until then), ``unit`` (code, name, province, district, row number) or ``text``
+(no numbers under it). The machine never drops a numeric column by itself."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from geo.intake import headers, parents
+from geo.intake import headers, headrows, parents
 from geo.intake.read import Sheet, cell_text, col_letter
 from geo.intake.report import Ctx
 from geo.reference.catalog import Catalog
@@ -57,8 +61,10 @@ class Column:
     child: str = ""
     how: str = ""
     how_args: dict = field(default_factory=dict)
-    confidence: float = 0.0
+    rule: str = ""  # the named rule that decided the reading (headers.RULES)
     candidates: tuple[str, ...] = ()
+    numeric: bool = False  # numbers under the header
+    reading: str = ""  # certain | confirm | unit | text (set by assign_columns)
 
 
 @dataclass
@@ -66,8 +72,9 @@ class Table:
     sheet: Sheet
     header_rows: list[int]
     columns: list[Column]
-    score: int
+    score: tuple[int, bool, int]
     legacy: list[tuple[str, str, str]]  # (before, after, encoding)
+    below: list[frozenset[int]] = field(default_factory=list)  # per row: the columns with numbers after it
 
 
 def _filled(sheet: Sheet, upto: int) -> list[list]:
@@ -93,77 +100,58 @@ def _decode_cell(text: str, legacy: list) -> str:
     return dec
 
 
-def _resolve_columns(parent: list | None, child: list, catalog: Catalog, mapping: dict[str, str],
-                     legacy: list) -> list[Column]:
-    width = max(len(child), len(parent or []))
+def _resolve_columns(paths: list[list[str]], catalog: Catalog, mapping: dict[str, str], legacy: list,
+                     numeric: set[int]) -> list[Column]:
     cols = []
-    for c in range(width):
-        ch = _decode_cell(cell_text(child[c] if c < len(child) else None), legacy)
-        pa = _decode_cell(cell_text(parent[c] if parent and c < len(parent) else None), legacy) if parent else ""
-        if pa == ch:
-            pa = ""
-        header = f"{pa} / {ch}" if pa and ch else (ch or pa)
-        col = Column(c, col_letter(c), header, "empty", group=pa if ch else "", child=ch or pa)
-        manual = next((mapping[fold(k)] for k in (col.letter, header, ch, pa) if k and fold(k) in mapping), None)
+    for c, path in enumerate(paths):
+        path = [_decode_cell(p, legacy) for p in path]
+        ch = path[-1] if path else ""
+        group = headers.GROUP_SEP.join(path[:-1])
+        header = " / ".join(path)
+        col = Column(c, col_letter(c), header, "empty", group=group, child=ch, numeric=c in numeric)
+        manual = next((mapping[fold(k)] for k in (col.letter, header, ch, group) if k and fold(k) in mapping), None)
         if manual is not None:
             col.role, col.indicator = ("indicator", manual) if manual else ("ignored_by_hand", None)
-            col.how, col.confidence = "col_how_hand", 1.0
+            col.rule = "hand" if manual else "hand_ignored"
+            col.how = f"col_how_{col.rule}"
         elif header:
-            m = headers.match_column(col.child, col.group, catalog)
-            col.role, col.indicator, col.how, col.how_args = m.role, m.indicator, m.how, m.how_args
-            col.confidence, col.candidates = m.confidence, m.candidates
-            if m.role == "indicator" and m.confidence < headers.SURE:
-                col.role = "unsure"
+            m = headers.match_column(col.child, group, catalog)
+            col.role, col.indicator, col.how, col.how_args = m.role, m.indicator, m.how, dict(m.how_args)
+            col.rule, col.candidates = m.rule, m.candidates
         cols.append(col)
     return cols
 
 
-def _spread_groups(parent: list, child: list) -> list:
-    """Without merge information (CSV, or a merge lost on export) a group header sits over its first
-    column only: spread it right over the following columns that have a sub-header and no header above."""
-    parent = list(parent) + [None] * max(0, len(child) - len(parent))
-    group = None
-    for c in range(len(parent)):
-        p = cell_text(parent[c])
-        ch = cell_text(child[c]) if c < len(child) else ""
-        if p:
-            group = p if ch and ch != p else None
-        elif ch and group:
-            parent[c] = group
-        else:
-            group = None
-    return parent
-
-
-_NUMBER_TEXT_RE = re.compile(r"[\d.,\s%()+-]+")
-
-
-def _mostly_numbers(row: list) -> bool:
-    """Two or more number cells: a data row or the column-number row, never a header row."""
-    cells = [v for v in row if v is not None and cell_text(v)]
-    nums = sum(1 for v in cells if isinstance(v, (int, float)) or _NUMBER_TEXT_RE.fullmatch(cell_text(v)))
-    return nums >= 2
-
-
 def find_table(sheet: Sheet, catalog: Catalog, mapping: dict[str, str]) -> Table | None:
+    """The best header of a sheet: each row that can be a leaf header (not a title or signature row, not
+    numbers), read with 0 to MAX_LEVELS group rows above it; the reading that names the most indicators wins
+    (on a tie fewer levels, but a leaf row below that takes the tied one as its group goes deeper). None when
+    no row reads as a table over numbers (a letter, prose)."""
     upto = min(len(sheet.rows), HEADER_SCAN_ROWS)
     grid = _filled(sheet, upto + 1)
     best: Table | None = None
+    below = headrows.numbers_below(sheet.rows, upto)
     for i in range(upto):
-        if _mostly_numbers(grid[i]):
-            continue  # a data row (or column numbers) is never a header row
-        options = [(None, grid[i], [i])]
-        if i > 0:
-            options.append((_spread_groups(grid[i - 1], grid[i]), grid[i], [i - 1, i]))
-        for parent, child, hrows in options:
+        row = grid[i]
+        numeric = below[i]
+        if not numeric or len(headrows.texts(row)) < 2 or headrows.is_numbers_row(row) \
+                or headrows.is_never_header(row):
+            continue  # nothing counted under it (a letter, prose), or a title/signature/number row
+        width = max(len(row), 1 + max(numeric))
+        above = headrows.levels_above(grid, i)
+        for k in range(len(above) + 1):
+            hrows = above[len(above) - k:] + [i]
             legacy: list = []
-            cols = _resolve_columns(parent, child, catalog, mapping, legacy)
+            cols = _resolve_columns(headrows.column_paths(grid, hrows, width), catalog, mapping, legacy, numeric)
             ids = {c.indicator for c in cols if c.role == "indicator"}
             unsure = sum(1 for c in cols if c.role == "unsure")
             units = any(c.role in ("name", "code") for c in cols)
-            score = len(ids) * 2 + unsure + (1 if units else 0)
-            if (ids or unsure) and (best is None or score > best.score):
-                best = Table(sheet, hrows, cols, score, legacy)
+            headed = sum(1 for c in cols if c.numeric and c.header)
+            score = (len(ids), units, headed)  # most indicators read, a unit column, most numeric columns headed
+            decided = any(c.rule == "hand_ignored" for c in cols)  # every column ignored by a person: still a table
+            deeper = best is not None and score == best.score and best.header_rows[-1] in hrows[:-1]
+            if (ids or unsure or decided) and (best is None or score > best.score or deeper):
+                best = Table(sheet, hrows, cols, score, legacy, below)
     return best
 
 
@@ -212,8 +200,19 @@ def _column_entry(col: Column, catalog: Catalog, lang: str) -> dict:
     how = t(col.how, lang, **{k: v for k, v in col.how_args.items()}) if col.how else ""
     status = {"indicator": "ok", "unsure": "confirm", "derived": "derived"}.get(col.role, col.role)
     return {"letter": col.letter, "header": col.child, "group": col.group or None, "indicator": col.indicator,
-            "role": col.role, "status": status, "how": how, "confidence": round(col.confidence, 2),
-            "candidates": list(col.candidates)}
+            "role": col.role, "status": status, "reading": col.reading, "rule": col.rule, "how": how,
+            "numeric": col.numeric, "candidates": list(col.candidates)}
+
+
+def _reading(col: Column) -> str:
+    """certain | confirm | unit | text: what became of a column (see the module docstring)."""
+    if col.role in ("indicator", "derived", "ignored_by_hand"):
+        return "certain"
+    if col.role in ("name", "code", "stt", *parents.LEVELS):
+        return "unit"
+    if col.role == "unsure" or col.numeric:
+        return "confirm"  # numbers the rules could not place: a person maps or ignores them
+    return "text"
 
 
 def _derived_from_siblings(col: Column, columns: list[Column], catalog: Catalog) -> str | None:
@@ -228,50 +227,64 @@ def _derived_from_siblings(col: Column, columns: list[Column], catalog: Catalog)
 
 
 def assign_columns(ctx: Ctx, table: Table, catalog: Catalog, header_last: int):
-    """Indicator columns (one per indicator: a second is an error naming both), label columns by role,
-    derived columns (checked, never imported); unsure matches wait for confirmation (an error until then)."""
+    """Indicator columns (one per indicator: a second is an error naming both), unit columns by role, derived
+    columns (checked, never imported). A column with numbers that no certain rule reads (unsure, unknown, no
+    header, an indicator of another period, a second column of one indicator) waits for a person: an error
+    until it is mapped or ignored (``--map "E="``), so a dry run never says ok while numbers are dropped."""
     report, lang, sname = ctx.report, ctx.lang, table.sheet.name
     ind_cols: list[Column] = []
     first_for: dict[str, Column] = {}
     labels_at: dict[str, Column] = {}
     derived: list[Column] = []
     row = header_last + 1
+    numeric = headrows.numeric_columns(table.sheet.rows, row, table.below)
     # Only indicators valid in the file's period are taken (issue 13); other matched columns are reported.
     period_valid = catalog.valid_in(report.period) if report.period else catalog
     for col in table.columns:
-        if col.role == "empty":
+        col.numeric = col.index in numeric
+        if col.role == "empty" and not col.numeric:
             continue
         if col.header:
             report.headers[col.letter] = col.header
-        report.columns.append(_column_entry(col, catalog, lang))
-        if col.role == "indicator":
-            if col.indicator in first_for:
-                other = first_for[col.indicator]
-                ctx.problem("error", "ingest_column_duplicate", sname, row, col.letter, col.header,
-                            header=col.header, indicator=catalog[col.indicator].name(lang), other=other.letter,
-                            other_header=other.header)
-                continue
-            if col.indicator not in period_valid:
-                ind = catalog[col.indicator]
-                ctx.problem("warning", "ingest_column_out_of_period", sname, row, col.letter, col.header,
-                            header=col.header, indicator=ind.name(lang), validity=ind.validity_text(lang),
-                            period=report.period)
-                continue
+        col.reading = _reading(col)
+        if col.role == "indicator" and col.indicator in first_for:
+            other = first_for[col.indicator]
+            col.reading = "confirm"
+            ctx.problem("error", "ingest_column_duplicate", sname, row, col.letter, col.header,
+                        header=col.header, indicator=catalog[col.indicator].name(lang), other=other.letter,
+                        other_header=other.header)
+        elif col.role == "indicator" and col.indicator not in period_valid:
+            ind = catalog[col.indicator]
+            col.reading = "confirm" if col.numeric else "text"
+            ctx.problem("error" if col.numeric else "warning", "ingest_column_out_of_period", sname, row,
+                        col.letter, col.header, header=col.header, indicator=ind.name(lang),
+                        validity=ind.validity_text(lang), period=report.period,
+                        suffix=t("ingest_column_decide", lang, letter=col.letter) if col.numeric else "")
+        elif col.role == "indicator":
             first_for[col.indicator] = col
             ind_cols.append(col)
             report.column_map[col.letter] = col.indicator
         elif col.role == "unsure":
-            report.unconfirmed.append(col.letter)
             names = ", ".join(f"{i} ({catalog[i].name(lang)})" for i in (col.candidates or (col.indicator,)) if i)
             ctx.problem("error", "ingest_column_confirm", sname, row, col.letter, col.header, header=col.header,
                         names=names, letter=col.letter)
         elif col.role == "derived":
             col.indicator = col.indicator or _derived_from_siblings(col, table.columns, catalog)
             derived.append(col)
+            if col.indicator is None and col.numeric:  # a share or rate of what? a person says (or ignores it)
+                col.reading = "confirm"
+                ctx.problem("error", "ingest_column_numbers_unread", sname, row, col.letter, col.header,
+                            header=col.header, letter=col.letter)
         elif col.role in ("name", "code", "stt", *parents.LEVELS):
             labels_at.setdefault(col.role, col)
+        elif col.role == "ignored_by_hand":
+            report.ignored_columns.append(col.header)
+        elif col.reading == "confirm":  # numbers under a header no rule reads, or under no header at all
+            ctx.problem("error", "ingest_column_numbers_unread", sname, row, col.letter, col.header,
+                        header=col.header or t("col_no_header", lang), letter=col.letter)
         elif col.role == "ignored":
             report.ignored_columns.append(col.header)
-            ctx.problem("warning", "ingest_column_ignored", sname, row, col.letter, col.header,
-                        header=col.header)
+        if col.reading == "confirm":
+            report.unconfirmed.append(col.letter)
+        report.columns.append(_column_entry(col, catalog, lang))
     return ind_cols, first_for, labels_at, derived

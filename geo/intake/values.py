@@ -15,6 +15,12 @@ from geo.text.names import clean_text, fold
 
 
 _MISSING_MARKS = {"-", "x", "—", "–", "_", "..", "...", "…", "--"}
+# Words for a 0/1 flag (folded): 'Đạt' / 'Chưa đạt', 'Có' / 'Không', a tick. A blank cell is no data, never 0.
+_FLAG_YES = {"co", "yes", "da ky", "roi", "dat", "da dat", "dat chuan", "duoc cong nhan", "da cong nhan", "x",
+             "true", "1 co"}
+_FLAG_NO = {"khong", "chua", "no", "chua ky", "chua dat", "khong dat", "chua duoc cong nhan", "chua cong nhan",
+            "false", "0 khong"}
+_FLAG_TICKS = {"✓", "✔", "☑", "√", "v", "V", "X"}
 
 
 AMOUNT = Indicator("_amount", "", "", "amount", "", "", "neutral", "flow", "", False)
@@ -44,14 +50,13 @@ def parse_value(raw, ind: Indicator) -> tuple[int | float | None, str | None]:
         s = clean_text(raw)
         if s == "":
             return None, None
+        if ind.kind == "flag":  # before the missing marks: a flag's 'x' is a tick
+            if s in _FLAG_TICKS or fold(s) in _FLAG_YES:
+                return 1, None
+            if fold(s) in _FLAG_NO:
+                return 0, None
         if s.lower() in _MISSING_MARKS:
             return None, "missing_mark"
-        if ind.kind == "flag":
-            f = fold(s)
-            if f in ("co", "yes", "da ky", "roi"):
-                return 1, None
-            if f in ("khong", "chua", "no", "chua ky"):
-                return 0, None
         m = _NUM_RE.match(s)
         if not m or (m.group(2) and not m.group(2).replace(" ", "").isalpha()):
             return None, "not_number"

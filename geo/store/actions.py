@@ -9,7 +9,9 @@ AUDIT_ACTIONS = (
     # sign-in and sessions (geo.access.auth, the app's sign-in gate)
     "signin", "signin_failed", "signin_throttled", "signout", "signout_idle", "signout_disabled",
     # accounts (geo.access.auth)
-    "user_add", "user_role", "user_disable", "user_enable", "user_password",
+    "user_add", "user_role", "user_disable", "user_enable", "user_password", "user_scope",
+    # the reporting chain (geo.store.reporting: "unit_" + the step)
+    "unit_approve", "unit_return", "unit_reopen",
     # indicator definitions (geo.access.indicators)
     "indicator_add", "indicator_edit", "indicator_retire",
     # files and settings staff give the app (geo.access.installs, geo.intake.mappings)

@@ -1,9 +1,10 @@
 """The versioned, append-only store: SQLite file by default, PostgreSQL when ``ANTT_DATABASE_URL`` says so.
 
-Every import is a *full snapshot* of one (boundary set, period): a row in ``import_versions``, the units it
-covers in ``version_units`` and its values in ``observations``. Nothing in those three tables is ever
-UPDATEd or DELETEd (database triggers refuse it); the current data of a (set, period) is its latest version,
-and a rollback is a new version that copies an older snapshot.
+Every import is a submission for the units it names, within one period: a row in ``import_versions``, the
+units it covers in ``version_units`` and its values in ``observations``. Nothing in those three tables is ever
+UPDATEd or DELETEd (database triggers refuse it). A unit's current value is its newest submission within the
+vintage of the set (geo.store.state: every set of a vintage shows the same number for the same official
+code), and a rollback is a new version that copies what an older one submitted for its units.
 
 Writes are serialised: on SQLite every write transaction starts with ``BEGIN IMMEDIATE`` (the database write
 lock, waited for up to ``lock_timeout`` seconds); on PostgreSQL it takes ``pg_advisory_xact_lock``. An import
@@ -23,23 +24,20 @@ This module never imports streamlit.
 
 from __future__ import annotations
 
-import json
-import math
-import numbers
-import os
 import sys
 import threading
-import time
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from geo import PACKAGE_DIR
 from geo.config import setting
-from geo.store.actions import check_action
 from geo.store.engine import PG_LOCK_KEY, default_url, make_engine, normalise_url, utcnow
 from geo.store.errors import AccessDenied, StoreError
+from geo.store import state
 from geo.store.reads import StoreReads
+from geo.store.reporting import StoreReporting
+from geo.store.writes import ENV_CRASH_AFTER_ROWS, ENV_CRASH_MODE, StoreWrites
 from geo.store.schema import (
     audit_log_table,
     boundary_sets,
@@ -51,49 +49,22 @@ from geo.store.schema import (
 )
 
 MIGRATIONS_DIR = PACKAGE_DIR / "store" / "migrations"
-ENV_CRASH_AFTER_ROWS = "ANTT_TEST_CRASH_AFTER_ROWS"
-ENV_CRASH_MODE = "ANTT_TEST_CRASH_MODE"
 SYSTEM_USER = "system"
+
 # Alembic's ``context`` is a module-level proxy: one migration run per process at a time.
 _MIGRATION_LOCK = threading.Lock()
 
 
-def _clean_value(iid: str, code: str, value):
-    """A stored number, or None for missing. Refuses text and booleans (no silent coercion)."""
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise StoreError("store_not_a_number", code=code, iid=iid, value=repr(value))
-    value = float(value)
-    if math.isnan(value):
-        return None
-    if math.isinf(value):
-        raise StoreError("store_infinite", code=code, iid=iid)
-    return value
-
-
-
-
-def _maybe_crash(written: int) -> None:
-    """The documented crash-injection hook (see the module docstring)."""
-    limit = setting(ENV_CRASH_AFTER_ROWS)
-    if not limit or written < int(limit):
-        return
-    if setting(ENV_CRASH_MODE) == "wait":
-        print("ANTT_CRASH_POINT", flush=True)
-        sys.stdout.flush()
-        while True:
-            time.sleep(60)
-    os._exit(86)
 
 
 # ---------------------------------------------------------------------------------------------------------
 
 
-class Store(StoreReads):
+class Store(StoreReads, StoreWrites, StoreReporting):
     def __init__(self, url: str | None = None, *, lock_timeout: float = 30.0, authorize=None):
-        """``authorize(conn, actor, action)`` is the role check of ``import_rows``/``rollback``: it runs inside
-        their write transaction and raises :class:`AccessDenied` to refuse. It is given by the caller (the
+        """``authorize(conn, actor, action, target)`` is the role and scope check of ``import_rows``/``rollback``:
+        it runs inside their write transaction, before anything is written, and raises :class:`AccessDenied`
+        to refuse; ``target`` (:class:`geo.store.state.WriteTarget`) names the set, period and units written. It is given by the caller (the
         access layer: :func:`geo.access.auth.authorized_store`); the store never imports it. A store opened
         without one refuses every data change (it can still read, migrate and audit)."""
         self.authorize = authorize
@@ -224,16 +195,27 @@ class Store(StoreReads):
 
     def import_rows(self, rows, *, boundary_set: str, period: str, user: str, file_name: str | None = None,
                     file_sha256: str | None = None, file_size: int | None = None, note: str | None = None,
-                    expected_version: int | None = None, sample: bool = False) -> int:
-        """Append a full snapshot of (boundary_set, period) as a new version; returns its id."""
+                    expected_version: int | None = None, sample: bool = False, replace_area: bool = False,
+                    expected_units: dict | None = None) -> int:
+        """Append a version covering the units ``rows`` name for ``period``; returns its id. The other units
+        keep their values. ``replace_area=True`` (said explicitly by a person) also clears every unit the set
+        shows for the period that the rows do not name (:meth:`units_replaced` lists them beforehand). Refused
+        when a unit it writes is approved (geo.store.reporting), or when ``expected_units`` ({code: version
+        read}) no longer match the units' newest submissions (someone else submitted: reload)."""
         rows = list(rows)
         period = self._check_period(period)
         self._check_set(boundary_set)
+        self._check_vintage(boundary_set, period)
         actor = user
         user = self._check_user(user)
         try:
             with self._write() as conn:
-                self._authorize(conn, actor, "import")
+                cleared = self._replaced(conn, rows, boundary_set, period) if replace_area else []
+                written = (*self._named(rows, boundary_set), *cleared)
+                self._authorize(conn, actor, "import", state.WriteTarget(boundary_set, period, written))
+                self._check_locks(conn, boundary_set, period, [c for c, _ in written])
+                if expected_units is not None:
+                    self._check_unit_versions(conn, boundary_set, period, expected_units)
                 if expected_version is not None:  # 0: the caller saw no version yet
                     latest = self._latest(conn, boundary_set, period)
                     if (latest or 0) != expected_version:
@@ -241,104 +223,59 @@ class Store(StoreReads):
                 return self._insert_version(
                     conn, rows, boundary_set=boundary_set, period=period, user=user,
                     action="sample" if sample else "import", file_name=file_name, sha256=file_sha256,
-                    size=file_size, note=note, sample=sample, crash_hook=True,
+                    size=file_size, note=note, sample=sample, crash_hook=True, cleared=cleared,
                 )
         except sa.exc.OperationalError as exc:
             raise self._busy_error(exc) from exc
 
     def rollback(self, version: int, *, user: str, note: str | None = None) -> int:
-        """A new version restoring the snapshot of ``version`` for its (set, period); nothing is deleted."""
+        """A new version restoring the units ``version`` covered (their values, and the units it cleared) as
+        they were in it; the units it did not cover keep theirs. Nothing is deleted."""
         actor = user
         user = self._check_user(user)
         try:
             with self._write() as conn:
-                self._authorize(conn, actor, "rollback")
                 src = conn.execute(sa.select(import_versions).where(import_versions.c.id == int(version))).first()
                 if src is None:
+                    self._authorize(conn, actor, "rollback", None)
                     raise StoreError("store_no_version", version=version)
-                latest = self._latest(conn, src.boundary_set, src.period)
-                if latest == src.id:
+                rows = self._rows(conn, src.id, cleared=True)
+                self._authorize(conn, actor, "rollback", state.WriteTarget(
+                    src.boundary_set, src.period, tuple((r["unit_code"], r["unit_name"]) for r in rows)))
+                now = state.unit_versions(conn, src.boundary_set, src.period,
+                                          codes=state.version_codes(conn, src.id))
+                if all(v == src.id for v in now.values()):
                     raise StoreError("store_already_current", version=version)
-                rows = self._rows(conn, src.id)
+                self._check_locks(conn, src.boundary_set, src.period, [r["unit_code"] for r in rows])
                 return self._insert_version(
-                    conn, rows, boundary_set=src.boundary_set, period=src.period, user=user, action="rollback",
-                    note=note, sample=bool(src.sample), restores_version=src.id,
+                    conn, [r for r in rows if not r.get("cleared")], boundary_set=src.boundary_set,
+                    period=src.period, user=user, action="rollback", note=note, sample=bool(src.sample),
+                    restores_version=src.id,
+                    cleared=[(r["unit_code"], r["unit_name"]) for r in rows if r.get("cleared")],
                 )
         except sa.exc.OperationalError as exc:
             raise self._busy_error(exc) from exc
 
-    def _insert_version(self, conn: Connection, rows: list[dict], *, boundary_set: str, period: str, user: str,
-                        action: str, file_name=None, sha256=None, size=None, note=None, sample=False,
-                        restores_version=None, crash_hook: bool = False) -> int:
-        from geo.reference.catalog import load_catalog
+    def units_replaced(self, rows, *, boundary_set: str, period: str) -> list[dict]:
+        """The units an import with ``replace_area=True`` would clear (for the dry run to say so)."""
+        period = self._check_period(period)
+        with self._read() as conn:
+            return [{"unit_code": c, "unit_name": n} for c, n in self._replaced(conn, list(rows), boundary_set, period)]
+
+    @staticmethod
+    def _named(rows: list[dict], boundary_set: str) -> list[tuple[str, str]]:
+        """(code, name) of the units ``rows`` name, codes normalised as they are stored."""
         from geo.text.names import normalize_code
         from geo.units.boundaries import get_boundary_set_info
 
-        catalog = load_catalog()
-        base_ids = {i.id for i in catalog.base()}
         width = get_boundary_set_info(boundary_set).data_code_width
-        if not rows:
-            raise StoreError("store_no_rows")
+        return [(normalize_code(r.get("unit_code"), width) or str(r.get("unit_code") or "").strip(),
+                 str(r.get("unit_name") or "").strip()) for r in rows]
 
-        clean: list[tuple[str, str, dict[str, float]]] = []
-        seen: set[str] = set()
-        for r in rows:
-            raw = r.get("unit_code")
-            code = normalize_code(raw, width) or (str(raw).strip() if raw is not None else "")
-            if not code:
-                raise StoreError("store_missing_code", r=repr(r))
-            if code in seen:
-                raise StoreError("store_unit_twice", code=code)
-            seen.add(code)
-            values: dict[str, float] = {}
-            for iid, v in (r.get("values") or {}).items():
-                if iid not in catalog:
-                    raise StoreError("store_unknown_indicator", iid=iid)
-                if iid not in base_ids:
-                    continue  # derived indicators are recomputed from their parts, never stored
-                v = _clean_value(iid, code, v)
-                if v is not None:
-                    values[iid] = v
-            clean.append((code, str(r.get("unit_name") or "").strip(), values))
-
-        n_values = sum(len(v) for _, _, v in clean)
-        now = utcnow()
-        version_id = conn.execute(import_versions.insert().values(
-            created_at=now, user=user, action=action, file_name=file_name, sha256=sha256,
-            size=int(size) if size is not None else None, boundary_set=boundary_set, period=period, note=note,
-            n_units=len(clean), n_values=n_values, restores_version=restores_version, sample=bool(sample),
-        ).returning(import_versions.c.id)).scalar_one()
-
-        known = {c for (c,) in conn.execute(sa.select(units.c.code).where(units.c.boundary_set == boundary_set))}
-        new_units = [{"boundary_set": boundary_set, "code": c, "name": n} for c, n, _ in clean if c not in known]
-        if new_units:
-            conn.execute(units.insert(), new_units)
-        conn.execute(version_units.insert(), [
-            {"version_id": version_id, "unit_code": c, "unit_name": n, "position": i}
-            for i, (c, n, _) in enumerate(clean)
-        ])
-        # With the test hook set, write unit by unit so that the crash lands between two inserts.
-        hook = crash_hook and setting(ENV_CRASH_AFTER_ROWS) is not None
-        written = 0
-        batch: list[dict] = []
-        for code, _, values in clean:
-            batch.extend({"version_id": version_id, "unit_code": code, "indicator_id": iid, "value": v}
-                         for iid, v in values.items())
-            if len(batch) >= 5000 or (hook and batch):
-                conn.execute(observations.insert(), batch)
-                written += len(batch)
-                batch = []
-                if hook:
-                    _maybe_crash(written)
-        if batch:
-            conn.execute(observations.insert(), batch)
-            written += len(batch)
-        self._audit(conn, action, user, {
-            "version": version_id, "boundary_set": boundary_set, "period": period, "file_name": file_name,
-            "file_sha256": sha256, "file_size": size, "n_units": len(clean), "n_values": n_values,
-            "restores_version": restores_version, "note": note,
-        })
-        return int(version_id)
+    def _replaced(self, conn: Connection, rows: list[dict], boundary_set: str, period: str) -> list[tuple[str, str]]:
+        named = {c for c, _ in self._named(rows, boundary_set)}
+        shown, _, _ = state.current_rows(conn, boundary_set, period)
+        return [(r["unit_code"], r["unit_name"]) for r in shown if r["unit_code"] not in named]
 
     def audit(self, action: str, user: str, detail: dict | None = None, *, conn: Connection | None = None) -> None:
         """Append one row to the audit log: in its own transaction, or inside ``conn``'s when given (from
@@ -352,12 +289,6 @@ class Store(StoreReads):
                 self._audit(conn, action, user, detail)
         except sa.exc.OperationalError as exc:
             raise self._busy_error(exc) from exc
-
-    def _audit(self, conn: Connection, action: str, user: str, detail: dict | None) -> None:
-        conn.execute(audit_log_table.insert().values(
-            created_at=utcnow(), user=user, action=check_action(action),
-            detail=json.dumps(detail, ensure_ascii=False, default=str) if detail is not None else None,
-        ))
 
     # -- checks ----------------------------------------------------------------------------------------
 
@@ -377,11 +308,21 @@ class Store(StoreReads):
         if boundary_set not in {s.id for s in list_boundary_sets()}:
             raise StoreError("store_unknown_set", boundary_set=boundary_set)
 
-    def _authorize(self, conn: Connection, actor, action: str) -> None:
-        """Role check of the core (not only the page), injected: see ``__init__``."""
+    @staticmethod
+    def _check_vintage(boundary_set: str, period: str) -> None:
+        """The period decides the vintage: data of a period ending after 30/6/2025 goes to the 2025 units only."""
+        from geo.units.vintage import VintageError, check_period_vintage
+
+        try:
+            check_period_vintage(boundary_set, period)
+        except VintageError as exc:
+            raise StoreError(exc.key, **exc.params) from None
+
+    def _authorize(self, conn: Connection, actor, action: str, target: state.WriteTarget | None) -> None:
+        """Role and scope check of the core (not only the page), injected: see ``__init__``."""
         if self.authorize is None:
             raise AccessDenied("store_read_only")
-        self.authorize(conn, actor, action)
+        self.authorize(conn, actor, action, target)
 
     @staticmethod
     def _check_user(user) -> str:

@@ -9,37 +9,31 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from geo.store.engine import iso_time, number_out
+from geo.store import state
+from geo.store.engine import iso_time
 from geo.store.errors import StoreError
-from geo.store.schema import audit_log_table, import_versions, observations, version_units
+from geo.store.schema import audit_log_table, import_versions
 
 
 class StoreReads:
     @staticmethod
     def _latest(conn: Connection, boundary_set: str, period: str) -> int | None:
+        """The newest version of the period on any set of ``boundary_set``'s vintage (what a reader of the set
+        may have seen: the optimistic check of imports and the cache key of tables)."""
+        from geo.units.vintage import sets_of_vintage
+
         return conn.execute(
             sa.select(sa.func.max(import_versions.c.id))
-            .where(import_versions.c.boundary_set == boundary_set, import_versions.c.period == period)
+            .where(import_versions.c.boundary_set.in_(sets_of_vintage(boundary_set)),
+                   import_versions.c.period == period)
         ).scalar()
 
     @staticmethod
-    def _rows(conn: Connection, version: int) -> list[dict]:
-        from geo.reference.catalog import load_catalog
-
-        catalog = load_catalog()
+    def _rows(conn: Connection, version: int, *, cleared: bool = False) -> list[dict]:
+        """The rows a version submitted (with the units it cleared when ``cleared``)."""
         period = conn.execute(sa.select(import_versions.c.period).where(import_versions.c.id == version)).scalar()
-        # The indicators of the version's period (issue 13); a stored value of any other still comes back.
-        order = [i.id for i in (catalog.valid_in(period) if period else catalog).base()]
-        whole = {i.id: i.whole_number for i in catalog.base()}
-        out: dict[str, dict] = {}
-        for r in conn.execute(sa.select(version_units.c.unit_code, version_units.c.unit_name)
-                              .where(version_units.c.version_id == version).order_by(version_units.c.position)):
-            out[r.unit_code] = {"unit_code": r.unit_code, "unit_name": r.unit_name, "values": dict.fromkeys(order)}
-        for r in conn.execute(sa.select(observations.c.unit_code, observations.c.indicator_id,
-                                        observations.c.value).where(observations.c.version_id == version)):
-            vals = out[r.unit_code]["values"]
-            vals[r.indicator_id] = number_out(r.value, whole.get(r.indicator_id, False))
-        return list(out.values())
+        chosen = dict.fromkeys(state.version_codes(conn, version), int(version))
+        return state.rows_of(conn, chosen, period, cleared=cleared)
 
     def latest_version(self, boundary_set: str, period: str) -> int | None:
         period = self._check_period(period)
@@ -47,19 +41,21 @@ class StoreReads:
             return self._latest(conn, boundary_set, period)
 
     def periods(self, boundary_set: str | None = None) -> list[str]:
+        """Periods with data: on the set (its own or a same-vintage set's data on units it draws), or anywhere."""
         from geo.text.periods import sort_periods
 
-        q = sa.select(import_versions.c.period).distinct()
-        if boundary_set is not None:
-            q = q.where(import_versions.c.boundary_set == boundary_set)
         with self._read() as conn:
-            return sort_periods([p for (p,) in conn.execute(q)])
+            if boundary_set is not None:
+                return sort_periods(state.periods_seen_from(conn, boundary_set))
+            return sort_periods([p for (p,) in conn.execute(sa.select(import_versions.c.period).distinct())])
 
     def boundary_sets_with_data(self) -> list[str]:
         with self._read() as conn:
             return sorted(s for (s,) in conn.execute(sa.select(import_versions.c.boundary_set).distinct()))
 
     def current_table(self, boundary_set: str, period: str | None = None):
+        """Each unit the set shows with its newest submission for the period (geo.store.state); attrs
+        ``version`` is the newest version among them, ``sample`` whether all of them are samples."""
         from geo.reference.frames import rows_to_table
 
         if period is None:
@@ -69,15 +65,10 @@ class StoreReads:
             period = self._check_period(period)
         if period is None:
             return rows_to_table([], boundary_set=boundary_set, period=None, version=None, sample=False)
-        # Versions are immutable once committed, so reading the id and then its rows is consistent.
+        # Versions are immutable once committed, so reading the ids and then their rows is consistent.
         with self._read() as conn:
-            version = self._latest(conn, boundary_set, period)
-            if version is None:
-                return rows_to_table([], boundary_set=boundary_set, period=period, version=None, sample=False)
-            sample = bool(conn.execute(sa.select(import_versions.c.sample)
-                                       .where(import_versions.c.id == version)).scalar())
-            rows = self._rows(conn, version)
-        return rows_to_table(rows, boundary_set=boundary_set, period=period, version=int(version), sample=sample)
+            rows, version, sample = state.current_rows(conn, boundary_set, period)
+        return rows_to_table(rows, boundary_set=boundary_set, period=period, version=version, sample=sample)
 
     def version_rows(self, version: int) -> list[dict]:
         with self._read() as conn:
@@ -99,33 +90,35 @@ class StoreReads:
 
     @staticmethod
     def _predecessor(conn: Connection, version: int) -> int | None:
-        src = conn.execute(sa.select(import_versions.c.boundary_set, import_versions.c.period)
-                           .where(import_versions.c.id == version)).first()
+        """The newest earlier version that covered any unit of ``version`` (seen from its set), or None."""
+        src = state.version_row(conn, version)
         if src is None:
             raise StoreError("store_no_version", version=version)
-        return conn.execute(
-            sa.select(sa.func.max(import_versions.c.id)).where(
-                import_versions.c.boundary_set == src.boundary_set, import_versions.c.period == src.period,
-                import_versions.c.id < version)
-        ).scalar()
+        before = state.unit_versions(conn, src.boundary_set, src.period, before=version,
+                                     codes=state.version_codes(conn, version))
+        return max(before.values()) if before else None
 
     def diff(self, version: int) -> list[dict]:
-        """Changed values of ``version`` against its predecessor (the first version: against nothing)."""
+        """Changed values of the units ``version`` covers against what they were just before it (a unit it
+        cleared: every value goes to None; a unit nobody had reported: every value is new)."""
         from geo.reference.catalog import load_catalog
 
         order = {iid: i for i, iid in enumerate(i.id for i in load_catalog().base())}
         with self._read() as conn:
-            prev = self._predecessor(conn, int(version))
-            new_rows = self._rows(conn, int(version))
-            old_rows = self._rows(conn, prev) if prev is not None else []
+            src = state.version_row(conn, int(version))
+            if src is None:
+                raise StoreError("store_no_version", version=version)
+            new_rows = self._rows(conn, int(version), cleared=True)
+            before = state.unit_versions(conn, src.boundary_set, src.period, before=int(version),
+                                         codes=[r["unit_code"] for r in new_rows])
+            old_rows = state.rows_of(conn, before, src.period)
         old = {r["unit_code"]: r for r in old_rows}
-        new = {r["unit_code"]: r for r in new_rows}
-        codes = [r["unit_code"] for r in new_rows] + [c for c in old if c not in new]
         out = []
-        for code in codes:
-            o, n = old.get(code), new.get(code)
-            ov, nv = (o or {}).get("values", {}), (n or {}).get("values", {})
-            name = (n or o)["unit_name"]
+        for n in new_rows:
+            code = n["unit_code"]
+            o = old.get(code)
+            ov, nv = (o or {}).get("values", {}), n["values"]
+            name = n["unit_name"] or (o or {}).get("unit_name", "")
             for iid in sorted(set(ov) | set(nv), key=lambda k: order.get(k, len(order))):
                 a, b = ov.get(iid), nv.get(iid)
                 if a is None and b is None:

@@ -127,4 +127,32 @@ api_tokens = sa.Table(
     sa.Column("revoked_by", sa.String(200)),
 )
 
-APPEND_ONLY_TABLES = ("import_versions", "version_units", "observations", "audit_log", "signin_attempts")
+# Data-capture scopes of accounts (issue 20, geo.access.scopes): mutable like ``users``, every change audited.
+# An account with no row is unscoped (admins always are); ``kind`` is "province" (its name as given) or "unit"
+# (an official 5-digit code). The store's authorize hook refuses a write naming any unit outside them.
+user_scopes = sa.Table(
+    "user_scopes", metadata,
+    sa.Column("name", sa.String(200), sa.ForeignKey("users.name"), primary_key=True),
+    sa.Column("kind", sa.String(20), primary_key=True),
+    sa.Column("value", sa.String(200), primary_key=True),
+)
+
+# The reporting chain per unit and period (issue 20, geo.store.reporting): approve / return / reopen steps,
+# append-only. A unit's state is its newest step (with its newest submission in version_units); approved locks it.
+unit_reports = sa.Table(
+    "unit_reports", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("user", sa.String(200), nullable=False),
+    sa.Column("vintage", sa.String(20), nullable=False),
+    sa.Column("period", sa.String(20), nullable=False),
+    sa.Column("unit_code", sa.String(20), nullable=False),
+    sa.Column("action", sa.String(20), nullable=False),
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("import_versions.id")),
+    sa.Column("reason", sa.Text),
+    sa.Index("ix_unit_reports_unit", "vintage", "period", "unit_code", "id"),
+    sqlite_autoincrement=True,
+)
+
+APPEND_ONLY_TABLES = ("import_versions", "version_units", "observations", "audit_log", "signin_attempts",
+                      "unit_reports")

@@ -51,6 +51,7 @@ class BoundarySetInfo:
     fallback_codes: tuple[str, ...] = field(default_factory=tuple)
     assign_codes: str | None = None  # e.g. "gso-legacy": official codes assigned by names (geo.units.codes)
     label_first: tuple[str, ...] = ()  # province names the national map labels before any other (the cities)
+    units_vintage: str = "pre2025"  # whose units it draws: "pre2025" or "2025" (from 1/7/2025; geo.units.vintage)
 
     @property
     def data_code_width(self) -> int:
@@ -251,8 +252,27 @@ def _assign_codes(frame, info: BoundarySetInfo) -> None:
     frame.attrs["code_report"] = report
 
 
+UNIT_LIST_VERSION = "1"  # bump when the unit list's columns or codes change: the cached lists are rebuilt
+
+
 @lru_cache(maxsize=8)
 def _unit_list(set_id: str, path: str, fingerprint: str):
+    """The unit list, read once per file content from the prepared-geometry cache (reading the attributes of
+    a national GeoJSON takes a second), else from the file."""
+    import json
+
+    import pandas as pd
+
+    from geo.units import geocache
+
+    entry = geocache.entry_path(set_id, "unitlist", geocache.content_hash(path), UNIT_LIST_VERSION)
+    parts, _built = geocache.load_or_build(entry, lambda: {"table": _read_unit_list(set_id, path).to_json(
+        orient="split", index=False, force_ascii=False).encode("utf-8")})
+    data = json.loads(parts["table"])
+    return pd.DataFrame(data["data"], columns=data["columns"])
+
+
+def _read_unit_list(set_id: str, path: str):
     import pandas as pd
     import pyogrio
 

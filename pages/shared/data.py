@@ -56,15 +56,16 @@ PREPARING = t("sidebar_boundaries_preparing")
 
 @st.cache_resource(max_entries=8, show_spinner=PREPARING)
 def _units(set_id: str, fingerprint: str):
-    gdf = gb.load_boundary_set(set_id)
-    return gb.display_geometry(gdf)
+    from geo.units.display import display_units
+
+    return display_units(set_id)  # prepared once per file and version, on disk (geo.units.geocache)
 
 
 @st.cache_resource(max_entries=8, show_spinner=PREPARING)
 def _layer(set_id: str, fingerprint: str):
-    from geo.carto.maps import prepare_display_layer
+    from geo.carto.prepared import prepared_map
 
-    return prepare_display_layer(_units(set_id, fingerprint), set_id)
+    return prepared_map(set_id).layer
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -116,13 +117,9 @@ def write_static(name: str, text: str) -> str:
 def _province_layer(set_id: str, fingerprint: str):
     """The provinces of a national set (its communes dissolved by province once per set and file), encoded
     like any display layer; None for sets too small to need them."""
-    from geo.carto.maps import prepare_display_layer
+    from geo.carto.prepared import prepared_map
 
-    column = gb.province_column(set_id)
-    units = _units(set_id, fingerprint)
-    if column is None or len(units) < AREA_MIN_UNITS:
-        return None
-    return prepare_display_layer(gb.dissolve_units(units, column), set_id + "-provinces")
+    return prepared_map(set_id).provinces
 
 
 def province_layer(set_id: str):
@@ -133,16 +130,17 @@ def province_layer(set_id: str):
 @st.cache_resource(max_entries=8, show_spinner=False)
 def outline_file(set_id: str, fingerprint: str) -> str | None:
     """Province outlines (with a label point each) as a static file, drawn above the communes."""
-    from geo.carto.maps import geometry_file_name, outline_json
-
-    layer = _province_layer(set_id, fingerprint)
-    if layer is None:
-        return None
     import hashlib
 
+    from geo.carto.maps import geometry_file_name
+    from geo.carto.prepared import prepared_map
+
+    prepared = prepared_map(set_id)
+    if prepared is None or prepared.provinces is None:
+        return None
     first = gb.get_boundary_set_info(set_id).label_first  # part of the file, so part of its name
     kind = "outline-" + hashlib.sha256("|".join(first).encode("utf-8")).hexdigest()[:8]
-    return write_static(geometry_file_name(layer, kind=kind), outline_json(layer, first))
+    return write_static(geometry_file_name(prepared.provinces, kind=kind), prepared.outline)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)

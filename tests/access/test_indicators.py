@@ -21,6 +21,7 @@ from geo.reference.catalog import load_catalog
 from geo.store.database import AccessDenied
 
 SET = "dien-bien-dong-pre2025"
+SET_2025 = "dien-bien-dong-2025"  # a period ending after 30/6/2025 goes to the 2025 units (issue 20)
 
 
 def list_definitions(store) -> list[dict]:
@@ -32,6 +33,8 @@ def list_definitions(store) -> list[dict]:
     rows = store.execute_read_fn(lambda conn: conn.execute(
         sa.select(indicator_definitions).order_by(indicator_definitions.c.created_at)).all())
     return [{"id": r.id, "retired": bool(r.retired), "created_by": r.created_by} for r in rows]
+
+
 CLI = Actor("ops", "admin", "cli")
 NEW = {"id": "drug_free_villages", "vi": "Số bản không có ma túy", "en": "Drug-free villages",
        "short_vi": "Bản không ma túy", "short_en": "Drug-free", "unit_vi": "bản", "unit_en": "villages",
@@ -60,7 +63,7 @@ def test_added_indicator_is_in_the_catalog_template_and_store(store):
     assert cat["drug_free_villages"].origin == "store" and cat["drug_free_villages"].aliases == ("ban khong ma tuy", "bkmt")
     assert "drug_free_villages" in cat.valid_in("2025").map_choices()
     assert "drug_free_villages" not in cat.valid_in("2024")
-    csv_text = template_bytes(SET, period="2025", fmt="csv").decode("utf-8-sig")
+    csv_text = template_bytes(SET_2025, period="2025", fmt="csv").decode("utf-8-sig")
     assert "Số bản không có ma túy (bản)" in csv_text.splitlines()[1]
     assert "Số bản không có ma túy" not in template_bytes(SET, period="2017", fmt="csv").decode("utf-8-sig")
     # filled in and imported: stored as observations with no schema change
@@ -71,11 +74,11 @@ def test_added_indicator_is_in_the_catalog_template_and_store(store):
     out = io.StringIO()
     csv.writer(out).writerows(grid)
     filled = out.getvalue().splitlines()
-    report = validate_file("\r\n".join(filled).encode("utf-8"), boundary_set=SET, file_name="f.csv")
+    report = validate_file("\r\n".join(filled).encode("utf-8"), boundary_set=SET_2025, file_name="f.csv")
     assert report.ok, [p.message for p in report.errors]
-    store.import_rows(report.rows, boundary_set=SET, period="2025", user="ops")
-    table = store.current_table(SET, "2025")
-    assert table["drug_free_villages"].sum() == 4 * 14
+    store.import_rows(report.rows, boundary_set=SET_2025, period="2025", user="ops")  # 2025: the new communes
+    table = store.current_table(SET_2025, "2025")
+    assert table["drug_free_villages"].sum() == 4 * 6
     entry = store.audit_log(action="indicator_add")[0]
     assert entry["user"] == "ops" and entry["detail"]["id"] == "drug_free_villages"
 

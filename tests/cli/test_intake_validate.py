@@ -32,7 +32,9 @@ def test_unsure_column_exits_1_then_map_confirms(tmp_path, capsys):
     got = json.loads(cap.out)
     assert got["unconfirmed"] == ["E"] and "E" in cap.err
     cols = {c["letter"]: c for c in got["columns"]}
-    assert set(cols["E"]) == {"letter", "header", "group", "indicator", "how", "confidence", "status"}
+    assert set(cols["E"]) == {"letter", "header", "group", "indicator", "reading", "rule", "how", "numeric",
+                              "candidates", "status"}
+    assert cols["E"]["reading"] == "confirm" and cols["D"]["reading"] == "certain" and cols["D"]["rule"]
     assert cols["E"]["status"] == "confirm" and cols["D"]["indicator"] == "villages_signed"
     assert main(["validate", str(path), "--boundaries", SET, "--json", "--map", "E=opinions_force_building",
                  "--area", "Điện Biên/Điện Biên Đông"]) == 0

@@ -9,7 +9,7 @@ import pytest
 from geo.intake.ingest import validate_file
 from geo.reference.catalog import load_catalog
 from geo.text.legacy import encode_tcvn3, encode_vni
-from tests.messy import MEANING_LAYOUTS, SET, expected_rows, meaning_grid, report_grid, to_csv, to_xlsx
+from tests.messy import MEANING_LAYOUTS, REMEMBERED, SET, expected_rows, meaning_grid, report_grid, to_csv, to_xlsx
 
 CAT = load_catalog()
 BY_CODE = {r["unit_code"]: r for r in expected_rows()}
@@ -42,7 +42,8 @@ def test_signed_group_sub_headers_are_the_signed_counts_and_share_is_derived():
     assert by_letter["F"]["indicator"] == "villages_signed" and by_letter["F"]["group"] == "Ký cam kết an toàn về ANTT"
     assert by_letter["C"]["indicator"] == "villages_total"
     assert by_letter["G"]["status"] == "derived" and "G" not in r.column_map
-    assert all(c["how"] and 0 <= c["confidence"] <= 1 for c in by_letter.values())
+    assert all(c["how"] and c["rule"] and c["reading"] in ("certain", "unit") for c in by_letter.values())
+    assert by_letter["G"]["reading"] == "certain" and by_letter["G"]["rule"] == "derived_unknown"
 
 
 def test_share_that_disagrees_with_its_parts_is_named():
@@ -102,7 +103,7 @@ def test_parents_narrow_and_refuse():
 
 
 def test_area_narrows_the_set():
-    r = run(to_xlsx([("BC", report_grid())]), area=(("parent_1", "Điện Biên"), ("parent_0", "Huyện Điện Biên Đông")))
+    r = run(to_xlsx([("BC", report_grid())]), column_mapping=REMEMBERED, area=(("parent_1", "Điện Biên"), ("parent_0", "Huyện Điện Biên Đông")))
     assert r.ok and r.units_expected == 14
     r = run(to_xlsx([("BC", report_grid())]), area=(("parent_1", "Lai Châu"),))
     assert not r.ok and r.units_expected == 0

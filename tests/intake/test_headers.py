@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.intake.headers import SURE, catalog_meanings, label_role, match_column, read_meaning
+from geo.intake.headers import CERTAIN_RULES, catalog_meanings, label_role, match_column, read_meaning
 from geo.reference.catalog import load_catalog
 from geo.text.legacy import encode_tcvn3, encode_vni
 
@@ -94,7 +94,7 @@ PHRASINGS = [
 def test_phrasing_means_its_indicator(group, header, iid):
     m = match_column(header, group, CAT)
     assert (m.role, m.indicator) == ("indicator", iid), (m.how, m.how_args, m.candidates)
-    assert m.confidence >= SURE and m.how
+    assert m.certain and m.rule in CERTAIN_RULES and m.how == f"col_how_{m.rule}"
 
 
 def test_table_is_large_enough():
@@ -120,7 +120,7 @@ def test_derived_column_never_a_count(group, header):
 ])
 def test_unsure_needs_confirmation(group, header, candidates):
     m = match_column(header, group, CAT)
-    assert m.role == "unsure" or m.confidence < SURE
+    assert m.role == "unsure" and not m.certain
     assert set(m.candidates) == candidates
 
 
@@ -129,7 +129,12 @@ def test_unsure_needs_confirmation(group, header, candidates):
     ("Xã, phường", "name"), ("Xã, phường, đặc khu", "name"), ("Tên đơn vị", "name"), ("Mã xã", "code"),
     ("Tỉnh, thành phố", "province"), ("Tỉnh/TP", "province"), ("Tỉnh", "province"), ("Province", "province"),
     ("Quận, huyện", "district"), ("Huyện", "district"), ("Quận/Huyện/Thị xã", "district"), ("STT", "stt"),
-    ("Ghi chú", "note"), ("Điểm thi đua", "ignored"), ("Số hội nghị sơ kết", "ignored"),
+    ("Ghi chú", "note"), ("Điểm thi đua", "unsure"), ("Số hội nghị sơ kết", "ignored"),
+    ("Commune name", "name"), ("Tên xã, phường, thị trấn", "name"), ("Tên Công an xã, phường", "name"),
+    ("Mã xã, phường", "code"), ("Commune code", "code"), ("Mã đơn vị hành chính", "code"),
+    ("Tên thôn, bản", "name"), ("Công an xã, phường", "name"), ("Địa bàn xã, phường", "name"),
+    ("District name", "district"), ("Province name", "province"), ("Ward/commune name", "name"),
+    ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "ignored"),
 ])
 def test_labels_and_unknown(header, role):
     assert match_column(header, "", CAT).role == role
@@ -191,7 +196,7 @@ def test_label_role_ignores_parentheses():
 ])
 def test_phrasings_of_the_new_indicators(group, header, iid):
     m = match_column(header, group, CAT)
-    assert (m.role, m.indicator) == ("indicator", iid) and m.confidence >= SURE
+    assert (m.role, m.indicator) == ("indicator", iid) and m.certain
 
 
 @pytest.mark.parametrize("period", ["2017", "2025"])
@@ -207,7 +212,7 @@ def test_the_template_of_a_period_reads_back_column_for_column(tmp_path, period)
     assert report.unconfirmed == []
     wanted = {i.id for i in CAT.valid_in(period).base() if not i.retired}
     assert set(report.column_map.values()) == wanted
-    assert all(c["confidence"] >= SURE for c in report.to_json()["columns"] if c["indicator"])
+    assert all(c["reading"] == "certain" for c in report.to_json()["columns"] if c["indicator"])
 
 
 # -- the four rating levels of Guidance 01/HD-BCA-V05 (2026), issue 13
@@ -224,3 +229,23 @@ def test_rating_levels_of_2026_are_read_by_meaning(header, expected):
     from geo.reference.catalog import load_catalog
 
     assert match_header(header, load_catalog().valid_in("2026")) == expected
+
+
+# 2026 ratings as staff abbreviate them, a grade under a group that names another level, people of a team.
+@pytest.mark.parametrize("group,header,iid", [
+    ("Xếp loại tổ BV ANTT", "HTXSNV", "teams_security_order_excellent"),
+    ("Xếp loại tổ BV ANTT", "HTTNV", "teams_security_order_good"),
+    ("Xếp loại tổ BV ANTT", "HTNV", "teams_security_order_completed"),
+    ("Xếp loại tổ BV ANTT", "KHTNV", "teams_security_order_not_completed"),
+    ("", "Số tổ BV ANTT xếp loại HTXSNV", "teams_security_order_excellent"),
+    ("Mức độ hoàn thành nhiệm vụ của Tổ bảo vệ ANTT", "Hoàn thành tốt", "teams_security_order_good"),
+    ("Mức độ hoàn thành nhiệm vụ của Tổ bảo vệ ANTT", "Hoàn thành", "teams_security_order_completed"),
+    ("Tổ bảo vệ ANTT ở cơ sở", "Số người", "members_security_order"),
+    ("Tổ bảo vệ ANTT ở cơ sở", "SL", "teams_security_order"),
+    ("", "Số người có uy tín", "prestigious_people"),
+    ("", "Tin báo, tố giác tội phạm", "tips_received"),
+    ("", "Số tin báo, tố giác tội phạm có giá trị", "tips_valuable"),
+])
+def test_rating_abbreviations_and_groups(group, header, iid):
+    m = match_column(header, group, CAT.valid_in("2026"))
+    assert (m.role, m.indicator) == ("indicator", iid) and m.certain, (m.rule, m.candidates)

@@ -15,6 +15,7 @@ from tests.messy import (
     LAYOUTS,
     SET,
     SHEET,
+    REMEMBERED,
     UNKNOWN_HEADER,
     Report,
     col_of,
@@ -37,6 +38,7 @@ def xlsx(rep: Report, sheet: str = SHEET) -> bytes:
 
 def run(data, **kw) -> IngestReport:
     kw.setdefault("boundary_set", SET)
+    kw.setdefault("column_mapping", REMEMBERED)
     return validate_file(data, **kw)
 
 
@@ -62,11 +64,13 @@ def test_messy_report_every_file_type(kind):
     assert r.readable and r.ok, [p.message for p in r.errors]
     assert r.rows == EXPECTED
     assert (r.period, r.units_expected, r.units_matched) == ("2017", 14, 14)
-    assert r.ignored_columns == [UNKNOWN_HEADER]  # STT and 'Ghi chú' are ignored silently
+    assert r.ignored_columns == [UNKNOWN_HEADER]  # ignored by a person (remembered); STT and 'Ghi chú' silently
+    cols = {c["letter"]: c for c in r.to_json()["columns"]}
+    assert (cols["X"]["reading"], cols["X"]["rule"], cols["Y"]["reading"]) == ("certain", "hand_ignored", "text")
     assert r.total_row["found"] and r.total_row["matches"]
-    # The unknown column, and the indicators of every period that this 2017 report has no column for.
-    assert [p.column for p in r.warnings] == ["X", None]
-    assert all(CAT[i].name() in r.warnings[1].message for i in NO_COLUMN_IN_2017)
+    # The indicators of every period that this 2017 report has no column for.
+    assert [p.column for p in r.warnings] == [None]
+    assert all(CAT[i].name() in r.warnings[0].message for i in NO_COLUMN_IN_2017)
     assert r.file_type == ("xlsx" if kind == "xlsx" else "xls" if kind == "xls" else "csv")
     assert r.column_map[col_of("villages_signed")] == "villages_signed"  # 'Ký cam kết' / 'Bản'
     assert r.column_map[col_of("villages_total")] == "villages_total"  # 'Số bản'
@@ -77,7 +81,8 @@ def test_json_shape_and_file_identity():
     r = run(data, file_name="bc.xlsx")
     out = r.to_json()
     assert list(out) == ["ok", "boundary_set", "period", "units_expected", "units_matched", "rows", "errors",
-                         "warnings", "ignored_columns", "total_row", "columns", "unconfirmed"]
+                         "warnings", "ignored_columns", "total_row", "columns", "unconfirmed", "header_rows",
+                         "missing_marks"]
     assert out["total_row"] == {"found": True, "matches": True}
     assert set(out["warnings"][0]) == {"sheet", "row", "column", "value", "message"}
     json.dumps(out, ensure_ascii=False)
@@ -103,7 +108,8 @@ def test_missing_path_is_unreadable(tmp_path):
 @pytest.mark.parametrize("opts", LAYOUTS)
 def test_layouts(opts):
     rep = report_grid(**opts)
-    r = run(xlsx(rep), period="2017")
+    # one level: the unknown column has no header at all; its numbers wait for a person like any others
+    r = run(xlsx(rep), period="2017", column_mapping={**REMEMBERED, "X": ""})
     assert r.ok, [p.message for p in r.errors]
     assert r.rows == EXPECTED
     assert r.total_row["found"] == (opts.get("total", "x") is not None)
@@ -174,7 +180,7 @@ def test_legacy_font_headers():
     rep = report_grid(two_level=False, names={c: encode_tcvn3(n) for c, n in DBD_NAMES.items()})
     hrow = rep.grid.index(next(g for g in rep.grid if g[:2] == ["STT", "Tên đơn vị"]))
     rep.grid[hrow] = [encode_tcvn3(v) if isinstance(v, str) else v for v in rep.grid[hrow]]
-    r = run(xlsx(rep))
+    r = run(xlsx(rep), column_mapping={"X": ""})
     assert r.ok and r.rows == EXPECTED
 
 
@@ -244,6 +250,7 @@ def test_dash_is_missing_with_warning(written):
     assert r.ok
     assert next(x for x in r.rows if x["unit_code"] == "03205")["values"]["population"] is None
     assert (SHEET, rep.unit_row["03205"], col_of("population")) in locs(r.warnings)
+    assert r.to_json()["missing_marks"] == {written: 1}  # the dry run lists the marks read as no data
 
 
 @pytest.mark.parametrize("iid,written,word", [

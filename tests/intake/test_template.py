@@ -120,12 +120,16 @@ def test_out_of_period_column_is_reported_by_cell_and_not_stored():
     lines[1] += ',"' + CAT['teams_security_order'].vi + '"'
     for k in range(2, len(lines)):
         lines[k] += ",2"
-    r = validate_file("\r\n".join(lines).encode("utf-8"), boundary_set=SET, file_name="f.csv")
-    assert r.ok and r.period == "2025"
-    letter = next(p.column for p in r.warnings if "30/06/2024" in p.message)
+    data = "\r\n".join(lines).encode("utf-8")
+    r = validate_file(data, boundary_set=SET, file_name="f.csv")
+    assert not r.ok and r.period == "2025"  # its numbers are never dropped without a person's word
+    letter = next(p.column for p in r.errors if "30/06/2024" in p.message)
     from geo.intake.ingest import col_letter
 
     assert letter == col_letter(header.index(f"{CAT['teams_street_protection'].vi} (tổ)"))
+    assert r.unconfirmed == [letter] and f'--map "{letter}="' in r.errors[0].message
+    r = validate_file(data, boundary_set=SET, file_name="f.csv", column_mapping={letter: ""})
+    assert r.ok and r.ignored_columns
     assert all("teams_street_protection" not in row["values"] for row in r.rows)
     assert all(row["values"]["teams_security_order"] == 2 for row in r.rows)
     assert not any("villages_signed" in row["values"] for row in r.rows)

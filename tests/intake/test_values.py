@@ -100,3 +100,20 @@ def test_grade_error_in_english():
     rep = validate_file(data, boundary_set=S2025.boundary_set, period=S2025.period, file_name="bc.xlsx", lang="en")
     msg = next(p.message for p in rep.errors if "grades" in p.message)
     assert "is not the sum of its grades" in msg and "(column " in msg
+
+
+# Flags written as words (issue 19): 1/0 where the indicator is a flag; a blank is no data, never 0; in a count
+# column the same words are not numbers ('x' is a missing mark there).
+@pytest.mark.parametrize("iid,written,value,problem", [
+    (CR, "Đạt", 1, None), (CR, "Chưa đạt", 0, None), (CR, "ĐẠT", 1, None), (CR, "Không đạt", 0, None),
+    (CR, "Có", 1, None), (CR, "Không", 0, None), (CR, "x", 1, None), (CR, "X", 1, None), (CR, "✓", 1, None),
+    (CR, "✔", 1, None), (CR, "", None, None), (CR, None, None, None), (CR, "-", None, "missing_mark"),
+    (CR, 1, 1, None), (CR, 2, 2, "not_flag"), (CR, "Tốt", None, "not_number"),
+    ("teams_security", "Đạt", None, "not_number"), ("teams_security", "x", None, "missing_mark"),
+    ("teams_security", "—", None, "missing_mark"),
+])
+def test_flag_words(iid, written, value, problem):
+    from geo.intake.values import parse_value
+    from geo.reference.catalog import load_catalog
+
+    assert parse_value(written, load_catalog()[iid]) == (value, problem)

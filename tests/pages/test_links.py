@@ -111,7 +111,9 @@ def test_a_national_link_opens_its_province(app_env):
     at = open_link("overview.py", {"boundaries": "vn-2025", "province": "điện biên"})  # case as typed by hand
     assert at.session_state["area"]["vn-2025"] == {"parent_0": "Điện Biên"}
     assert "Toàn quốc › Điện Biên" in [c.value for c in at.caption]  # the sidebar's breadcrumb
-    assert at.query_params == {"boundaries": "vn-2025", "province": "Điện Biên", "lang": "vi"}
+    # vn-2025 has periods of its own now (the 2025 sample's communes, issue 20), so the link names the period too
+    assert at.query_params == {"boundaries": "vn-2025", "province": "Điện Biên", "lang": "vi",
+                               "period": at.session_state["period"]}
 
 
 HOSTILE = [

@@ -37,21 +37,6 @@ BIG_SET = "vn-2025"  # no unit list is enforced by the store (ingest checks unit
 BASE_IDS = [i.id for i in load_catalog().base()]
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def store_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'antt.sqlite'}"
-    return request.getfixturevalue("postgres_db_url")
-
-
-@pytest.fixture
-def store(store_url):
-    s = authorized_store(store_url)
-    s.ensure_ready()
-    yield s
-    s.dispose()
-
-
 def make_rows(n_units: int, fill: float, *, start: int = 1, missing_every: int = 0) -> list[dict]:
     rows = []
     for k in range(n_units):
@@ -61,6 +46,11 @@ def make_rows(n_units: int, fill: float, *, start: int = 1, missing_every: int =
             values[iid] = None if missing_every and (k + j) % missing_every == 0 else fill + j
         rows.append({"unit_code": code, "unit_name": f"Xã {start + k}", "values": values})
     return rows
+
+
+def sample_filled(fill: float) -> list[dict]:
+    """The 2017 sample's units (codes and names) with every value ``fill``."""
+    return [{**r, "values": dict.fromkeys(r["values"], fill)} for r in sample_rows()]
 
 
 def sample_versions(store: Store) -> dict[tuple[str, str], int]:
@@ -141,8 +131,8 @@ def test_schema_matches_the_migrations(store):
 
 
 def test_empty_table_when_no_data(store):
-    t = store.current_table("vn-2025")  # a set no sample covers
-    assert t.empty and t.attrs["version"] is None and t.attrs["period"] is None
+    t = store.current_table("vn-2025", "2026")  # a period nothing covers
+    assert t.empty and t.attrs["version"] is None and t.attrs["period"] == "2026"
     t = store.current_table(SET, "2018")
     assert t.empty and t.attrs["version"] is None and t.attrs["period"] == "2018"
     assert list(t.columns) == ["unit_name", *BASE_IDS]
@@ -257,7 +247,7 @@ def test_diff_lists_only_changed_values(store):
     rows[1]["values"]["weapons_recovered"] = 2        # missing → value
     old_pop = rows[2]["values"]["population"]
     rows[2]["values"]["population"] = None            # value → missing
-    removed = rows.pop()                              # a unit disappears
+    removed = rows.pop()                              # a unit the file does not name keeps its values
     v = store.import_rows(rows, boundary_set=SET, period="2017", user="an")
     d = store.diff(v)
     key = {(x["unit_code"], x["indicator_id"]): (x["old"], x["new"]) for x in d}
@@ -265,18 +255,24 @@ def test_diff_lists_only_changed_values(store):
     assert key[("03203", "teams_security")] == (old_sec, 99)
     assert key[(rows[1]["unit_code"], "weapons_recovered")] == (None, 2)
     assert key[(rows[2]["unit_code"], "population")] == (old_pop, None)
-    gone = [x for x in d if x["unit_code"] == removed["unit_code"]]
-    assert gone and all(x["new"] is None for x in gone)
+    assert len(d) == 3 and all(x["unit_name"] for x in d)
+    assert store.current_table(SET, "2017").loc[removed["unit_code"], "population"] == removed["values"]["population"]
+    # replacing the whole area, said explicitly, clears the unit left out: every value of it goes to None
+    assert store.units_replaced(rows, boundary_set=SET, period="2017") == [
+        {"unit_code": removed["unit_code"], "unit_name": removed["unit_name"]}]
+    v2 = store.import_rows(rows, boundary_set=SET, period="2017", user="an", replace_area=True)
+    assert removed["unit_code"] not in store.current_table(SET, "2017").index
+    gone = store.diff(v2)
+    assert gone and all(x["new"] is None and x["unit_code"] == removed["unit_code"] for x in gone)
     assert len(gone) == sum(v is not None for v in removed["values"].values())
-    assert len(d) == 3 + len(gone)
-    assert all(x["unit_name"] for x in d)
+    assert store.version_rows(v2) == store.version_rows(v)  # what it submitted; the cleared unit is no row of it
     # the first version of (set, period) compares against nothing: every value is new
     first = store.history(SET)[-1]
     assert first["version"] == sample_version(store) and len(store.diff(first["version"])) == first["n_values"]
 
 
 def test_rollback_restores_a_snapshot_as_a_new_version(store):
-    rows = make_rows(14, 5, start=3203)
+    rows = sample_filled(5)
     v1 = sample_version(store)
     v2 = store.import_rows(rows, boundary_set=SET, period="2017", user="an", file_name="sai.xlsx")
     v3 = store.rollback(v1, user="binh", note="nhập nhầm tệp")
@@ -317,7 +313,7 @@ def test_nothing_is_updated_or_deleted(store_url):
                     lambda conn, cur, stmt, params, ctx, many: seen.append(stmt.upper()))
     s.ensure_ready()
     v1 = sample_version(s)
-    v = s.import_rows(make_rows(5, 1), boundary_set=SET, period="2017", user="an")
+    v = s.import_rows(sample_filled(1), boundary_set=SET, period="2017", user="an")
     s.rollback(v1, user="an")
     s.import_rows(make_rows(5, 2), boundary_set=SET, period="2017", user="an", expected_version=v + 1)
     s.audit("signout", "an")
@@ -444,7 +440,7 @@ CONCURRENT_SCRIPT = """
     while time.time() < start_at:
         time.sleep(0.001)
     try:
-        v = s.import_rows(rows, boundary_set="vn-2025", period="2020", user=f"p{int(fill)}",
+        v = s.import_rows(rows, boundary_set="vn-2025", period="2026", user=f"p{int(fill)}",
                           expected_version=None if expected == "none" else int(expected))
         print(json.dumps({"fill": fill, "version": v, "t": time.time()}))
     except StoreError as exc:
@@ -487,21 +483,21 @@ def test_simultaneous_imports_from_processes_land_in_order(store, store_url):
     assert [h["version"] for h in hist] == versions[::-1]
     created = [h["created_at"] for h in hist[::-1]]
     assert created == sorted(created)
-    cur = store.current_table(BIG_SET, "2020")
+    cur = store.current_table(BIG_SET, "2026")
     assert cur.attrs["version"] == versions[-1]
     last_fill = by_version[-1]["fill"]
     assert set(cur[BASE_IDS].stack().unique()) == {last_fill}
 
 
 def test_simultaneous_imports_on_the_same_base_one_wins_the_rest_refused(store, store_url):
-    base = store.import_rows(make_rows(3, 0), boundary_set=BIG_SET, period="2020", user="an")
+    base = store.import_rows(make_rows(3, 0), boundary_set=BIG_SET, period="2026", user="an")
     results = _launch(store_url, 4, str(base))
     winners = [r for r in results if "version" in r]
     refused = [r for r in results if "refused" in r]
     assert len(winners) == 1 and len(refused) == 3, results
     assert all("Dữ liệu đã được cập nhật bởi người khác" in r["refused"] for r in refused)
     _assert_intact(store, winners[0]["version"], winners[0]["fill"])
-    assert store.latest_version(BIG_SET, "2020") == winners[0]["version"]
+    assert store.latest_version(BIG_SET, "2026") == winners[0]["version"]
     assert [h["version"] for h in store.history(BIG_SET)] == [winners[0]["version"], base]
 
 
@@ -516,7 +512,7 @@ def test_simultaneous_imports_from_threads_with_own_stores(store, store_url):
                 for k in range(1, 301)]
         try:
             barrier.wait()
-            results[fill] = s.import_rows(rows, boundary_set=BIG_SET, period="2021", user=f"t{fill}")
+            results[fill] = s.import_rows(rows, boundary_set=BIG_SET, period="2027", user=f"t{fill}")
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:
@@ -777,8 +773,8 @@ def test_a_store_without_authorization_is_read_only(store_url):
 def test_the_injected_check_runs_inside_the_write_transaction(store_url):
     seen = []
 
-    def refuse_rollbacks(conn, actor, action):
-        seen.append((conn.in_transaction(), str(actor), action))
+    def refuse_rollbacks(conn, actor, action, target):
+        seen.append((conn.in_transaction(), str(actor), action, target.units, target.period))
         if action == "rollback":
             raise AccessDenied("no rollbacks here")
 
@@ -787,7 +783,8 @@ def test_the_injected_check_runs_inside_the_write_transaction(store_url):
     v = s.import_rows(make_rows(2, 1), boundary_set=SET, period="2018", user="an")
     with pytest.raises(AccessDenied):
         s.rollback(v, user="an")
-    assert seen == [(True, "an", "import"), (True, "an", "rollback")]
+    units = (("00001", "Xã 1"), ("00002", "Xã 2"))  # the units written, named for a scope check
+    assert seen == [(True, "an", "import", units, "2018"), (True, "an", "rollback", units, "2018")]
     assert [h["version"] for h in s.history(SET)][0] == v  # the refused rollback left nothing
     s.dispose()
 

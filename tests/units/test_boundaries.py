@@ -137,3 +137,30 @@ def test_dissolving_communes_by_province_keeps_one_outline_per_province():
     assert list(out["name"]) == sorted(set(units[column]))
     assert out.geometry.is_valid.all()
     assert abs(out.geometry.area.sum() - units.geometry.area.sum()) / units.geometry.area.sum() < 0.01
+
+
+def test_unit_list_is_kept_in_the_cache_per_file_content(tmp_path, monkeypatch):
+    """Read from the file once; later processes read the list back (equal, same codes) from the cache folder,
+    and a changed file gets a list of its own."""
+    import shutil
+
+    from pandas.testing import assert_frame_equal
+
+    monkeypatch.setenv("ANTT_GEOCACHE_DIR", str(tmp_path / "cache"))
+    info = gb.get_boundary_set_info(SET_PRE)
+    src = gb.boundary_file(info)
+    path = tmp_path / src.name
+    shutil.copy(src, path)
+    want = gb._read_unit_list(SET_PRE, str(path))
+    gb._unit_list.cache_clear()
+    assert_frame_equal(gb._unit_list(SET_PRE, str(path), "a"), want)
+    gb._unit_list.cache_clear()
+    assert_frame_equal(gb._unit_list(SET_PRE, str(path), "a"), want)  # from the cache entry
+    assert len(list((tmp_path / "cache").glob("*-unitlist-*.bin"))) == 1
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["features"][0]["properties"]["commune_vn"] = "Xã Mới"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    gb._unit_list.cache_clear()
+    assert "Xã Mới" in set(gb._unit_list(SET_PRE, str(path), "b")["name"])
+    assert len(list((tmp_path / "cache").glob("*-unitlist-*.bin"))) == 2
+    gb._unit_list.cache_clear()

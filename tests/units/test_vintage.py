@@ -2,7 +2,15 @@ import pytest
 
 from geo.access.auth import authorized_store
 from geo.analysis.table import district_totals
-from geo.units.vintage import periods_on_set, sources_for, table_on_set
+from geo.units.vintage import (
+    drawn_codes,
+    is_official_code,
+    period_vintage,
+    periods_on_set,
+    sets_of_vintage,
+    sources_for,
+    table_on_set,
+)
 
 OLD, NEW = "dien-bien-dong-pre2025", "dien-bien-dong-2025"
 
@@ -54,3 +62,21 @@ def test_cli_table_answers_on_the_2025_vintage(store, monkeypatch, capsys):
     assert sum(r["values"]["teams_security"] for r in out["rows"]) == 233
     tia_dinh = next(r for r in out["rows"] if r["unit_code"] == "03385")
     assert tia_dinh["values"]["teams_security"] == 23  # old Tìa Dình 13 + Háng Lìa 10
+
+
+@pytest.mark.parametrize("period, vintage", [
+    ("2024", "pre2025"), ("2025-Q2", "pre2025"), ("2025-06", "pre2025"), ("2025-07", "2025"),
+    ("2025-Q3", "2025"), ("2025", "2025"), ("2017", "pre2025"), ("2026-01", "2025"),
+])
+def test_the_period_decides_the_vintage(period, vintage):
+    assert period_vintage(period) == vintage
+
+
+@pytest.mark.parametrize("code, official", [("03203", True), ("1234567", False), ("3203", False), ("0320a", False)])
+def test_official_codes(code, official):
+    assert is_official_code(code) is official
+
+
+def test_sets_of_a_vintage_and_the_codes_they_draw():
+    assert sets_of_vintage(NEW) == (NEW, "vn-2025") and sets_of_vintage(OLD) == (OLD, "vn-pre2025")
+    assert drawn_codes(NEW) == {"03203", "03208", "03214", "03370", "03382", "03385"} <= drawn_codes("vn-2025")

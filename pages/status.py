@@ -1,0 +1,62 @@
+"""Tiến độ báo cáo (issue 20): every expected unit of the set with its reporting state for a period, the
+reporting and on-time counts (per province on a national set), and the approval steps for an editor. Thin:
+geo.analysis.status counts, the store checks scope and lock (Store.report_step)."""
+
+import pandas as pd
+import streamlit as st
+
+from geo.analysis.status import completeness
+from geo.store.errors import StoreError
+from geo.text.errors import message_of
+from pages.shared.data import get_store
+from pages.shared.signin import current_user
+from pages.shared.state import current_period, current_set_id, lang, tr
+
+set_id = current_set_id()
+st.title(tr("status_title"))
+period = st.text_input(tr("status_period"), value=current_period() or "", key="status_period").strip()
+if not period:
+    st.stop()
+try:
+    whole = completeness(get_store(), set_id, period)
+except (StoreError, ValueError) as exc:
+    st.error(message_of(exc, lang()))
+    st.stop()
+areas = [""] + list(whole["by_province"])
+area = st.selectbox(tr("status_col_province"), areas, key="status_area",
+                    format_func=lambda a: a or tr("status_area_all")) if len(areas) > 1 else ""
+out = completeness(get_store(), set_id, period, area) if area else whole
+st.info(tr("status_summary", reported=out["reported"], expected=out["expected"], on_time=out["on_time"],
+           deadline=out["deadline"], approved=out["approved"]))
+c1, c2, c3 = st.columns(3)
+for col, key, n in ((c1, "status_metric_reported", out["reported"]), (c2, "status_metric_on_time", out["on_time"]),
+                    (c3, "status_metric_approved", out["approved"])):
+    col.metric(tr(key), f"{n}/{out['expected']}")
+if out["by_province"] and not area:
+    st.subheader(tr("status_per_province"))
+    st.dataframe(pd.DataFrame([{tr("status_col_province"): p, **{tr(f"status_metric_{k}"): f"{c[k]}/{c['expected']}"
+                                for k in ("reported", "on_time", "approved")}}
+                               for p, c in out["by_province"].items()]), hide_index=True, width="stretch")
+st.dataframe(pd.DataFrame([{
+    tr("status_col_unit"): f"{u['unit_name']} ({u['unit_code']})", tr("status_col_province"): u["province"],
+    tr("status_col_state"): tr(f"status_state_{u['state']}"), tr("status_col_when"): u["submitted_at"] or "",
+    tr("status_col_by"): u["submitted_by"] or ""} for u in out["units"]]), hide_index=True, width="stretch")
+
+actor = current_user()
+acted = [u for u in out["units"] if u["state"] != "no_data"]
+if actor.signed_in and actor.role in ("editor", "admin") and acted:
+    unit = st.selectbox(tr("status_unit_pick"), acted, key="status_unit",
+                        format_func=lambda u: f"{u['unit_name']} ({u['unit_code']}) — {tr('status_state_' + u['state'])}")
+    reason = st.text_input(tr("status_reason"), key="status_reason")
+    b1, b2, b3 = st.columns(3)
+    for col, step, label in ((b1, "approve", "status_approve"), (b2, "return", "status_return"),
+                             (b3, "reopen", "status_reopen")):
+        if col.button(tr(label), key=f"status_{step}"):
+            try:
+                get_store().report_step(step, boundary_set=set_id, period=period, unit=unit["unit_code"],
+                                        user=actor, reason=reason or None)
+            except StoreError as exc:
+                st.error(message_of(exc, lang()))
+            else:
+                st.success(tr("status_done", step=tr(label), unit=unit["unit_name"]))
+                st.rerun()

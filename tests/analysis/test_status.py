@@ -1,0 +1,77 @@
+"""geo.analysis.status (issue 20): each expected unit's state, the reporting and on-time counts, the deadline per
+period type, and the counts per province on a national set."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from geo.access.auth import authorized_store
+from geo.analysis.status import completeness, deadline, unit_state
+
+SET, NATIONAL, P = "dien-bien-dong-2025", "vn-2025", "2030-Q1"  # ends after today: submitted on time
+SIX = ["03203", "03208", "03214", "03370", "03382", "03385"]
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = authorized_store(f"sqlite:///{tmp_path / 's.sqlite'}")
+    s.ensure_ready()
+    yield s
+    s.dispose()
+
+
+def rows(codes):
+    return [{"unit_code": c, "unit_name": f"Xã {c}", "values": {"teams_security": 1}} for c in codes]
+
+
+@pytest.mark.parametrize("period, env, due", [
+    ("2026-Q1", "", date(2026, 4, 15)),
+    ("2026-02", "", date(2026, 3, 15)),
+    ("2026", "", date(2027, 1, 15)),
+    ("2026-02", "month=5,year=30", date(2026, 3, 5)),
+    ("2026", "month=5,year=30", date(2027, 1, 30)),
+    ("2026-Q1", "month=5,year=30", date(2026, 4, 15)),  # a type not named keeps 15
+])
+def test_deadline_per_period_type(monkeypatch, period, env, due):
+    monkeypatch.setenv("ANTT_REPORT_DEADLINE_DAYS", env)
+    assert deadline(period) == due
+
+
+DUE = date(2026, 4, 15)
+SUBMITTED = {"version": 3, "submitted_by": "xa", "step": None, "step_by": None, "reason": None,
+             "resubmitted": False}
+
+
+@pytest.mark.parametrize("info, state", [
+    (None, "no_data"),
+    ({**SUBMITTED, "version": None, "submitted_at": None}, "no_data"),
+    ({**SUBMITTED, "submitted_at": "2026-04-15T16:59:00+00:00"}, "on_time"),   # 23:59 in Vietnam on the day
+    ({**SUBMITTED, "submitted_at": "2026-04-15T17:00:00+00:00"}, "late"),      # 00:00 the day after
+    ({**SUBMITTED, "submitted_at": "2026-05-01T00:00:00+00:00", "step": "approve"}, "approved"),
+    ({**SUBMITTED, "submitted_at": "2026-04-01T00:00:00+00:00", "step": "return"}, "returned"),
+    ({**SUBMITTED, "submitted_at": "2026-04-01T00:00:00+00:00", "step": "return", "resubmitted": True}, "on_time"),
+    ({**SUBMITTED, "submitted_at": "2026-04-01T00:00:00+00:00", "step": "reopen"}, "on_time"),
+])
+def test_unit_state(info, state):
+    assert unit_state(info, DUE) == state
+
+
+def test_completeness_of_a_province_and_of_the_nation(store):
+    store.import_rows(rows(SIX[:3]), boundary_set=SET, period=P, user="xa")
+    store.report_step("approve", boundary_set=SET, period=P, unit=SIX[0], user="tinh")
+    store.report_step("return", boundary_set=SET, period=P, unit=SIX[1], user="tinh", reason="Sai số")
+    out = completeness(store, SET, P)
+    assert (out["expected"], out["reported"], out["on_time"], out["approved"]) == (6, 3, 3, 1)
+    state = {u["unit_code"]: u["state"] for u in out["units"]}
+    assert state == {SIX[0]: "approved", SIX[1]: "returned", SIX[2]: "on_time",
+                     **dict.fromkeys(SIX[3:], "no_data")}
+    first = next(u for u in out["units"] if u["unit_code"] == SIX[2])
+    assert first["submitted_by"] == "xa" and first["province"] == "Điện Biên" and first["submitted_at"]
+    assert next(u for u in out["units"] if u["unit_code"] == SIX[1])["reason"] == "Sai số"
+    national = completeness(store, NATIONAL, P)
+    assert national["expected"] == 3321 and national["reported"] == 3
+    assert national["by_province"]["Điện Biên"]["reported"] == 3 and len(national["by_province"]) == 34
+    assert completeness(store, NATIONAL, P, area="tỉnh điện biên")["expected"] == \
+        national["by_province"]["Điện Biên"]["expected"]

@@ -1,0 +1,102 @@
+"""Migration 0006_unit_submissions on SQLite and PostgreSQL: a store written with full snapshots per (set,
+period) — both samples and a national import — keeps every stored value, and each set shows afterwards what
+it showed before, except where a newer submission on another set of the same vintage now speaks for a unit
+(the point of issue 20)."""
+
+from __future__ import annotations
+
+import math
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+
+from geo.access.auth import authorized_store
+from geo.reference.sample import sample_rows
+from geo.store.database import MIGRATIONS_DIR
+from geo.store.schema import import_versions, observations, version_units
+
+NATIONAL, PROVINCE, OLD_SET = "vn-2025", "dien-bien-dong-2025", "dien-bien-dong-pre2025"
+SIX = ["03203", "03208", "03214", "03370", "03382", "03385"]
+
+
+def _rows(codes, fill):
+    return [{"unit_code": c, "unit_name": f"Xã {c}", "values": {"teams_security": fill + i, "population": 1000 + i}}
+            for i, c in enumerate(codes)]
+
+
+def _old_store(url):
+    """A store at revision 0003 written as the code before issue 20 wrote it (full snapshots)."""
+    s = authorized_store(url)
+
+    def build(conn):
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0003_indicator_definitions")
+        s._sync_reference(conn)
+        s._load_sample(conn)  # the 2017 sample on OLD_SET, the 2025 one on PROVINCE
+        old = sample_rows()
+        s._insert_version(conn, old[:-3], boundary_set=OLD_SET, period="2017", user="an", action="import")
+        s._insert_version(conn, _rows([*SIX, "00004"], 10), boundary_set=NATIONAL, period="2025", user="an",
+                          action="import")
+        s._insert_version(conn, _rows([*SIX[1:], "00007"], 20), boundary_set=NATIONAL, period="2025", user="an",
+                          action="import")
+
+    s.execute_write_fn(build)
+    return s
+
+
+def _snapshot_values(conn) -> dict[tuple[str, str], dict[tuple[str, str], float]]:
+    """What each (set, period) showed under the old rule: its latest version's values."""
+    latest = {(b, p): v for b, p, v in conn.execute(
+        sa.select(import_versions.c.boundary_set, import_versions.c.period, sa.func.max(import_versions.c.id))
+        .group_by(import_versions.c.boundary_set, import_versions.c.period))}
+    out = {}
+    for key, v in latest.items():
+        out[key] = {(r.unit_code, r.indicator_id): r.value
+                    for r in conn.execute(sa.select(observations).where(observations.c.version_id == v))}
+    return out
+
+
+def _shown(store, set_id, period):
+    t = store.current_table(set_id, period).drop(columns="unit_name")
+    return {(code, iid): float(v) for code, row in t.iterrows() for iid, v in row.items() if not math.isnan(v)}
+
+
+def _count(conn, table):
+    return conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+
+
+def test_migration_keeps_every_value_and_each_sets_view(store_url):
+    s = _old_store(store_url)
+    with s.engine.connect() as conn:
+        before = _snapshot_values(conn)
+        n_obs, n_units = _count(conn, observations), _count(conn, version_units)
+    assert sum(map(len, before.values())) > 0
+    s.ensure_ready()  # migrates to head
+    with s.engine.connect() as conn:
+        assert _count(conn, observations) == n_obs  # no value lost or added
+        cleared = conn.execute(sa.select(version_units.c.version_id, version_units.c.unit_code)
+                               .where(version_units.c.position < 0)).all()
+        assert _count(conn, version_units) == n_units + len(cleared)
+    # the old district's set and the national set show exactly what they showed
+    assert _shown(s, OLD_SET, "2017") == before[(OLD_SET, "2017")]
+    assert _shown(s, NATIONAL, "2025") == before[(NATIONAL, "2025")]
+    assert len(cleared) == 3 + 2  # 3 sample units left out of the district import; 03203 and 00004 nationally
+    # the province's set now shows the national numbers for the same communes (newest submission wins)
+    province = _shown(s, PROVINCE, "2025")
+    assert province == {k: v for k, v in before[(NATIONAL, "2025")].items() if k[0] in SIX}
+    # history, diffs and rollback still work on the migrated data
+    v_sample = next(h["version"] for h in s.history() if h["boundary_set"] == PROVINCE)
+    s.rollback(v_sample, user="an")
+    sample = {(r["unit_code"], iid): float(v) for r in s.version_rows(v_sample)
+              for iid, v in r["values"].items() if v is not None}
+    assert _shown(s, PROVINCE, "2025") == sample
+    national = _shown(s, NATIONAL, "2025")
+    assert {k: v for k, v in national.items() if k[0] in SIX} == sample and ("00007", "population") in national
+    # the second national import's diff: 03203 and 00004 cleared (old → None), 00007 new (None → value)
+    d = s.diff(s.history()[1]["version"])
+    assert {x["unit_code"] for x in d if x["new"] is None} == {"03203", "00004"}
+    assert all(x["old"] is None for x in d if x["unit_code"] == "00007")
+    s.dispose()
