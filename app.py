@@ -14,17 +14,19 @@ legacy page list, not even on the first request after a restart (streamlit issue
 /ban-do showed "Page not found", and /upload ran pages/upload.py without this frame's sign-in gate).
 """
 
-import time
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 
 import streamlit as st
 
 if __name__ == "__main__":  # the frame's own imports; the server's import of this file (bottom) needs none
     from geo.access import auth
-    from pages.common import (SESSION_ACTOR, SESSION_LAST_SEEN, client_address, current_user, finish_view,
-                              get_store, language_picker, layout_css, notice_slot, oidc_enabled, open_link,
-                              sidebar, tr)
+    from pages.shared.links import open_link
+    from pages.shared.notices import finish_view, notice_slot
+    from pages.shared.signin import locked_page, login_gate, sign_out
+    from pages.shared.state import tr
+    from pages.shared.widgets import language_picker, layout_css, sidebar
 
 ROOT = Path(__file__).resolve().parent
 
@@ -33,54 +35,11 @@ def _page(file: str, title_key: str, icon: str, url: str, default: bool = False)
     return st.Page(str(ROOT / "pages" / file), title=tr(title_key), icon=icon, url_path=url, default=default)
 
 
-def login_gate():
-    """The session's actor: OIDC identity or local account, re-read from the store on every run (role changes
-    and disabling apply at once), signed out after ANTT_SESSION_IDLE_MINUTES without activity."""
-    store = get_store()
-    actor = st.session_state.get(SESSION_ACTOR)
-    oidc = oidc_enabled()
-    if actor is None and oidc and st.user.is_logged_in:
-        actor = auth.oidc_actor(store, st.user.get("email"))
-        if actor is None:
-            st.session_state["auth_flash"] = tr("auth_oidc_disabled", name=str(st.user.get("email") or "?"))
-            st.logout()
-            st.stop()
-        auth.record(store, "signin", actor, {"client": client_address()})
-        st.session_state[SESSION_ACTOR] = actor
-        st.session_state[SESSION_LAST_SEEN] = time.time()
-    if isinstance(actor, auth.Actor) and actor.signed_in:
-        now = time.time()
-        if auth.session_expired(st.session_state.get(SESSION_LAST_SEEN), now):
-            auth.record(store, "signout_idle", actor, {"client": client_address()})
-            sign_out(tr("auth_expired", minutes=f"{auth.idle_minutes():g}"), audit=False)
-        fresh = auth.verified_actor(store, actor)
-        if fresh is None:
-            auth.record(store, "signout_disabled", actor, {"client": client_address()})
-            sign_out(None, audit=False)
-        st.session_state[SESSION_ACTOR] = fresh
-        st.session_state[SESSION_LAST_SEEN] = now
-    return current_user()
-
-
-def sign_out(flash: str | None = None, audit: bool = True) -> None:
-    actor = current_user()
-    if audit and actor.signed_in:
-        auth.record(get_store(), "signout", actor, {"client": client_address()})
-    for key in (SESSION_ACTOR, SESSION_LAST_SEEN):
-        st.session_state.pop(key, None)
-    if flash:
-        st.session_state["auth_flash"] = flash
-    if actor.via == "oidc" and oidc_enabled():
-        st.logout()
-    st.rerun()
-
-
-
 def main() -> None:
     """One script run of a session: page config, sign-in gate, the navigation this actor may use, the shared
     sidebar, then the chosen page."""
     # "auto": open on a desktop or projector, closed on a phone (the pages carry their main pickers themselves)
-    st.set_page_config(page_title="Bản đồ ANTT", page_icon=":material/map:", layout="wide",
+    st.set_page_config(page_title=tr("app_title"), page_icon=":material/map:", layout="wide",
                        initial_sidebar_state="auto")
     actor = login_gate()
     open_link(actor)  # a link's view (language, set, period, area, indicator…) before any widget is drawn
@@ -88,15 +47,14 @@ def main() -> None:
     allowed = auth.pages_for(actor.role, auth.view_mode(), actor.signed_in)
 
     sections = {}
+    VIEW = [("overview.py", "nav_overview", ":material/dashboard:", "tong-quan"),
+            ("map.py", "nav_map", ":material/map:", "ban-do"),
+            ("charts.py", "nav_charts", ":material/bar_chart:", "bieu-do"),
+            ("profile.py", "nav_profile", ":material/home_pin:", "ho-so-xa"),
+            ("change.py", "nav_change", ":material/trending_up:", "so-sanh-ky"),
+            ("reform.py", "nav_reform", ":material/compare_arrows:", "truoc-sau-2025")]
     if allowed["view"]:
-        sections[tr("nav_section_view")] = [
-            _page("overview.py", "nav_overview", ":material/dashboard:", "tong-quan", default=True),
-            _page("map.py", "nav_map", ":material/map:", "ban-do"),
-            _page("charts.py", "nav_charts", ":material/bar_chart:", "bieu-do"),
-            _page("profile.py", "nav_profile", ":material/home_pin:", "ho-so-xa"),
-            _page("change.py", "nav_change", ":material/trending_up:", "so-sanh-ky"),
-            _page("reform.py", "nav_reform", ":material/compare_arrows:", "truoc-sau-2025"),
-        ]
+        sections[tr("nav_section_view")] = [_page(*p, default=p[0] == "overview.py") for p in VIEW]
     BY_ROLE = {
         "nav_section_forum": ("view", [("present.py", "nav_present", ":material/slideshow:", "trinh-chieu")]),
         "nav_section_data": ("edit", [("upload.py", "nav_upload", ":material/upload_file:", "cap-nhat"),
@@ -112,6 +70,13 @@ def main() -> None:
     if allowed["login"]:
         login = _page("login.py", "auth_nav_login", ":material/login:", "dang-nhap", default=not allowed["view"])
         sections.setdefault(tr("auth_nav_section"), []).append(login)
+        # A link to a page that needs a sign-in opens a hidden stand-in at the same address: "sign in to open
+        # this page" and the sign-in form; signed in, the same address is the page itself (never its script).
+        needed = ([] if allowed["view"] else VIEW) + [p for need, pages in BY_ROLE.values() if not allowed[need]
+                                                      for p in pages]
+        sections[tr("auth_nav_section")] += [
+            st.Page(partial(locked_page, title), title=tr(title), icon=icon, url_path=url, visibility="hidden")
+            for _file, title, icon, url in needed]
 
     pg = st.navigation(sections)
     if allowed["view"]:

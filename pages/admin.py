@@ -11,10 +11,13 @@ import streamlit as st
 from geo.access import auth
 from geo.access.installs import install_boundary_file, install_crosswalk_file
 from geo.intake.filecheck import FileRejected
+from geo.store.actions import AUDIT_ACTIONS
 from geo.store.database import StoreError
 from geo.units import boundaries as gb
 from geo.units.crosswalk import CrosswalkError, list_crosswalks
-from pages.common import current_user, get_store, lang, tr
+from pages.shared.data import get_store
+from pages.shared.signin import current_user
+from pages.shared.state import lang, tr
 
 store = get_store()
 actor = current_user()
@@ -94,9 +97,7 @@ with tab_users:
 
 with tab_audit:
     LIMIT = 1000
-    known = sorted({e["action"] for e in store.audit_log(limit=5000)} | {
-        "signin", "signin_failed", "signin_throttled", "signout", "signout_idle", "import", "rollback", "export",
-        "user_add", "user_role", "user_disable", "user_enable", "user_password", "boundary_upload"})
+    known = sorted(AUDIT_ACTIONS)  # the one registry of what the audit log records
     c1, c2, c3 = st.columns(3)
     actions = c1.multiselect(tr("admin_audit_action"), known, key="admin_audit_actions")
     who = c2.text_input(tr("admin_audit_user"), key="admin_audit_user").strip()

@@ -12,20 +12,11 @@ from geo.reference.frames import indicator_values
 from geo.text.i18n import format_value
 from geo.text.periods import parse_period
 from geo.units.vintage import periods_on_set
-from pages.common import (
-    current_set_id,
-    fallback_notice,
-    get_store,
-    indicator_labels,
-    labels,
-    lang,
-    load_view,
-    map_and_legend,
-    sample_banner,
-    source_caption,
-    stop_page,
-    tr,
-)
+from pages.shared.data import get_store, load_view
+from pages.shared.mapview import fallback_notice, map_and_legend
+from pages.shared.notices import stop_page
+from pages.shared.state import current_set_id, labels, lang, tr
+from pages.shared.widgets import indicator_labels, sample_banner, source_caption
 
 catalog = load_catalog()
 set_id = current_set_id()

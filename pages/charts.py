@@ -6,10 +6,13 @@ from geo.analysis.classify import classify
 from geo.outputs.charts import coverage_bars, ranking_bar, team_composition, tip_rate_bars
 from geo.reference.catalog import load_catalog
 from geo.reference.frames import indicator_values
-from pages.common import (classes_in_link, current_set_id, indicator_choices, indicator_labels, lang, load_joined,
-                          sample_banner, shared_view, source_caption, tr, view_link)
+from pages.shared.data import indicator_choices, load_joined
+from pages.shared.links import classes_in_link, take_link, view_link
+from pages.shared.state import current_set_id, lang, shared_view, tr
+from pages.shared.widgets import indicator_labels, sample_banner, source_caption
 
 catalog = load_catalog()
+take_link(indicator="charts_indicator")  # what a link may set on this page (pages/shared/links.py)
 units, frame, report, fallback = load_joined()
 
 st.title(tr("charts_title"))

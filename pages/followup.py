@@ -8,7 +8,9 @@ import streamlit as st
 
 from geo.analysis.followup import followup_rows
 from geo.store.flags import mark_checked
-from pages.common import current_area, current_period, current_set_id, current_user, get_store, lang, tr
+from pages.shared.data import get_store
+from pages.shared.signin import current_user
+from pages.shared.state import current_area, current_period, current_set_id, lang, tr
 
 set_id = current_set_id()
 st.title(tr("followup_title"))

@@ -6,10 +6,13 @@ import streamlit as st
 
 from geo.reference.catalog import load_catalog
 from geo.store.database import StoreError
+from geo.text.errors import message_of
 from geo.text.i18n import format_number, format_value
 from geo.text.periods import parse_period
 from geo.units import boundaries as gb
-from pages.common import current_set_id, current_user, get_store, lang, tr
+from pages.shared.data import get_store
+from pages.shared.signin import current_user
+from pages.shared.state import current_set_id, lang, tr
 
 catalog = load_catalog()
 store = get_store()
@@ -119,7 +122,7 @@ else:
         try:
             new = store.rollback(version, user=current_user(), note=note or None)
         except StoreError as exc:
-            st.error(tr("store_error", error=str(exc)))
+            st.error(tr("store_error", error=message_of(exc, lang())))
         else:
             st.session_state["history_flash"] = tr("store_rollback_done", version=version, new=new)
             st.rerun()

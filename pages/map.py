@@ -9,32 +9,18 @@ from geo.carto.maps import BASEMAPS, build_symbol_map, legend_html, legend_items
 from geo.reference.catalog import load_catalog
 from geo.reference.frames import indicator_values
 from geo.units import boundaries as gb
-from pages.common import (
-    cached_classify,
-    classes_in_link,
-    current_area,
-    current_set_id,
-    drill_into_province,
-    fallback_notice,
-    indicator_choices,
-    indicator_labels,
-    labels,
-    lang,
-    live_map,
-    load_joined,
-    map_assets,
-    province_layer,
-    sample_banner,
-    share_view,
-    source_caption,
-    stop_page,
-    tr,
-    view_link,
-)
-from pages.export_widgets import render_export_buttons
+from pages.shared.data import cached_classify, indicator_choices, load_joined, map_assets, province_layer
+from pages.shared.downloads import render_export_buttons
+from pages.shared.links import classes_in_link, take_link, view_link
+from pages.shared.mapview import fallback_notice, live_map
+from pages.shared.notices import stop_page
+from pages.shared.state import current_area, current_set_id, drill_into_province, labels, lang, share_view, tr
+from pages.shared.widgets import indicator_labels, sample_banner, source_caption
 
 catalog = load_catalog()
 set_id = current_set_id()
+# what a link may set on this page (pages/shared/links.py), before the widgets are drawn
+take_link(indicator="map_indicator", method="map_method", k="map_k", scheme="map_scheme", breaks="map_breaks")
 
 
 def _drill() -> None:

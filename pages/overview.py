@@ -5,8 +5,11 @@ import streamlit as st
 from geo.analysis.table import district_totals, units_with_value
 from geo.reference.catalog import load_catalog
 from geo.text.i18n import format_value
-from pages.common import (current_set_id, lang, load_joined, sample_banner, source_caption, stop_page, tr,
-                          view_link)
+from pages.shared.data import load_joined
+from pages.shared.links import view_link
+from pages.shared.notices import stop_page
+from pages.shared.state import current_set_id, lang, tr
+from pages.shared.widgets import sample_banner, source_caption
 
 catalog = load_catalog()
 units, frame, report, fallback = load_joined()

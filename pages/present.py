@@ -5,27 +5,28 @@ numbers (small counts of tips and people shown as "< N") geo.outputs.present. No
 join report, no versions); sample data carries a small red badge.
 """
 
-import base64
 import time
 from pathlib import Path
 
 import streamlit as st
 
 from geo.outputs import present, slides
-from geo.outputs.exports import default_classification, map_png
 from geo.reference.catalog import load_catalog
 from geo.reference.sample import sample_for
 from geo.text.names import vi_sort_key
 from geo.text.periods import parse_period
 from geo.units import boundaries as gb
-from pages.common import (current_set_id, lang, load_joined, notices_as_toasts, shared_view, stop_page, tr,
-                          view_link)
+from pages.shared.data import frame_key, load_joined, slide_map_image
+from pages.shared.links import take_link, view_link
+from pages.shared.notices import notices_as_toasts, stop_page
+from pages.shared.state import current_set_id, lang, shared_view, tr
 
 K = "present_"  # session keys of this page
 AREA = "__area__"
 
 catalog = load_catalog()
 set_id = current_set_id()
+take_link(indicator=K + "map_indicator", unit=K + "unit", slide=K + "slide")  # what a link may set here
 info = gb.get_boundary_set_info(set_id)
 units, frame, _report, _fallback = load_joined(set_id)
 L = lang()
@@ -48,19 +49,8 @@ def name_of(code):
     return area_name if code in (None, AREA) else str(frame.at[code, "unit_name"])
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _map_image(set_id: str, period: str, version, sample: bool, indicator_id: str, highlight, lang: str,
-               threshold: int, size: tuple, _units, _frame) -> str:
-    values, hidden = present.shown_series(_frame, indicator_id, threshold)
-    cls = default_classification(_frame, indicator_id, values=values)
-    png = map_png(_units, _frame, indicator_id, cls, set_id=set_id, lang=lang, values=values, suppressed=hidden,
-                  highlight=highlight, size=size, dpi=110)
-    return base64.b64encode(png).decode("ascii")
-
-
 def map_img(indicator_id: str, highlight=None, size=(11.0, 7.2)) -> str:
-    b64 = _map_image(set_id, period, frame.attrs.get("version"), bool(frame.attrs.get("sample")), indicator_id,
-                     highlight, L, threshold, size, units, frame)
+    b64 = slide_map_image(frame_key(frame, set_id), indicator_id, highlight, L, threshold, size, units, frame)
     return slides.image(b64)
 
 

@@ -9,8 +9,11 @@ import streamlit as st
 from geo.analysis.classify import classify
 from geo.analysis.table import compare_rows
 from geo.reference.catalog import Indicator, load_catalog
+from geo.text.i18n import t
 from geo.units.vintage import table_on_set
-from pages.common import get_store, lang, load_unit_shapes, map_and_legend, tr
+from pages.shared.data import get_store, load_unit_shapes
+from pages.shared.mapview import map_and_legend
+from pages.shared.state import lang, tr
 
 
 def render_change_preview(set_id: str, period: str, rows: list[dict]) -> None:
@@ -29,8 +32,9 @@ def render_change_preview(set_id: str, period: str, rows: list[dict]) -> None:
     frame["unit_name"] = units.set_index("code")["name"]
     values = frame["changed"].astype(float)
     ind = Indicator(
-        id="changed_values", vi="Số giá trị thay đổi", en="Values that change", kind="count", unit_vi="giá trị",
-        unit_en="values", direction="neutral", temporal="stock", group="preview", public=False)
+        id="changed_values", vi=t("upload_preview_changed", "vi"), en=t("upload_preview_changed", "en"),
+        kind="count", unit_vi=t("upload_preview_changed_unit", "vi"), unit_en=t("upload_preview_changed_unit", "en"),
+        direction="neutral", temporal="stock", group="preview", public=False)
     cls = classify(values, "manual", breaks=[0, 5, 15], scheme="Oranges")
     map_and_legend(set_id, frame, values, ind, cls, key="upload_preview_map", height=320,
                    legend_title=ind.name(lang()), ratio=(2, 1))

@@ -10,22 +10,16 @@ from geo.reference.frames import indicator_values
 from geo.text.i18n import format_value
 from geo.text.names import vi_sort_key
 from geo.units import boundaries as gb
-from pages.common import (
-    current_set_id,
-    fallback_notice,
-    lang,
-    live_map,
-    load_joined,
-    sample_banner,
-    shared_view,
-    source_caption,
-    stop_page,
-    tr,
-    view_link,
-)
+from pages.shared.data import load_joined
+from pages.shared.links import take_link, view_link
+from pages.shared.mapview import fallback_notice, live_map
+from pages.shared.notices import stop_page
+from pages.shared.state import current_set_id, lang, shared_view, tr
+from pages.shared.widgets import sample_banner, source_caption
 
 catalog = load_catalog()
 set_id = current_set_id()
+take_link(unit="profile_unit")  # what a link may set on this page (pages/shared/links.py)
 info = gb.get_boundary_set_info(set_id)
 units, frame, report, fallback = load_joined(set_id)
 

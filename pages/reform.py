@@ -12,17 +12,10 @@ from geo.reference.frames import indicator_values
 from geo.text.i18n import format_value
 from geo.units import boundaries as gb
 from geo.units.crosswalk import composition, list_crosswalks, load_crosswalk
-from pages.common import (
-    current_period,
-    display_layer,
-    fallback_notice,
-    indicator_labels,
-    lang,
-    load_view,
-    map_assets,
-    sample_banner,
-    tr,
-)
+from pages.shared.data import display_layer, load_view, map_assets
+from pages.shared.mapview import fallback_notice
+from pages.shared.state import current_period, lang, tr
+from pages.shared.widgets import indicator_labels, sample_banner
 
 catalog = load_catalog()
 st.title(tr("reform_title"))
@@ -36,7 +29,7 @@ ind = catalog[indicator_id]
 period = current_period()
 
 frames = []
-for set_id in pair:  # both whole sets (area=()): the comparison is of the two vintages, not of an area
+for set_id in pair:  # both whole sets (area=()), data and map: the comparison is of the two vintages, not of an area
     view = load_view(set_id, period, area=())
     frames.append((set_id, view.units, view.meta.fallback, view.frame))
 sample_banner(frames[0][3])
@@ -56,7 +49,7 @@ for col, (set_id, units, fallback, frame) in zip(cols, frames):
         if fallback:
             fallback_notice(set_id)
         else:
-            m = build_choropleth(display_layer(set_id), frame, values, ind, catalog, cls, lang=lang(),
+            m = build_choropleth(display_layer(set_id, area=()), frame, values, ind, catalog, cls, lang=lang(),
                                  attribution=info.attribution, labels=True, assets=map_assets())
             st_folium(m, key=f"reform_map_{set_id}", height=420, use_container_width=True, returned_objects=[])
         st.markdown(legend_html(legend_items(cls, ind, lang()), ind.unit(lang()), lang()), unsafe_allow_html=True)

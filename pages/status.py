@@ -8,7 +8,9 @@ import streamlit as st
 from geo.analysis.status import completeness
 from geo.store.errors import StoreError
 from geo.text.errors import message_of
-from pages.common import current_period, current_set_id, current_user, get_store, tr
+from pages.shared.data import get_store
+from pages.shared.signin import current_user
+from pages.shared.state import current_period, current_set_id, lang, tr
 
 set_id = current_set_id()
 st.title(tr("status_title"))
@@ -18,7 +20,7 @@ if not period:
 try:
     whole = completeness(get_store(), set_id, period)
 except (StoreError, ValueError) as exc:
-    st.error(message_of(exc))
+    st.error(message_of(exc, lang()))
     st.stop()
 areas = [""] + list(whole["by_province"])
 area = st.selectbox(tr("status_col_province"), areas, key="status_area",
@@ -54,7 +56,7 @@ if actor.signed_in and actor.role in ("editor", "admin") and acted:
                 get_store().report_step(step, boundary_set=set_id, period=period, unit=unit["unit_code"],
                                         user=actor, reason=reason or None)
             except StoreError as exc:
-                st.error(message_of(exc))
+                st.error(message_of(exc, lang()))
             else:
                 st.success(tr("status_done", step=tr(label), unit=unit["unit_name"]))
                 st.rerun()

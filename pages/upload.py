@@ -10,9 +10,11 @@ from geo.intake.mappings import remember_mapping, remembered_mapping
 from geo.intake.template import template_bytes
 from geo.reference.catalog import load_catalog
 from geo.text.i18n import format_value
-from pages.common import current_area, current_period, current_set_id, current_user, get_store, labels, lang, tr
+from pages.shared.data import get_store
+from pages.shared.signin import current_user
+from pages.shared.state import current_area, current_period, current_set_id, labels, lang, tr
 from pages.preview import render_change_preview
-from pages.quality_widgets import confirm_flags
+from pages.shared.flags import confirm_flags
 
 set_id = current_set_id()
 st.title(tr("upload_title"))
@@ -105,9 +107,15 @@ if report.rows:
     if report.period:
         render_change_preview(set_id, report.period, report.rows)
 
-# 4. Confirm (refused if someone else imported the same set and period since this dry run)
+# 4. Confirm (refused if someone else imported the same set and period since this dry run). The version is
+# the one of the first run that showed this file's report: read again in the run of the confirm click, it
+# would already include the other import and the check could never fire.
 store = get_store()
-seen_version = store.latest_version(set_id, report.period) if report.period else None
+seen = st.session_state.setdefault("upload_seen_version", {})
+seen_key = (set_id, report.period, report.file_sha256)
+if report.period and seen_key not in seen:
+    seen[seen_key] = store.latest_version(set_id, report.period) or 0  # 0: nothing imported yet
+seen_version = seen.get(seen_key)
 flags_ok, flags = confirm_flags(report.flags, "upload")  # values that look wrong need a person's word
 note = st.text_input(tr("upload_note"), key="upload_note")
 if st.button(tr("upload_confirm"), type="primary", disabled=not (report.ok and flags_ok), key="upload_confirm"):
@@ -122,5 +130,6 @@ if st.button(tr("upload_confirm"), type="primary", disabled=not (report.ok and f
         st.error(exc.message(lang()))
     else:
         st.session_state["upload_last_version"] = version
+        seen[seen_key] = version  # this session's own import is seen
         st.cache_data.clear()
         st.success(tr("upload_done", version=version, period=report.period, units=len(report.rows)))

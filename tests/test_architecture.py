@@ -5,7 +5,8 @@ import pathlib
 
 import pytest
 
-GEO = pathlib.Path(__file__).resolve().parents[1] / "geo"
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+GEO = ROOT / "geo"
 
 
 @pytest.mark.parametrize("path", sorted(GEO.rglob("*.py")), ids=lambda p: str(p.relative_to(GEO)))
@@ -81,3 +82,74 @@ def test_the_size_check(tmp_path, source, problems):
     path = tmp_path / "m.py"
     path.write_text(source, encoding="utf-8")
     assert size_problems(path) == problems
+
+
+# ---------------------------------------------------------------- sizes on the app side (issue 23)
+
+APP_MAX_MODULE_LINES = 400  # DESIGN.md: no module of app.py or pages/ over 400 lines, none exempt
+APP_SIDE = [ROOT / "app.py"] + sorted((ROOT / "pages").rglob("*.py"))
+
+
+def app_size_problems(path: pathlib.Path) -> list[str]:
+    """Modules over 400 lines and functions over 80, whatever their docstrings say."""
+    text = path.read_text(encoding="utf-8")
+    out = [f"{path.name}: {n} lines"] if (n := len(text.splitlines())) > APP_MAX_MODULE_LINES else []
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if (n := node.end_lineno - node.lineno + 1) > MAX_FUNCTION_LINES:
+                out.append(f"{path.name}: {node.name} is {n} lines")
+    return out
+
+
+def test_the_app_side_is_checked():
+    assert {"app.py", "map.py", "links.py", "state.py"} <= {p.name for p in APP_SIDE}
+
+
+@pytest.mark.parametrize("path", APP_SIDE, ids=lambda p: str(p.relative_to(ROOT)))
+def test_app_modules_and_functions_stay_small(path):
+    assert app_size_problems(path) == []
+
+
+@pytest.mark.parametrize("source, problems", [
+    ('"""m"""\n' + "x = 1\n" * 399, []),
+    ('"""m"""\n' + "x = 1\n" * 400, ["m.py: 401 lines"]),  # pages/common.py had 863
+    ('"""m. Long because it is a generated list."""\n' + "x = 1\n" * 400, ["m.py: 401 lines"]),  # no exemption
+    (_long_function("f", "Long because it is one table of cases.", 90), ["m.py: f is 92 lines"]),
+])
+def test_the_app_size_check(tmp_path, source, problems):
+    path = tmp_path / "m.py"
+    path.write_text(source, encoding="utf-8")
+    assert app_size_problems(path) == problems
+
+
+# ---------------------------------------------------------------- one place for st.cache_* (issue 23)
+
+CACHE_MODULE = "pages/shared/data.py"  # cached data access: the app side's only st.cache_data / st.cache_resource
+
+
+def cache_decorators(source: str) -> list[int]:
+    """Lines of functions decorated with st.cache_data / st.cache_resource (called or not)."""
+    out = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for dec in node.decorator_list:
+                target = dec.func if isinstance(dec, ast.Call) else dec
+                if isinstance(target, ast.Attribute) and target.attr in ("cache_data", "cache_resource"):
+                    out.append(node.lineno)
+    return out
+
+
+@pytest.mark.parametrize("path", [p for p in APP_SIDE if str(p.relative_to(ROOT)) != CACHE_MODULE],
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_caches_live_in_one_module(path):
+    assert cache_decorators(path.read_text(encoding="utf-8")) == [], f"move the cache to {CACHE_MODULE}"
+
+
+@pytest.mark.parametrize("source, lines", [
+    # what pages/present.py and pages/export_widgets.py held before issue 23
+    ("@st.cache_data(max_entries=64, show_spinner=False)\ndef _map_image(key):\n    pass\n", [2]),
+    ("@st.cache_resource\ndef _store():\n    pass\n", [2]),
+    ("def f():\n    st.cache_data.clear()\n", []),  # clearing is not caching
+])
+def test_the_cache_check_finds_a_planted_cache(source, lines):
+    assert cache_decorators(source) == lines

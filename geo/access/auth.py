@@ -51,7 +51,6 @@ RANK = {r: i for i, r in enumerate(ROLES)}
 ENV_VIEW_MODE = "ANTT_VIEW_MODE"
 ENV_IDLE_MINUTES = "ANTT_SESSION_IDLE_MINUTES"
 VIEW_MODES = ("open", "signin")
-DEFAULT_IDLE_MINUTES = 30
 MIN_PASSWORD = 8
 MAX_DELAY = 15 * 60
 FAILURE_WINDOW = timedelta(days=1)
@@ -336,11 +335,6 @@ def list_users(store) -> list[dict]:
     rows = store.execute_read_fn(lambda conn: conn.execute(sa.select(users).order_by(users.c.name)).all())
     return [{"name": r.name, "role": r.role, "auth": r.auth, "disabled": bool(r.disabled),
              "created_at": iso_time(r.created_at), "updated_at": iso_time(r.updated_at)} for r in rows]
-
-
-def get_user(store, name: str) -> dict | None:
-    name = normalize_name(name, strict=False)
-    return next((u for u in list_users(store) if u["name"] == name), None)
 
 
 def add_user(store, name: str, role: str, password: str | None = None, *, by, auth: str = "local") -> None:

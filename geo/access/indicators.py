@@ -35,7 +35,7 @@ from geo.reference.catalog import (
     set_definitions_source,
 )
 from geo.store.database import AccessDenied, Store, StoreError
-from geo.store.engine import iso_time, utcnow
+from geo.store.engine import utcnow
 from geo.text.errors import AnttError, message_of
 from geo.store.schema import indicator_definitions, indicators
 
@@ -123,16 +123,6 @@ def refresh_definitions() -> None:
 
 # ---------------------------------------------------------------------------------------------------------
 # Reading
-
-
-def list_definitions(store: Store) -> list[dict]:
-    """The stored rows: id, definition, retired, who and when (the admin page's and CLI's history)."""
-    rows = store.execute_read_fn(lambda conn: conn.execute(
-        sa.select(indicator_definitions).order_by(indicator_definitions.c.created_at, indicator_definitions.c.id)
-    ).all())
-    return [{"id": r.id, "definition": json.loads(r.definition), "retired": bool(r.retired),
-             "created_at": iso_time(r.created_at), "created_by": r.created_by,
-             "updated_at": iso_time(r.updated_at), "updated_by": r.updated_by} for r in rows]
 
 
 def indicator_json(ind, lang: str = "vi") -> dict:

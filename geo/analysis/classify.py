@@ -87,7 +87,8 @@ def classify(values: pd.Series, method: str = "quantiles", k: int = 5, breaks: l
     lower: list[float] = []
     for i in range(n):
         if i == 0:
-            lower.append(float(y.min()) if len(y) else (upper[0] if upper else 0.0))
+            # never above its own upper bound: manual breaks may all lie below the smallest value
+            lower.append(min(float(y.min()), upper[0]) if len(y) else (upper[0] if upper else 0.0))
         else:
             lower.append(upper[i - 1])
     assign = pd.Series(-1, index=values.index, dtype=int)

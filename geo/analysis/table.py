@@ -13,27 +13,38 @@ from geo.reference.frames import indicator_values
 from geo.text.names import vi_sort_key
 
 
-def district_totals(df: pd.DataFrame, catalog: Catalog | None = None) -> dict[str, float | None]:
-    """Totals over units: base indicators summed (None if no unit has a value), derived recomputed from sums.
+def sum_parts(df: pd.DataFrame, groups, catalog: Catalog | None = None) -> pd.DataFrame:
+    """The one rule for totals over units, for every place that shows one (overview cards, the by-province
+    map, exports of it, slides): one row per label in ``groups`` (one label per row of ``df``).
 
-    A derived value uses only units that have both numerator and denominator, so missing data does not
-    pull a share down.
+    Base indicators are summed (NaN when no unit of the group has a value, never 0). A derived indicator
+    (share, rate) comes from the sums of its numerator and denominator over the units that have both, so a
+    unit missing a part neither pulls a share down nor pushes it up; its column is in the result, and
+    :func:`geo.reference.frames.indicator_values` reads it from there.
     """
     catalog = catalog or load_catalog()
-    out: dict[str, float | None] = {}
-    for ind in catalog.base():
-        col = df[ind.id] if ind.id in df.columns else pd.Series(dtype=float)
-        out[ind.id] = None if col.isna().all() else float(col.sum(skipna=True))
+    labels = pd.Series(list(groups), index=df.index)
+    cols = [i.id for i in catalog.base() if i.id in df.columns]
+    out = df[cols].astype(float).groupby(labels, sort=True).sum(min_count=1)
+    index = out.index if len(df) else pd.Index(sorted(set(labels)))
+    out = out.reindex(index)
     for ind in catalog.derived():
         if ind.numerator not in df.columns or ind.denominator not in df.columns:
-            out[ind.id] = None
+            out[ind.id] = float("nan")
             continue
-        both = df[[ind.numerator, ind.denominator]].dropna()
-        if both.empty:
-            out[ind.id] = None
-        else:
-            out[ind.id] = ind.compute(float(both[ind.numerator].sum()), float(both[ind.denominator].sum()))
+        both = df[[ind.numerator, ind.denominator]].astype(float).dropna()
+        parts = both.groupby(labels[both.index], sort=True).sum().reindex(index)
+        values = [ind.compute(n, d) for n, d in zip(parts[ind.numerator], parts[ind.denominator])]
+        out[ind.id] = [float("nan") if v is None else float(v) for v in values]
     return out
+
+
+def district_totals(df: pd.DataFrame, catalog: Catalog | None = None) -> dict[str, float | None]:
+    """Totals over all units of ``df`` (:func:`sum_parts` with one group): None where there is no value."""
+    catalog = catalog or load_catalog()
+    row = sum_parts(df, [""] * len(df), catalog).reindex([""]).iloc[0]
+    ids = [i.id for i in catalog.base()] + [i.id for i in catalog.derived()]
+    return {iid: None if iid not in row.index or math.isnan(row[iid]) else float(row[iid]) for iid in ids}
 
 
 def units_with_value(df: pd.DataFrame, indicator_id: str, catalog: Catalog | None = None) -> int:

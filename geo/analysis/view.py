@@ -1,7 +1,7 @@
 """The one view loader: what every map, chart and profile of a (set, period, area, method) shows.
 
 ``load_view`` is a short orchestrator of named steps (units → table on the set → join → area), so pages get
-their data one way and a single cache in ``pages/common.py`` can hold the result, keyed on (set, file
+their data one way and a single cache in ``pages/shared/data.py`` can hold the result, keyed on (set, file
 fingerprint, data version, period, area, method). The facts pages print about the data (boundary set,
 period, version, sample, converted/approximate) travel as a typed :class:`ViewMeta`; ``frame.attrs`` keeps
 the same keys for the code that still reads them (exports, banners).
@@ -100,14 +100,13 @@ def load_view(set_id: str, period: str | None, area: tuple, method: str, store, 
 
 
 def aggregate_frame(frame: pd.DataFrame, groups, catalog=None) -> pd.DataFrame:
-    """The wide table summed by ``groups`` (one label per row, e.g. the province of each commune): base
-    indicators summed (NaN when no unit of the group has a value, never 0), so derived indicators — shares
-    and rates — are recomputed from the summed parts, never averaged. Index and ``unit_name`` = the label."""
-    from geo.reference.catalog import load_catalog
+    """The wide table summed by ``groups`` (one label per row, e.g. the province of each commune) by the one
+    rule for totals (geo.analysis.table.sum_parts): counts summed (NaN when no unit of the group has a
+    value, never 0), shares and rates from the summed parts of the units that have both, never averaged —
+    the same numbers as the overview's cards. Index and ``unit_name`` = the label."""
+    from geo.analysis.table import sum_parts
 
-    catalog = catalog or load_catalog()
-    cols = [i.id for i in catalog.base() if i.id in frame.columns]
-    summed = frame[cols].astype(float).groupby(pd.Series(list(groups), index=frame.index), sort=True).sum(min_count=1)
+    summed = sum_parts(frame, groups, catalog)
     summed.insert(0, "unit_name", summed.index.astype(str))
     summed.index = summed.index.astype(str)
     summed.index.name = frame.index.name

@@ -62,7 +62,7 @@ def _behind_proxy(request) -> bool:
 def client_of(request) -> str:
     """The reader's address, for the throttle and the audit log: the peer, or — when the peer is the local
     nginx — the X-Real-IP it sets (overwriting whatever the reader sent), if that is an address; as
-    pages/common.py's client_address reads it for sign-ins."""
+    pages/shared/signin.py's client_address reads it for sign-ins."""
     import ipaddress
 
     peer = request.client.host if request.client else "-"

@@ -33,7 +33,7 @@ MAX_KEPT = 8
 
 
 def get_store():
-    """The app's store (as pages/common.py opens it: writes only by a signed-in editor; the API writes none)."""
+    """The app's store (as pages/shared/data.py opens it: writes only by a signed-in editor; the API writes none)."""
     key = (setting("ANTT_DATABASE_URL"), str(setting("ANTT_DATA_DIR")))
     with _LOCK:
         store = _STORES.get(key)

@@ -36,8 +36,6 @@ from geo.text.i18n import format_number, t
 
 ENV_MAX_UPLOAD_MB = "ANTT_MAX_UPLOAD_MB"
 ENV_MAX_ROWS = "ANTT_MAX_UPLOAD_ROWS"
-DEFAULT_MAX_MB = 10
-DEFAULT_MAX_ROWS = 100_000
 MAX_ZIP_MEMBERS = 2_000
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # sum of declared sizes of all parts
 MAX_RATIO = 100  # uncompressed / compressed, for parts over RATIO_MIN_SIZE
@@ -341,7 +339,6 @@ def _bad_utf8_and_cp1258(head: bytes) -> bool:
 
 
 ENV_MAX_BOUNDARY_MB = "ANTT_MAX_BOUNDARY_MB"
-DEFAULT_MAX_BOUNDARY_MB = 100
 MAX_VERTICES = 5_000_000
 MAX_VERTICES_PER_UNIT = 500_000
 # Viet Nam with its islands, generously: coordinates outside mean a wrong or missing CRS (or swapped axes).

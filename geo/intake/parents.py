@@ -101,7 +101,7 @@ def district_ignored(units: UnitIndex, code: str, written: dict[str, str]) -> st
 
 
 def area_codes(units: UnitIndex, area: tuple) -> set[str] | None:
-    """Codes inside an area ((parent column, value), ...) as pages/common.current_area gives it; None = all."""
+    """Codes inside an area ((parent column, value), ...) as pages.shared.state.current_area gives it; None = all."""
     if not area:
         return None
     out = set(units.names)

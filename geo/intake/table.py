@@ -36,9 +36,6 @@ _TOTAL_ASCII = {"tong cong", "cong", "tong", "tong so", "toan huyen", "toan tinh
 ROMAN_RE = re.compile(r"^(?=[ivxlc]+\b)(i{1,3}|iv|vi{0,3}|ix|xi{0,3}|xiv|xv)\s*[.\-):]?(\s|$)", re.IGNORECASE)
 
 
-UNIT_ROLES = ("name", "code", "province", "district")
-
-
 @lru_cache(maxsize=4096)
 def is_total_label(text: str) -> bool:
     """'Tổng cộng', 'Cộng', 'Tổng số', ... in Unicode or a legacy font (TCVN3, VNI); without diacritics only as

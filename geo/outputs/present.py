@@ -32,7 +32,6 @@ from geo.text.i18n import format_value, t
 from geo.text.names import vi_sort_key
 
 ENV_THRESHOLD = "ANTT_SMALL_COUNT_THRESHOLD"
-DEFAULT_THRESHOLD = 5
 SENSITIVE_GROUPS = ("tips", "people", "weapons")
 
 # What each slide shows (all public; the page offers a choice of map / ranking indicator among public ones).
@@ -40,8 +39,6 @@ HEADLINE_IDS = ("teams_security", "teams_security_order", "village_coverage", "f
                 "prestigious_people")
 SPOTLIGHT_IDS = ("teams_security", "teams_per_1000", "village_coverage", "forums_held", "tips_received",
                  "valuable_tip_rate")
-FORUM_IDS = ("forums_held", "opinions_force_building", "opinions_crime_fighting", "tips_received",
-             "tips_valuable", "valuable_tip_rate")
 SLIDES = ("headline", "map", "ranking", "spotlight", "forums")
 
 
@@ -129,7 +126,10 @@ def show_value(ind: Indicator, values: Mapping[str, float | None], threshold: in
         parts = [catalog[ind.numerator], catalog[ind.denominator]]
         if any(is_sensitive(p) and is_small(values.get(p.id), threshold) for p in parts):
             return Shown(ind.id, None, t("present_hidden", lang), unit, True)
-        v = ind.compute(_num(values.get(ind.numerator)), _num(values.get(ind.denominator)))
+        if ind.id in values:  # a total: its share as the one rule for totals gave it (analysis.table.sum_parts)
+            v = _num(values[ind.id])
+        else:
+            v = ind.compute(_num(values.get(ind.numerator)), _num(values.get(ind.denominator)))
     else:
         v = _num(values.get(ind.id))
         if is_sensitive(ind) and is_small(v, threshold):
@@ -151,7 +151,7 @@ def _num(v):
 
 
 def unit_base_values(frame: pd.DataFrame, unit_code: str | None, catalog: Catalog | None = None) -> dict:
-    """Base values of one unit, or the district totals when ``unit_code`` is None."""
+    """Base values of one unit, or the district totals (shares included) when ``unit_code`` is None."""
     catalog = catalog or load_catalog()
     if unit_code is None:
         return district_totals(frame, catalog)

@@ -51,6 +51,8 @@ def indicator_values(df: pd.DataFrame, indicator_id: str, catalog: Catalog | Non
     """Per-unit values of any indicator (derived ones computed per unit). NaN where undefined."""
     catalog = catalog or load_catalog()
     ind = catalog[indicator_id]
+    if ind.derived and indicator_id in df.columns:  # a table of totals carries its shares (analysis.sum_parts)
+        return df[indicator_id].astype(float).rename(indicator_id)
     if not ind.derived:
         if indicator_id not in df.columns:
             return pd.Series(float("nan"), index=df.index, name=indicator_id)

@@ -51,7 +51,6 @@ from geo.store.schema import (
 
 MIGRATIONS_DIR = PACKAGE_DIR / "store" / "migrations"
 SYSTEM_USER = "system"
-ACTIONS = ("import", "rollback", "sample")
 
 # Alembic's ``context`` is a module-level proxy: one migration run per process at a time.
 _MIGRATION_LOCK = threading.Lock()
@@ -219,9 +218,9 @@ class Store(StoreReads, StoreWrites, StoreReporting):
                 self._check_locks(conn, boundary_set, period, [c for c, _ in written])
                 if expected_units is not None:
                     self._check_unit_versions(conn, boundary_set, period, expected_units)
-                if expected_version is not None:
+                if expected_version is not None:  # 0: the caller saw no version yet
                     latest = self._latest(conn, boundary_set, period)
-                    if latest != expected_version:
+                    if (latest or 0) != expected_version:
                         raise StoreError("store_conflict", latest=latest, expected_version=expected_version)
                 version = self._insert_version(
                     conn, rows, boundary_set=boundary_set, period=period, user=user,

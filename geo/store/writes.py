@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from geo.config import setting
+from geo.store.actions import check_action
 from geo.store.engine import utcnow
 from geo.store.errors import StoreError
 from geo.store.schema import audit_log_table, import_versions, observations, units, version_units
@@ -131,6 +132,6 @@ class StoreWrites:
 
     def _audit(self, conn: Connection, action: str, user: str, detail: dict | None) -> None:
         conn.execute(audit_log_table.insert().values(
-            created_at=utcnow(), user=user, action=str(action),
+            created_at=utcnow(), user=user, action=check_action(action),
             detail=json.dumps(detail, ensure_ascii=False, default=str) if detail is not None else None,
         ))

@@ -126,7 +126,6 @@ def decode_vni(text: str) -> str:
     return unicodedata.normalize("NFC", _VNI_RE.sub(lambda m: VNI_DECODE[m.group(0)], text))
 
 
-_VOWELS = set("aeiouyăâêôơư")
 # VNI pairs that never occur in Unicode Vietnamese (o/u/y followed by a VNI mark character).
 _VNI_STRONG = re.compile("o[âåäùøûõï]|u[ùøûõï]|y[ùøûõ]", re.IGNORECASE)
 

@@ -147,13 +147,13 @@ def test_only_admins_manage_users(store, by, ok):
     if ok:
         auth.add_user(store, "moi", "viewer", "mat-khau-dai", by=by)
         auth.set_role(store, "moi", "editor", by=by)
-        assert auth.get_user(store, "moi")["role"] == "editor"
+        assert {u["name"]: u["role"] for u in auth.list_users(store)}["moi"] == "editor"
     else:
         with pytest.raises(AccessDenied):
             auth.add_user(store, "moi", "viewer", "mat-khau-dai", by=by)
         with pytest.raises(AccessDenied):
             auth.set_role(store, "viet", "admin", by=by)
-        assert auth.get_user(store, "viet")["role"] == "viewer"
+        assert {u["name"]: u["role"] for u in auth.list_users(store)}["viet"] == "viewer"
 
 
 @pytest.mark.parametrize("name, role, password, message", [

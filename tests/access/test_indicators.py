@@ -15,7 +15,6 @@ from geo.access.indicators import (
     add_indicator,
     edit_indicator,
     install_definitions,
-    list_definitions,
     retire_indicator,
 )
 from geo.reference.catalog import load_catalog
@@ -23,6 +22,19 @@ from geo.store.database import AccessDenied
 
 SET = "dien-bien-dong-pre2025"
 SET_2025 = "dien-bien-dong-2025"  # a period ending after 30/6/2025 goes to the 2025 units (issue 20)
+
+
+def list_definitions(store) -> list[dict]:
+    """The stored definitions, read from their table (what the store keeps, whatever the catalog shows)."""
+    import sqlalchemy as sa
+
+    from geo.store.schema import indicator_definitions
+
+    rows = store.execute_read_fn(lambda conn: conn.execute(
+        sa.select(indicator_definitions).order_by(indicator_definitions.c.created_at)).all())
+    return [{"id": r.id, "retired": bool(r.retired), "created_by": r.created_by} for r in rows]
+
+
 CLI = Actor("ops", "admin", "cli")
 NEW = {"id": "drug_free_villages", "vi": "Số bản không có ma túy", "en": "Drug-free villages",
        "short_vi": "Bản không ma túy", "short_en": "Drug-free", "unit_vi": "bản", "unit_en": "villages",

@@ -68,3 +68,26 @@ def test_diverging_is_centred_on_zero():
     assert c.lower[0] == -5 and c.upper[-1] == 5
     assert c.assignment.iloc[1] == 2  # zero in the middle class
     assert c.no_data_count == 1
+
+
+@pytest.mark.parametrize("values, method, k, breaks", [
+    ([48, 48, 48, 48, 48], "manual", 5, [0, 5, 15]),  # the upload preview's "values changed" map (was "48 – 0")
+    ([3, 3, 3, 3, 3, 48], "manual", 5, [0, 5, 15]),
+    ([20, 30, 48], "manual", 5, [0, 5, 15]),
+    ([0] * 12 + [1, 48], "manual", 5, [0, 5, 15]),
+    ([0] * 12 + [1, 48], "quantiles", 5, None),
+    ([0] * 12 + [1, 48], "natural_breaks", 5, None),
+    ([0] * 12 + [1, 48], "equal_interval", 5, None),
+    ([1, 2, 3, 1000], "quantiles", 5, None),
+])
+def test_no_class_has_its_lower_bound_above_its_upper(values, method, k, breaks):
+    from geo.carto.maps import legend_items
+    from geo.reference.catalog import load_catalog
+
+    c = classify(pd.Series(values, dtype=float), method, k, breaks=breaks)
+    assert all(lo <= up for lo, up in zip(c.lower, c.upper)), list(zip(c.lower, c.upper))
+    assert c.lower == sorted(c.lower)
+    labels = [item.label for item in legend_items(c, load_catalog()["teams_security"], "vi")][:-1]  # no-data last
+    for label in labels:  # "a – b" reads low to high
+        parts = [float(x.strip("> ").replace(".", "").replace(",", ".")) for x in label.split(" – ")]
+        assert parts == sorted(parts), label

@@ -3,7 +3,8 @@ import math
 import pandas as pd
 import pytest
 
-from geo.analysis.table import district_totals, ranking, unit_profile
+from geo.analysis.table import district_totals, ranking, sum_parts, unit_profile
+from geo.reference.catalog import load_catalog
 from geo.reference.frames import indicator_values, rows_to_table, table_to_rows
 from geo.reference.sample import sample_rows, sample_table
 
@@ -97,3 +98,47 @@ def test_compare_rows_counts_changes_and_new_units():
     out = compare_rows(rows, current)
     assert out.loc["03203", "changed"] == 1 and out.loc["03205", "changed"] == 1 and out.loc["03208", "changed"] == 1
     assert out.loc["03211", "status"] == "same" and out.loc["99999", "status"] == "new"
+
+
+# ---------------------------------------------------------------- one rule for totals (issue 23)
+
+N = float("nan")
+
+
+@pytest.mark.parametrize("parts, share", [
+    # (tips_received, tips_valuable) per commune → the total share every place shows
+    ([(10, 5), (10, N)], 50.0),  # a commune without the numerator: left out of both sums (was 50 % vs 100 %)
+    ([(10, 5), (N, 5)], 50.0),  # without the denominator
+    ([(10, 5), (30, 15)], 50.0),
+    ([(100, 50), (1, 1)], 100 * 51 / 101),  # from sums, not the mean of 50 % and 100 %
+    ([(N, 5), (10, N)], None),  # no commune has both
+    ([(0, 0), (0, 0)], None),  # a zero denominator has no share
+])
+def test_overview_province_map_and_slides_show_the_same_total(parts, share):
+    """The overview's card (district_totals), the by-province map and its exports (aggregate_frame read by
+    indicator_values) and the slides (present.show_value) give one share for the same communes."""
+    from geo.analysis.view import aggregate_frame
+    from geo.outputs.present import show_value, unit_base_values
+
+    df = rows_to_table([
+        {"unit_code": f"0000{i}", "unit_name": f"X{i}", "values": {
+            "tips_received": None if math.isnan(r) else r, "tips_valuable": None if math.isnan(v) else v}}
+        for i, (r, v) in enumerate(parts)], "s", "2017")
+    catalog = load_catalog()
+    ind = catalog["valuable_tip_rate"]
+    card = district_totals(df)["valuable_tip_rate"]
+    province = indicator_values(aggregate_frame(df, ["P"] * len(df)), "valuable_tip_rate")["P"]
+    slide = show_value(ind, unit_base_values(df, None), threshold=0).value
+    shown = [card, None if math.isnan(province) else province, slide]
+    assert shown == ([None] * 3 if share is None else [pytest.approx(share)] * 3)
+
+
+def test_sum_parts_by_group_keeps_no_data_as_no_data():
+    df = rows_to_table([
+        {"unit_code": "1", "unit_name": "a", "values": {"tips_received": 10, "tips_valuable": 5}},
+        {"unit_code": "2", "unit_name": "b", "values": {"tips_received": 10}},
+        {"unit_code": "3", "unit_name": "c", "values": {}},
+    ], "s", "2017")
+    out = sum_parts(df, ["P", "P", "Q"])
+    assert out.at["P", "tips_received"] == 20.0 and out.at["P", "valuable_tip_rate"] == 50.0
+    assert math.isnan(out.at["Q", "tips_received"]) and math.isnan(out.at["Q", "valuable_tip_rate"])

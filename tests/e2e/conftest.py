@@ -36,7 +36,7 @@ def start_app(tmp_path: Path, extra_env: dict | None = None):
     env.pop("ANTT_DATABASE_URL", None)
     env.update(extra_env or {})
     log = open(tmp_path / "streamlit.log", "wb")
-    # README's run command (`.venv/bin/streamlit run app.py` when the tests run in .venv), on a free port
+    # README's run command (`./antt run` runs `.venv/bin/streamlit run app.py`), on a free port
     script = Path(sys.executable).with_name("streamlit")
     command = [str(script)] if script.is_file() else [sys.executable, "-m", "streamlit"]
     proc = subprocess.Popen(

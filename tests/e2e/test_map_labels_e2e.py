@@ -107,7 +107,7 @@ LEGEND_JS = """() => [...document.querySelectorAll('.antt-legend > div')].slice(
 @pytest.mark.parametrize("provinces, lang, units", [(False, "vi", 3321), (True, "vi", 34), (False, "en", 11163),
                                                     (True, "en", 63)])
 def test_legend_count_never_wraps_and_the_label_gives_way(browser, provinces, lang, units):
-    """The legend column beside the map is 12rem (pages/common.py's layout); the largest counts still keep
+    """The legend column beside the map is 12rem (pages/shared/layout.css); the largest counts still keep
     their column on one line ("(145" / "xã)" was seen), long labels wrap between words without spilling."""
     from geo.analysis.classify import NO_DATA_COLOR
     from geo.carto.legend import LegendItem, legend_html

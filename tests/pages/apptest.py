@@ -9,7 +9,7 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 def signed_in(name: str, role: str) -> dict:
     """Session state of a local account signed in just now (as pages/login.py leaves it)."""
     from geo.access.auth import Actor
-    from pages.common import SESSION_ACTOR, SESSION_LAST_SEEN
+    from pages.shared.signin import SESSION_ACTOR, SESSION_LAST_SEEN
 
     return {SESSION_ACTOR: Actor(name, role, "local"), SESSION_LAST_SEEN: time.time()}
 

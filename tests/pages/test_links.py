@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.access import auth
 from geo.access.auth import Actor
-from pages.common import SESSION_ACTOR
+from pages.shared.signin import SESSION_ACTOR
 from tests.pages.apptest import APP, signed_in
 
 SET = "dien-bien-dong-pre2025"

@@ -115,6 +115,23 @@ def test_reform_page_shows_both_vintages_with_equal_totals(app_env):
     assert len(table) == 6
 
 
+@pytest.mark.parametrize("area", [
+    {"dien-bien-dong-pre2025": {"parent_1": "Điện Biên", "parent_0": "Huyện Điện Biên Đông"}},
+    {"dien-bien-dong-2025": {"parent_0": "Lai Châu"}},  # a sidebar area none of the set's communes is in
+])
+def test_reform_page_draws_the_whole_sets_whatever_the_sidebars_area(app_env, area):
+    """The page compares whole vintages: its maps draw every unit of both sets, as its numbers count them,
+    not the area chosen in the sidebar (it drew that area's units only, or failed on an empty one)."""
+    from geo.units.boundaries import unit_list
+
+    at = run_page("reform.py", "vi", session={"reform_indicator": "teams_security", "area": area})
+    assert not at.exception, [e.value for e in at.exception]
+    maps = [e.proto.json_args for e in at.get("component_instance")]
+    assert len(maps) == 2
+    for drawn, set_id in zip(maps, ["dien-bien-dong-pre2025", "dien-bien-dong-2025"]):
+        assert all(code in drawn for code in unit_list(set_id)["code"]), set_id
+
+
 def test_national_set_with_province_and_district_breadcrumb(app_env):
     area = {"vn-pre2025": {"parent_1": "Điện Biên", "parent_0": "Huyện Điện Biên Đông"}}
     at = run_page("map.py", "vi", session={"boundary_set": "vn-pre2025", "area": area})
@@ -148,8 +165,9 @@ def test_the_map_page_offers_its_view_as_a_geopackage_public_for_viewers(app_env
     import pyogrio
 
     from geo.reference.catalog import load_catalog
-    from pages.common import load_view
-    from pages.export_widgets import _gpkg, _key
+    from pages.shared.data import frame_key as _key
+    from pages.shared.data import gpkg_file as _gpkg
+    from pages.shared.data import load_view
 
     at = run_page("map.py", "vi")
     assert not at.exception, [e.value for e in at.exception]

@@ -11,7 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from geo.access import auth
 from geo.access.auth import Actor
-from pages.common import SESSION_LAST_SEEN
+from geo.store.actions import AUDIT_ACTIONS
+from pages.shared.signin import SESSION_LAST_SEEN
 from tests.pages.apptest import run_page, signed_in
 
 CLI = Actor("ops", "admin", "cli")
@@ -149,12 +150,13 @@ def test_admin_page_manages_users_and_shows_the_audit_log(accounts):
     next(b for b in at.button if b.label == "Thêm").click()
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    assert auth.get_user(accounts, "moi")["role"] == "editor"
+    assert {u["name"]: u["role"] for u in auth.list_users(accounts)}["moi"] == "editor"
     at.selectbox(key="admin_user").set_value("viet").run()
     at.selectbox(key="admin_role").set_value("editor").run()
     at.button(key="admin_set_role").click().run()
-    assert auth.get_user(accounts, "viet")["role"] == "editor"
+    assert {u["name"]: u["role"] for u in auth.list_users(accounts)}["viet"] == "editor"
     # the audit log, filtered by action
+    assert sorted(at.multiselect(key="admin_audit_actions").options) == sorted(AUDIT_ACTIONS)  # the one registry
     at.multiselect(key="admin_audit_actions").set_value(["user_role"]).run()
     log = at.dataframe[1].value
     assert list(log["Thao tác"]) == ["user_role"] and list(log["Người thực hiện"]) == ["quan"]

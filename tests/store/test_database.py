@@ -295,9 +295,9 @@ def test_rollback_restores_a_snapshot_as_a_new_version(store):
 
 def test_audit_rows_are_written_with_imports_and_rollbacks(store):
     v = store.import_rows(make_rows(3, 1), boundary_set=SET, period="2018", user="an", file_name="a.xlsx")
-    store.audit("login", "chi", {"ip": "127.0.0.1"})
+    store.audit("signin", "chi", {"ip": "127.0.0.1"})
     log = store.audit_log()
-    assert [e["action"] for e in log] == ["login", "import", *["sample"] * len(AUTOLOADED)]
+    assert [e["action"] for e in log] == ["signin", "import", *["sample"] * len(AUTOLOADED)]
     assert log[1]["user"] == "an" and log[1]["detail"]["version"] == v and log[1]["detail"]["file_name"] == "a.xlsx"
     assert log[0]["detail"] == {"ip": "127.0.0.1"}
     assert [e["action"] for e in store.audit_log(action="import")] == ["import"]
@@ -316,7 +316,7 @@ def test_nothing_is_updated_or_deleted(store_url):
     v = s.import_rows(sample_filled(1), boundary_set=SET, period="2017", user="an")
     s.rollback(v1, user="an")
     s.import_rows(make_rows(5, 2), boundary_set=SET, period="2017", user="an", expected_version=v + 1)
-    s.audit("x", "an")
+    s.audit("signout", "an")
     assert any(st.startswith("INSERT INTO OBSERVATIONS") for st in seen)
     for st in seen:
         for table in ("IMPORT_VERSIONS", "VERSION_UNITS", "OBSERVATIONS", "AUDIT_LOG"):
@@ -353,6 +353,14 @@ def test_expected_version_refuses_a_stale_import(store):
     assert counts(store) == before and store.latest_version(SET, "2017") == v2
     # other periods are independent
     store.import_rows(make_rows(3, 2), boundary_set=SET, period="2018", user="binh")
+
+
+def test_expected_version_zero_means_nothing_was_there(store):
+    """The upload page saw no version of the period (0): an import by someone else since is a conflict."""
+    store.import_rows(make_rows(3, 1), boundary_set=SET, period="2019", user="an")
+    with pytest.raises(StoreError, match="Dữ liệu đã được cập nhật bởi người khác"):
+        store.import_rows(make_rows(3, 2), boundary_set=SET, period="2019", user="binh", expected_version=0)
+    assert store.import_rows(make_rows(3, 2), boundary_set=SET, period="2020", user="binh", expected_version=0)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -786,15 +794,15 @@ def test_execute_write_fn_commits_all_or_nothing(store):
     before = len(store.audit_log())
 
     def two_rows_then_fail(conn):
-        store.audit("first", "an", conn=conn)
-        store.audit("second", "an", conn=conn)
+        store.audit("user_add", "an", conn=conn)
+        store.audit("user_role", "an", conn=conn)
         raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError):
         store.execute_write_fn(two_rows_then_fail)
     assert len(store.audit_log()) == before
-    assert store.execute_write_fn(lambda conn: (store.audit("third", "an", conn=conn), 7)[1]) == 7
-    assert store.audit_log(limit=1)[0]["action"] == "third"
+    assert store.execute_write_fn(lambda conn: (store.audit("user_enable", "an", conn=conn), 7)[1]) == 7
+    assert store.audit_log(limit=1)[0]["action"] == "user_enable"
     counted = store.execute_read_fn(
         lambda conn: conn.execute(sa.select(sa.func.count()).select_from(audit_log_table)).scalar())
     assert counted == len(store.audit_log(limit=10_000))  # the read hook sees what the write hook committed

@@ -1,5 +1,5 @@
 """Every user-visible text lives in the one string catalogue (data/strings/*.toml, read through geo.text.i18n):
-a string constant with Vietnamese letters written in geo/ (docstrings aside) is a message in the wrong place.
+a string constant with Vietnamese letters written in geo/, app.py or pages/ (docstrings aside) is a message in the wrong place.
 
 Allowed, each listed: vocabulary the code matches against or decodes with (header and total words, period
 spellings, legacy-font tables), which is data, not a message; and the texts not moved yet, listed one by one in
@@ -77,7 +77,8 @@ def _known() -> set[tuple[str, str]]:
 
 
 def _modules():
-    return sorted((ROOT / "geo").rglob("*.py"))
+    """geo/, and the app side too (issue 23): app.py and everything under pages/."""
+    return sorted((ROOT / "geo").rglob("*.py")) + [ROOT / "app.py"] + sorted((ROOT / "pages").rglob("*.py"))
 
 
 @pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(ROOT)))
@@ -106,6 +107,19 @@ def test_the_known_list_has_no_stale_entries():
 ])
 def test_the_scan_finds_a_planted_sentence(source, found):
     rel = "geo/intake/table.py"
+    assert [text for _line, text in inline_texts(source, rel)] == found
+
+
+@pytest.mark.parametrize("rel, source, found", [
+    # what pages/common.py and pages/preview.py held before issue 23, planted where they were
+    ("pages/shared/widgets.py", 'st.radio("Ngôn ngữ / Language", ["vi", "en"])\n', ["Ngôn ngữ / Language"]),
+    ("pages/preview.py", 'Indicator(id="x", vi="Số giá trị thay đổi", en="Values that change")\n',
+     ["Số giá trị thay đổi"]),
+    ("app.py", 'st.set_page_config(page_title="Bản đồ ANTT")\n', ["Bản đồ ANTT"]),
+    ("app.py", 'st.set_page_config(page_title=tr("app_title"))\n', []),
+])
+def test_the_scan_finds_a_planted_sentence_on_the_app_side(rel, source, found):
+    assert rel in {str(p.relative_to(ROOT)) for p in _modules()}
     assert [text for _line, text in inline_texts(source, rel)] == found
 
 

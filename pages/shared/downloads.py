@@ -1,4 +1,5 @@
-"""Download buttons for the map page: map PNG / HTML, data XLSX / CSV, PDF brief, forum pack ZIP.
+"""Download buttons for the map page: map PNG / HTML, data XLSX / CSV, PDF brief, forum pack ZIP (the files
+are built and cached in pages/shared/data.py).
 
 The light files (map PNG/HTML, data) are built only when their button is clicked (``st.download_button`` with
 a callable ``data=``: a rerun never renders a PNG nobody asked for), then cached on hashable ids (set id, period,
@@ -12,42 +13,12 @@ import streamlit as st
 
 from geo.access import auth
 from geo.analysis.classify import Classification
-from geo.outputs import brief, exports, features
-from pages.common import current_user, get_store, lang, tr
-
-
-def _key(frame, set_id: str) -> tuple:
-    a = frame.attrs
-    return (set_id, a.get("period"), a.get("version"), bool(a.get("sample")), len(frame),
-            a.get("converted_from"), a.get("method"))
-
-
-def _cls_key(classification: Classification | None) -> tuple:
-    if classification is None:
-        return ()
-    return (classification.method, tuple(classification.upper), tuple(classification.colors))
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def _map_png(key: tuple, indicator_id: str, cls_key: tuple, lang: str, _units, _frame, _cls) -> bytes:
-    return exports.map_png(_units, _frame, indicator_id, _cls, set_id=key[0], lang=lang)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def _map_html(key: tuple, indicator_id: str, cls_key: tuple, lang: str, _units, _frame, _cls) -> bytes:
-    return exports.map_html(_units, _frame, indicator_id, _cls, set_id=key[0], lang=lang)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def _data(key: tuple, fmt: str, lang: str, public_only: bool, _frame) -> bytes:
-    return (exports.data_xlsx if fmt == "xlsx" else exports.data_csv)(_frame, key[0], lang, public_only=public_only)
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def _gpkg(key: tuple, public_only: bool, _units, _frame) -> bytes:
-    """The view's units with the period's values as a GeoPackage layer (for QGIS), as the API serves them."""
-    table = features.feature_table(_frame, key[0], internal=not public_only)
-    return features.gpkg_bytes([(key[0], features.features_frame(_units, table))])
+from geo.outputs import brief, exports
+from geo.text.errors import message_of
+from pages.shared.data import (brief_file, classes_key, data_file, frame_key, get_store, gpkg_file, map_html_file,
+                               map_png_file, pack_file)
+from pages.shared.signin import current_user
+from pages.shared.state import lang, tr
 
 
 def _audit(what: str, key: tuple, indicator_id: str | None = None) -> None:
@@ -59,24 +30,14 @@ def _audit(what: str, key: tuple, indicator_id: str | None = None) -> None:
         pass
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def _brief(key: tuple, indicator_id: str, lang: str, _units, _frame) -> bytes:
-    return brief.brief_pdf(_units, _frame, set_id=key[0], indicator_id=indicator_id, lang=lang)
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def _pack(key: tuple, indicator_id: str, lang: str, _units, _frame) -> bytes:
-    return brief.forum_pack_zip(_units, _frame, set_id=key[0], indicator_id=indicator_id, lang=lang)
-
-
 def render_export_buttons(units, frame, indicator_id: str, classification: Classification | None,
                           set_id: str) -> None:
     """Download buttons under the map. Public PDF/ZIP editions (public indicators, small counts hidden)."""
     from geo.reference.catalog import load_catalog
 
     L = lang()
-    key = _key(frame, set_id)
-    ck = _cls_key(classification)
+    key = frame_key(frame, set_id)
+    ck = classes_key(classification)
     # Internal indicators leave the app only with an editor: viewers get public maps and public data.
     internal_ok = auth.has_role(current_user(), "editor") and current_user().signed_in
     map_ok = load_catalog()[indicator_id].public or internal_ok
@@ -87,34 +48,34 @@ def render_export_buttons(units, frame, indicator_id: str, classification: Class
         cols = st.columns(4)
         if map_ok:
             cols[0].download_button(
-                tr("export_btn_map_png"), lambda: _map_png(key, indicator_id, ck, L, units, frame, classification),
+                tr("export_btn_map_png"), lambda: map_png_file(key, indicator_id, ck, L, units, frame, classification),
                 file_name=exports.file_name("ban-do", frame, "png", indicator_id), mime="image/png",
                 key="export_map_png", use_container_width=True, on_click=_audit, args=("map_png", key, indicator_id))
             cols[1].download_button(
-                tr("export_btn_map_html"), lambda: _map_html(key, indicator_id, ck, L, units, frame, classification),
+                tr("export_btn_map_html"), lambda: map_html_file(key, indicator_id, ck, L, units, frame, classification),
                 file_name=exports.file_name("ban-do", frame, "html", indicator_id), mime="text/html",
                 key="export_map_html", use_container_width=True, on_click=_audit,
                 args=("map_html", key, indicator_id))
         else:
             cols[0].caption(tr("export_internal_map"))
         cols[2].download_button(
-            tr("export_btn_xlsx"), lambda: _data(key, "xlsx", L, not internal_ok, frame),
+            tr("export_btn_xlsx"), lambda: data_file(key, "xlsx", L, not internal_ok, frame),
             file_name=exports.file_name("so-lieu", frame, "xlsx"),
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key="export_xlsx", use_container_width=True, on_click=_audit, args=("data_xlsx", key))
         cols[3].download_button(
-            tr("export_btn_csv"), lambda: _data(key, "csv", L, not internal_ok, frame),
+            tr("export_btn_csv"), lambda: data_file(key, "csv", L, not internal_ok, frame),
             file_name=exports.file_name("so-lieu", frame, "csv"), mime="text/csv", key="export_csv",
             use_container_width=True, on_click=_audit, args=("data_csv", key))
     except Exception as exc:  # a file that cannot be built must not take the map page down
-        st.error(tr("export_error", error=str(exc)))
+        st.error(tr("export_error", error=message_of(exc, lang())))
         return
     # The brief uses a public indicator for its map (the edition is public).
     brief_indicator = indicator_id if load_catalog()[indicator_id].public else brief.DEFAULT_MAP_INDICATOR
     ready = st.session_state.get("export_ready") == (key, brief_indicator, L)
     cols = st.columns(4)
     cols[3].download_button(
-        tr("export_btn_gpkg"), lambda: _gpkg(key, not internal_ok, units, frame),
+        tr("export_btn_gpkg"), lambda: gpkg_file(key, not internal_ok, units, frame),
         file_name=exports.file_name("so-lieu", frame, "gpkg"), mime="application/geopackage+sqlite3",
         key="export_gpkg", use_container_width=True, on_click=_audit, args=("data_gpkg", key))
     if not ready:
@@ -124,10 +85,10 @@ def render_export_buttons(units, frame, indicator_id: str, classification: Class
     if ready:
         try:
             with st.spinner(tr("export_btn_prepare")):
-                pdf = _brief(key, brief_indicator, L, units, frame)
-                pack = _pack(key, brief_indicator, L, units, frame)
+                pdf = brief_file(key, brief_indicator, L, units, frame)
+                pack = pack_file(key, brief_indicator, L, units, frame)
         except Exception as exc:
-            st.error(tr("export_error", error=str(exc)))
+            st.error(tr("export_error", error=message_of(exc, lang())))
             return
         cols[0].download_button(tr("export_btn_pdf"), pdf, file_name=exports.file_name("bao-cao", frame, "pdf"),
                                 mime="application/pdf", key="export_pdf", use_container_width=True,

@@ -1,11 +1,11 @@
 """The confirm step of flagged values (geo.intake.quality): the flags listed, an optional note per value and the
-checkbox a person ticks before the values are stored. Used by the upload page (and the entry form later)."""
+checkbox a person ticks before the values are stored. Used by the upload page (and the entry form)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from pages.common import tr
+from pages.shared.state import tr
 
 MAX_NOTES = 50  # one note box per value up to this many; beyond, one note for the rest
 
