@@ -85,13 +85,17 @@ if report.columns:
     st.subheader(tr("upload_columns"))
     st.dataframe(pd.DataFrame(column_map_rows(report, lang())), hide_index=True, use_container_width=True)
     base_ids = [i.id for i in catalog.base()]
-    for c in (c for c in report.columns if c["status"] == "confirm"):
+    for c in (c for c in report.columns if c["reading"] == "confirm"):  # every column a person must decide
         header = report.headers.get(c["letter"], c["header"]) or c["letter"]  # a column with no header: its letter
         options = list(dict.fromkeys([*c["candidates"], *base_ids, ""]))
+        # a guess is offered first; a column no rule reads starts empty, so a click alone maps nothing
         pick = st.selectbox(tr("upload_confirm_column", letter=c["letter"], header=header), options,
+                            index=0 if c["candidates"] else None, placeholder=tr("upload_confirm_placeholder"),
                             key=f"upload_pick_{set_id}_{c['letter']}",
-                            format_func=labels(options, lambda i: catalog[i].name(lang()) if i else "—"))
-        if st.button(tr("upload_confirm_column_button", letter=c["letter"]), key=f"upload_ok_{set_id}_{c['letter']}"):
+                            format_func=labels(options, lambda i: catalog[i].name(lang()) if i
+                                               else tr("upload_confirm_ignore")))
+        if st.button(tr("upload_confirm_column_button", letter=c["letter"]), key=f"upload_ok_{set_id}_{c['letter']}",
+                     disabled=pick is None):
             mapping[header] = pick
             remember_mapping(get_store(), set_id, mapping, str(current_user()))
             st.rerun()

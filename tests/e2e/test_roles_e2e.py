@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import sys
 
@@ -121,21 +122,25 @@ def test_a_hand_mapped_column_is_remembered_for_the_next_upload(browser, roles_a
     page, dialogs, errors = _page(browser)
     _sign_in(page, url)
     upload(page, buf.getvalue(), "to_tu_quan.xlsx")
-    page.wait_for_selector("text=Gán cột chưa nhận ra cho chỉ số", timeout=60_000)
+    # numbers under a header no rule reads wait for a person (issue 19): the column map asks which indicator
+    page.wait_for_selector("text=cần xác nhận: là chỉ số nào?", timeout=60_000)
     alerts = " ".join(w.inner_text() for w in page.locator("[data-testid='stAlert']").all())
-    assert "Số tổ tự quản ANTT" in alerts  # first time: the column is reported as not recognised
-    box = page.get_by_label("Số tổ tự quản ANTT")
+    assert "Số tổ tự quản ANTT" in alerts  # first time: the column is reported as not read
+    box = page.get_by_label(re.compile("Số tổ tự quản ANTT.*cần xác nhận"))
+    assert page.get_by_role("button", name=re.compile("Xác nhận cột")).is_disabled()  # nothing chosen yet
     box.click()
-    page.get_by_role("option", name="Tổ an ninh nhân dân").first.click()
-    # the rerun with the mapping (saved by the selectbox's callback) is done once its warnings are gone; the
-    # 14/14 shown before the choice is no sign of it, and closing the page earlier can lose the choice
+    page.keyboard.type("Tổ an ninh nhân dân")  # the picker's search, then Enter, as staff type
+    page.get_by_role("option", name="Tổ an ninh nhân dân").first.wait_for()
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name=re.compile("Xác nhận cột")).click()
+    # the rerun with the mapping (saved in the store by the button) is done once its errors are gone
     page.wait_for_selector("text=Đã kiểm tra: 0 lỗi, 0 cảnh báo", timeout=60_000)
     page.close()
 
     page, dialogs, errors = _page(browser)  # a new session: the choice comes back from the store
     _sign_in(page, url)
     upload(page, buf.getvalue(), "to_tu_quan.xlsx")
-    page.wait_for_selector("text=Gán cột chưa nhận ra cho chỉ số", timeout=60_000)
+    page.wait_for_selector("text=Đã kiểm tra: 0 lỗi, 0 cảnh báo", timeout=60_000)
     page.wait_for_timeout(1500)
     assert "Số tổ tự quản ANTT" not in " ".join(w.inner_text() for w in page.locator("[data-testid='stAlert']").all())
     assert not errors, errors
