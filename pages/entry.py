@@ -1,0 +1,63 @@
+"""Nhập số liệu (issue 20): one commune's numbers for one period. Thin: the fields and their checks are
+geo.intake.entry's, the units in scope, the period before and the submission geo.analysis.entry's; the store
+checks scope, lock and the per-unit version when the report is sent."""
+
+import streamlit as st
+
+from geo.analysis.entry import form_set, open_form, submit, units_for
+from geo.intake.entry import check_entry, form_groups, group_label
+from geo.intake.values import fmt
+from geo.reference.catalog import load_catalog
+from geo.store.errors import StoreError
+from geo.text.errors import message_of
+from geo.text.periods import PeriodError, parse_period
+from pages.common import current_period, current_set_id, current_user, get_store, lang, tr
+
+st.title(tr("entry_title"))
+actor, store = current_user(), get_store()
+period = st.text_input(tr("status_period"), value=current_period() or "", key="entry_period",
+                       placeholder=tr("entry_period_hint")).strip()
+if not period:
+    st.stop()
+try:
+    period = str(parse_period(period))
+except PeriodError as exc:
+    st.error(message_of(exc))
+    st.stop()
+set_id = form_set(current_set_id(), period)
+units = units_for(store, actor, set_id)
+if not units:
+    st.warning(tr("entry_no_units", name=actor.name))
+    st.stop()
+names = dict(units)
+code = st.selectbox(tr("entry_unit"), list(names), key=f"entry_unit_{set_id}", format_func=lambda c: f"{names[c]} ({c})",
+                    disabled=len(units) == 1)
+name = names[code]
+form = open_form(store, set_id, period, code)
+st.info(tr("entry_state", unit=name, period=period, state=tr(f"status_state_{form['state']}")))
+if form["state"] == "approved":
+    st.warning(tr("entry_locked", by=form["step_by"], at=form["step_at"]))
+elif form["state"] == "returned":
+    st.warning(tr("entry_returned", by=form["step_by"], at=form["step_at"], reason=form["reason"] or ""))
+
+catalog = load_catalog()
+raw = {}
+for group, inds in form_groups(catalog, period):
+    st.subheader(group_label(group, lang()))
+    for ind in inds:
+        now = form["values"].get(ind.id)
+        raw[ind.id] = st.text_input(f"{ind.name(lang())} ({ind.unit(lang())})", key=f"entry_{code}_{period}_{ind.id}",
+                                    value="" if now is None else fmt(now))
+        before = form["last"].get(ind.id)
+        st.caption(tr("entry_last", period=form["last_period"], value="—" if before is None else fmt(before)))
+values, problems = check_entry(raw, catalog, unit=f"{name} ({code})", period=period, lang=lang())
+for p in problems:
+    (st.error if p.level == "error" else st.warning)(p.message)
+blocked = any(p.level == "error" for p in problems) or not values
+if st.button(tr("entry_send"), key="entry_send", type="primary", disabled=blocked, width="stretch"):
+    try:
+        version = submit(store, actor, set_id, period, code, name, values, form["version"])
+    except StoreError as exc:
+        st.error(message_of(exc))
+    else:
+        st.success(tr("entry_sent", unit=name, period=period, n=len(values), version=version))
