@@ -4,7 +4,7 @@ checks scope, lock and the per-unit version when the report is sent."""
 
 import streamlit as st
 
-from geo.analysis.entry import form_set, open_form, submit, units_for
+from geo.analysis.entry import vintage_set, open_form, submit, units_for
 from geo.intake.entry import check_entry, form_groups, group_label
 from geo.intake.values import fmt
 from geo.reference.catalog import load_catalog
@@ -15,7 +15,7 @@ from pages.common import current_period, current_set_id, current_user, get_store
 
 st.title(tr("entry_title"))
 actor, store = current_user(), get_store()
-period = st.text_input(tr("status_period"), value=current_period() or "", key="entry_period",
+period = st.text_input(tr("entry_period"), value=current_period() or "", key="entry_period",
                        placeholder=tr("entry_period_hint")).strip()
 if not period:
     st.stop()
@@ -24,7 +24,7 @@ try:
 except PeriodError as exc:
     st.error(message_of(exc))
     st.stop()
-set_id = form_set(current_set_id(), period)
+set_id = vintage_set(current_set_id(), period)
 units = units_for(store, actor, set_id)
 if not units:
     st.warning(tr("entry_no_units", name=actor.name))

@@ -5,17 +5,18 @@ geo.analysis.status counts, the store checks scope and lock (Store.report_step).
 import pandas as pd
 import streamlit as st
 
+from geo.analysis.entry import vintage_set
 from geo.analysis.status import completeness
 from geo.store.errors import StoreError
 from geo.text.errors import message_of
 from pages.common import current_period, current_set_id, current_user, get_store, tr
 
-set_id = current_set_id()
 st.title(tr("status_title"))
 period = st.text_input(tr("status_period"), value=current_period() or "", key="status_period").strip()
 if not period:
     st.stop()
 try:
+    set_id = vintage_set(current_set_id(), period)  # the period decides the units: 2026 is never on the old ones
     whole = completeness(get_store(), set_id, period)
 except (StoreError, ValueError) as exc:
     st.error(message_of(exc))

@@ -6,11 +6,14 @@ The fields and their checks are geo.intake.entry's."""
 
 from __future__ import annotations
 
-from geo.analysis.status import deadline, unit_state
+from datetime import datetime
+
+from geo.analysis.status import VIETNAM, deadline, unit_state
 from geo.store import state
 from geo.text.periods import Period, parse_period
 
-FORM_FILE = "nhap-so-lieu"  # the versions' file name: the history shows a form submission as such
+FORM_FILE = "nhap-so-lieu"
+REFUSALS = ("store_unit_locked", "scope_write_outside", "store_unit_conflict")  # audited when the form is refused  # the versions' file name: the history shows a form submission as such
 
 
 def previous_period(period: str) -> str:
@@ -24,7 +27,7 @@ def previous_period(period: str) -> str:
     return str(Period(year, month, p.length))
 
 
-def form_set(set_id: str, period: str) -> str:
+def vintage_set(set_id: str, period: str) -> str:
     """The set the form enters on: ``set_id`` when it draws the units of the period's vintage, else the first
     set that does (the period decides the vintage: a 2025 report never lands on the old units)."""
     from geo.units.boundaries import list_boundary_sets
@@ -68,6 +71,13 @@ def unit_values(store, set_id: str, period: str, code: str) -> tuple[dict, int |
     return {k: v for k, v in values.items() if v is not None}, version
 
 
+def vietnam_time(iso: str | None) -> str | None:
+    """'2026-12-07T03:32:49+00:00' -> '10:32 07/12/2026' (Vietnam's time, as an officer reads it)."""
+    if not iso:
+        return None
+    return datetime.fromisoformat(iso).astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y")
+
+
 def open_form(store, set_id: str, period: str, code: str) -> dict:
     """What the form shows for one unit and period: ``values`` (current), ``version`` (its newest submission,
     for the per-unit check), ``last`` (the previous period's values, shown beside each field), ``last_period``,
@@ -79,16 +89,27 @@ def open_form(store, set_id: str, period: str, code: str) -> dict:
     info = store.report_states(set_id, period).get(code)
     return {"values": values, "version": version, "last": last, "last_period": last_period,
             "state": unit_state(info, deadline(period)), "step_by": (info or {}).get("step_by"),
-            "step_at": (info or {}).get("step_at"), "reason": (info or {}).get("reason")}
+            "step_at": vietnam_time((info or {}).get("step_at")), "reason": (info or {}).get("reason")}
 
 
 def submit(store, actor, set_id: str, period: str, code: str, name: str, values: dict,
            version: int | None) -> int:
     """Send the form: one row through ``Store.import_rows`` (scope, lock, vintage checked there), refused if
-    someone else submitted the unit since ``version`` was read. Returns the new version."""
-    return store.import_rows([{"unit_code": code, "unit_name": name, "values": dict(values)}],
-                             boundary_set=set_id, period=period, user=actor, file_name=FORM_FILE,
-                             expected_units={code: version})
+    someone else submitted the unit since ``version`` was read. Returns the new version. A refusal (lock,
+    scope, a newer submission) is itself written to the audit log as ``entry_refused`` with its reason, so the
+    chain submit → approve → refused shows there step by step; nothing else is stored."""
+    from geo.store.errors import StoreError
+
+    try:
+        return store.import_rows([{"unit_code": code, "unit_name": name, "values": dict(values)}],
+                                 boundary_set=set_id, period=period, user=actor, file_name=FORM_FILE,
+                                 expected_units={code: version})
+    except StoreError as exc:
+        if exc.key in REFUSALS:
+            store.audit("entry_refused", actor, {"boundary_set": set_id, "period": period, "unit_code": code,
+                                                 "reason": exc.key, "message": exc.message("vi")})
+        raise
 
 
-__all__ = ["FORM_FILE", "form_set", "open_form", "previous_period", "submit", "unit_values", "units_for"]
+__all__ = ["FORM_FILE", "open_form", "previous_period", "submit", "unit_values", "units_for", "vietnam_time",
+           "vintage_set"]

@@ -23,6 +23,15 @@ def test_previous_period(period, before):
     assert entry.previous_period(period) == before
 
 
+@pytest.mark.parametrize("iso, shown", [
+    ("2026-12-07T03:32:49.640551+00:00", "10:32 07/12/2026"),
+    ("2026-12-31T20:00:00+00:00", "03:00 01/01/2027"),  # the next day in Vietnam
+    (None, None),
+])
+def test_vietnam_time(iso, shown):
+    assert entry.vietnam_time(iso) == shown
+
+
 @pytest.mark.parametrize("shown, period, used", [
     ("dien-bien-dong-2025", "2030-Q1", "dien-bien-dong-2025"),
     ("vn-2025", "2025-Q3", "vn-2025"),
@@ -30,7 +39,7 @@ def test_previous_period(period, before):
     ("dien-bien-dong-2025", "2024", "dien-bien-dong-pre2025"),
 ])
 def test_the_period_decides_the_set(shown, period, used):
-    assert entry.form_set(shown, period) == used
+    assert entry.vintage_set(shown, period) == used
 
 
 @pytest.fixture
@@ -71,10 +80,14 @@ def test_form_submit_then_lock(store):
     assert store.version_info(v)["file_name"] == entry.FORM_FILE
     store.report_step("approve", boundary_set=SET, period=P, unit="03203", user=TINH)
     form = entry.open_form(store, SET, P, "03203")
-    assert (form["state"], form["step_by"]) == ("approved", "tinh") and form["step_at"]
+    assert (form["state"], form["step_by"]) == ("approved", "tinh") and len(form["step_at"]) == 16
     with pytest.raises(StoreError, match="tinh duyệt"):
         entry.submit(store, XA, SET, P, "03203", "Na Son", {"teams_security": 6}, form["version"])
     assert entry.open_form(store, SET, P, "03203")["values"] == {"teams_security": 5}
+    refused = store.audit_log(action="entry_refused")
+    assert [(e["user"], e["detail"]["unit_code"], e["detail"]["reason"]) for e in refused] == \
+        [("xa", "03203", "store_unit_locked")]
+    assert "tinh duyệt" in refused[0]["detail"]["message"]
 
 
 @pytest.mark.parametrize("who, code, name, refused", [
