@@ -4,7 +4,7 @@ checks scope, lock and the per-unit version when the report is sent."""
 
 import streamlit as st
 
-from geo.analysis.entry import vintage_set, open_form, submit, units_for
+from geo.analysis.entry import open_form, save_draft, submit, units_for, vintage_set
 from geo.intake.entry import check_entry, form_groups, group_label
 from geo.intake.values import fmt
 from geo.reference.catalog import load_catalog
@@ -37,7 +37,9 @@ form = open_form(store, set_id, period, code)
 st.info(tr("entry_state", unit=name, period=period, state=tr(f"status_state_{form['state']}")))
 if form["state"] == "approved":
     st.warning(tr("entry_locked", by=form["step_by"], at=form["step_at"]))
-elif form["state"] == "returned":
+if form["draft_at"]:
+    st.caption(tr("entry_draft_from", by=form["draft_by"], at=form["draft_at"]))
+if form["state"] == "returned":
     st.warning(tr("entry_returned", by=form["step_by"], at=form["step_at"], reason=form["reason"] or ""))
 
 catalog = load_catalog()
@@ -54,6 +56,14 @@ values, problems = check_entry(raw, catalog, unit=f"{name} ({code})", period=per
 for p in problems:
     (st.error if p.level == "error" else st.warning)(p.message)
 blocked = any(p.level == "error" for p in problems) or not values
+typed = {k: v for k, v in raw.items() if v.strip()}
+if st.button(tr("entry_save_draft"), key="entry_draft", disabled=not typed, width="stretch"):
+    try:
+        save_draft(store, actor, set_id, period, code, name, typed)
+    except StoreError as exc:
+        st.error(message_of(exc))
+    else:
+        st.success(tr("entry_draft_saved", unit=name, period=period, n=len(typed)))
 if st.button(tr("entry_send"), key="entry_send", type="primary", disabled=blocked, width="stretch"):
     try:
         version = submit(store, actor, set_id, period, code, name, values, form["version"])

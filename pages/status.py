@@ -42,7 +42,7 @@ st.dataframe(pd.DataFrame([{
     tr("status_col_by"): u["submitted_by"] or ""} for u in out["units"]]), hide_index=True, width="stretch")
 
 actor = current_user()
-acted = [u for u in out["units"] if u["state"] != "no_data"]
+acted = [u for u in out["units"] if u["state"] not in ("no_data", "draft")]
 if actor.signed_in and actor.role in ("editor", "admin") and acted:
     unit = st.selectbox(tr("status_unit_pick"), acted, key="status_unit",
                         format_func=lambda u: f"{u['unit_name']} ({u['unit_code']}) — {tr('status_state_' + u['state'])}")

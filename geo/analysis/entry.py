@@ -79,7 +79,8 @@ def vietnam_time(iso: str | None) -> str | None:
 
 
 def open_form(store, set_id: str, period: str, code: str) -> dict:
-    """What the form shows for one unit and period: ``values`` (current), ``version`` (its newest submission,
+    """What the form shows for one unit and period: ``values`` (the unit's draft if it has one newer than its
+    submission — with ``draft_by``, ``draft_at`` —, else its current numbers), ``version`` (its newest submission,
     for the per-unit check), ``last`` (the previous period's values, shown beside each field), ``last_period``,
     and the reporting ``state`` with who approved or returned it, when, and why."""
     period = str(parse_period(period))
@@ -87,9 +88,21 @@ def open_form(store, set_id: str, period: str, code: str) -> dict:
     last_period = previous_period(period)
     last, _ = unit_values(store, set_id, last_period, code)
     info = store.report_states(set_id, period).get(code)
-    return {"values": values, "version": version, "last": last, "last_period": last_period,
-            "state": unit_state(info, deadline(period)), "step_by": (info or {}).get("step_by"),
+    draft = store.draft(set_id, period, code)
+    state_ = unit_state(info, deadline(period))
+    if draft is not None and state_ == "no_data":
+        state_ = "draft"
+    return {"values": draft["values"] if draft else values, "version": version, "last": last,
+            "last_period": last_period, "draft_by": draft and draft["user"],
+            "draft_at": draft and vietnam_time(draft["saved_at"]),
+            "state": state_, "step_by": (info or {}).get("step_by"),
             "step_at": vietnam_time((info or {}).get("step_at")), "reason": (info or {}).get("reason")}
+
+
+def save_draft(store, actor, set_id: str, period: str, code: str, name: str, values: dict) -> None:
+    """'Lưu nháp': keep the typed values (even with problems still open) until they are sent; scope and lock are
+    the store's, as for a submission."""
+    store.save_draft(boundary_set=set_id, period=period, unit=code, unit_name=name, values=values, user=actor)
 
 
 def submit(store, actor, set_id: str, period: str, code: str, name: str, values: dict,
@@ -111,5 +124,5 @@ def submit(store, actor, set_id: str, period: str, code: str, name: str, values:
         raise
 
 
-__all__ = ["FORM_FILE", "open_form", "previous_period", "submit", "unit_values", "units_for", "vietnam_time",
+__all__ = ["FORM_FILE", "open_form", "previous_period", "save_draft", "submit", "unit_values", "units_for", "vietnam_time",
            "vintage_set"]

@@ -66,6 +66,7 @@ def completeness(store, set_id: str, period: str, area: str | None = None) -> di
     provinces = list(units[col]) if col else [""] * len(units)
     due = deadline(period)
     states = store.report_states(set_id, period)
+    drafts = store.drafts(set_id, period)  # newer than the unit's submission: a draft in progress
     inside = {p for p in set(provinces) if name_key(p) == name_key(area)} if area else None
     rows = []
     for code, name, province in zip(units["code"], units["name"], provinces):
@@ -73,9 +74,11 @@ def completeness(store, set_id: str, period: str, area: str | None = None) -> di
             continue
         info = states.get(code)
         state = unit_state(info, due)
+        if state == "no_data" and code in drafts:
+            state = "draft"
         rows.append({
             "unit_code": code, "unit_name": name, "province": province, "state": state,
-            "on_time": state != "no_data" and _on_time(info["submitted_at"], due),
+            "on_time": state not in ("no_data", "draft") and _on_time(info["submitted_at"], due),
             "submitted_at": info["submitted_at"] if info else None,
             "submitted_by": info["submitted_by"] if info else None,
             "approved_by": info["step_by"] if state == "approved" else None,

@@ -82,3 +82,22 @@ def test_province_editor_picks_any_commune_in_scope(store):
     at.button(key="entry_send").click().run()
     assert not at.error, [e.value for e in at.error]
     assert store.current_table(SET, P).loc["03208", "teams_security"] == 3
+
+
+def test_draft_is_kept_and_shown_until_sent(store):
+    at = _form("xa")
+    _field(at, "villages_registered").input("10").run()
+    _field(at, "villages_recognized").input("12").run()  # still wrong: a draft may keep it
+    at.button(key="entry_draft").click().run()
+    assert "Đã lưu nháp Na Son, kỳ 2030-Q1: 2 ô" in at.success[0].value
+    assert store.draft(SET, P, "03203")["values"] == {"villages_registered": "10", "villages_recognized": "12"}
+    assert store.current_table(SET, P).empty  # a draft is not data
+    again = _form("xa")  # a new session: the draft comes back
+    assert _field(again, "villages_recognized").value == "12"
+    assert any("bản nháp của xa" in c.value for c in again.caption)
+    assert "Bản nháp" in again.info[0].value
+    _field(again, "villages_recognized").input("9").run()
+    again.button(key="entry_send").click().run()
+    assert not again.error, [e.value for e in again.error]
+    assert store.draft(SET, P, "03203") is None
+    assert store.current_table(SET, P).loc["03203", "villages_recognized"] == 9
