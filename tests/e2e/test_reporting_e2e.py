@@ -1,7 +1,7 @@
 """The 2025 reporting chain in a real browser (issue 20; headless Chromium against ``streamlit run``):
 
 1. a commune editor (scope: one commune, account made with the CLI) on a 390×844 page fills in the form
-   "Nhập số liệu" with the keyboard alone and sends it;
+   "Nhập số liệu" with the keyboard alone, saves a draft ("Lưu nháp") and sends it;
 2. the province editor sees that commune's state change on "Tiến độ báo cáo" and approves it;
 3. the commune editor's next submission is refused, naming who approved and when;
 4. each step is in the audit log.
@@ -96,16 +96,16 @@ def _type(page, label: str, text: str) -> None:
     page.wait_for_function("([el, v]) => el.value === v", arg=[field.element_handle(), text], timeout=30_000)
 
 
-def _send_with_keyboard(page) -> None:
-    send = page.get_by_role("button", name="Gửi báo cáo")
-    page.wait_for_function("() => [...document.querySelectorAll('button')].some(b => "
-                           "b.innerText.includes('Gửi báo cáo') && !b.disabled)", timeout=60_000)
+def _press_with_keyboard(page, label: str = "Gửi báo cáo") -> None:
+    send = page.get_by_role("button", name=label)
+    page.wait_for_function("(label) => [...document.querySelectorAll('button')].some(b => "
+                           "b.innerText.includes(label) && !b.disabled)", arg=label, timeout=60_000)
     for _ in range(200):
         if send.evaluate("el => el === document.activeElement"):
             break
         page.keyboard.press("Tab")
     else:
-        raise AssertionError("Tab never reached 'Gửi báo cáo'")
+        raise AssertionError(f"Tab never reached '{label}'")
     page.keyboard.press("Enter")
 
 
@@ -128,6 +128,8 @@ def test_commune_reports_province_approves_commune_is_locked(browser, chain_app)
     _type(phone, "Số khu dân cư đăng ký xây dựng đạt chuẩn An toàn về ANTT (khu dân cư)", "10")
     _type(phone, "Số khu dân cư được công nhận đạt chuẩn An toàn về ANTT (khu dân cư)", "12")
     phone.get_by_text("lớn hơn 'Số khu dân cư đăng ký").first.wait_for(timeout=60_000)  # the live check
+    _press_with_keyboard(phone, "Lưu nháp")  # a draft may keep a value still wrong
+    phone.get_by_text("Đã lưu nháp Na Son, kỳ 2026-Q4: 2 ô").wait_for(timeout=60_000)
     _type(phone, "Số khu dân cư được công nhận đạt chuẩn An toàn về ANTT (khu dân cư)", "9")
     _type(phone, "Tổ an ninh nhân dân (tổ)", "7")
     phone.wait_for_function("() => !document.body.innerText.includes(\"lớn hơn 'Số khu dân cư đăng ký\")",
@@ -135,7 +137,7 @@ def test_commune_reports_province_approves_commune_is_locked(browser, chain_app)
     width = phone.evaluate("() => document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the form is {width}px wide on a 390px phone"
     phone.screenshot(path=str(shots / "entry_phone_filled.png"), full_page=False)
-    _send_with_keyboard(phone)
+    _press_with_keyboard(phone)
     phone.get_by_text("Đã gửi báo cáo của Na Son, kỳ 2026-Q4: 3 chỉ số").wait_for(timeout=60_000)
     phone.screenshot(path=str(shots / "entry_phone_sent.png"), full_page=False)
 
@@ -163,7 +165,7 @@ def test_commune_reports_province_approves_commune_is_locked(browser, chain_app)
     _open_form(phone2)
     phone2.get_by_text(f"đã được {TINH} duyệt lúc").wait_for(timeout=60_000)
     _type(phone2, "Tổ an ninh nhân dân (tổ)", "8")
-    _send_with_keyboard(phone2)
+    _press_with_keyboard(phone2)
     refusal = phone2.locator("[data-testid='stAlertContentError']").filter(has_text="đã khóa")
     refusal.wait_for(timeout=60_000)
     text = refusal.inner_text()
@@ -179,10 +181,13 @@ def test_commune_reports_province_approves_commune_is_locked(browser, chain_app)
         imports = [e for e in log if e["action"] == "import" and e["user"] == XA]
         approvals = [e for e in log if e["action"] == "unit_approve"]
         refusals = [e for e in log if e["action"] == "entry_refused"]
+        drafts = [e for e in log if e["action"] == "entry_draft"]
         assert len(imports) == 1 and imports[0]["detail"]["period"] == P
         assert [(e["user"], e["detail"]["unit_code"]) for e in approvals] == [(TINH, "03203")]
         assert [(e["user"], e["detail"]["reason"]) for e in refusals] == [(XA, "store_unit_locked")]
-        assert log.index(refusals[0]) < log.index(approvals[0]) < log.index(imports[0])  # newest first
+        assert [(e["user"], e["detail"]["n_values"]) for e in drafts] == [(XA, 2)]
+        order = [log.index(e) for e in (refusals[0], approvals[0], imports[0], drafts[0])]
+        assert order == sorted(order)  # newest first: draft, submission, approval, refusal
         table = store.current_table(SET, P)
         assert (table.loc["03203", "teams_security"], table.loc["03203", "villages_recognized"]) == (7, 9)
     finally:
