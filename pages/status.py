@@ -6,10 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from geo.analysis.entry import vintage_set
-from geo.analysis.status import completeness
+from geo.analysis.status import MAP_STATES, completeness, state_classes
+from geo.carto.maps import category_data
 from geo.store.errors import StoreError
 from geo.text.errors import message_of
-from pages.common import current_period, current_set_id, current_user, get_store, tr
+from pages.common import current_period, current_set_id, current_user, display_layer, get_store, live_map, tr
 
 st.title(tr("status_title"))
 period = st.text_input(tr("status_period"), value=current_period() or "", key="status_period").strip()
@@ -31,6 +32,13 @@ c1, c2, c3 = st.columns(3)
 for col, key, n in ((c1, "status_metric_reported", out["reported"]), (c2, "status_metric_on_time", out["on_time"]),
                     (c3, "status_metric_approved", out["approved"])):
     col.metric(tr(key), f"{n}/{out['expected']}")
+layer = display_layer(set_id)
+if layer is not None:  # the live map: states as classes, no data grey
+    live_map(set_id, None, None, None, None, key="status_map", height=420, data=category_data(
+        layer, state_classes(whole), [tr(f"status_state_{s}") for s, _, _ in MAP_STATES],
+        [c for _, c, _ in MAP_STATES], tr("status_col_state"), tr("status_state_no_data")))
+    st.caption(" · ".join(f":{name}[■] {tr('status_state_' + s)}" for s, _, name in MAP_STATES)
+               + f" · :gray[■] {tr('status_state_no_data')}")
 if out["by_province"] and not area:
     st.subheader(tr("status_per_province"))
     st.dataframe(pd.DataFrame([{tr("status_col_province"): p, **{tr(f"status_metric_{k}"): f"{c[k]}/{c['expected']}"

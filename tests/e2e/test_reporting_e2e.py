@@ -2,7 +2,8 @@
 
 1. a commune editor (scope: one commune, account made with the CLI) on a 390×844 page fills in the form
    "Nhập số liệu" with the keyboard alone, saves a draft ("Lưu nháp") and sends it;
-2. the province editor sees that commune's state change on "Tiến độ báo cáo" and approves it;
+2. the province editor sees that commune's state change on "Tiến độ báo cáo" (its table and its live map,
+   states as classes) and approves it;
 3. the commune editor's next submission is refused, naming who approved and when;
 4. each step is in the audit log.
 Screenshots (the phone form, the status page) go to $ANTT_SCREENSHOT_DIR when set.
@@ -17,7 +18,7 @@ import sys
 import pytest
 
 from geo.access.auth import authorized_store
-from tests.e2e.conftest import ROOT, screenshot_dir, start_app, stop_app
+from tests.e2e.conftest import ROOT, layer_count, map_frame, screenshot_dir, start_app, stop_app
 
 pytestmark = pytest.mark.e2e
 
@@ -117,6 +118,19 @@ def _state_of(page, unit: str, state: str) -> None:
                            timeout=60_000)
 
 
+def _coloured(page, colour: str, n: int) -> None:
+    """Wait until exactly ``n`` units of the status map are filled with ``colour`` (the map is a live layer:
+    its classes change in place)."""
+    frame = map_frame(page)
+    assert layer_count(frame, page) == 6
+    js = "(c) => window.anttLayer.getLayers().filter(l => l.options.fillColor === c).length"
+    for _ in range(120):
+        if frame.evaluate(js, colour) == n:
+            return
+        page.wait_for_timeout(500)
+    raise AssertionError(f"{frame.evaluate(js, colour)} units in {colour}, expected {n}")
+
+
 def test_commune_reports_province_approves_commune_is_locked(browser, chain_app):
     url, tmp = chain_app
     shots = screenshot_dir(tmp)
@@ -154,10 +168,15 @@ def test_commune_reports_province_approves_commune_is_locked(browser, chain_app)
         desk.screenshot(path=str(shots / "status_failed.png"), full_page=True)
         raise
     _state_of(desk, "03203", "Gửi đúng hạn")
+    _coloured(desk, "#21c354", 1)  # the status map: one commune on time (geo.analysis.status.MAP_STATES)
     desk.screenshot(path=str(shots / "status_province_submitted.png"), full_page=True)
     desk.get_by_role("button", name="Duyệt").click()
     desk.get_by_text("1 đã duyệt").wait_for(timeout=60_000)
     _state_of(desk, "03203", "Đã duyệt")
+    _coloured(desk, "#1c83e1", 1)  # approved, in place
+    _coloured(desk, "#21c354", 0)
+    desk.locator("iframe").first.scroll_into_view_if_needed()
+    desk.screenshot(path=str(shots / "status_province_map.png"))
     desk.screenshot(path=str(shots / "status_province_approved.png"), full_page=True)
 
     # 3. the commune editor's next submission is refused, naming who approved and when
