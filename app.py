@@ -60,7 +60,8 @@ def main() -> None:
         "nav_section_data": ("edit", [("upload.py", "nav_upload", ":material/upload_file:", "cap-nhat"),
                                       ("history.py", "nav_history", ":material/history:", "lich-su"),
                                       ("status.py", "nav_status", ":material/fact_check:", "tien-do-bao-cao"),
-                                      ("followup.py", "nav_followup", ":material/flag:", "theo-doi")]),
+                                      ("followup.py", "nav_followup", ":material/flag:", "theo-doi"),
+                                      ("entry.py", "nav_entry", ":material/edit_note:", "nhap-so-lieu")]),
         "auth_nav_section": ("admin", [("admin.py", "admin_nav", ":material/admin_panel_settings:", "quan-tri")]),
     }
     for section, (need, pages) in BY_ROLE.items():

@@ -5,19 +5,22 @@ geo.analysis.status counts, the store checks scope and lock (Store.report_step).
 import pandas as pd
 import streamlit as st
 
-from geo.analysis.status import completeness
+from geo.analysis.entry import vintage_set
+from geo.analysis.status import MAP_STATES, completeness, state_classes
+from geo.carto.maps import category_data
 from geo.store.errors import StoreError
 from geo.text.errors import message_of
-from pages.shared.data import get_store
+from pages.shared.data import display_layer, get_store
+from pages.shared.mapview import live_map
 from pages.shared.signin import current_user
 from pages.shared.state import current_period, current_set_id, lang, tr
 
-set_id = current_set_id()
 st.title(tr("status_title"))
 period = st.text_input(tr("status_period"), value=current_period() or "", key="status_period").strip()
 if not period:
     st.stop()
 try:
+    set_id = vintage_set(current_set_id(), period)  # the period decides the units: 2026 is never on the old ones
     whole = completeness(get_store(), set_id, period)
 except (StoreError, ValueError) as exc:
     st.error(message_of(exc, lang()))
@@ -32,6 +35,13 @@ c1, c2, c3 = st.columns(3)
 for col, key, n in ((c1, "status_metric_reported", out["reported"]), (c2, "status_metric_on_time", out["on_time"]),
                     (c3, "status_metric_approved", out["approved"])):
     col.metric(tr(key), f"{n}/{out['expected']}")
+layer = display_layer(set_id)
+if layer is not None:  # the live map: states as classes, no data grey
+    live_map(set_id, None, None, None, None, key="status_map", height=420, data=category_data(
+        layer, state_classes(whole), [tr(f"status_state_{s}") for s, _, _ in MAP_STATES],
+        [c for _, c, _ in MAP_STATES], tr("status_col_state"), tr("status_state_no_data")))
+    st.caption(" · ".join(f":{name}[■] {tr('status_state_' + s)}" for s, _, name in MAP_STATES)
+               + f" · :gray[■] {tr('status_state_no_data')}")
 if out["by_province"] and not area:
     st.subheader(tr("status_per_province"))
     st.dataframe(pd.DataFrame([{tr("status_col_province"): p, **{tr(f"status_metric_{k}"): f"{c[k]}/{c['expected']}"
@@ -43,7 +53,7 @@ st.dataframe(pd.DataFrame([{
     tr("status_col_by"): u["submitted_by"] or ""} for u in out["units"]]), hide_index=True, width="stretch")
 
 actor = current_user()
-acted = [u for u in out["units"] if u["state"] != "no_data"]
+acted = [u for u in out["units"] if u["state"] not in ("no_data", "draft")]
 if actor.signed_in and actor.role in ("editor", "admin") and acted:
     unit = st.selectbox(tr("status_unit_pick"), acted, key="status_unit",
                         format_func=lambda u: f"{u['unit_name']} ({u['unit_code']}) — {tr('status_state_' + u['state'])}")

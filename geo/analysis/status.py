@@ -5,12 +5,14 @@ time = submitted no later than the deadline, ``ANTT_REPORT_DEADLINE_DAYS`` days 
 default) after the period ends, in Vietnam's time. The store gives each unit's newest submission and newest
 approval step (:meth:`geo.store.database.Store.report_states`); this module only counts.
 
-Drafts are a state of the entry form, which is not built yet: no unit is ``draft`` today.
+A unit with no submission but a draft saved in the entry form (geo.store.drafts) is ``draft``.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
+
+import pandas as pd
 
 from geo.config import setting
 from geo.text.names import name_key
@@ -48,6 +50,17 @@ def unit_state(info: dict | None, due: date) -> str:
     return "on_time" if _on_time(info["submitted_at"], due) else "late"
 
 
+# The status map's classes (no data is the map's grey): state, fill colour, the Streamlit colour name of its key.
+MAP_STATES = (("draft", "#803df5", "violet"), ("returned", "#ff4b4b", "red"), ("late", "#ffa421", "orange"),
+              ("on_time", "#21c354", "green"), ("approved", "#1c83e1", "blue"))
+
+
+def state_classes(out: dict) -> pd.Series:
+    """unit code -> index of its state in :data:`MAP_STATES` (no data left out: the map's no-data grey)."""
+    order = {s: i for i, (s, _, _) in enumerate(MAP_STATES)}
+    return pd.Series({u["unit_code"]: order[u["state"]] for u in out["units"] if u["state"] in order}, dtype=float)
+
+
 def _counts(rows: list[dict]) -> dict:
     return {"expected": len(rows),
             "reported": sum(r["state"] in ("on_time", "late", "approved", "returned") for r in rows),
@@ -66,6 +79,7 @@ def completeness(store, set_id: str, period: str, area: str | None = None) -> di
     provinces = list(units[col]) if col else [""] * len(units)
     due = deadline(period)
     states = store.report_states(set_id, period)
+    drafts = store.drafts(set_id, period)  # newer than the unit's submission: a draft in progress
     inside = {p for p in set(provinces) if name_key(p) == name_key(area)} if area else None
     rows = []
     for code, name, province in zip(units["code"], units["name"], provinces):
@@ -73,9 +87,11 @@ def completeness(store, set_id: str, period: str, area: str | None = None) -> di
             continue
         info = states.get(code)
         state = unit_state(info, due)
+        if state == "no_data" and code in drafts:
+            state = "draft"
         rows.append({
             "unit_code": code, "unit_name": name, "province": province, "state": state,
-            "on_time": state != "no_data" and _on_time(info["submitted_at"], due),
+            "on_time": state not in ("no_data", "draft") and _on_time(info["submitted_at"], due),
             "submitted_at": info["submitted_at"] if info else None,
             "submitted_by": info["submitted_by"] if info else None,
             "approved_by": info["step_by"] if state == "approved" else None,

@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from geo.bench.api_timing import format_api_report, measure_api
+from geo.bench.entry_timing import format_entry_report, measure_entry
 
 DEFAULT_SET = "vn-pre2025"
 DISTRICT_SET = "dien-bien-dong-pre2025"  # the built-in default: the template of the upload checks
@@ -243,6 +244,7 @@ def run(set_id: str = DEFAULT_SET, repeat: int = 5, browser: bool = False) -> di
         "validate_10k": validate,
         "hostile_upload_s": hostile_upload_s(),
         "api": measure_api(repeat=repeat),
+        "entry": measure_entry(repeat=repeat),
     }
     if browser:
         from geo.bench.app_browser import MAP_SETS, measure_maps
@@ -350,6 +352,7 @@ def format_report(r: dict) -> str:
         lines.append("first painted polygon in Chromium: " + ", ".join(
             f"{k} {v:.2f} s" if isinstance(v, (int, float)) else f"{k} {v}" for k, v in fp.items()))
     lines += format_api_report(r.get("api"))
+    lines += format_entry_report(r.get("entry"))
     lines += format_app_report(r)
     return "\n".join(lines)
 

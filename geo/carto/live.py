@@ -63,7 +63,7 @@ class _LiveChoroplethLayer:
         function tip(f) {
             var i = index[f.id];
             if (!D) { return "<b>" + G.names[i] + "</b>"; }
-            var v = D.v[i], text = v === null ? D.missing : num(v, D.d) + D.suffix;
+            var v = D.v[i], text = v === null ? D.missing : (D.texts ? D.texts[v] : num(v, D.d) + D.suffix);
             var out = "<b>" + G.names[i] + "</b><br>" + D.label + ": " + (D.approx[i] ? "≈ " : "") + text
                       + (D.flag && D.flag[i] ? ' <span class="antt-flag">' + D.flagText + "</span>" : "");
             if (D.num) {
@@ -225,8 +225,20 @@ def live_data(layer: DisplayLayer, values: pd.Series, frame: pd.DataFrame, ind: 
     return data
 
 
+def category_data(layer: DisplayLayer, classes: pd.Series, names: list[str], colors: list[str], label: str,
+                  missing: str) -> dict:
+    """:func:`live_data` for categories (the reporting states): ``classes`` maps a unit code to the index of
+    its category in ``names``/``colors`` (at most 10); the tooltip shows the category's name."""
+    idx = classes[~classes.index.duplicated()].reindex(list(layer.codes))
+    cls = "".join("-" if k != k else str(int(k)) for k in idx.tolist())
+    return {"cls": cls, "v": [None if k != k else int(k) for k in idx.tolist()], "d": 0, "sep": [".", ","],
+            "palette": list(colors), "suffix": "", "label": html.escape(label), "missing": html.escape(missing),
+            "highlight": None, "num": None, "den": None, "approx": {}, "texts": [html.escape(n) for n in names]}
+
+
 def live_update(layer: DisplayLayer, values: pd.Series, frame: pd.DataFrame, ind: Indicator, catalog,
-                classification: Classification, *, lang: str = "vi", highlight: str | None = None):
+                classification: Classification, *, lang: str = "vi", highlight: str | None = None,
+                data: dict | None = None):
     """A folium FeatureGroup whose script hands :func:`live_data` to the live layer (``window.anttApply``);
     for streamlit-folium's ``feature_group_to_add``, which evaluates it in the mounted map."""
     import folium
@@ -242,7 +254,8 @@ def live_update(layer: DisplayLayer, values: pd.Series, frame: pd.DataFrame, ind
     el = raw_script_element()
     el._name = "AnttData"
     el._template = _APPLY_TEMPLATE
-    el.data = script_json(live_data(layer, values, frame, ind, catalog, classification, lang, highlight))
+    el.data = script_json(data if data is not None else
+                          live_data(layer, values, frame, ind, catalog, classification, lang, highlight))
     fg.add_child(el)
     return fg
 

@@ -9,7 +9,8 @@ from geo.intake import parents
 from geo.intake.report import MAX_LIST, Ctx
 from geo.intake.read import cell_text, col_letter
 from geo.intake.table import ROMAN_RE, Column, Table, assign_columns, is_total_label
-from geo.intake.values import check_derived, check_parts, check_total, fmt, is_column_number_row, parse_value
+from geo.intake.values import (check_derived, check_parts, check_total, fmt, is_column_number_row, pair_problems,
+                               parse_value)
 from geo.reference.catalog import Catalog
 from geo.text.i18n import t
 from geo.text.legacy import ENCODING_LABELS, detect_and_decode
@@ -261,9 +262,8 @@ class _TableReader:
 
     def _pairs(self, values: dict, excel_row: int) -> None:
         catalog, lang = self.catalog, self.lang
-        for num_id, den_id in catalog.numerator_denominator_pairs():
-            a, b = values.get(num_id), values.get(den_id)
-            if a is not None and b is not None and a > b and num_id in self.first_for:
+        for num_id, den_id, a, b in pair_problems(values, catalog):
+            if num_id in self.first_for:
                 self.ctx.problem("error", "ingest_numerator_exceeds", self.sname, excel_row,
                                  self.first_for[num_id].letter, a, num_name=catalog[num_id].name(lang), num=fmt(a),
                                  den_name=catalog[den_id].name(lang), den=fmt(b),

@@ -141,6 +141,17 @@ def check_parts(ctx: Ctx, sheet: str, excel_row: int, values: dict, first_for: d
                     total=fmt(p["total"]), whole_col=first_for[whole].letter, parts=parts, sum=fmt(p["sum"]))
 
 
+def pair_problems(values: dict, catalog: Catalog) -> list[tuple[str, str, float, float]]:
+    """(numerator, denominator, its value, theirs) for every share whose numerator exceeds its denominator in
+    one unit's values (registered ≥ recognized and the like); the upload and the entry form both ask this."""
+    out = []
+    for num_id, den_id in catalog.numerator_denominator_pairs():
+        a, b = values.get(num_id), values.get(den_id)
+        if a is not None and b is not None and a > b:
+            out.append((num_id, den_id, a, b))
+    return out
+
+
 def is_column_number_row(row, inds, raw_name, raw_stt) -> bool:
     """'(1) (2) (3) ...' or '1 2 3 ...' under the header: column numbers, not data."""
     label_ok = all(re.fullmatch(r"\(?\d{1,2}\)?|[A-Za-z]", s) for s in (raw_name, raw_stt) if s)

@@ -12,6 +12,10 @@ AUDIT_ACTIONS = (
     "user_add", "user_role", "user_disable", "user_enable", "user_password", "user_scope",
     # the reporting chain (geo.store.reporting: "unit_" + the step)
     "unit_approve", "unit_return", "unit_reopen",
+    # the entry form (geo.store.drafts, geo.analysis.entry): a draft saved, a submission the store refused
+    "entry_draft", "entry_refused",
+    # the follow-up of flagged values (geo.store.flags)
+    "flag_checked",
     # indicator definitions (geo.access.indicators)
     "indicator_add", "indicator_edit", "indicator_retire",
     # files and settings staff give the app (geo.access.installs, geo.intake.mappings)

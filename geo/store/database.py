@@ -35,6 +35,7 @@ from geo.config import setting
 from geo.store.engine import PG_LOCK_KEY, default_url, make_engine, normalise_url, utcnow
 from geo.store.errors import AccessDenied, StoreError
 from geo.store import state
+from geo.store.drafts import StoreDrafts
 from geo.store.flags import insert_flags
 from geo.store.reads import StoreReads
 from geo.store.reporting import StoreReporting
@@ -61,7 +62,7 @@ _MIGRATION_LOCK = threading.Lock()
 # ---------------------------------------------------------------------------------------------------------
 
 
-class Store(StoreReads, StoreWrites, StoreReporting):
+class Store(StoreReads, StoreWrites, StoreReporting, StoreDrafts):
     def __init__(self, url: str | None = None, *, lock_timeout: float = 30.0, authorize=None):
         """``authorize(conn, actor, action, target)`` is the role and scope check of ``import_rows``/``rollback``:
         it runs inside their write transaction, before anything is written, and raises :class:`AccessDenied`

@@ -182,3 +182,15 @@ value_flags = sa.Table(
 
 APPEND_ONLY_TABLES = ("import_versions", "version_units", "observations", "audit_log", "signin_attempts",
                       "unit_reports")
+
+# Drafts of the entry form (issue 20, "Lưu nháp"; geo.store.drafts): one per unit and period of a vintage, the
+# newest save wins; a submission after it makes it stale (never shown again). Not data: only the form reads it.
+entry_drafts = sa.Table(
+    "entry_drafts", metadata,
+    sa.Column("vintage", sa.String(20), primary_key=True),
+    sa.Column("period", sa.String(20), primary_key=True),
+    sa.Column("unit_code", sa.String(20), primary_key=True),
+    sa.Column("user", sa.String(200), nullable=False),
+    sa.Column("saved_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("values_json", sa.Text, nullable=False),
+)

@@ -11,7 +11,8 @@ from pages.shared.state import current_area, lang, tr
 
 
 def live_map(set_id: str, frame, values, ind, classification, *, key: str, height: int, highlight=None,
-             returned_objects=(), basemap: str = "none", labels: bool = False, layer=None, on_change=None):
+             returned_objects=(), basemap: str = "none", labels: bool = False, layer=None, on_change=None,
+             data=None):
     """A choropleth whose geometry the browser fetches once per set (a static file named by its content hash)
     and whose colours change in place: a rerun sends only the per-unit classes and values."""
     from streamlit_folium import st_folium
@@ -32,7 +33,7 @@ def live_map(set_id: str, frame, values, ind, classification, *, key: str, heigh
                               labels=labels, frame=frame, assets=map_assets(),
                               outline_url=outline_file(set_id, fingerprint))
     update = live_update(layer, values, frame, ind, load_catalog(), classification, lang=lang(),
-                         highlight=highlight)
+                         highlight=highlight, data=data)  # data: categories (geo.carto.live.category_data)
     return st_folium(m, key=key, height=height, use_container_width=True, returned_objects=list(returned_objects),
                      feature_group_to_add=update, on_change=on_change)
 

@@ -75,3 +75,15 @@ def test_completeness_of_a_province_and_of_the_nation(store):
     assert national["by_province"]["Điện Biên"]["reported"] == 3 and len(national["by_province"]) == 34
     assert completeness(store, NATIONAL, P, area="tỉnh điện biên")["expected"] == \
         national["by_province"]["Điện Biên"]["expected"]
+
+
+def test_state_classes_follow_the_map_states():
+    from geo.analysis.status import MAP_STATES, state_classes
+
+    out = {"units": [{"unit_code": c, "state": s} for c, s in
+                     (("1", "no_data"), ("2", "draft"), ("3", "approved"), ("4", "late"), ("5", "returned"))]}
+    classes = state_classes(out)
+    order = [s for s, _, _ in MAP_STATES]
+    assert "1" not in classes.index  # no data: the map's grey
+    assert {c: order[int(k)] for c, k in classes.items()} == {"2": "draft", "3": "approved", "4": "late",
+                                                            "5": "returned"}

@@ -138,3 +138,23 @@ def test_province_names_add_nothing_to_what_a_change_sends(units):
             assert "anttPendingData" in sent and "Điện Biên" not in _decoded(sent)
         assert sizes[iid, None] == sizes[iid, "/o.json"]
     assert 0 < max(sizes.values()) < 40 * 14 + 1500, sizes  # tens of bytes per unit plus the texts sent once
+
+
+@pytest.mark.parametrize("classes, at, cls, text", [
+    ({"03205": 2}, "03205", "2", "Gửi muộn"),
+    ({"03205": 0, "03203": 4}, "03203", "4", "Đã duyệt"),
+    ({"03203": 1}, "03205", "-", None),  # a unit not in the series: no data, the map's grey
+])
+def test_category_data_shows_the_category_name(units, classes, at, cls, text):
+    import pandas as pd
+
+    from geo.carto.maps import category_data, prepare_display_layer
+
+    layer = prepare_display_layer(units, "dien-bien-dong-pre2025")
+    names = ["Bản nháp", "Bị trả lại", "Gửi muộn", "Gửi đúng hạn", "Đã duyệt"]
+    data = category_data(layer, pd.Series(classes, dtype=float), names, ["#1", "#2", "#3", "#4", "#5"],
+                         "Trạng thái", "<Chưa có>")
+    i = layer.codes.index(at)
+    assert len(data["cls"]) == len(layer.codes) and data["cls"][i] == cls
+    assert (data["texts"][data["v"][i]] if data["v"][i] is not None else None) == text
+    assert data["missing"] == "&lt;Chưa có&gt;" and data["palette"][0] == "#1"

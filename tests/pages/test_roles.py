@@ -46,8 +46,9 @@ ROLE_PAGES = [
     ("signin", None, {"login.py"}),
     ("open", ("viet", "viewer"), VIEW),
     ("signin", ("viet", "viewer"), VIEW),
-    ("open", ("bien", "editor"), VIEW | {"upload.py", "history.py", "status.py", "followup.py"}),
-    ("signin", ("quan", "admin"), VIEW | {"upload.py", "history.py", "status.py", "followup.py", "admin.py"}),
+    ("open", ("bien", "editor"), VIEW | {"upload.py", "history.py", "status.py", "followup.py", "entry.py"}),
+    ("signin", ("quan", "admin"), VIEW | {"upload.py", "history.py", "status.py", "followup.py", "entry.py",
+                                          "admin.py"}),
     ("open", ("viet", "admin"), VIEW),  # a session claiming a role gets the store's role
 ]
 
@@ -58,7 +59,7 @@ def test_navigation_has_only_the_pages_of_the_role(accounts, monkeypatch, mode, 
     at = _app(signed_in(*who) if who else None)
     assert not at.exception, [e.value for e in at.exception]
     assert _pages(at) == pages
-    for hidden in {"upload.py", "history.py", "status.py", "followup.py", "admin.py"} - pages:  # no URL reaches
+    for hidden in {"upload.py", "history.py", "status.py", "followup.py", "entry.py", "admin.py"} - pages:
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             at.switch_page(f"pages/{hidden}")
 
