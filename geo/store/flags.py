@@ -16,8 +16,8 @@ from sqlalchemy.engine import Connection
 
 from geo.store.engine import iso_time, utcnow
 from geo.store.errors import StoreError
-from geo.store.schema import import_versions, value_flags
-from geo.store.state import WriteTarget
+from geo.store.schema import value_flags
+from geo.store.state import WriteTarget, unit_versions
 
 FLAG_KEYS = ("unit_code", "indicator", "value", "rule", "expected", "message")
 
@@ -39,27 +39,24 @@ def insert_flags(conn: Connection, version_id: int, boundary_set: str, period: s
     return len(rows)
 
 
-def _current_versions(conn: Connection, boundary_set: str | None):
-    q = sa.select(import_versions.c.boundary_set, import_versions.c.period,
-                  sa.func.max(import_versions.c.id).label("v")).group_by(import_versions.c.boundary_set,
-                                                                          import_versions.c.period)
-    if boundary_set is not None:
-        q = q.where(import_versions.c.boundary_set == boundary_set)
-    return {int(r.v) for r in conn.execute(q)}
-
-
 def open_flags(store, boundary_set: str | None = None, period: str | None = None,
                units=None, include_checked: bool = False) -> list[dict]:
     """Flags of current values not yet checked (with ``include_checked``, the checked ones too), oldest first;
     ``units`` limits them to some unit codes (an area)."""
     with store._read() as conn:
-        current = _current_versions(conn, boundary_set)
-        q = sa.select(value_flags).where(value_flags.c.version_id.in_(list(current))).order_by(value_flags.c.id)
+        q = sa.select(value_flags).order_by(value_flags.c.id)
+        if boundary_set is not None:
+            q = q.where(value_flags.c.boundary_set == boundary_set)
         if period is not None:
             q = q.where(value_flags.c.period == period)
         if not include_checked:
             q = q.where(value_flags.c.checked_at.is_(None))
         rows = list(conn.execute(q))
+        # a flag stays while the value it was accepted with is the unit's newest submission (a submission covers
+        # the units it names: another commune's later report leaves it; a corrected one for this unit ends it)
+        newest = {key: unit_versions(conn, *key) for key in {(r.boundary_set, r.period) for r in rows}}
+        rows = [r for r in rows if (newest[(r.boundary_set, r.period)].get(r.unit_code) == r.version_id
+                                    if r.unit_code else r.version_id in newest[(r.boundary_set, r.period)].values())]
     allowed = set(units) if units is not None else None
     return [_as_dict(r) for r in rows if allowed is None or r.unit_code is None or r.unit_code in allowed]
 

@@ -62,6 +62,21 @@ def test_a_corrected_submission_takes_its_values_off_the_list(store):
     assert open_flags(store, SET, "2018") == []
 
 
+def test_another_communes_later_report_leaves_the_flag(store):
+    """A submission covers the units it names (issue 20): a later report of another commune is no correction of
+    the flagged one, so its flag stays on the list and its mark on the map."""
+    rows = sample_rows(SAMPLES[0])
+    flagged, other = rows[0]["unit_code"], rows[1]
+    store.import_rows(rows, boundary_set=SET, period="2018", user="a",
+                      flags=[_flag(flagged), {**_flag(None), "indicator": None, "rule": "same_file", "value": None}])
+    store.import_rows([other], boundary_set=SET, period="2018", user="b")
+    assert [(f["unit_code"], f["rule"]) for f in open_flags(store, SET, "2018")] == [
+        (flagged, "outlier_history"), (None, "same_file")]
+    assert marked_cells(store, SET, "2018") == {(flagged, "tips_received")}
+    store.import_rows([r for r in rows if r["unit_code"] == flagged], boundary_set=SET, period="2018", user="a")
+    assert [f["rule"] for f in open_flags(store, SET, "2018")] == ["same_file"]  # the file's other units remain
+
+
 def test_a_refused_import_stores_no_flag(store):
     rows = sample_rows(SAMPLES[0])
     with pytest.raises(StoreError):
