@@ -152,3 +152,18 @@ def test_the_key_file_is_made_once_and_kept_private(store, tmp_path):
     first = sessions.signing_key()
     path = tmp_path / "data" / "session.key"
     assert sessions.signing_key() == first == path.read_bytes() and (path.stat().st_mode & 0o077) == 0
+
+
+def test_the_command_line_signs_an_account_out_everywhere(tmp_path, monkeypatch, capsys):
+    from geo.cli import main
+
+    monkeypatch.setenv("ANTT_DATA_DIR", str(tmp_path / "d"))
+    monkeypatch.delenv("ANTT_DATABASE_URL", raising=False)
+    monkeypatch.setenv("ANTT_USER", "truc-ban")
+    s = _open(None)
+    cookies = [_signed_in(s) for _ in range(2)]
+    assert main(["users", "signout", "an"]) == 0
+    assert "2" in capsys.readouterr().out
+    assert [sessions.resume(s, c)[1] for c in cookies] == ["revoked", "revoked"]
+    assert s.audit_log(action="session_revoke")[0]["user"] == "truc-ban"
+    s.dispose()
