@@ -24,7 +24,7 @@ if __name__ == "__main__":  # the frame's own imports; the server's import of th
     from geo.access import auth
     from pages.shared.links import open_link
     from pages.shared.notices import finish_view, notice_slot
-    from pages.shared.signin import locked_page, login_gate, sign_out
+    from pages.shared.signin import fetch_cookie, locked_page, login_gate, sign_out
     from pages.shared.state import tr
     from pages.shared.widgets import language_picker, layout_css, sidebar
 
@@ -93,6 +93,7 @@ def main() -> None:
         else:
             st.caption(tr("auth_anonymous"))
     notice_slot()  # a link's notices go at the top of the page
+    fetch_cookie()  # after a sign-in: the cookie that keeps it across a reload (pages/shared/signin.py)
     pg.run()
     finish_view()
 

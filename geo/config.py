@@ -58,6 +58,8 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
             "default: the OS user)"),
     Setting("ANTT_VIEW_MODE", "open", "open: viewer pages without sign-in (forum screen, kiosk); signin: "
             "everything behind sign-in; an unknown value means signin", str.lower),
+    Setting("ANTT_SESSION_SECRET", None, "key that signs the sign-in cookie, the same for every process of the app "
+            "(default: a random key kept in session.key in ANTT_DATA_DIR)"),
     Setting("ANTT_SESSION_IDLE_MINUTES", 30.0, "signed-in sessions end after this long without activity",
             _positive),
     Setting("ANTT_MAX_UPLOAD_MB", 10.0, "spreadsheet uploads larger than this are refused before parsing",

@@ -12,4 +12,4 @@ flash = st.session_state.pop("auth_flash", None)
 if flash:
     st.info(flash)
 st.caption(tr("auth_login_intro_open" if auth.view_mode() == "open" else "auth_login_intro_signin"))
-sign_in_form()
+sign_in_form(next_path="/")

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 
 def api_routes() -> list:
-    """The routes to give ``st.App``: everything under /api."""
+    """The routes to give ``st.App``: everything under /api, and the sign-in cookie's /auth/session and
+    /auth/signout (geo.api.web_session)."""
     from starlette.routing import Mount
 
-    from geo.api import ogc, table
+    from geo.api import ogc, table, web_session
 
-    return [Mount("/api", routes=ogc.routes() + table.routes())]
+    return [Mount("/api", routes=ogc.routes() + table.routes())] + web_session.routes()

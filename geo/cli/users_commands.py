@@ -1,4 +1,6 @@
-"""Account commands: ``python -m geo users add|list|disable|enable|set-role|set-scope|passwd``.
+"""Account commands: ``python -m geo users add|list|disable|enable|set-role|set-scope|passwd|signout``.
+
+``users signout NAME`` ends every browser session of the account (geo.access.sessions): its next page is signed out.
 
 ``users add NAME --role editor [--oidc] [--scope "Điện Biên"] [--scope 03203]``: ``--scope`` (repeatable) limits
 the units the account may write (geo.access.scopes; none: the whole country); ``users set-scope NAME [SCOPE...]``
@@ -46,7 +48,8 @@ def register(sub) -> None:
 
     for action, help_text, fn in (("disable", both("cli_users_disable_help"), "run_disable"),
                                   ("enable", both("cli_users_enable_help"), "run_enable"),
-                                  ("passwd", both("cli_users_passwd_help"), "run_passwd")):
+                                  ("passwd", both("cli_users_passwd_help"), "run_passwd"),
+                                  ("signout", both("cli_users_signout_help"), "run_signout")):
         q = usub.add_parser(action, help=help_text)
         q.add_argument("name")
         q.add_argument("--user", default=None)
@@ -162,3 +165,10 @@ def run_passwd(args) -> int:
 
     return run_reporting_errors(lambda: (auth.set_password(open_store(), args.name, read_password(), by=auth.Actor.cli(args.user)),
                          print(both("cli_users_password_set", name=args.name))))
+
+
+def run_signout(args) -> int:
+    from geo.access import auth, sessions
+
+    return run_reporting_errors(lambda: print(both("cli_users_signed_out", name=args.name, count=sessions.revoke_user(
+        open_store(), args.name, by=auth.Actor.cli(args.user)))))

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 AUDIT_ACTIONS = (
     # data versions (geo.store.database)
-    "import", "rollback", "sample",
+    "import", "rollback", "sample", "flag_checked",
     # sign-in and sessions (geo.access.auth, the app's sign-in gate)
     "signin", "signin_failed", "signin_throttled", "signout", "signout_idle", "signout_disabled",
+    "session_start", "session_revoke",
     # accounts (geo.access.auth)
     "user_add", "user_role", "user_disable", "user_enable", "user_password", "user_scope",
     # the reporting chain (geo.store.reporting: "unit_" + the step)

@@ -180,6 +180,28 @@ value_flags = sa.Table(
 )
 
 
+# Signed-in browser sessions (issue 23, geo.access.sessions): the cookie carries a random id, only its SHA-256
+# is kept; a one-time ticket (hashed, a minute long) turns into that cookie at /auth/session. Mutable: last_seen
+# moves, revoked_at ends the session (sign-out, idle, account disabled, `geo users signout`).
+web_sessions = sa.Table(
+    "web_sessions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("id_hash", sa.String(64), unique=True),
+    sa.Column("ticket_hash", sa.String(64), unique=True),
+    sa.Column("ticket_expires", sa.DateTime(timezone=True)),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("via", sa.String(20), nullable=False),
+    sa.Column("client", sa.String(100), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_seen", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("revoked_at", sa.DateTime(timezone=True)),
+    sa.Column("revoked_reason", sa.String(20)),
+    sa.Index("ix_web_sessions_name", "name"),
+    sqlite_autoincrement=True,
+)
+
+
 APPEND_ONLY_TABLES = ("import_versions", "version_units", "observations", "audit_log", "signin_attempts",
                       "unit_reports")
 

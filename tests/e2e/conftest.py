@@ -125,7 +125,7 @@ def screenshot_dir(tmp_path: Path) -> Path:
 
 
 def nav(page, label: str) -> None:
-    """Follow a sidebar link (a reload would start a new Streamlit session, signed out)."""
+    """Follow a sidebar link (a reload starts a new Streamlit session: slower, and a view's pickers reset)."""
     page.locator("[data-testid='stSidebarNav']").get_by_text(label, exact=True).click()
 
 
@@ -138,7 +138,19 @@ def sign_in(page, url: str, name: str, password: str) -> None:
     page.get_by_label("Tên đăng nhập").fill(name)
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
+    wait_for_cookie(page)
     page.wait_for_selector("[data-testid='stSidebarNav'] >> text=Cập nhật dữ liệu", timeout=60_000)
+
+
+def wait_for_cookie(page, timeout: float = 60.0) -> None:
+    """After a sign-in the browser fetches its sign-in cookie at /auth/session and comes back (a new page load):
+    wait until it has the cookie and is back, so that the test drives the page that stays."""
+    deadline = time.time() + timeout
+    while not any(c["name"] == "antt_session" for c in page.context.cookies()):
+        assert time.time() < deadline, "no sign-in cookie"
+        page.wait_for_timeout(200)
+    page.wait_for_url(lambda u: "/auth/" not in u, timeout=timeout * 1000)
+    page.wait_for_load_state("domcontentloaded")
 
 
 def filled_template(names: dict | None = None, teams: int = 1000, codes: dict | None = None,
