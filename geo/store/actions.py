@@ -5,7 +5,7 @@ from __future__ import annotations
 
 AUDIT_ACTIONS = (
     # data versions (geo.store.database)
-    "import", "rollback", "sample", "flag_checked",
+    "import", "rollback", "sample",
     # sign-in and sessions (geo.access.auth, the app's sign-in gate)
     "signin", "signin_failed", "signin_throttled", "signout", "signout_idle", "signout_disabled",
     "session_start", "session_revoke",

@@ -1,15 +1,15 @@
 """Signed-in browser sessions that survive a reload (issue 23): ``web_sessions`` (geo.access.sessions).
 
-Revision ID: 0007_web_sessions
-Revises: 0006_unit_submissions
+Revision ID: 0008_web_sessions
+Revises: 0007_entry_drafts
 Create Date: 2026-12-07
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_web_sessions"
-down_revision = "0006_unit_submissions"
+revision = "0008_web_sessions"
+down_revision = "0007_entry_drafts"
 branch_labels = None
 depends_on = None
 
