@@ -50,14 +50,23 @@ def test_commune_editor_fills_in_and_sends(store):
     assert any("Na Son (03203), kỳ 2030-Q1" in e.value and "lớn hơn" in e.value for e in at.error)
     assert at.button(key="entry_send").disabled
     _field(at, "villages_recognized").input("9").run()
-    _field(at, "teams_security").input("1.234").run()
-    assert not at.error and not at.button(key="entry_send").disabled
+    _field(at, "teams_security").input("1.234").run()  # 4 last quarter: a jump the upload's checks flag too
+    assert not at.error and any("1.234" in w.value or "1234" in w.value for w in at.warning), \
+        [w.value for w in at.warning]
+    assert at.button(key="entry_send").disabled  # a flagged value needs the person's word first
+    at.checkbox(key="entry_flags_ok").check().run()
+    assert not at.button(key="entry_send").disabled
     at.button(key="entry_send").click().run()
     assert not at.error, [e.value for e in at.error]
     assert "Đã gửi báo cáo của Na Son, kỳ 2030-Q1: 3 chỉ số" in at.success[0].value
     row = store.current_table(SET, P).loc["03203"]
     assert (row["teams_security"], row["villages_registered"], row["villages_recognized"]) == (1234, 10, 9)
     assert store.audit_log(action="import")[0]["user"] == "xa"
+    from geo.store.flags import open_flags
+
+    # the accepted flag is stored with the value, for the follow-up list
+    assert [(f["unit_code"], f["indicator"], f["value"], f["accepted_by"]) for f in open_flags(store, SET, P)] == [
+        ("03203", "teams_security", 1234, "xa")]
 
 
 def test_after_approval_the_form_says_who_and_the_store_refuses(store):
