@@ -396,7 +396,7 @@ def bench_validate(n_rows: int = 10000, set_id: str = "vn-pre2025", fmt: str = "
     names = [units.names[c] for c in codes]
     catalog = load_catalog()
     with tempfile.TemporaryDirectory(prefix="antt-bench-") as tmp:
-        store = Store(f"sqlite:///{tmp}/bench.sqlite", authorize=lambda conn, actor, action: None)
+        store = Store(f"sqlite:///{tmp}/bench.sqlite", authorize=lambda conn, actor, action, target: None)
         store.ensure_ready()
         unique = list(dict.fromkeys(codes))
         for p in HISTORY_PERIODS:

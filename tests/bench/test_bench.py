@@ -89,3 +89,18 @@ def test_api_report_says_met_or_missed():
     assert "0.20 s warm (≤ 2 s: met)" in format_api_report(r)[0] and "3,321 features" in format_api_report(r)[0]
     assert "MISSED" in format_api_report({**r, "items_s": 2.5})[0]
     assert format_api_report(None) == [] and "no boundary" in format_api_report({"error": "no boundary file"})[0]
+
+
+def test_the_validation_benchmark_runs_on_a_small_file():
+    """bench_validate end to end on a 14-row file (the district, each unit once) with its four periods of history (a real store, the real checks):
+    it broke once when the store's authorize hook gained an argument and only `python -m geo bench` found out."""
+    import pytest
+
+    from geo.bench.benchmark import bench_validate
+    from geo.units.boundaries import boundary_file, get_boundary_set_info
+
+    if not boundary_file(get_boundary_set_info("dien-bien-dong-pre2025")).exists():
+        pytest.skip("boundary files not present")
+    details = {}
+    assert bench_validate(n_rows=14, set_id="dien-bien-dong-pre2025", fmt="csv", details=details) > 0
+    assert details["errors"] == 0 and details["cells"] > 0 and details["flags"] <= details["cells"] // 10
