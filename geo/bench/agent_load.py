@@ -24,7 +24,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from geo import PROJECT_DIR
-from geo.bench.app_browser import App, _cpu_s, seed_store
+from geo.bench.app_browser import App, _cpu_s, bench_period, seed_store
 from geo.units.geocache import cache_dir
 
 AGENT_OPTIONS = ("--server.enableAgentApi", "true", "--server.agentWaitTimeout", "170",
@@ -57,10 +57,12 @@ def _wait_cache(cache: Path, set_id: str, timeout_s: float) -> None:
         time.sleep(0.5)
 
 
-def load_test(n: int = 30, changes: int = 5, set_id: str = "vn-2025", processes: int = 1, period: str = "2024",
+def load_test(n: int = 30, changes: int = 5, set_id: str = "vn-2025", processes: int = 1, period: str | None = None,
               time_limit_s: float = 600.0, think_s: float = 5.0, nginx: bool = False) -> dict:
     """N agent-API sessions, ``changes`` indicator changes each, split over ``processes`` app processes: by
-    the test itself, or (``nginx``) by nginx from the shipped site file and its sticky cookie."""
+    the test itself, or (``nginx``) by nginx from the shipped site file and its sticky cookie. ``period``: the
+    set's own (:func:`geo.bench.app_browser.bench_period`) unless given: the period decides the vintage."""
+    period = period or bench_period(set_id)
     n = max(1, min(int(n), MAX_SESSIONS))
     processes = max(1, min(int(processes), 4))
     options = (*AGENT_OPTIONS, "--server.agentMaxSessions", str(n + 10))

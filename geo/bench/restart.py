@@ -19,12 +19,11 @@ import time
 from pathlib import Path
 
 from geo import PROJECT_DIR
-from geo.bench.app_browser import App, _wait_painted, seed_store
+from geo.bench.app_browser import App, _wait_painted, bench_period, seed_store
 from geo.bench.browser import CHROMIUM_ARGS, chromium_path
 from geo.units.geocache import cache_dir
 
 SETS = ("vn-2025", "vn-pre2025")
-PERIOD = "2025"
 TARGETS_S = {"vn-2025": 3.0, "vn-pre2025": 4.0}  # first paint after a restart
 FIRST_PREPARATION_TARGET_S = 10.0
 
@@ -52,18 +51,19 @@ def _cache_ready(cache: Path, sets) -> bool:
     return all(any(cache.glob(f"{s}-map-*.bin")) for s in sets)
 
 
-def restart_first_paint(sets=SETS, period: str = PERIOD, restarts: int = 3, timeout_s: float = 300) -> dict:
-    """Per set, the first paint of its national link after each of ``restarts`` restarts (median and all)."""
+def restart_first_paint(sets=SETS, restarts: int = 3, timeout_s: float = 300) -> dict:
+    """Per set, the first paint of its national link after each of ``restarts`` restarts (median and all), for
+    the set's own period (:func:`geo.bench.app_browser.bench_period`: the period decides the vintage)."""
     path = chromium_path()
     if path is None:
         return {"error": "chromium not installed"}
     from playwright.sync_api import sync_playwright
 
-    out: dict = {"period": period, "first_paint_s": {}, "first_paint_s_all": {}}
+    out: dict = {"period": {s: bench_period(s) for s in sets}, "first_paint_s": {}, "first_paint_s_all": {}}
     with tempfile.TemporaryDirectory(prefix="antt-bench-restart-") as tmp, sync_playwright() as pw:
         data_dir = Path(tmp)
         cache = cache_dir()  # App's cache folder (a later start reads what this one prepared)
-        seed_store(data_dir, sets, period)
+        seed_store(data_dir, sets)  # each set for its own period
         with App(data_dir):  # the first start: its warm-up fills the cache folder
             t0 = time.perf_counter()
             while not _cache_ready(cache, sets) and time.perf_counter() - t0 < timeout_s:
@@ -77,7 +77,8 @@ def restart_first_paint(sets=SETS, period: str = PERIOD, restarts: int = 3, time
                     ctx = browser.new_context(viewport={"width": 1400, "height": 900})
                     page = ctx.new_page()
                     t0 = time.perf_counter()
-                    page.goto(f"{app.url}/ban-do?boundaries={set_id}&period={period}", wait_until="domcontentloaded")
+                    page.goto(f"{app.url}/ban-do?boundaries={set_id}&period={out['period'][set_id]}",
+                              wait_until="domcontentloaded")
                     _wait_painted(page, None, 0, timeout_s)
                     times.append(round(time.perf_counter() - t0, 3))
                     ctx.close()
