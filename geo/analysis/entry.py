@@ -12,8 +12,8 @@ from geo.analysis.status import VIETNAM, deadline, unit_state
 from geo.store import state
 from geo.text.periods import Period, parse_period
 
-FORM_FILE = "nhap-so-lieu"
-REFUSALS = ("store_unit_locked", "scope_write_outside", "store_unit_conflict")  # audited when the form is refused  # the versions' file name: the history shows a form submission as such
+FORM_FILE = "nhap-so-lieu"  # the versions' file name: the history shows a form submission as such
+REFUSALS = ("store_unit_locked", "scope_write_outside", "store_unit_conflict")  # audited when the form is refused
 
 
 def previous_period(period: str) -> str:
