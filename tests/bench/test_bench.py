@@ -104,3 +104,4 @@ def test_the_validation_benchmark_runs_on_a_small_file():
     details = {}
     assert bench_validate(n_rows=14, set_id="dien-bien-dong-pre2025", fmt="csv", details=details) > 0
     assert details["errors"] == 0 and details["cells"] > 0 and details["flags"] <= details["cells"] // 10
+    assert details["no_history_s"] > 0 and details["warm_s"] > 0
