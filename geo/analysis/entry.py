@@ -71,6 +71,14 @@ def unit_values(store, set_id: str, period: str, code: str) -> tuple[dict, int |
     return {k: v for k, v in values.items() if v is not None}, version
 
 
+def unit_history(store, set_id: str, period: str, code: str):
+    """The unit's earlier periods for the quality checks (``geo.intake.quality.History``): its newest submission
+    in each, read as the upload reads them (``Store.value_history``)."""
+    from geo.intake.quality import History
+
+    return History(*store.value_history(set_id, period, units=[code]))
+
+
 def vietnam_time(iso: str | None) -> str | None:
     """'2026-12-07T03:32:49+00:00' -> '10:32 07/12/2026' (Vietnam's time, as an officer reads it)."""
     if not iso:
@@ -125,5 +133,5 @@ def submit(store, actor, set_id: str, period: str, code: str, name: str, values:
         raise
 
 
-__all__ = ["FORM_FILE", "open_form", "previous_period", "save_draft", "submit", "unit_values", "units_for", "vietnam_time",
-           "vintage_set"]
+__all__ = ["FORM_FILE", "open_form", "previous_period", "save_draft", "submit", "unit_history", "unit_values",
+           "units_for", "vietnam_time", "vintage_set"]

@@ -1,7 +1,7 @@
 """nginx from the shipped site file (deploy/nginx/antt.conf) in front of the load test's app processes, on
 loopback, in a throwaway prefix: the sticky cookie keeps each Locust user (each keeps its cookies) on one
-process, as it keeps a browser. The same rewriting as tests/e2e/test_deploy_e2e.py: upstream servers, listen
-address and static paths; everything else is the shipped file."""
+process, as it keeps a browser. :func:`site_conf` (also what tests/e2e/test_deploy_e2e.py deploys) rewrites
+only the upstream servers, the listen address and the static paths; everything else is the shipped file."""
 
 from __future__ import annotations
 

@@ -23,11 +23,11 @@ from pathlib import Path
 
 import pytest
 
+from geo.bench.nginx_front import site_conf  # the shipped site file, rewritten only for loopback paths
 from tests.e2e.conftest import ROOT, _free_port, confirm_import, filled_template, nav, sign_in, stop_app
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
-SITE = ROOT / "deploy" / "nginx" / "antt.conf"
 UNIT = ROOT / "deploy" / "systemd" / "antt@.service"
 EDITOR, PASSWORD = "bien", "nhap-so-lieu-trien-khai"
 COOKIE = "antt_backend"
@@ -61,23 +61,6 @@ def _nginx() -> str:
             pytest.fail("nginx is required (ANTT_REQUIRE_E2E=1) but was not found (apt-get install nginx)")
         pytest.skip("nginx not installed (apt-get install nginx)")
     return path
-
-
-def _substitute(text: str, pattern: str, new: str, count: int | None = 1) -> str:
-    """Replace the shipped value; the test fails if the shipped file no longer has it the expected number of
-    times (then this test would no longer test that file)."""
-    out, n = re.subn(pattern, new, text, flags=re.M)
-    assert n == count if count is not None else n >= 1, f"{pattern!r} found {n} times in the shipped file"
-    return out
-
-
-def site_conf(listen: int, ports: list[int], static: Path) -> str:
-    text = SITE.read_text(encoding="utf-8")
-    servers = "".join(f"    server 127.0.0.1:{p} max_fails=3 fail_timeout=30s;\n" for p in ports)
-    text = _substitute(text, r"^    server 127\.0\.0\.1:\d+[^\n]*\n(?:    server 127\.0\.0\.1:\d+[^\n]*\n)*", servers)
-    text = _substitute(text, r"^    listen 80;", f"    listen 127.0.0.1:{listen};")
-    text = _substitute(text, r"alias /opt/antt/static/geo/;", f"alias {static}/geo/;", count=1)
-    return _substitute(text, r"alias /opt/antt/static/;", f"alias {static}/;", count=1)
 
 
 def unit_command(port: int) -> tuple[list[str], Path]:
