@@ -101,8 +101,9 @@ class StoreReads:
                     continue
                 parts = []
                 for v in sorted(set(chosen.values())):
-                    frame = self._version_values(conn, v)
                     codes = [c for c, cv in chosen.items() if cv == v]
+                    # one commune (the form) reads its own rows; a file's units the whole version, kept in memory
+                    frame = self._version_values(conn, v, codes if units is not None else None)
                     parts.append(frame.loc[frame.index.intersection(codes)])
                 tables[p] = pd.concat(parts) if len(parts) > 1 else parts[0]
             earlier = [p for p in earlier if p in tables]
