@@ -110,28 +110,28 @@ def validate_file(path_or_bytes, *, boundary_set: str, period: str | None = None
     tables = sheet_choice.choose(ctx, sheets, found, sheet_names)
     if len(tables) > 1:
         sheet_choice.read_several(ctx, tables, period, units, catalog, area, _finish_period)
-        _check_quality(ctx, catalog, units, store, history)
-        return report
-    if not tables:
-        return report
-    table = tables[0]
+    elif tables:
+        _read_one(ctx, tables[0], sheets, period, units, catalog, area)
+    _check_quality(ctx, catalog, units, store, history)
+    return report
+
+
+def _read_one(ctx: Ctx, table, sheets, period, units, catalog: Catalog, area: tuple) -> None:
+    """The one table read (chosen, or the only sheet holding data)."""
+    report, lang = ctx.report, ctx.lang
     sheet = table.sheet
     report.sheet = sheet.name
     if len(sheets) > 1 and table.sheet is not sheets[0]:
         report.warnings.append(Problem(sheet.name, None, None, None, t("ingest_sheet_chosen", lang, sheet=sheet.name),
                                        "ingest_sheet_chosen", {"sheet": sheet.name}))
-
     header_last = table.header_rows[-1]
     report.header_rows = [r + 1 for r in table.header_rows]
     # Period: the argument, else the title area.
     found_period, found_row = period_from_title(sheet.rows, table.header_rows[0])
     _finish_period(ctx, period, found_period, found_row, sheet.name)
-
     process_table(ctx, table, units, catalog, header_last, area)
     entry = next(e for e in report.sheets if e["name"] == sheet.name)
     entry["units"], entry["period"] = len(report.rows), report.period
-    _check_quality(ctx, catalog, units, store, history)
-    return report
 
 
 def _check_quality(ctx: Ctx, catalog: Catalog, units, store, history) -> None:
