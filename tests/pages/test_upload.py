@@ -5,21 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from geo.access import auth
-from geo.access.auth import Actor, authorized_store
 from tests.intake.test_sheets import BY_CODE, NA_SON, PHI_NHU, _commune, _help, book
 from tests.messy import SET
-from tests.pages.apptest import run_page, signed_in
+from tests.pages.apptest import ready_store, run_page, signed_in
 
-CLI = Actor("ops", "admin", "cli")
 TITLE = "BÁO CÁO KẾT QUẢ PHONG TRÀO TOÀN DÂN BẢO VỆ ANTQ NĂM 2019"
 
 
 @pytest.fixture
 def store(app_env):
-    s = authorized_store()
-    s.ensure_ready()
-    auth.add_user(s, "bien", "editor", "nhap-so-lieu-1", by=CLI)
+    s = ready_store(("bien", "editor", "nhap-so-lieu-1"))
     yield s
     s.dispose()
 
