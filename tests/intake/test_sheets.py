@@ -250,3 +250,17 @@ def test_json_lists_the_sheets():
 ])
 def test_loose_numbers(rows, expected):
     assert loose_numbers(Sheet("S", rows, [])) == expected
+
+
+def test_a_flag_names_the_sheet_its_value_came_from():
+    """The quality checks run over the combined rows; a flagged value is named on its own sheet and cell."""
+    def odd(c, i, v):
+        return 5000 if (c, i) == (NA_SON, "tips_received") else v
+
+    reps = [(x["unit_name"], report_grid([x], groups=False, total=None, value_fn=odd)) for x in EXPECTED]
+    r = run(book(reps), sheets="all")
+    flagged = [f for f in r.flags if (f.unit_code, f.indicator) == (NA_SON, "tips_received")]
+    row = dict(reps)["Xã Na Son"].unit_row[NA_SON]
+    assert flagged and all(f.message.startswith(f"Trang 'Xã Na Son', dòng {row}, cột {col_of('tips_received')}")
+                           for f in flagged)
+    assert all(f.row == row for f in flagged)
