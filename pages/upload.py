@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.intake.ingest import column_map_rows, validate_file
+from geo.intake.report import sheet_line
 from geo.intake.mappings import remember_mapping, remembered_mapping
 from geo.intake.template import template_bytes
 from geo.reference.catalog import load_catalog
@@ -53,7 +54,10 @@ with st.status(tr("upload_checking"), expanded=False) as status:
                   state="error" if report.errors else "complete")
 
 if len(report.data_sheets) > 1:
-    st.multiselect(tr("upload_sheets"), report.data_sheets, key=sheets_key, help=tr("upload_sheets_help"))
+    st.multiselect(tr("upload_sheets"), report.data_sheets, key=sheets_key, help=tr("upload_sheets_help"),
+                   placeholder=tr("upload_sheets_placeholder"))
+if len(report.sheets) > 1:  # every sheet of the workbook and what was read from it
+    st.caption("  \n".join(sheet_line(s, lang()) for s in report.sheets))
 
 # 3. Dry-run report: errors first, then warnings, then a preview
 if not report.readable:

@@ -111,13 +111,13 @@ def validate_file(path_or_bytes, *, boundary_set: str, period: str | None = None
     if len(tables) > 1:
         sheet_choice.read_several(ctx, tables, period, units, catalog, area, _finish_period)
     elif tables:
-        _read_one(ctx, tables[0], sheets, period, units, catalog, area)
+        _read_one(ctx, tables[0], sheets if sheet_names is None else [tables[0].sheet], period, units, catalog, area)
     _check_quality(ctx, catalog, units, store, history)
     return report
 
 
 def _read_one(ctx: Ctx, table, sheets, period, units, catalog: Catalog, area: tuple) -> None:
-    """The one table read (chosen, or the only sheet holding data)."""
+    """The one table read (chosen, or the only sheet holding data: then said when it is not the first)."""
     report, lang = ctx.report, ctx.lang
     sheet = table.sheet
     report.sheet = sheet.name

@@ -130,6 +130,7 @@ def test_chosen_sheets(choice, codes, missing):
     r = run(per_commune(), sheets=choice)
     assert r.ok, [p.message for p in r.errors]
     assert r.rows == [BY_CODE[c] for c in codes]
+    assert "ingest_sheet_chosen" not in keys(r.warnings)  # the person chose it: nothing to tell them
     units_missing = [w for w in r.warnings if w.key == "ingest_units_missing"]
     assert [w.params["n"] for w in units_missing] == ([missing] if missing else [])
 

@@ -47,10 +47,12 @@ def test_sheet_choice_on_the_upload_page(store, chosen, codes):
     pick = _sheets(at)
     assert pick.options == ["Xã Na Son", "Xã Phì Nhừ"] and pick.value == []  # the help sheet is no choice
     assert at.button(key="upload_confirm").disabled
+    assert any("'Hướng dẫn': không có bảng số liệu" in c.value for c in at.caption)
     pick.set_value(chosen).run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     assert not at.button(key="upload_confirm").disabled
+    assert any("'Xã Na Son': đã đọc 1 đơn vị" in c.value for c in at.caption)
     at.button(key="upload_confirm").click().run()
     assert not at.exception, [e.value for e in at.exception]
     got = store.current_table(SET, "2019")
