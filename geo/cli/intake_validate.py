@@ -2,8 +2,9 @@
 2 unreadable). ``--json`` prints one object: ok, boundary_set, period, units_expected, units_matched, rows,
 errors, warnings, ignored_columns, total_row, columns (the column map: letter, header, group, indicator, how,
 confidence, status), sheets (every sheet: name, hidden, content, chosen, what was read; ``--sheet NAME``
-or ``--sheet all`` chooses among several data sheets) and unconfirmed (letters waiting for ``--map "E=indicator_id"``) and flags (values that look wrong: row, column, unit_code,
-indicator, value, rule, expected, message; geo.intake.quality). Flags exit 1 until ``--accept-flags``."""
+or ``--sheet all`` chooses among several data sheets) and unconfirmed (letters waiting for
+``--map "E=indicator_id"``) and flags (values that look wrong: row, column, unit_code, indicator, value, rule,
+expected, message; geo.intake.quality). Flags exit 1 until ``--accept-flags``."""
 
 from __future__ import annotations
 

@@ -182,11 +182,15 @@ def _merge(ctx: Ctx, subs: list[IngestReport], units, catalog: Catalog, area: tu
     given = {iid for sub in subs for iid in sub.column_map.values()}
     missing = [i for i in base if i not in given]
     if missing and report.rows:
-        names = ", ".join(catalog[i].name(lang) for i in missing[:MAX_LIST]) + ("…" if len(missing) > MAX_LIST else "")
-        ctx.problem("warning", "ingest_column_missing", n=len(missing), names=names)
+        ctx.problem("warning", "ingest_column_missing", n=len(missing),
+                    names=_listed([catalog[i].name(lang) for i in missing]))
     allowed = parents.area_codes(units, area)
     absent = [c for c in units.names if c not in rows and (allowed is None or c in allowed)]
     if absent and report.rows:
-        names = ", ".join(units.names[c] for c in absent[:MAX_LIST]) + ("…" if len(absent) > MAX_LIST else "")
         ctx.problem("warning", "ingest_units_missing", n=len(absent),
-                    total=len(allowed) if allowed is not None else len(units.names), names=names)
+                    total=len(allowed) if allowed is not None else len(units.names),
+                    names=_listed([units.names[c] for c in absent]))
+
+
+def _listed(names: list[str]) -> str:
+    return ", ".join(names[:MAX_LIST]) + ("…" if len(names) > MAX_LIST else "")
