@@ -266,3 +266,13 @@ def test_a_flag_names_the_sheet_its_value_came_from():
     assert flagged and all(f.message.startswith(f"Trang 'Xã Na Son', dòng {row}, cột {col_of('tips_received')}")
                            for f in flagged)
     assert all(f.row == row for f in flagged)
+
+
+def test_an_xls_workbook_with_two_data_sheets_is_refused_too():
+    from tests.messy import to_xls
+
+    data = to_xls([("Hướng dẫn", _help()), ("Xã Na Son", _commune(NA_SON)), ("Xã Phì Nhừ", _commune(PHI_NHU))])
+    r = validate_file(data, boundary_set=SET, column_mapping=REMEMBERED, file_name="bao_cao.xls")
+    assert r.file_type == "xls" and keys(r.errors) == ["ingest_sheets_several"]
+    r = validate_file(data, boundary_set=SET, column_mapping=REMEMBERED, file_name="bao_cao.xls", sheets="all")
+    assert r.ok and r.rows == [BY_CODE[NA_SON], BY_CODE[PHI_NHU]]
