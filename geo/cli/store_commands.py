@@ -39,6 +39,7 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true")
     p.add_argument("--map", metavar="COT=CHI_SO", action="append", default=[],
                    help=both("cli_import_map"))
+    p.add_argument("--sheet", metavar="TRANG", action="append", default=None, help=both("cli_validate_sheet"))
     p.add_argument("--replace-area", action="store_true", help=both("cli_import_replace_help"))
     p.add_argument("--accept-flags", action="store_true", help=both("cli_accept_flags"))
     p.set_defaults(func=run_import)
@@ -146,6 +147,8 @@ def run_import(args) -> int:
 
         mapping = parse_column_map(getattr(args, "map", []))
         extra = {"column_mapping": mapping} if mapping else {}
+        if getattr(args, "sheet", None):
+            extra["sheets"] = args.sheet
         report = validate_file(args.file, boundary_set=set_id, period=args.period, store=store, **extra)
         if not getattr(report, "readable", True):
             print(both("cli_import_unreadable", file=args.file), file=sys.stderr)
