@@ -68,7 +68,8 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
             _positive),
     Setting("ANTT_MAX_BOUNDARY_MB", 100.0, "boundary files an admin may upload", _positive),
     Setting("ANTT_REPORT_DEADLINE_DAYS", {}, "days after a period ends within which a report is on time, per "
-            "period type: 'month=10,quarter=15,year=30' (15 for a type not named)", _deadlines),
+            "period type: 'month=10,quarter=15,year=30,dg3110=20' (dgDDMM: an evaluation year ending DD/MM; 15 for a "
+            "type not named)", _deadlines),
     Setting("ANTT_QUALITY_MODZ", 3.5, "outliers against a unit's own history: modified z-score (median, MAD) above "
             "which a value is flagged (Iglewicz & Hoaglin 1993 recommend 3.5)", _positive),
     Setting("ANTT_QUALITY_MIN_HISTORY", 3, "earlier values a unit needs before the modified z-score is used "

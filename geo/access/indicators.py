@@ -42,11 +42,12 @@ from geo.store.schema import indicator_definitions, indicators
 TTL_SECONDS = 2.0
 ID_RE = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
 # The keys an admin may give (the catalog's fields; ``replaced_by`` and ``origin`` are derived). ``parts`` (the
-# grades that add up to a count) is kept through an edit or a retirement, so the grade check stays.
+# grades that add up to a count) is kept through an edit or a retirement, so the grade check stays; so are the
+# ``period_types`` it is reported in.
 FIELDS = ("id", "vi", "en", "short_vi", "short_en", "unit_vi", "unit_en", "kind", "numerator", "denominator", "per",
           "direction", "temporal", "group", "public", "description_vi", "description_en", "aliases", "valid_from",
           "valid_to", "legal_basis", "continues", "lineage_vi", "lineage_en", "retired", "parts",
-          "parts_rule")
+          "parts_rule", "period_types")
 REQUIRED = ("id", "vi", "en", "unit_vi", "unit_en", "kind", "direction", "group")
 # Never changed once an indicator exists: stored values would change meaning.
 FIXED = ("kind", "numerator", "denominator", "per")
@@ -162,7 +163,7 @@ def _clean(raw: dict) -> dict:
         v = raw[key]
         if isinstance(v, str):
             v = v.strip()
-        if key in ("aliases", "continues", "parts"):
+        if key in ("aliases", "continues", "parts", "period_types"):
             if isinstance(v, str):
                 v = [a.strip() for a in re.split(r"[;\n]", v)]
             v = [str(a).strip() for a in (v or []) if str(a).strip()]

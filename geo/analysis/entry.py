@@ -10,21 +10,16 @@ from datetime import datetime
 
 from geo.analysis.status import VIETNAM, deadline, unit_state
 from geo.store import state
-from geo.text.periods import Period, parse_period
+from geo.text.periods import parse_period
 
 FORM_FILE = "nhap-so-lieu"  # the versions' file name: the history shows a form submission as such
 REFUSALS = ("store_unit_locked", "scope_write_outside", "store_unit_conflict")  # audited when the form is refused
 
 
 def previous_period(period: str) -> str:
-    """The period of the same type just before ``period`` (2025 → 2024, 2025-Q1 → 2024-Q4, 2025-01 → 2024-12)."""
-    p = parse_period(period)
-    month = p.start_month - p.length
-    year = p.year
-    if month < 1:
-        month += 12
-        year -= 1
-    return str(Period(year, month, p.length))
+    """The period of the same type just before ``period`` (2025 → 2024, 2025-Q1 → 2024-Q4, 2025-01 → 2024-12,
+    the evaluation year 2025-DG3110 → 2024-DG3110)."""
+    return str(parse_period(period).previous())
 
 
 def vintage_set(set_id: str, period: str) -> str:

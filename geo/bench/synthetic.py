@@ -23,6 +23,9 @@ def synthetic_rows(codes, names, catalog, period: str, seed: int = 7) -> list[di
     sigma = np.array([0.04 if i.temporal == "stock" else 0.08 for i in base])
     noisy = np.rint(levels * np.exp(rng.normal(0.0, 1.0, levels.shape) * sigma)).astype(int)
     flags = rng.integers(0, 2, levels.shape)
+    # only what is reported in the period's type (no recognition count in a quarter); drawn for every indicator
+    # all the same, so a year's figures do not change with the catalog's period types
+    reported = {i.id for i in catalog.reported_in(period).base()}
     rows = []
     for k, code in enumerate(codes):
         vals = {}
@@ -30,6 +33,7 @@ def synthetic_rows(codes, names, catalog, period: str, seed: int = 7) -> list[di
             vals[ind.id] = round(float(levels[k, j]) / 5.0, 1) if ind.kind == "amount" else (
                 int(flags[k, j]) if ind.kind == "flag" else int(noisy[k, j]))
         _consistent(vals, catalog, int(per_team[k]), k)
+        vals = {i: v for i, v in vals.items() if i in reported}
         rows.append({"unit_code": code, "unit_name": names[k], "values": vals})
     return rows
 

@@ -141,5 +141,5 @@ def _previous_table(store, set_id: str, period: str | None):
     if not period:
         return None
     now = parse_period(period)
-    earlier = [p for p in store.periods(set_id) if parse_period(p).length == now.length and parse_period(p) < now]
+    earlier = [p for p in store.periods(set_id) if parse_period(p).kind == now.kind and parse_period(p) < now]
     return store.current_table(set_id, earlier[-1]) if earlier else None

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from geo.intake.values import fmt, pair_problems, parse_value
-from geo.reference.catalog import Catalog, Indicator, parts_problems
+from geo.reference.catalog import Catalog, Indicator, not_reported_in, parts_problems, period_type_params
 from geo.text.i18n import t
 
 
@@ -28,10 +28,11 @@ class FieldProblem:
 
 
 def form_groups(catalog: Catalog, period: str) -> list[tuple[str, list[Indicator]]]:
-    """(catalog group, its entered indicators valid in ``period``) in catalog order; derived indicators (shares,
-    rates) are computed, never typed."""
+    """(catalog group, its entered indicators valid in ``period`` and reported in its type) in catalog order: an
+    evaluation year ending 31/10 offers the residential areas' recognition, a quarter the counts and flows;
+    derived indicators (shares, rates) are computed, never typed."""
     groups: dict[str, list[Indicator]] = {}
-    for ind in catalog.valid_in(period).base():
+    for ind in catalog.valid_in(period).reported_in(period).base():
         if not ind.retired:
             groups.setdefault(ind.group or "other", []).append(ind)
     return list(groups.items())
@@ -84,6 +85,9 @@ def check_entry(raw: dict, catalog: Catalog, *, unit: str, period: str, lang: st
             continue
         if value is not None:
             values[iid] = value
+    for ind in not_reported_in(values, catalog, period):  # a field the form does not offer (an old draft)
+        problems.append(FieldProblem("error", ind.id, t("entry_period_type", lang, unit=unit,
+                                                        **period_type_params([ind], period, lang))))
     for p in parts_problems(values, catalog):
         parts = " + ".join(f"{catalog[i].short(lang)} {fmt(v)}" for i, v in p["parts"].items())
         problems.append(FieldProblem("error", p["whole"], t(

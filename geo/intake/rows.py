@@ -34,8 +34,9 @@ class _TableReader:
         self.units, self.catalog, self.header_last = units, catalog, header_last
         self.allowed = parents.area_codes(units, area)
         self.allowed_text = parents.describe(area)
-        period_valid = catalog.valid_in(ctx.report.period) if ctx.report.period else catalog
-        self.base_ids = [i.id for i in period_valid.base()]  # the indicators of the file's period (issue 13)
+        p = ctx.report.period
+        period_valid = catalog.valid_in(p).reported_in(p) if p else catalog
+        self.base_ids = [i.id for i in period_valid.base()]  # the file's period's indicators (issue 13) and type
         self.legacy = list(table.legacy)
         self.seen: dict[str, int] = {}
         self.suggested = [0]  # how many unknown names got suggestions (fuzzy search is costly: the first few)

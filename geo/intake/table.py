@@ -15,7 +15,7 @@ from functools import lru_cache
 from geo.intake import headers, headrows, parents
 from geo.intake.read import Sheet, cell_text, col_letter
 from geo.intake.report import Ctx
-from geo.reference.catalog import Catalog
+from geo.reference.catalog import Catalog, period_type_params
 from geo.text.i18n import t
 from geo.text.legacy import candidates as legacy_candidates
 from geo.text.legacy import detect_and_decode
@@ -229,7 +229,7 @@ def _derived_from_siblings(col: Column, columns: list[Column], catalog: Catalog)
 def assign_columns(ctx: Ctx, table: Table, catalog: Catalog, header_last: int):
     """Indicator columns (one per indicator: a second is an error naming both), unit columns by role, derived
     columns (checked, never imported). A column with numbers that no certain rule reads (unsure, unknown, no
-    header, an indicator of another period, a second column of one indicator) waits for a person: an error
+    header, an indicator of another period or period type, a second column of one indicator) waits for a person: an error
     until it is mapped or ignored (``--map "E="``), so a dry run never says ok while numbers are dropped."""
     report, lang, sname = ctx.report, ctx.lang, table.sheet.name
     ind_cols: list[Column] = []
@@ -259,6 +259,13 @@ def assign_columns(ctx: Ctx, table: Table, catalog: Catalog, header_last: int):
             ctx.problem("error" if col.numeric else "warning", "ingest_column_out_of_period", sname, row,
                         col.letter, col.header, header=col.header, indicator=ind.name(lang),
                         validity=ind.validity_text(lang), period=report.period,
+                        suffix=t("ingest_column_decide", lang, letter=col.letter) if col.numeric else "")
+        elif col.role == "indicator" and report.period and not catalog[col.indicator].reported_in(report.period):
+            # valid in the period but not reported in its type (an evaluation year, a quarter…): as above
+            col.reading = "confirm" if col.numeric else "text"
+            ctx.problem("error" if col.numeric else "warning", "ingest_column_period_type", sname, row,
+                        col.letter, col.header, header=col.header,
+                        **period_type_params([catalog[col.indicator]], report.period, lang),
                         suffix=t("ingest_column_decide", lang, letter=col.letter) if col.numeric else "")
         elif col.role == "indicator":
             first_for[col.indicator] = col

@@ -38,11 +38,11 @@ def _units(boundary_set: str) -> list[dict]:
 
 
 def template_indicators(period: str | None = None, catalog=None) -> list:
-    """The template's indicator columns: the base indicators valid in ``period`` (catalog order); without a
-    period, every base indicator not retired."""
+    """The template's indicator columns: the base indicators valid in ``period`` and reported in its type
+    (catalog order); without a period, every base indicator not retired."""
     catalog = catalog or load_catalog()
     if period:
-        return catalog.valid_in(period).base()
+        return catalog.valid_in(period).reported_in(period).base()
     return [i for i in catalog.base() if not i.retired]
 
 

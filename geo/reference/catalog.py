@@ -12,6 +12,12 @@ A count may name its ``parts`` (the grades xuất sắc, khá, trung bình of a 
 given they must add up to it, and the parts given must never exceed it (:func:`parts_problems`, checked by the
 intake: the upload's dry run, ``validate`` and ``import``).
 
+Each indicator says in which period types it is reported (``period_types``: year, half, quarter, month, or an
+evaluation year ``dgDDMM`` ending on DD/MM, see geo.text.periods); without the key, the calendar types
+(:data:`DEFAULT_PERIOD_TYPES`), so older catalogs and admin definitions load as before. A submission of an
+indicator in a period type it does not use is refused (:func:`not_reported_in`, checked by the intake and the
+store); what is stored stays readable in any type.
+
 Admin-defined indicators live in the store, which this layer may not import: the layer that owns the store
 installs a *definitions source* (:func:`set_definitions_source`), a callable returning the stored definitions
 as JSON texts; :func:`load_catalog` merges them over the seed (a stored definition with a seed id overrides
@@ -31,6 +37,7 @@ from typing import Callable, Iterable, Mapping
 
 from geo import DATA_DIR
 from geo.text.errors import AnttError
+from geo.text.periods import CALENDAR_KINDS, PeriodError, check_kind, kind_label, parse_period
 
 CATALOG_PATH = DATA_DIR / "catalog.toml"
 
@@ -40,6 +47,7 @@ KINDS = BASE_KINDS | DERIVED_KINDS
 DIRECTIONS = {"up", "down", "neutral"}
 TEMPORALS = {"stock", "flow"}
 PARTS_RULES = ("equal", "at_most")
+DEFAULT_PERIOD_TYPES = CALENDAR_KINDS  # an indicator that does not say: year, half-year, quarter, month
 
 
 class CatalogError(AnttError, ValueError):
@@ -76,15 +84,23 @@ class Indicator:
     parts: tuple[str, ...] = ()  # base indicators that add up to this one (its grades); see parts_problems
     parts_rule: str = "equal"  # "equal": all parts given add up to it; "at_most": they never exceed it
     retired: bool = False
+    period_types: tuple[str, ...] = DEFAULT_PERIOD_TYPES  # the period types it is reported in
     origin: str = "catalog"  # "catalog" (data/catalog.toml) or "store" (defined or changed by an admin)
 
     def valid_on(self, period) -> bool:
-        """Whether the validity overlaps ``period`` (a Period or its text: year, quarter or month)."""
-        from geo.text.periods import parse_period
-
+        """Whether the validity overlaps ``period`` (a Period or its text)."""
         p = period if hasattr(period, "start") else parse_period(period)
         return (self.valid_from is None or self.valid_from <= p.end) and \
             (self.valid_to is None or self.valid_to >= p.start)
+
+    def reported_in(self, period) -> bool:
+        """Whether the indicator is reported in the type of ``period`` (a Period or its text)."""
+        p = period if hasattr(period, "kind") else parse_period(period)
+        return p.kind in self.period_types
+
+    def period_types_text(self, lang: str = "vi") -> str:
+        """'năm đánh giá kết thúc ngày 31/10; năm' — the types it is reported in, as people say them."""
+        return "; ".join(kind_label(k, lang) for k in self.period_types)
 
     def short(self, lang: str = "vi") -> str:
         return (self.short_en or self.en) if lang == "en" else (self.short_vi or self.vi)
@@ -212,6 +228,13 @@ class Catalog:
         """The indicators whose validity overlaps ``period`` (a year, quarter or month), in catalog order."""
         return Catalog(tuple(i for i in self.indicators if i.valid_on(period)))
 
+    def reported_in(self, period) -> "Catalog":
+        """The indicators reported in the type of ``period``: base indicators whose ``period_types`` have it,
+        derived ones whose numerator and denominator both are."""
+        keep = {i.id for i in self.indicators if not i.derived and i.reported_in(period)}
+        return Catalog(tuple(i for i in self.indicators if i.id in keep or (
+            i.derived and i.numerator in keep and i.denominator in keep)))
+
     def predecessors(self, indicator_id: str) -> list[Indicator]:
         return [self[c] for c in self[indicator_id].continues if c in self]
 
@@ -256,6 +279,7 @@ def _parse(entries: Iterable[dict]) -> Catalog:
         raw["continues"] = tuple(str(a) for a in raw.get("continues", ()) or ())
         raw["parts"] = tuple(str(a) for a in raw.get("parts", ()) or ())
         raw.pop("replaced_by", None)
+        raw["period_types"] = _period_types(iid, raw.get("period_types"))
         raw.setdefault("short_vi", raw.get("vi", iid))
         for key in ("valid_from", "valid_to"):
             raw[key] = _date(iid, key, raw.get(key))
@@ -294,6 +318,49 @@ def _parse(entries: Iterable[dict]) -> Catalog:
             successors.setdefault(ref, []).append(ind.id)
     out = [replace(i, replaced_by=tuple(successors.get(i.id, ()))) if i.id in successors else i for i in out]
     return Catalog(tuple(out))
+
+
+def _period_types(iid: str, value) -> tuple[str, ...]:
+    if value is None:
+        return DEFAULT_PERIOD_TYPES
+    kinds = [value] if isinstance(value, str) else list(value)
+    if not kinds:
+        raise CatalogError("catalog_bad_period_type", iid=iid, kind="[]")
+    out: list[str] = []
+    for k in kinds:
+        try:
+            k = check_kind(k)
+        except PeriodError:
+            raise CatalogError("catalog_bad_period_type", iid=iid, kind=k) from None
+        if k not in out:
+            out.append(k)
+    return tuple(out)
+
+
+def not_reported_in(ids, catalog: Catalog, period) -> list[Indicator]:
+    """The base indicators among ``ids`` (those with a value) that are not reported in the type of ``period``,
+    in catalog order; unknown ids and derived indicators are left to the other checks."""
+    p = period if hasattr(period, "kind") else parse_period(period)
+    ids = set(ids)
+    return [i for i in catalog if i.id in ids and not i.derived and not i.reported_in(p)]
+
+
+def period_type_params(bad: list[Indicator], period, lang: str = "vi") -> dict:
+    """The parameters of the refusal messages (``store_period_type``, ``ingest_period_type``…): the period as
+    written and as read, its type, and each indicator with the types it is reported in."""
+    p = period if hasattr(period, "kind") else parse_period(period)
+    return {"period": str(p), "label": p.label(lang), "kind": kind_label(p.kind, lang),
+            "indicators": "; ".join(f"'{i.name(lang)}' ({i.id}): {i.period_types_text(lang)}" for i in bad),
+            "example": _example(bad[0], p) if bad else ""}
+
+
+def _example(ind: Indicator, p) -> str:
+    """A period of a type the indicator uses, near ``p`` (the same last year): what to choose instead."""
+    kind = ind.period_types[0]
+    if kind.startswith("dg"):
+        return f"{p.end.year}-DG{kind[2:]}"
+    return {"year": str(p.end.year), "half": f"{p.end.year}-H{1 if p.end.month <= 6 else 2}",
+            "quarter": f"{p.end.year}-Q{(p.end.month - 1) // 3 + 1}", "month": f"{p.end.year}-{p.end.month:02d}"}[kind]
 
 
 def build_catalog(entries: Iterable[Mapping]) -> Catalog:

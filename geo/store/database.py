@@ -209,6 +209,7 @@ class Store(StoreReads, StoreWrites, StoreReporting, StoreDrafts):
         period = self._check_period(period)
         self._check_set(boundary_set)
         self._check_vintage(boundary_set, period)
+        self._check_period_types(rows, period)
         actor = user
         user = self._actor_name(user)
         try:
@@ -322,6 +323,25 @@ class Store(StoreReads, StoreWrites, StoreReporting, StoreDrafts):
             check_period_vintage(boundary_set, period)
         except VintageError as exc:
             raise StoreError(exc.key, **exc.params) from None
+
+    @staticmethod
+    def _check_period_types(rows: list[dict], period: str) -> None:
+        """Each indicator is reported in its catalog's period types: a value of one that is not reported in the
+        period's type (a recognition count in a quarter, a monthly flow in an evaluation year) refuses the whole
+        submission, naming the indicators, the period and the types they use, and the units that hold such
+        values. Rollbacks and samples restore what was stored and are not checked."""
+        from geo.reference.catalog import load_catalog, not_reported_in, period_type_params
+
+        holders: dict[str, list[str]] = {}
+        for r in rows:
+            for iid, v in (r.get("values") or {}).items():
+                if v is not None:
+                    holders.setdefault(iid, []).append(f"{r.get('unit_name') or ''} ({r.get('unit_code')})".strip())
+        bad = not_reported_in(holders, load_catalog(), period)
+        if bad:
+            units = list(dict.fromkeys(u for i in bad for u in holders[i.id]))
+            raise StoreError("store_period_type", **period_type_params(bad, period),
+                             units=", ".join(units[:10]) + (f"… (+{len(units) - 10})" if len(units) > 10 else ""))
 
     def _authorize(self, conn: Connection, actor, action: str, target: state.WriteTarget | None) -> None:
         """Role and scope check of the core (not only the page), injected: see ``__init__``."""

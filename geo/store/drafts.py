@@ -41,6 +41,7 @@ class StoreDrafts:
         self._check_vintage(boundary_set, period)
         actor, name = user, self._actor_name(user)
         values = {str(k): v for k, v in values.items() if v is not None}
+        self._check_period_types([{"unit_code": unit, "unit_name": unit_name, "values": values}], period)
 
         def write(conn: Connection) -> None:
             self._authorize(conn, actor, "draft", state.WriteTarget(boundary_set, period, ((unit, unit_name),)))

@@ -86,7 +86,7 @@ class StoreReads:
 
         this = parse_period(self._check_period(period))
         earlier = [p for p in self.periods(boundary_set)
-                   if (q := parse_period(p)).length == this.length and q < this][-int(depth):]
+                   if (q := parse_period(p)).kind == this.kind and q < this][-int(depth):]
         if not earlier:
             return [], {}
         with self._read() as conn:

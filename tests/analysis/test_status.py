@@ -33,6 +33,12 @@ def rows(codes):
     ("2026-02", "month=5,year=30", date(2026, 3, 5)),
     ("2026", "month=5,year=30", date(2027, 1, 30)),
     ("2026-Q1", "month=5,year=30", date(2026, 4, 15)),  # a type not named keeps 15
+    # the movement's evaluation years: N days after their own last day, set per type like the others
+    ("2025-DG3110", "", date(2025, 11, 15)),            # residential areas: 01/11/2024–31/10/2025
+    ("Năm đánh giá 2026 (15/11/2025–14/11/2026)", "", date(2026, 11, 29)),
+    ("2025-DG3110", "dg3110=19,year=30", date(2025, 11, 19)),
+    ("2025-DG1511", "dg3110=19,year=30", date(2025, 11, 30)),  # another window keeps 15
+    ("2025-H1", "half=20", date(2025, 7, 20)),
 ])
 def test_deadline_per_period_type(monkeypatch, period, env, due):
     monkeypatch.setenv("ANTT_REPORT_DEADLINE_DAYS", env)
@@ -87,3 +93,16 @@ def test_state_classes_follow_the_map_states():
     assert "1" not in classes.index  # no data: the map's grey
     assert {c: order[int(k)] for c, k in classes.items()} == {"2": "draft", "3": "approved", "4": "late",
                                                             "5": "returned"}
+
+
+def test_completeness_of_an_evaluation_year(store):
+    """The residential areas' evaluation year 2030 (01/11/2029–31/10/2030): its deadline is 15 days after 31/10,
+    and the recognition sent for it counts as reported; a quarter's report does not stand in for it."""
+    period = "Năm đánh giá 2030 (01/11/2029–31/10/2030)"
+    store.import_rows([{"unit_code": c, "unit_name": c, "values": {"villages_recognized": 2, "villages_total": 3}}
+                       for c in SIX[:2]], boundary_set=SET, period=period, user=Actor.cli("xa"))
+    store.import_rows(rows(SIX[2:4]), boundary_set=SET, period="2030-Q3", user=Actor.cli("xa"))
+    out = completeness(store, SET, period)
+    assert (out["period"], out["deadline"]) == ("2030-DG3110", "2030-11-15")
+    assert (out["expected"], out["reported"], out["on_time"]) == (6, 2, 2)
+    assert {u["unit_code"] for u in out["units"] if u["state"] == "on_time"} == set(SIX[:2])

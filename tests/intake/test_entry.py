@@ -9,6 +9,7 @@ from geo.intake import entry
 from geo.reference.catalog import load_catalog
 
 UNIT, P = "Na Son (03203)", "2025-Q3"
+Y = "2025"  # recognition is reported in years and evaluation years, not in quarters (data/catalog.toml)
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +35,7 @@ def catalog():
       "villages_recognized_average": "3"}, [], []),
 ])
 def test_checks_as_the_officer_types(catalog, raw, keys, fields):
-    values, problems = entry.check_entry(raw, catalog, unit=UNIT, period=P)
+    values, problems = entry.check_entry(raw, catalog, unit=UNIT, period=Y)
     assert [p.indicator for p in problems] == fields, [p.message for p in problems]
     for key, p in zip(keys, problems):
         assert key in p.message and p.level == "error"
@@ -42,7 +43,7 @@ def test_checks_as_the_officer_types(catalog, raw, keys, fields):
         if any(k in p.message for k in ("không phải", "số âm", "chỉ nhận")):
             assert p.indicator not in values  # a value that cannot be read is not sent
         else:
-            assert UNIT in p.message and P in p.message  # names the unit and the period
+            assert UNIT in p.message and Y in p.message  # names the unit and the period
 
 
 def test_values_are_read_as_numbers(catalog):
@@ -52,8 +53,16 @@ def test_values_are_read_as_numbers(catalog):
 
 
 @pytest.mark.parametrize("period, present, absent", [
-    ("2025-Q3", ["teams_security_order", "villages_recognized"], ["teams_street_protection"]),
+    ("2025-Q3", ["teams_security_order", "tips_received"], ["teams_street_protection", "villages_recognized"]),
+    ("2025", ["teams_security_order", "villages_recognized"], ["teams_street_protection"]),
     ("2017", ["teams_street_protection", "villages_signed"], ["teams_security_order", "villages_recognized"]),
+    # the residential areas' evaluation year offers their recognition and the villages to count against, only
+    ("2025-DG3110", ["villages_total", "villages_registered", "villages_recognized",
+                     "villages_recognized_excellent"], ["teams_security", "tips_received", "commune_recognized"]),
+    ("Năm đánh giá 2025 (16/11/2024–15/11/2025)", ["commune_recognized", "agencies_recognized"],
+     ["villages_recognized", "tips_received"]),
+    ("2026-DG1411", ["teams_security_order", "teams_security_order_excellent", "members_security_order_good"],
+     ["villages_recognized", "teams_security"]),
 ])
 def test_fields_valid_in_the_period_grouped_as_in_the_catalog(catalog, period, present, absent):
     groups = entry.form_groups(catalog, period)
@@ -62,11 +71,29 @@ def test_fields_valid_in_the_period_grouped_as_in_the_catalog(catalog, period, p
     assert not any(catalog[i].derived for i in ids)  # shares and rates are computed, never typed
     order = [g for g, _ in groups]
     assert len(order) == len(set(order))  # each catalog group once
-    catalog_order = [i.id for i in catalog.valid_in(period).base()]
+    catalog_order = [i.id for i in catalog.valid_in(period).reported_in(period).base()]
     for _, inds in groups:  # catalog order within a group
         pos = [catalog_order.index(i.id) for i in inds]
         assert pos == sorted(pos)
     assert all(entry.group_label(g) != f"entry_group_{g}" for g in order)
+
+
+@pytest.mark.parametrize("raw, period, refused", [
+    ({"tips_received": "3"}, "2025-DG3110", ["tips_received"]),         # a flow in the evaluation year
+    ({"villages_recognized": "3", "villages_total": "5"}, "2025-Q3", ["villages_recognized"]),  # a count once a year
+    ({"villages_recognized": "3", "commune_recognized": "1"}, "2025-DG3110", ["commune_recognized"]),
+    ({"villages_recognized": "3", "villages_registered": "4"}, "2025-DG3110", []),
+    ({"villages_recognized": "3", "villages_registered": "4"}, "2025", []),
+])
+def test_a_field_of_another_period_type_is_an_error_naming_it(catalog, raw, period, refused):
+    """The form offers only the period type's indicators; a value of another (an old draft) is an error that
+    names the unit, the period, the indicator and the types it is reported in — never sent silently."""
+    values, problems = entry.check_entry(raw, catalog, unit=UNIT, period=period)
+    wrong = [p for p in problems if "không báo cáo theo" in p.message]
+    assert [p.indicator for p in wrong] == refused, [p.message for p in problems]
+    for p in wrong:
+        assert p.level == "error" and UNIT in p.message and period in p.message
+        assert catalog[p.indicator].vi in p.message and catalog[p.indicator].period_types_text() in p.message
 
 
 @pytest.mark.parametrize("raw, level, rule", [

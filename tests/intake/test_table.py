@@ -44,3 +44,46 @@ def test_group_header_without_merge_is_spread_right():
     assert [c.indicator for c in tb.columns[1:]] == ["villages_total", "villages_signed", "agencies_signed",
                                                       "schools_signed"]
     assert tb.columns[2].group == "Ký cam kết an toàn về ANTT"
+
+
+# -- period types (issue 20): a column of an indicator that is not reported in the file's period type ------------
+
+SET_2025 = "dien-bien-dong-2025"
+
+
+@pytest.mark.parametrize("period, refused", [
+    ("2025-Q3", ["villages_recognized"]),          # recognized once a year: not in a quarter's file
+    ("2025-H2", ["villages_recognized"]),
+    ("2025-DG3110", ["tips_received"]),            # a flow in the residential areas' evaluation year
+    ("2025", []),
+])
+def test_a_column_of_another_period_type_waits_for_a_person(period, refused):
+    """Named by cell with the indicator, the period and the types it uses; an error until the column is mapped or
+    ignored, so its numbers are never dropped silently — and then only the right columns are imported."""
+    import io
+
+    from geo.intake.ingest import validate_file
+    from geo.intake.template import build_template_rows
+    from geo.text.periods import normalize_period
+
+    cat = load_catalog()
+    ids = ["villages_total", "villages_recognized", "tips_received"]
+    rows = [{"unit_code": "03203", "unit_name": "Na Son", "values": {i: 3 for i in ids}},
+            {"unit_code": "03208", "unit_name": "Xa Dung", "values": {i: 2 for i in ids}}]
+    buf = io.BytesIO()
+    build_template_rows(rows, buf, boundary_set=SET_2025, period="2025", fmt="csv")
+    data = buf.getvalue().decode("utf-8-sig").replace("Kỳ báo cáo,2025", f"Kỳ báo cáo,{period}").encode("utf-8")
+    r = validate_file(data, boundary_set=SET_2025, file_name="f.csv")
+    assert r.period == normalize_period(period)
+    wrong = [p for p in r.errors if "không báo cáo theo loại kỳ đó" in p.message]
+    assert [p.value for p in wrong] == [f"{cat[i].vi} ({cat[i].unit_vi})" for i in refused]
+    for p, iid in zip(wrong, refused):
+        assert r.period in p.message and cat[iid].period_types_text() in p.message and f'--map "{p.column}="' \
+            in p.message
+    if not refused:
+        assert r.ok
+        return
+    assert not r.ok and r.unconfirmed == [p.column for p in wrong]
+    r = validate_file(data, boundary_set=SET_2025, file_name="f.csv", column_mapping={p.column: "" for p in wrong})
+    assert r.ok and all({k for k, v in row["values"].items() if v is not None} == set(ids) - set(refused)
+                        for row in r.rows), [row["values"] for row in r.rows]

@@ -93,8 +93,12 @@ def test_cli_template_and_validate(tmp_path, capsys):
      ["teams_street_protection", "villages_signed", "commune_signed"]),
     ("2017", ["teams_street_protection", "villages_signed", "commune_signed"],
      ["teams_security_order", "members_security_order", "villages_recognized"]),
-    ("2024-Q2", ["teams_street_protection", "villages_recognized"], ["teams_security_order", "villages_signed"]),
-    ("2024-Q3", ["teams_security_order", "villages_recognized"], ["teams_street_protection"]),
+    # recognition is counted once a year (a year or its evaluation year), never in a quarter (data/catalog.toml)
+    ("2024-Q2", ["teams_street_protection", "tips_received"], ["teams_security_order", "villages_signed",
+                                                              "villages_recognized"]),
+    ("2024-Q3", ["teams_security_order", "tips_received"], ["teams_street_protection", "villages_recognized"]),
+    ("2024-DG3110", ["villages_total", "villages_registered", "villages_recognized"],
+     ["teams_security", "tips_received", "commune_recognized"]),
 ])
 def test_template_columns_follow_the_period(tmp_path, period, present, absent):
     from geo.cli import main

@@ -10,7 +10,7 @@ from geo.access.auth import Actor, authorized_store
 from tests.pages.apptest import run_page, signed_in
 
 CLI = Actor("ops", "admin", "cli")
-SET, P = "dien-bien-dong-2025", "2030-Q1"
+SET, P = "dien-bien-dong-2025", "2030"  # a year: the recognition fields are offered (not in quarters)
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def store(app_env):
     scopes.set_scope(s, "tinh", ["Điện Biên"], by=CLI)
     scopes.set_scope(s, "xa", ["03203"], by=CLI)
     s.import_rows([{"unit_code": "03203", "unit_name": "Na Son", "values": {"teams_security": 4}}],
-                  boundary_set=SET, period="2029-Q4", user=Actor("xa", "editor", "local"))
+                  boundary_set=SET, period="2029", user=Actor("xa", "editor", "local"))
     yield s
     s.dispose()
 
@@ -43,14 +43,14 @@ def test_commune_editor_fills_in_and_sends(store):
     assert at.title[0].value == "Nhập số liệu"
     unit = at.selectbox(key=f"entry_unit_{SET}")
     assert unit.options == ["Na Son (03203)"] and unit.disabled  # only their commune
-    assert any(c.value == "Kỳ trước (2029-Q4): 4" for c in at.caption)  # last period beside the field
+    assert any(c.value == "Kỳ trước (2029): 4" for c in at.caption)  # last period beside the field
     assert at.button(key="entry_send").disabled  # nothing typed yet
     _field(at, "villages_registered").input("10").run()
     _field(at, "villages_recognized").input("12").run()
-    assert any("Na Son (03203), kỳ 2030-Q1" in e.value and "lớn hơn" in e.value for e in at.error)
+    assert any("Na Son (03203), kỳ 2030" in e.value and "lớn hơn" in e.value for e in at.error)
     assert at.button(key="entry_send").disabled
     _field(at, "villages_recognized").input("9").run()
-    _field(at, "teams_security").input("1.234").run()  # 4 last quarter: a jump the upload's checks flag too
+    _field(at, "teams_security").input("1.234").run()  # 4 last year: a jump the upload's checks flag too
     assert not at.error and any("1.234" in w.value or "1234" in w.value for w in at.warning), \
         [w.value for w in at.warning]
     assert at.button(key="entry_send").disabled  # a flagged value needs the person's word first
@@ -58,7 +58,7 @@ def test_commune_editor_fills_in_and_sends(store):
     assert not at.button(key="entry_send").disabled
     at.button(key="entry_send").click().run()
     assert not at.error, [e.value for e in at.error]
-    assert "Đã gửi báo cáo của Na Son, kỳ 2030-Q1: 3 chỉ số" in at.success[0].value
+    assert "Đã gửi báo cáo của Na Son, kỳ 2030: 3 chỉ số" in at.success[0].value
     row = store.current_table(SET, P).loc["03203"]
     assert (row["teams_security"], row["villages_registered"], row["villages_recognized"]) == (1234, 10, 9)
     assert store.audit_log(action="import")[0]["user"] == "xa"
@@ -98,7 +98,7 @@ def test_draft_is_kept_and_shown_until_sent(store):
     _field(at, "villages_registered").input("10").run()
     _field(at, "villages_recognized").input("12").run()  # still wrong: a draft may keep it
     at.button(key="entry_draft").click().run()
-    assert "Đã lưu nháp Na Son, kỳ 2030-Q1: 2 ô" in at.success[0].value
+    assert "Đã lưu nháp Na Son, kỳ 2030: 2 ô" in at.success[0].value
     assert store.draft(SET, P, "03203")["values"] == {"villages_registered": "10", "villages_recognized": "12"}
     assert store.current_table(SET, P).empty  # a draft is not data
     again = _form("xa")  # a new session: the draft comes back
@@ -110,3 +110,17 @@ def test_draft_is_kept_and_shown_until_sent(store):
     assert not again.error, [e.value for e in again.error]
     assert store.draft(SET, P, "03203") is None
     assert store.current_table(SET, P).loc["03203", "villages_recognized"] == 9
+
+
+@pytest.mark.parametrize("period, present, absent", [
+    ("Năm đánh giá 2030 (01/11/2029–31/10/2030)", ["villages_recognized", "villages_total"],
+     ["teams_security", "tips_received"]),
+    ("2030-Q1", ["teams_security", "tips_received"], ["villages_recognized"]),
+])
+def test_the_form_offers_the_indicators_of_the_periods_type(store, period, present, absent):
+    at = run_page("entry.py", session={**signed_in("xa", "editor"), "boundary_set": SET, "period": P})
+    at.text_input(key="entry_period").input(period).run()
+    assert not at.exception, [e.value for e in at.exception]
+    keys = [w.key for w in at.text_input]
+    assert all(any(k.endswith(f"_{i}") for k in keys) for i in present), keys
+    assert not any(k.endswith(f"_{i}") for k in keys for i in absent), keys

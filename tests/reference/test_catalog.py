@@ -184,6 +184,12 @@ def test_public_only_hides_internal():
      'temporal="stock"\ngroup="g"\npublic=true\nvalid_from="1 July"\n', "not a date"),
     ('[[indicator]]\nid="a"\nvi="A"\nen="A"\nkind="count"\nunit_vi="x"\nunit_en="x"\ndirection="up"\n'
      'temporal="stock"\ngroup="g"\npublic=true\ncontinues=["zz"]\n', "continues unknown"),
+    ('[[indicator]]\nid="a"\nvi="A"\nen="A"\nkind="count"\nunit_vi="x"\nunit_en="x"\ndirection="up"\n'
+     'temporal="stock"\ngroup="g"\npublic=true\nperiod_types=["week"]\n', "period type 'week'"),
+    ('[[indicator]]\nid="a"\nvi="A"\nen="A"\nkind="count"\nunit_vi="x"\nunit_en="x"\ndirection="up"\n'
+     'temporal="stock"\ngroup="g"\npublic=true\nperiod_types=["dg2902"]\n', "period type 'dg2902'"),
+    ('[[indicator]]\nid="a"\nvi="A"\nen="A"\nkind="count"\nunit_vi="x"\nunit_en="x"\ndirection="up"\n'
+     'temporal="stock"\ngroup="g"\npublic=true\nperiod_types=[]\n', "period type '[]'"),
 ])
 def test_malformed_catalog_is_refused(tmp_path, body, message):
     p = tmp_path / "c.toml"
@@ -285,3 +291,76 @@ def test_a_part_that_cannot_be_one_is_refused(entries, part):
     assert err.value.key == "catalog_bad_part" and err.value.params["part"] == part
     assert f"'{part}'" in err.value.message("vi") and "mức xếp loại" in err.value.message("vi")
     assert "cannot be a part" in err.value.message("en")
+
+
+# -- period types (issue 20): in which periods each indicator is reported ----------------------------------------
+
+BASE = {"vi": "A", "en": "A", "kind": "count", "unit_vi": "x", "unit_en": "x", "direction": "up",
+        "temporal": "stock", "group": "g", "public": True}
+
+
+@pytest.mark.parametrize("given, types", [
+    (None, ("year", "half", "quarter", "month")),      # absent: the calendar types, so older catalogs load
+    (["dg3110", "year"], ("dg3110", "year")),
+    (["DG3110", "dg3110", " year "], ("dg3110", "year")),  # written loosely, kept once
+    ("quarter", ("quarter",)),
+])
+def test_period_types_default_to_the_calendar(given, types):
+    entry = {**BASE, "id": "a"} | ({} if given is None else {"period_types": given})
+    assert build_catalog([entry])["a"].period_types == types
+
+
+@pytest.mark.parametrize("iid, period, reported", [
+    ("villages_recognized", "2025-DG3110", True),       # TT 124/2021 Art. 8(2): 01/11–31/10
+    ("villages_recognized", "2025", True),              # the yearly summary report, and every stored file so far
+    ("villages_recognized", "2025-Q3", False),          # recognized once a year (Art. 3(1))
+    ("villages_recognized", "2025-DG1511", False),      # that is the communes' window
+    ("villages_total", "2025-DG3110", True),            # counted against in the evaluation year
+    ("villages_total", "2025-Q3", True),
+    ("commune_recognized", "Năm đánh giá 2025 (16/11/2024–15/11/2025)", True),
+    ("commune_recognized", "2025-DG3110", False),
+    ("teams_security_order_excellent", "2026-DG1411", True),   # HD 01/HD-BCA-V05: 15/11–14/11
+    ("teams_security_order_excellent", "2026-H1", False),
+    ("teams_security_order", "2026-DG1411", True),
+    ("tips_received", "2025-DG3110", False),            # flows are reported in calendar periods
+    ("tips_received", "2025-H1", True),
+    ("tips_received", "2025-07", True),
+])
+def test_each_indicator_says_its_period_types(iid, period, reported):
+    cat = load_catalog()
+    assert cat[iid].reported_in(period) is reported
+    assert (iid in cat.reported_in(period)) is reported
+
+
+def test_derived_indicators_follow_their_parts():
+    cat = load_catalog()
+    assert "village_recognition_rate" in cat.reported_in("2025-DG3110")
+    assert "village_recognition_rate" not in cat.reported_in("2025-Q3")
+    assert "valuable_tip_rate" not in cat.reported_in("2025-DG3110")
+
+
+def test_the_refusal_names_the_indicator_the_period_and_its_types():
+    from geo.reference.catalog import not_reported_in, period_type_params
+
+    cat = load_catalog()
+    bad = not_reported_in(["tips_received", "villages_recognized", "village_recognition_rate", "nope"], cat,
+                          "2025-DG3110")
+    assert [i.id for i in bad] == ["tips_received"]  # derived and unknown ids are other checks' business
+    params = period_type_params(bad, "2025-DG3110")
+    assert params["period"] == "2025-DG3110" and params["label"] == "Năm đánh giá 2025 (01/11/2024–31/10/2025)"
+    assert params["kind"] == "năm đánh giá kết thúc ngày 31/10"
+    assert cat["tips_received"].vi in params["indicators"] and "năm; 6 tháng; quý; tháng" in params["indicators"]
+    assert params["example"] == "2025"
+    assert period_type_params(not_reported_in(["villages_recognized"], cat, "2025-Q3"), "2025-Q3")["example"] \
+        == "2025-DG3110"
+
+
+def test_recognition_is_not_graded_by_circular_124():
+    """TT 124/2021/TT-BCA recognizes (đạt / chưa đạt); the grade indicators cite the movement's classification
+    (QĐ 510/QĐ-BCA-V05) instead, and say the level names are not confirmed (data/catalog.toml's sources)."""
+    cat = load_catalog()
+    for whole in ("villages_recognized", "commune_recognized"):
+        for part in cat[whole].parts:
+            assert cat[part].legal_basis.startswith("Quyết định 510/QĐ-BCA-V05")
+            assert "không xếp loại" in cat[part].legal_basis and "chưa đối chiếu" in cat[part].legal_basis
+        assert "Thông tư 124/2021/TT-BCA" in cat[whole].legal_basis

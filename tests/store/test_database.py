@@ -28,6 +28,7 @@ from geo.reference.sample import SAMPLES, sample_rows, sample_table
 from geo.store.database import AccessDenied, Store, StoreError
 from geo.store.engine import _sqlite_wal, default_url
 from geo.store.schema import audit_log_table
+from geo.text.periods import parse_period
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = SAMPLES[0]
@@ -37,12 +38,15 @@ BIG_SET = "vn-2025"  # no unit list is enforced by the store (ingest checks unit
 BASE_IDS = [i.id for i in load_catalog().base()]
 
 
-def make_rows(n_units: int, fill: float, *, start: int = 1, missing_every: int = 0) -> list[dict]:
+def make_rows(n_units: int, fill: float, *, start: int = 1, missing_every: int = 0, period: str | None = None
+              ) -> list[dict]:
+    """``period``: only the indicators reported in its type (a quarter has no recognition count)."""
     rows = []
+    ids = [i.id for i in load_catalog().reported_in(period).base()] if period else BASE_IDS
     for k in range(n_units):
         code = f"{start + k:05d}"
         values = {}
-        for j, iid in enumerate(BASE_IDS):
+        for j, iid in enumerate(ids):
             values[iid] = None if missing_every and (k + j) % missing_every == 0 else fill + j
         rows.append({"unit_code": code, "unit_name": f"Xã {start + k}", "values": values})
     return rows
@@ -203,7 +207,7 @@ def test_unit_with_no_values_keeps_its_row(store):
 
 def test_periods_are_normalised_and_sorted(store):
     for p in ["2018-06", "Quý 2/2018", "2018", "2016"]:
-        store.import_rows(make_rows(2, 1), boundary_set=SET, period=p, user=Actor.cli("an"))
+        store.import_rows(make_rows(2, 1, period=p), boundary_set=SET, period=p, user=Actor.cli("an"))
     assert store.periods(SET) == ["2016", "2017", "2018", "2018-Q2", "2018-06"]
     assert store.current_table(SET).attrs["period"] == "2018-06"  # latest period with data
     assert store.latest_version(SET, "2018-q2") == store.latest_version(SET, "2018-Q2")
@@ -806,3 +810,47 @@ def test_execute_write_fn_commits_all_or_nothing(store):
     counted = store.execute_read_fn(
         lambda conn: conn.execute(sa.select(sa.func.count()).select_from(audit_log_table)).scalar())
     assert counted == len(store.audit_log(limit=10_000))  # the read hook sees what the write hook committed
+
+
+# -- period types (issue 20): an indicator is submitted only in the period types the catalog gives it -------------
+
+TYPED_SET = "dien-bien-dong-2025"
+
+
+@pytest.mark.parametrize("period, values, refused", [
+    ("2026-Q1", {"teams_security": 3, "villages_recognized": 2}, ["villages_recognized"]),  # once a year
+    ("2026-DG3110", {"villages_recognized": 2, "tips_received": 4}, ["tips_received"]),     # a flow
+    ("Năm đánh giá 2026 (01/11/2025–31/10/2026)", {"commune_recognized": 1, "villages_recognized": 2},
+     ["commune_recognized"]),                                                              # another window
+    ("2026-DG3110", {"villages_recognized": 2, "villages_total": 5}, []),
+    ("2026", {"villages_recognized": 2, "tips_received": 4}, []),
+    ("2026-H1", {"teams_security": 3, "villages_recognized": None}, []),  # an empty cell is no value
+])
+def test_a_value_in_a_period_type_its_indicator_does_not_use_is_refused(store, period, values, refused):
+    cat = load_catalog()
+    rows = [{"unit_code": "03203", "unit_name": "Na Son", "values": values},
+            {"unit_code": "03208", "unit_name": "Xa Dung", "values": {"villages_total": 4}}]  # fine in each
+    before = (len(store.history()), len(store.audit_log()))
+    if not refused:
+        store.import_rows(rows, boundary_set=TYPED_SET, period=period, user=Actor.cli("xa"))
+        assert store.current_table(TYPED_SET, str(parse_period(period))).loc["03203"].notna().sum() >= 1
+        return
+    with pytest.raises(StoreError) as exc:
+        store.import_rows(rows, boundary_set=TYPED_SET, period=period, user=Actor.cli("xa"))
+    text = str(exc.value)
+    assert exc.value.key == "store_period_type" and "không có gì được lưu" in text
+    assert str(parse_period(period)) in text and parse_period(period).label() in text
+    for iid in refused:
+        assert cat[iid].vi in text and cat[iid].period_types_text() in text
+    assert "Na Son (03203)" in text and "03208" not in text  # the unit that holds such a value
+    assert (len(store.history()), len(store.audit_log())) == before  # nothing half-written
+
+
+def test_a_rollback_restores_what_was_stored_whatever_its_type(store):
+    """Stored data stays readable and restorable: the check is on new submissions only."""
+    v = store.import_rows([{"unit_code": "03203", "unit_name": "Na Son", "values": {"villages_recognized": 2}}],
+                          boundary_set=TYPED_SET, period="2026", user=Actor.cli("xa"))
+    store.import_rows([{"unit_code": "03203", "unit_name": "Na Son", "values": {"villages_recognized": 3}}],
+                      boundary_set=TYPED_SET, period="2026", user=Actor.cli("xa"))
+    store.rollback(v, user=Actor.cli("xa"))
+    assert store.current_table(TYPED_SET, "2026").loc["03203", "villages_recognized"] == 2

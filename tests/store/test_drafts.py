@@ -78,3 +78,17 @@ def test_the_period_decides_the_vintage_for_drafts_too(store):
     with pytest.raises(StoreError):
         store.save_draft(boundary_set="dien-bien-dong-pre2025", period=P, unit="03203", unit_name="Na Son",
                          values={"teams_security": "1"}, user=Actor.cli("xa"))
+
+
+@pytest.mark.parametrize("period, values, refused", [
+    ("2026-Q1", {"teams_security": "2", "villages_recognized": "3"}, True),   # the form never offers it there
+    ("2026-DG3110", {"villages_recognized": "3"}, False),
+])
+def test_a_draft_keeps_to_the_period_types_too(store, period, values, refused):
+    if not refused:
+        store.save_draft(boundary_set=SET, period=period, unit="03203", unit_name="Na Son", values=values, user=Actor.cli("xa"))
+        assert store.draft(SET, period, "03203")["values"] == values
+        return
+    with pytest.raises(StoreError, match="Số khu dân cư được công nhận.*Na Son \\(03203\\)"):
+        store.save_draft(boundary_set=SET, period=period, unit="03203", unit_name="Na Son", values=values, user=Actor.cli("xa"))
+    assert store.draft(SET, period, "03203") is None and store.audit_log(action="entry_draft") == []

@@ -36,7 +36,11 @@ VOCABULARY = {
     "geo/outputs/provenance.py": {"Đ", "đ"},
     # period spellings read from a cell ('Quý 2/2017', 'tháng 6/2017')
     "geo/text/periods.py": {r"^(?:quý|quy|q)\s*([1-4])\s*[/\-. ]\s*(?:năm\s*)?(\d{4})$",
-                            r"^(?:tháng|thang)?\s*(\d{1,2})\s*[/\-.]\s*(\d{4})$"},
+                            r"^(?:tháng|thang)?\s*(\d{1,2})\s*[/\-.]\s*(\d{4})$",
+                            # and the words around half-years and evaluation years ('6 tháng đầu năm 2025',
+                            # 'Năm đánh giá 2025 (từ ngày 01/11/2024 đến ngày 31/10/2025)')
+                            "(?:năm|nam)", "(?:tháng|thang|t)", "(?:đầu|dau)", "(?:cuối|cuoi)",
+                            r"(?:đánh\s*giá|danh\s*gia|đg|dg)", "(?:từ|tu)", "(?:đến|den)", "(?:ngày|ngay)"},
 }
 
 
