@@ -25,9 +25,9 @@ def _run(fn) -> None:
         st.rerun()
 
 
-def _pick(label: str, options, current, key: str):
+def _pick(where, label: str, options, current, key: str):
     options = list(options)
-    return st.selectbox(label, options, index=options.index(current) if current in options else 0, key=key)
+    return where.selectbox(label, options, index=options.index(current) if current in options else 0, key=key)
 
 
 def render_rules_tab(store, actor) -> None:
@@ -46,13 +46,15 @@ def render_rules_tab(store, actor) -> None:
     k = f"admin_rules_{chosen}_"  # fresh widgets per rule, filled with its values
     with st.form(f"admin_rules_form_{chosen}"):
         c1, c2 = st.columns(2)
+        rule_id = c1.text_input(tr("admin_rules_id"), cur.get("id", ""), key=k + "id")
+        severity = _pick(c2, tr("admin_rules_severity"), SEVERITIES, cur["severity"], k + "severity")
+        left_col, op_col, right_col = st.columns([3, 2, 3])
+        left = left_col.text_input(tr("admin_rules_left"), str(cur.get("left", "")), key=k + "left")
+        operator = _pick(op_col, tr("admin_rules_operator"), OPERATORS, cur["operator"], k + "operator")
+        right = right_col.text_input(tr("admin_rules_right"), str(cur.get("right", "")), key=k + "right")
         entry = {
-            "id": c1.text_input(tr("admin_rules_id"), cur.get("id", ""), key=k + "id"),
-            "severity": _pick(tr("admin_rules_severity"), SEVERITIES, cur["severity"], k + "severity"),
-            "left": c1.text_input(tr("admin_rules_left"), str(cur.get("left", "")), key=k + "left"),
-            "operator": _pick(tr("admin_rules_operator"), OPERATORS, cur["operator"], k + "operator"),
-            "right": c2.text_input(tr("admin_rules_right"), str(cur.get("right", "")), key=k + "right"),
-            "missing": _pick(tr("admin_rules_missing"), MISSING, cur["missing"], k + "missing"),
+            "id": rule_id, "left": left, "operator": operator, "right": right, "severity": severity,
+            "missing": _pick(st, tr("admin_rules_missing"), MISSING, cur["missing"], k + "missing"),
             "message_vi": st.text_input(tr("admin_rules_message_vi"), cur.get("message_vi", ""), key=k + "message_vi"),
             "message_en": st.text_input(tr("admin_rules_message_en"), cur.get("message_en", ""), key=k + "message_en"),
         }
