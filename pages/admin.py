@@ -244,4 +244,8 @@ with tab_ind:
 with tab_rules:
     from pages.shared.rules_tab import render_rules_tab
 
-    render_rules_tab(store, actor)
+    def _saved() -> None:
+        st.session_state["admin_flash"] = tr("admin_done")
+        st.rerun()
+
+    render_rules_tab(store, actor, _saved)

@@ -49,6 +49,7 @@ def bench_validate(n_rows: int = 10000, set_id: str = "vn-pre2025", fmt: str = "
     receives the warm median, each repeat's figures, the load average, the run without a store, the flags
     raised and the cells checked."""
     from geo import PROJECT_DIR
+    from geo.access.auth import Actor
     from geo.bench.synthetic import FILE_PERIOD, HISTORY_PERIODS, synthetic_rows
     from geo.intake.ingest import validate_file
     from geo.intake.template import build_template_rows
@@ -67,7 +68,7 @@ def bench_validate(n_rows: int = 10000, set_id: str = "vn-pre2025", fmt: str = "
         unique = list(dict.fromkeys(codes))
         for p in HISTORY_PERIODS:
             store.import_rows(synthetic_rows(unique, [units.names[c] for c in unique], catalog, p),
-                              boundary_set=set_id, period=p, user="bench")
+                              boundary_set=set_id, period=p, user=Actor.cli("bench"))
         store.dispose()
         path = Path(tmp) / f"bench.{fmt}"
         build_template_rows(synthetic_rows(codes, names, catalog, FILE_PERIOD), path, boundary_set=set_id,

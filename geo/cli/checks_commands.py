@@ -134,20 +134,20 @@ def run_ranges_list(args) -> int:
 
 
 def run_ranges_set(args) -> int:
-    from geo.access.auth import open_store, operator_name
+    from geo.access.auth import Actor, open_store
     from geo.store.ranges import set_range
     from geo.units.boundaries import default_set_id
 
     return _refusals(lambda: (set_range(open_store(), args.boundaries or default_set_id(), args.code, args.indicator,
-                                        args.low, args.high, user=operator_name(args.user), note=args.note),
+                                        args.low, args.high, user=Actor.cli(args.user), note=args.note),
                               print(t("cli_ranges_set", args.lang, code=args.code, iid=args.indicator))), args.lang)
 
 
 def run_ranges_remove(args) -> int:
-    from geo.access.auth import open_store, operator_name
+    from geo.access.auth import Actor, open_store
     from geo.store.ranges import remove_range
     from geo.units.boundaries import default_set_id
 
     return _refusals(lambda: (remove_range(open_store(), args.boundaries or default_set_id(), args.code,
-                                           args.indicator, user=operator_name(args.user)),
+                                           args.indicator, user=Actor.cli(args.user)),
                               print(t("cli_ranges_removed", args.lang, code=args.code, iid=args.indicator))), args.lang)

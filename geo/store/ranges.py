@@ -57,7 +57,7 @@ def set_range(store, boundary_set: str, code: str, iid: str, low=None, high=None
         raise StoreError("range_empty", code=code, iid=iid)
     if low is not None and high is not None and low > high:
         raise StoreError("range_reversed", code=code, iid=iid, low=low, high=high)
-    actor, name_of_user = user, store._check_user(user)
+    actor, name_of_user = user, store._actor_name(user)
 
     def write(conn: Connection) -> None:
         store._authorize(conn, actor, "import", WriteTarget(boundary_set, ANY_PERIOD, ((code, name),)))
@@ -73,7 +73,7 @@ def set_range(store, boundary_set: str, code: str, iid: str, low=None, high=None
 
 def remove_range(store, boundary_set: str, code: str, iid: str, *, user) -> None:
     vintage, code, name = _target(store, boundary_set, str(code).strip(), str(iid).strip())
-    actor, name_of_user = user, store._check_user(user)
+    actor, name_of_user = user, store._actor_name(user)
 
     def write(conn: Connection) -> None:
         store._authorize(conn, actor, "import", WriteTarget(boundary_set, ANY_PERIOD, ((code, name),)))

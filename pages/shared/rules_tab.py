@@ -15,14 +15,13 @@ from pages.shared.state import lang, tr
 NEW = "__new__"
 
 
-def _run(fn) -> None:
+def _run(fn, done) -> None:
     try:
         fn()
     except AnttError as exc:  # RuleError, AccessDenied: the reason in the page's language
         st.error(exc.message(lang()))
     else:
-        st.session_state["admin_flash"] = tr("admin_done")
-        st.rerun()
+        done()
 
 
 def _pick(where, label: str, options, current, key: str):
@@ -30,7 +29,8 @@ def _pick(where, label: str, options, current, key: str):
     return where.selectbox(label, options, index=options.index(current) if current in options else 0, key=key)
 
 
-def render_rules_tab(store, actor) -> None:
+def render_rules_tab(store, actor, done) -> None:
+    """``done()``: what the page does after a change is saved (its own notice, a rerun)."""
     entries = rule_entries()
     st.caption(tr("admin_rules_help"))
     if entries:
@@ -59,6 +59,6 @@ def render_rules_tab(store, actor) -> None:
             "message_en": st.text_input(tr("admin_rules_message_en"), cur.get("message_en", ""), key=k + "message_en"),
         }
         if st.form_submit_button(tr("admin_rules_save")):
-            _run(lambda: save_rule(store, entry, by=actor, replaces=None if chosen == NEW else chosen))
+            _run(lambda: save_rule(store, entry, by=actor, replaces=None if chosen == NEW else chosen), done)
     if chosen != NEW and st.button(tr("admin_rules_remove"), key="admin_rules_remove"):
-        _run(lambda: remove_rule(store, chosen, by=actor))
+        _run(lambda: remove_rule(store, chosen, by=actor), done)

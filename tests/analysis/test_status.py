@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from geo.access.auth import authorized_store
+from geo.access.auth import Actor, authorized_store
 from geo.analysis.status import completeness, deadline, unit_state
 
 SET, NATIONAL, P = "dien-bien-dong-2025", "vn-2025", "2030-Q1"  # ends after today: submitted on time
@@ -59,9 +59,9 @@ def test_unit_state(info, state):
 
 
 def test_completeness_of_a_province_and_of_the_nation(store):
-    store.import_rows(rows(SIX[:3]), boundary_set=SET, period=P, user="xa")
-    store.report_step("approve", boundary_set=SET, period=P, unit=SIX[0], user="tinh")
-    store.report_step("return", boundary_set=SET, period=P, unit=SIX[1], user="tinh", reason="Sai số")
+    store.import_rows(rows(SIX[:3]), boundary_set=SET, period=P, user=Actor.cli("xa"))
+    store.report_step("approve", boundary_set=SET, period=P, unit=SIX[0], user=Actor.cli("tinh"))
+    store.report_step("return", boundary_set=SET, period=P, unit=SIX[1], user=Actor.cli("tinh"), reason="Sai số")
     out = completeness(store, SET, P)
     assert (out["expected"], out["reported"], out["on_time"], out["approved"]) == (6, 3, 3, 1)
     state = {u["unit_code"]: u["state"] for u in out["units"]}

@@ -16,14 +16,14 @@ CLI = Actor("ops", "admin", "cli")
 
 
 def test_a_range_is_set_replaced_and_removed_per_unit_of_the_vintage_and_audited(store):
-    set_range(store, PROVINCE, "03203", "tips_received", 5, 40, user="an", note="xã nhỏ")
+    set_range(store, PROVINCE, "03203", "tips_received", 5, 40, user=Actor.cli("an"), note="xã nhỏ")
     # the unit's range, whichever drawing of the vintage asks
     assert ranges_for(store, NATIONAL) == ranges_for(store, PROVINCE) == {("03203", "tips_received"): (5.0, 40.0)}
     assert ranges_for(store, OLD) == {}
-    set_range(store, NATIONAL, "03203", "tips_received", None, 60, user="binh")
+    set_range(store, NATIONAL, "03203", "tips_received", None, 60, user=Actor.cli("binh"))
     [r] = list_ranges(store, PROVINCE)
     assert (r["low"], r["high"], r["set_by"], r["note"]) == (None, 60.0, "binh", None) and r["set_at"]
-    remove_range(store, PROVINCE, "03203", "tips_received", user="an")
+    remove_range(store, PROVINCE, "03203", "tips_received", user=Actor.cli("an"))
     assert list_ranges(store, NATIONAL) == []
     log = store.audit_log(action=["range_set", "range_removed"])
     assert [(e["action"], e["user"], e["detail"]["high"] if "high" in e["detail"] else None) for e in log] == [
@@ -41,13 +41,13 @@ def test_a_range_is_set_replaced_and_removed_per_unit_of_the_vintage_and_audited
 ])
 def test_a_bad_range_is_refused_naming_what_is_wrong_and_nothing_is_stored(store, code, iid, low, high, key):
     with pytest.raises(StoreError, match=key):
-        set_range(store, PROVINCE, code, iid, low, high, user="an")
+        set_range(store, PROVINCE, code, iid, low, high, user=Actor.cli("an"))
     assert list_ranges(store, PROVINCE) == [] and store.audit_log(action="range_set") == []
 
 
 def test_removing_a_range_that_is_not_there_says_so(store):
     with pytest.raises(StoreError, match="chưa có khoảng"):
-        remove_range(store, PROVINCE, "03203", "tips_received", user="an")
+        remove_range(store, PROVINCE, "03203", "tips_received", user=Actor.cli("an"))
 
 
 @pytest.mark.parametrize("who, role, unit, refused", [
@@ -78,7 +78,7 @@ def test_the_upload_and_the_entry_form_flag_a_value_outside_the_units_range(stor
     from geo.intake.ingest import validate_file
     from geo.reference.catalog import load_catalog
 
-    set_range(store, PROVINCE, "03208", "tips_received", 5, 40, user="an")
+    set_range(store, PROVINCE, "03208", "tips_received", 5, 40, user=Actor.cli("an"))
     path = tmp_path / "tinh.csv"
     path.write_text("Mã xã,Tên xã,Tin báo của nhân dân\n03203,Na Son,90\n03208,Phì Nhừ,90\n", encoding="utf-8")
     report = validate_file(path, boundary_set=PROVINCE, period="2026", store=store)

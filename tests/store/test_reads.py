@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from geo.access.auth import Actor
 from geo.store.schema import version_matrices
 
 PROVINCE, NATIONAL = "dien-bien-dong-2025", "vn-2025"
@@ -27,14 +28,14 @@ def _frames(store, version):
 ])
 def test_the_matrix_gives_the_observations_frame_exactly(store, values):
     rows = [{"unit_code": c, "unit_name": f"Xã {c}", "values": v} for c, v in zip(SIX, values)]
-    version = store.import_rows(rows, boundary_set=PROVINCE, period="2026", user="an")
+    version = store.import_rows(rows, boundary_set=PROVINCE, period="2026", user=Actor.cli("an"))
     matrix, observed = _frames(store, version)
     pd.testing.assert_frame_equal(matrix, observed, check_exact=True)
 
 
 def test_a_version_without_values_has_no_matrix_and_reads_empty(store):
     rows = [{"unit_code": c, "unit_name": f"Xã {c}", "values": {}} for c in SIX]
-    version = store.import_rows(rows, boundary_set=PROVINCE, period="2026", user="an")
+    version = store.import_rows(rows, boundary_set=PROVINCE, period="2026", user=Actor.cli("an"))
     matrix, observed = _frames(store, version)
     assert matrix is None and observed.empty
     periods, tables = store.value_history(PROVINCE, "2027")
@@ -48,9 +49,9 @@ def test_value_history_from_matrices_equals_the_history_from_observations(store)
 
     for year, teams in (("2026", 5), ("2027", 6)):
         store.import_rows([{"unit_code": c, "unit_name": c, "values": {"teams_security": teams + i, "population": 900}}
-                           for i, c in enumerate(SIX)], boundary_set=PROVINCE, period=year, user="an")
+                           for i, c in enumerate(SIX)], boundary_set=PROVINCE, period=year, user=Actor.cli("an"))
     store.import_rows([{"unit_code": "03203", "unit_name": "x", "values": {"teams_security": 40}}],
-                      boundary_set=NATIONAL, period="2027", user="an")
+                      boundary_set=NATIONAL, period="2027", user=Actor.cli("an"))
     _VERSION_VALUES.clear()
     periods, tables = store.value_history(PROVINCE, "2028")
     with store._read() as conn:
@@ -65,7 +66,7 @@ def test_value_history_from_matrices_equals_the_history_from_observations(store)
 
 def test_the_matrix_is_append_only(store):
     version = store.import_rows([{"unit_code": "03203", "unit_name": "x", "values": {"teams_security": 1}}],
-                                boundary_set=PROVINCE, period="2026", user="an")
+                                boundary_set=PROVINCE, period="2026", user=Actor.cli("an"))
     for stmt in (version_matrices.update().values(matrix=b"").where(version_matrices.c.version_id == version),
                  version_matrices.delete().where(version_matrices.c.version_id == version)):
         with pytest.raises(sa.exc.DatabaseError), store.engine.begin() as conn:
