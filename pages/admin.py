@@ -28,9 +28,9 @@ flash = st.session_state.pop("admin_flash", None)
 if flash:
     st.success(flash)
 
-tab_users, tab_audit, tab_sets, tab_cw, tab_ind = st.tabs([tr("admin_tab_users"), tr("admin_tab_audit"),
-                                                            tr("admin_tab_boundaries"), tr("admin_tab_crosswalks"),
-                                                            tr("admin_tab_indicators")])
+tab_users, tab_audit, tab_sets, tab_cw, tab_ind, tab_rules = st.tabs([
+    tr("admin_tab_users"), tr("admin_tab_audit"), tr("admin_tab_boundaries"), tr("admin_tab_crosswalks"),
+    tr("admin_tab_indicators"), tr("admin_tab_rules")])
 ROLES = list(auth.ROLES)
 
 
@@ -240,3 +240,12 @@ with tab_ind:
     retire_on = c1.date_input(tr("admin_ind_retire_on"), value=date.today(), key="admin_ind_retire_on")
     if c2.button(tr("admin_ind_retire"), key="admin_ind_retire", disabled=cur.retired):
         _do(lambda: defs.retire_indicator(store, chosen_id, by=actor, on=retire_on), clear_caches=True)
+
+with tab_rules:
+    from pages.shared.rules_tab import render_rules_tab
+
+    def _saved() -> None:
+        st.session_state["admin_flash"] = tr("admin_done")
+        st.rerun()
+
+    render_rules_tab(store, actor, _saved)

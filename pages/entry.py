@@ -4,7 +4,7 @@ checks scope, lock and the per-unit version when the report is sent."""
 
 import streamlit as st
 
-from geo.analysis.entry import open_form, save_draft, submit, unit_history, units_for, vintage_set
+from geo.analysis.entry import open_form, save_draft, submit, unit_history, unit_ranges, units_for, vintage_set
 from geo.intake.entry import check_entry, form_groups, group_label
 from geo.intake.values import fmt
 from geo.reference.catalog import load_catalog
@@ -55,7 +55,8 @@ for group, inds in form_groups(catalog, period):
         before = form["last"].get(ind.id)
         st.caption(tr("entry_last", period=form["last_period"], value="—" if before is None else fmt(before)))
 values, problems = check_entry(raw, catalog, unit=f"{name} ({code})", period=period, lang=lang(), code=code,
-                               history=unit_history(store, set_id, period, code))
+                               history=unit_history(store, set_id, period, code),
+                               ranges=unit_ranges(store, set_id, code))
 for p in problems:
     (st.error if p.level == "error" else st.warning)(p.message)
 flags = [p.flag for p in problems if p.flag]

@@ -1,6 +1,7 @@
 """Theo dõi số liệu: the follow-up list for editors — flagged values not yet checked, by province and commune,
-with who accepted them; an editor marks one checked (or corrects it with a new upload). Logic in
-geo.analysis.followup and geo.store.flags."""
+with who accepted them; an editor marks one checked (or corrects it with a new upload); and the per-unit
+min–max ranges of the checks (pages/shared/ranges_panel.py). Logic in geo.analysis.followup, geo.store.flags
+and geo.store.ranges."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import streamlit as st
 from geo.analysis.followup import followup_rows
 from geo.store.flags import mark_checked
 from pages.shared.data import get_store
+from pages.shared.ranges_panel import render_ranges_panel
 from pages.shared.signin import current_user
 from pages.shared.state import current_area, current_period, current_set_id, lang, tr
 
@@ -18,6 +20,7 @@ store = get_store()
 every_period = st.toggle(tr("followup_all_periods"), value=True, key="followup_all")
 period = None if every_period else current_period()
 rows = followup_rows(store, set_id, period, current_area(set_id), lang())
+render_ranges_panel(store, set_id, current_area(set_id), current_user())
 if not rows:
     st.success(tr("followup_none"))
     st.stop()

@@ -74,6 +74,13 @@ def unit_history(store, set_id: str, period: str, code: str):
     return History(*store.value_history(set_id, period, units=[code]))
 
 
+def unit_ranges(store, set_id: str, code: str) -> dict:
+    """The unit's min–max ranges for the quality checks (geo.store.ranges), as the upload reads them."""
+    from geo.store.ranges import ranges_for
+
+    return ranges_for(store, set_id, [code])
+
+
 def vietnam_time(iso: str | None) -> str | None:
     """'2026-12-07T03:32:49+00:00' -> '10:32 07/12/2026' (Vietnam's time, as an officer reads it)."""
     if not iso:
@@ -128,5 +135,5 @@ def submit(store, actor, set_id: str, period: str, code: str, name: str, values:
         raise
 
 
-__all__ = ["FORM_FILE", "open_form", "previous_period", "save_draft", "submit", "unit_history", "unit_values",
-           "units_for", "vietnam_time", "vintage_set"]
+__all__ = ["FORM_FILE", "open_form", "previous_period", "save_draft", "submit", "unit_history", "unit_ranges",
+           "unit_values", "units_for", "vietnam_time", "vintage_set"]

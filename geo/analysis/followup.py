@@ -45,3 +45,32 @@ def marked_cells(store, boundary_set: str, period: str | None) -> set[tuple[str,
     if not period:
         return set()
     return flagged_cells(store, boundary_set, period)
+
+
+def range_rows(store, boundary_set: str, area: tuple = (), lang: str = "vi") -> list[dict]:
+    """The per-unit min–max ranges (geo.store.ranges) of the units of the area, with the unit's and the
+    indicator's names, by unit (Vietnamese order) then indicator."""
+    from geo.intake.parents import area_codes
+    from geo.store.ranges import list_ranges
+    from geo.units.resolver import load_units
+
+    units = load_units(boundary_set)
+    catalog = load_catalog()
+    codes = area_codes(units, area) if area else set(units.names)
+    out = [{**r, "unit": units.names.get(r["unit_code"], r["unit_code"]),
+            "indicator_name": catalog[r["indicator"]].name(lang) if r["indicator"] in catalog else r["indicator"]}
+           for r in list_ranges(store, boundary_set, codes)]
+    return sorted(out, key=lambda r: (vi_sort_key(r["unit"]), r["unit_code"], r["indicator"]))
+
+
+def range_choices(boundary_set: str, area: tuple = (), lang: str = "vi") -> tuple[dict, dict]:
+    """({unit code: name} of the area, {indicator id: name} of the base counts and amounts) a range may be
+    set for."""
+    from geo.intake.parents import area_codes
+    from geo.units.resolver import load_units
+
+    units = load_units(boundary_set)
+    codes = area_codes(units, area) if area else set(units.names)
+    names = sorted(((c, units.names[c]) for c in codes), key=lambda x: (vi_sort_key(x[1]), x[0]))
+    indicators = {i.id: i.name(lang) for i in load_catalog().base() if i.kind in ("count", "amount")}
+    return dict(names), indicators

@@ -17,6 +17,7 @@ MODULES = [
     "geo.cli.tokens_commands",
     "geo.cli.report_commands",
     "geo.cli.quality_commands",
+    "geo.cli.checks_commands",
 ]
 
 

@@ -45,10 +45,11 @@ def group_label(group: str, lang: str = "vi") -> str:
 
 
 def quality_checks(values: dict, catalog: Catalog, *, unit: str, period: str, lang: str = "vi", code: str | None = None,
-                   history=None, has_error=frozenset()) -> list[FieldProblem]:
+                   history=None, has_error=frozenset(), ranges=None) -> list[FieldProblem]:
     """The data-quality checks of ``geo/intake/quality.py`` — the same function the upload calls: the rules of
     data/rules.toml (an error blocks sending, a warning is a flag) and the outliers against the unit's own
-    earlier periods (``history``: ``quality.History(*store.value_history(..., units=[code]))``). A flag carries
+    earlier periods (``history``: ``quality.History(*store.value_history(..., units=[code]))``) and the unit's
+    min–max ranges (``ranges``: ``geo.store.ranges.ranges_for(store, set, [code])``). A flag carries
     its dict, stored with the value when the person sends it anyway. As on the upload, a rule's error on a field
     that already has one (``has_error``: the form's own structural checks) is not said twice."""
     from geo.intake.quality import check_values
@@ -56,14 +57,14 @@ def quality_checks(values: dict, catalog: Catalog, *, unit: str, period: str, la
     if not values:
         return []
     flags = check_values([{"unit_code": code or unit, "unit_name": unit, "values": dict(values)}], period, history,
-                         catalog=catalog, lang=lang)
+                         catalog=catalog, lang=lang, ranges=ranges)
     return [FieldProblem("error" if f.severity == "error" else "warning", f.indicator, f.message,
                          None if f.severity == "error" else f.to_dict())
             for f in flags if not (f.severity == "error" and f.indicator in has_error)]
 
 
 def check_entry(raw: dict, catalog: Catalog, *, unit: str, period: str, lang: str = "vi", code: str | None = None,
-                history=None) -> tuple[dict, list[FieldProblem]]:
+                history=None, ranges=None) -> tuple[dict, list[FieldProblem]]:
     """Read the typed texts ``raw`` ({indicator id: text}) the Vietnamese way; (values, problems). Empty fields
     are no data (never 0) and are left out of the values."""
     values: dict = {}
@@ -99,7 +100,7 @@ def check_entry(raw: dict, catalog: Catalog, *, unit: str, period: str, lang: st
             "entry_numerator_exceeds", lang, unit=unit, period=period, num_name=catalog[num_id].name(lang),
             num=fmt(a), den_name=catalog[den_id].name(lang), den=fmt(b))))
     problems += quality_checks(values, catalog, unit=unit, period=period, lang=lang, code=code, history=history,
-                               has_error=frozenset(p.indicator for p in problems if p.level == "error"))
+                               has_error=frozenset(p.indicator for p in problems if p.level == "error"), ranges=ranges)
     return values, problems
 
 

@@ -144,11 +144,16 @@ def _check_quality(ctx: Ctx, catalog: Catalog, units, store, history) -> None:
         return
     if history is None and store is not None and report.period:
         history = History(*store.value_history(report.boundary_set, report.period))
+    ranges = None
+    if store is not None:
+        from geo.store.ranges import ranges_for
+
+        ranges = ranges_for(store, report.boundary_set)
     cells = {"sheet": report.sheet, "rows": report.unit_rows, "at": report.value_cells,
              "columns": {c["indicator"]: c["letter"] for c in reversed(report.columns) if c.get("indicator")}}
     provinces = {c: p[-1] for c, p in units.parents.items() if p}
     flags = check_values(report.rows, report.period, history if isinstance(history, History) else None,
-                         catalog=catalog, provinces=provinces, cells=cells, lang=ctx.lang)
+                         catalog=catalog, provinces=provinces, cells=cells, lang=ctx.lang, ranges=ranges)
     taken = {(p.sheet, p.row, p.column) for p in report.errors}
     for f in flags:
         sheet = report.value_cells.get((f.unit_code, f.indicator), (report.sheet,))[0]

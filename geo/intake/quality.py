@@ -18,6 +18,8 @@ the store by :meth:`geo.store.reads.StoreReads.value_history`), it returns :clas
 - every outlier also needs a difference from what was expected of at least ``ANTT_QUALITY_MIN_DIFF`` (10), so
   that 1 → 5 is not flagged; the modified z-score also needs that difference from the last period (a level
   already reported last time, and accepted then, is no news);
+- **min_max**: a value below the minimum or above the maximum an admin or editor set for that unit and
+  indicator (DHIS2's min–max ranges per org unit; geo.store.ranges), with no threshold of its own;
 - **same_file**: when more than ``ANTT_QUALITY_SAME_FILE_SHARE`` (half) of the units compared give exactly an
   earlier period's values (every value, at least two non-zero flows), one flag for the whole file.
 
@@ -39,7 +41,7 @@ from geo.reference.catalog import Catalog, load_catalog
 from geo.reference.rules import Rule, load_rules
 from geo.text.i18n import t
 
-METHODS = ("outlier_history", "jump", "peer", "same_file")
+METHODS = ("outlier_history", "jump", "peer", "min_max", "same_file")
 PER_VILLAGE_GROUPS = {"teams", "commitment", "recognition", "models"}
 RATE_BASES = ("villages_total", "population")
 
@@ -146,12 +148,14 @@ class _Ctx:
 def check_values(rows: list[Mapping], period: str | None, history: History | None = None, *,
                  catalog: Catalog | None = None, rules: list[Rule] | None = None,
                  provinces: Mapping[str, str] | None = None, cells: Mapping | None = None, lang: str = "vi",
-                 thresholds: Thresholds | None = None) -> list[Flag]:
+                 thresholds: Thresholds | None = None, ranges: Mapping | None = None) -> list[Flag]:
     """Flags for ``rows`` ([{unit_code, unit_name, values: {indicator: value}}]) of ``period``.
 
     ``history``: the units' earlier periods (None or empty: rules and peers only). ``provinces``: unit code →
     province (peers are compared within one; None: all rows are one group). ``cells``: where the values sit in a
-    file ({"sheet", "rows": {code: excel row}, "columns": {indicator: letter}}), so messages name the cells."""
+    file ({"sheet", "rows": {code: excel row}, "columns": {indicator: letter}}), so messages name the cells.
+    ``ranges``: {(unit code, indicator): (low, high)} per-unit min–max ranges (``geo.store.ranges.ranges_for``;
+    None for an open end)."""
     catalog = catalog or load_catalog()
     rules = load_rules(catalog=catalog) if rules is None else rules
     th = thresholds or Thresholds.from_settings()
@@ -169,7 +173,25 @@ def check_values(rows: list[Mapping], period: str | None, history: History | Non
         _check_history(ctx, codes, cols, x, h, th)
         _check_same_file(ctx, codes, cols, x, h, history.periods, th, catalog)
     _check_peers(ctx, codes, cols, x, provinces, th)
+    if ranges:
+        _check_ranges(ctx, codes, all_cols, x_all, ranges)
     return ctx.flags
+
+
+def _check_ranges(ctx: _Ctx, codes, cols, x, ranges: Mapping) -> None:
+    """A value outside the unit's own min–max range (either end may be open)."""
+    row = {c: i for i, c in enumerate(codes)}
+    col = {c: j for j, c in enumerate(cols)}
+    for (code, iid), (low, high) in sorted(ranges.items()):
+        i, j = row.get(code), col.get(iid)
+        if i is None or j is None or np.isnan(x[i, j]):
+            continue
+        value = float(x[i, j])
+        if (low is None or value >= low) and (high is None or value <= high):
+            continue
+        expected = f"{_num(low) if low is not None else '…'}–{_num(high) if high is not None else '…'}"
+        ctx.add(code, iid, value, "min_max", expected, "quality_flag_range", unit=ctx.names[code],
+                indicator=ctx.catalog[iid].name(ctx.lang), value=_num(value), expected=expected)
 
 
 def _side(side, idx, x) -> tuple[np.ndarray, np.ndarray, int]:

@@ -25,6 +25,13 @@ from geo.text.errors import AnttError
 
 RULES_PATH = DATA_DIR / "rules.toml"
 
+
+def rules_path() -> Path:
+    """The rules file: ``ANTT_RULES_FILE``, else data/rules.toml."""
+    from geo.config import setting
+
+    return Path(setting("ANTT_RULES_FILE") or RULES_PATH)
+
 OPERATORS = {"<=": op.le, ">=": op.ge, "==": op.eq, "<": op.lt, ">": op.gt,
              "zero_implies_zero": lambda a, b: (a != 0) | (b == 0)}
 SEVERITIES = ("error", "warning")
@@ -132,7 +139,7 @@ def check_rule_entries(entries: Iterable[Mapping], catalog: Catalog | None = Non
 
 def load_rules(path: Path | str | None = None, catalog: Catalog | None = None) -> list[Rule]:
     """The rules of ``path`` (default data/rules.toml), checked against the catalog; [] when there is no file."""
-    path = Path(path or RULES_PATH)
+    path = Path(path or rules_path())
     if not path.is_file():
         return []
     with open(path, "rb") as fh:
@@ -147,15 +154,30 @@ def _toml_value(v) -> str:
     return repr(v) if isinstance(v, float) else json.dumps(str(v), ensure_ascii=False)
 
 
+def _leading_comments(path: Path) -> list[str]:
+    """The comment block at the top of the rules file (what the fields mean), kept when the rules are saved."""
+    if not path.is_file():
+        return []
+    head = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or (not line.strip() and head):
+            head.append(line)
+        else:
+            break
+    while head and not head[-1].strip():
+        head.pop()
+    return head + [""] if head else []
+
+
 def save_rules(entries: Iterable[Mapping], path: Path | str | None = None, catalog: Catalog | None = None) -> None:
     """Check every rule (:func:`check_rule_entries`), then write them all; a refused rule writes nothing."""
     rules = check_rule_entries(list(entries), catalog)
-    lines = ["# Validation rules (see geo.reference.rules); written by save_rules.", ""]
+    path = Path(path or rules_path())
+    lines = _leading_comments(path) or ["# Validation rules (see geo.reference.rules); written by save_rules.", ""]
     for r in rules:
         lines.append("[[rule]]")
         lines += [f"{k} = {_toml_value(v)}" for k, v in r.to_entry().items()]
         lines.append("")
-    path = Path(path or RULES_PATH)
     tmp = path.with_suffix(".toml.tmp")
     tmp.write_text("\n".join(lines), encoding="utf-8")
     tmp.replace(path)

@@ -17,6 +17,9 @@ AUDIT_ACTIONS = (
     "entry_draft", "entry_refused",
     # the follow-up of flagged values (geo.store.flags)
     "flag_checked",
+    # the quality checks' settings: per-unit min–max ranges (geo.store.ranges), the cross-indicator rules
+    # (geo.access.rules)
+    "range_set", "range_removed", "rules_edit",
     # indicator definitions (geo.access.indicators)
     "indicator_add", "indicator_edit", "indicator_retire",
     # files and settings staff give the app (geo.access.installs, geo.intake.mappings)

@@ -23,13 +23,17 @@ FLAG_KEYS = ("unit_code", "indicator", "value", "rule", "expected", "message")
 
 
 def insert_flags(conn: Connection, version_id: int, boundary_set: str, period: str, user: str, flags) -> int:
-    """Write accepted flags (dicts with FLAG_KEYS and an optional ``note``) for ``version_id``."""
+    """Write accepted flags (dicts with FLAG_KEYS and an optional ``note``) for ``version_id``; each belongs to
+    its unit within the set's vintage, so every drawing of that vintage shows it."""
+    from geo.units.vintage import set_vintage
+
     now = utcnow()
+    vintage = set_vintage(boundary_set)
     rows = []
     for f in flags or ():
         value = f.get("value")
         value = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-        rows.append({"version_id": version_id, "boundary_set": boundary_set, "period": period,
+        rows.append({"version_id": version_id, "boundary_set": boundary_set, "vintage": vintage, "period": period,
                      "unit_code": f.get("unit_code"), "indicator_id": f.get("indicator"),
                      "value": None if value is None or math.isnan(value) else value, "rule": str(f["rule"]),
                      "expected": str(f.get("expected") or ""), "message": str(f.get("message") or ""),
@@ -42,11 +46,17 @@ def insert_flags(conn: Connection, version_id: int, boundary_set: str, period: s
 def open_flags(store, boundary_set: str | None = None, period: str | None = None,
                units=None, include_checked: bool = False) -> list[dict]:
     """Flags of current values not yet checked (with ``include_checked``, the checked ones too), oldest first;
-    ``units`` limits them to some unit codes (an area)."""
+    ``units`` limits them to some unit codes (an area).
+
+    A flag follows its unit: seen from ``boundary_set``, it is every flag of the set's vintage on a unit the
+    set shows (whichever drawing the value was accepted on), so the national drawing and a province's list the
+    same commune's flag. Without a set, each flag is judged from the set it was accepted on."""
+    from geo.units.vintage import set_vintage
+
     with store._read() as conn:
         q = sa.select(value_flags).order_by(value_flags.c.id)
         if boundary_set is not None:
-            q = q.where(value_flags.c.boundary_set == boundary_set)
+            q = q.where(value_flags.c.vintage == set_vintage(boundary_set))
         if period is not None:
             q = q.where(value_flags.c.period == period)
         if not include_checked:
@@ -54,15 +64,21 @@ def open_flags(store, boundary_set: str | None = None, period: str | None = None
         rows = list(conn.execute(q))
         # a flag stays while the value it was accepted with is the unit's newest submission (a submission covers
         # the units it names: another commune's later report leaves it; a corrected one for this unit ends it)
-        newest = {key: unit_versions(conn, *key) for key in {(r.boundary_set, r.period) for r in rows}}
-        rows = [r for r in rows if (newest[(r.boundary_set, r.period)].get(r.unit_code) == r.version_id
-                                    if r.unit_code else r.version_id in newest[(r.boundary_set, r.period)].values())]
+        seen_from = (lambda r: boundary_set) if boundary_set is not None else (lambda r: r.boundary_set)
+        newest = {key: unit_versions(conn, *key) for key in {(seen_from(r), r.period) for r in rows}}
+        rows = [r for r in rows if _current(r, newest[(seen_from(r), r.period)])]
     allowed = set(units) if units is not None else None
     return [_as_dict(r) for r in rows if allowed is None or r.unit_code is None or r.unit_code in allowed]
 
 
+def _current(r, newest: dict[str, int]) -> bool:
+    """Whether the flagged value (the whole file's, when it names no unit) is still a current one."""
+    return newest.get(r.unit_code) == r.version_id if r.unit_code else r.version_id in newest.values()
+
+
 def _as_dict(r) -> dict:
-    return {"id": int(r.id), "version": int(r.version_id), "boundary_set": r.boundary_set, "period": r.period,
+    return {"id": int(r.id), "version": int(r.version_id), "boundary_set": r.boundary_set, "vintage": r.vintage,
+            "period": r.period,
             "unit_code": r.unit_code, "indicator": r.indicator_id, "value": r.value, "rule": r.rule,
             "expected": r.expected, "message": r.message, "accepted_by": r.accepted_by,
             "accepted_at": iso_time(r.accepted_at), "note": r.note, "checked_by": r.checked_by,

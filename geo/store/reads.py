@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from geo.store import state
 from geo.store.engine import iso_time
 from geo.store.errors import StoreError
-from geo.store.schema import audit_log_table, import_versions, observations
+from geo.store.schema import audit_log_table, import_versions, observations, version_matrices
 
 
 _CACHED_VERSIONS = 8
@@ -91,9 +91,11 @@ class StoreReads:
             return [], {}
         with self._read() as conn:
             tables = {}
+            # each unit's newest submission for each period (a submission covers the units it names)
+            newest = state.unit_versions_of_periods(conn, boundary_set, earlier, codes=units)
             for p in earlier:
-                # each unit's newest submission for p (a submission covers the units it names), samples left out
-                chosen = state.unit_versions(conn, boundary_set, p, codes=units)
+                # samples left out
+                chosen = newest.get(p, {})
                 samples = {v for (v,) in conn.execute(sa.select(import_versions.c.id).where(
                     import_versions.c.id.in_(sorted(set(chosen.values()))), import_versions.c.sample.is_(True)))}
                 chosen = {c: v for c, v in chosen.items() if v not in samples}  # illustrative figures: no history
@@ -118,15 +120,43 @@ class StoreReads:
         return int(r[0]), int(r[1])
 
     def _version_values(self, conn: Connection, version: int, units=None):
-        """One version's values as a frame (index unit code, columns indicator ids, NaN missing), through the driver's own cursor (a million values are read for
-        a national history). Versions never change once committed, so the whole-version frames are kept in
+        """One version's values as a frame (index unit code, columns indicator ids, NaN missing): the whole
+        version from its ``version_matrices`` row when it has one, otherwise from ``observations`` through the
+        driver's own cursor. Versions never change once committed, so the whole-version frames are kept in
         memory (the last ``_CACHED_VERSIONS``): the next upload of the same set reads no history again."""
-        import pandas as pd
-
         key = (self.url, int(version))
         if key in _VERSION_VALUES:
             frame = _VERSION_VALUES[key]
             return frame if units is None else frame.loc[frame.index.intersection(list(units))]
+        frame = self._matrix_values(conn, int(version)) if units is None else None
+        if frame is None:
+            frame = self._observation_values(conn, int(version), units)
+        if units is None:
+            _VERSION_VALUES[key] = frame
+            while len(_VERSION_VALUES) > _CACHED_VERSIONS:
+                _VERSION_VALUES.pop(next(iter(_VERSION_VALUES)))
+        return frame
+
+    @staticmethod
+    def _matrix_values(conn: Connection, version: int):
+        """The version's whole-version frame from its ``version_matrices`` row (one row instead of one per
+        value), or None when it has none (written before migration 0009)."""
+        import numpy as np
+        import pandas as pd
+
+        r = conn.execute(sa.select(version_matrices).where(version_matrices.c.version_id == version)).first()
+        if r is None:
+            return None
+        codes, ids = r.unit_codes.split("\n"), r.indicator_ids.split("\n")
+        m = np.frombuffer(bytes(r.matrix), dtype="<f8").reshape(len(codes), len(ids))
+        return pd.DataFrame(m.astype(float), index=pd.Index(codes, name="unit_code"),
+                            columns=pd.Index(ids, name="indicator_id"))
+
+    @staticmethod
+    def _observation_values(conn: Connection, version: int, units=None):
+        """The version's values read row by row from ``observations`` (``units``: only those codes)."""
+        import pandas as pd
+
         q = sa.select(observations.c.version_id, observations.c.unit_code, observations.c.indicator_id,
                       observations.c.value).where(observations.c.version_id == int(version))
         if units is not None:
@@ -137,13 +167,8 @@ class StoreReads:
             records = cursor.fetchall()
         finally:
             cursor.close()
-        frame = pd.DataFrame.from_records(records, columns=["version", "unit_code", "indicator_id", "value"]) \
+        return pd.DataFrame.from_records(records, columns=["version", "unit_code", "indicator_id", "value"]) \
             .pivot(index="unit_code", columns="indicator_id", values="value")
-        if units is None:
-            _VERSION_VALUES[key] = frame
-            while len(_VERSION_VALUES) > _CACHED_VERSIONS:
-                _VERSION_VALUES.pop(next(iter(_VERSION_VALUES)))
-        return frame
 
     def version_rows(self, version: int) -> list[dict]:
         with self._read() as conn:

@@ -175,8 +175,39 @@ value_flags = sa.Table(
     sa.Column("checked_by", sa.String(200)),
     sa.Column("checked_at", sa.DateTime(timezone=True)),
     sa.Column("check_note", sa.Text),
+    # the flagged value belongs to the unit (official code within the vintage), not to the drawing it came in
+    # through (boundary_set is where it was accepted): every set of the vintage shows the mark (0009)
+    sa.Column("vintage", sa.String(20), nullable=False),
     sa.Index("ix_value_flags_set_period", "boundary_set", "period", "checked_at"),
+    sa.Index("ix_value_flags_unit", "vintage", "period", "unit_code"),
     sqlite_autoincrement=True,
+)
+
+# Each version's values once more as one matrix (issue 21's history read): units × indicators, float64
+# little-endian, NaN = missing, written in the version's own transaction. Versions never change, so neither
+# does this copy; the quality checks read a national period as one row instead of half a million. A version
+# without one (written before 0009) is read from ``observations``. Append-only like the versions.
+version_matrices = sa.Table(
+    "version_matrices", metadata,
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("import_versions.id"), primary_key=True),
+    sa.Column("unit_codes", sa.Text, nullable=False),
+    sa.Column("indicator_ids", sa.Text, nullable=False),
+    sa.Column("matrix", sa.LargeBinary, nullable=False),
+)
+
+# Per-unit min–max ranges (DHIS2's min-max outlier method; geo.store.ranges): the value of an indicator for a
+# unit (official code within the vintage) expected between low and high; the quality checks flag a value
+# outside. Mutable like users (set, changed, removed by an admin or an editor in scope; each change audited).
+unit_ranges = sa.Table(
+    "unit_ranges", metadata,
+    sa.Column("vintage", sa.String(20), primary_key=True),
+    sa.Column("unit_code", sa.String(20), primary_key=True),
+    sa.Column("indicator_id", sa.String(100), primary_key=True),
+    sa.Column("low", sa.Double),
+    sa.Column("high", sa.Double),
+    sa.Column("set_by", sa.String(200), nullable=False),
+    sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("note", sa.Text),
 )
 
 
@@ -203,7 +234,7 @@ web_sessions = sa.Table(
 
 
 APPEND_ONLY_TABLES = ("import_versions", "version_units", "observations", "audit_log", "signin_attempts",
-                      "unit_reports")
+                      "unit_reports", "version_matrices")
 
 # Drafts of the entry form (issue 20, "Lưu nháp"; geo.store.drafts): one per unit and period of a vintage, the
 # newest save wins; a submission after it makes it stale (never shown again). Not data: only the form reads it.

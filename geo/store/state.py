@@ -39,28 +39,37 @@ def unit_versions(conn: Connection, set_id: str, period: str, *, before: int | N
                   codes=None) -> dict[str, int]:
     """unit code -> the newest version covering it (cleared or not) as seen from ``set_id`` for ``period``;
     only versions older than ``before`` and only ``codes`` when given."""
+    return unit_versions_of_periods(conn, set_id, [period], before=before, codes=codes).get(period, {})
+
+
+def unit_versions_of_periods(conn: Connection, set_id: str, periods, *, before: int | None = None,
+                             codes=None) -> dict[str, dict[str, int]]:
+    """:func:`unit_versions` for several periods in one query: {period: {unit code: newest version}} (a
+    period nothing covers is left out)."""
     from geo.units.vintage import drawn_codes, sets_of_vintage
 
     j = version_units.join(import_versions, version_units.c.version_id == import_versions.c.id)
-    q = (sa.select(import_versions.c.boundary_set, version_units.c.unit_code,
+    q = (sa.select(import_versions.c.period, import_versions.c.boundary_set, version_units.c.unit_code,
                    sa.func.max(version_units.c.version_id).label("v"))
          .select_from(j)
-         .where(import_versions.c.boundary_set.in_(sets_of_vintage(set_id)), import_versions.c.period == period)
-         .group_by(import_versions.c.boundary_set, version_units.c.unit_code))
+         .where(import_versions.c.boundary_set.in_(sets_of_vintage(set_id)),
+                import_versions.c.period.in_(sorted(set(periods))))
+         .group_by(import_versions.c.period, import_versions.c.boundary_set, version_units.c.unit_code))
     if before is not None:
         q = q.where(import_versions.c.id < int(before))
     if codes is not None:
         q = q.where(version_units.c.unit_code.in_(sorted(set(codes))))
-    best: dict[str, int] = {}
+    out: dict[str, dict[str, int]] = {}
     drawn = None
-    for r in conn.execute(q):
-        if r.boundary_set != set_id:
+    for period, boundary_set, code, v in conn.execute(q):
+        if boundary_set != set_id:
             drawn = drawn_codes(set_id) if drawn is None else drawn
-            if r.unit_code not in drawn:
+            if code not in drawn:
                 continue
-        if int(r.v) > best.get(r.unit_code, 0):
-            best[r.unit_code] = int(r.v)
-    return best
+        best = out.setdefault(period, {})
+        if v > best.get(code, 0):
+            best[code] = int(v)
+    return out
 
 
 def rows_of(conn: Connection, chosen: dict[str, int], period: str | None, *, cleared: bool = False) -> list[dict]:

@@ -17,7 +17,7 @@ from geo.config import setting
 from geo.store.actions import check_action
 from geo.store.engine import utcnow
 from geo.store.errors import StoreError
-from geo.store.schema import audit_log_table, import_versions, observations, units, version_units
+from geo.store.schema import audit_log_table, import_versions, observations, units, version_matrices, version_units
 from geo.store.state import CLEARED
 
 ENV_CRASH_AFTER_ROWS = "ANTT_TEST_CRASH_AFTER_ROWS"
@@ -38,6 +38,27 @@ def _clean_value(iid: str, code: str, value):
     return value
 
 
+
+
+def version_matrix(clean) -> dict | None:
+    """The ``version_matrices`` row of a version's values ((code, name, {indicator: value}) per unit): the units
+    and indicators that have a value, each sorted (as a pivot of ``observations`` gives them), float64
+    little-endian with NaN for missing; None when the version has no value."""
+    import numpy as np
+
+    codes = sorted(c for c, _, v in clean if v)
+    ids = sorted({i for _, _, v in clean for i in v})
+    if not codes:
+        return None
+    col = {i: j for j, i in enumerate(ids)}
+    m = np.full((len(codes), len(ids)), np.nan, dtype="<f8")
+    row = {c: k for k, c in enumerate(codes)}
+    for c, _, values in clean:
+        if values:
+            k = row[c]
+            for i, v in values.items():
+                m[k, col[i]] = v
+    return {"unit_codes": "\n".join(codes), "indicator_ids": "\n".join(ids), "matrix": m.tobytes()}
 
 
 def _maybe_crash(written: int) -> None:
@@ -123,6 +144,9 @@ class StoreWrites:
         if batch:
             conn.execute(observations.insert(), batch)
             written += len(batch)
+        matrix = version_matrix(clean)
+        if matrix is not None:
+            conn.execute(version_matrices.insert().values(version_id=version_id, **matrix))
         self._audit(conn, action, user, {
             "version": version_id, "boundary_set": boundary_set, "period": period, "file_name": file_name,
             "file_sha256": sha256, "file_size": size, "n_units": len(clean), "n_values": n_values,

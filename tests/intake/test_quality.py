@@ -73,6 +73,25 @@ def test_outliers_against_the_units_history(history, value, method):
         assert flags[0].unit_code == "01" and flags[0].indicator == "tips_received" and flags[0].expected
 
 
+@pytest.mark.parametrize("low, high, value, expected", [
+    (5, 40, 41, "5–40"),
+    (5, 40, 4, "5–40"),
+    (5, 40, 40, None),  # the ends are inside
+    (5, 40, 5, None),
+    (None, 40, 0, None),  # an open minimum
+    (None, 40, 41, "…–40"),
+    (5, None, 10_000, None),  # an open maximum
+    (5, None, 4.5, "5–…"),
+    (5, 40, None, None),  # no value: nothing to compare
+])
+def test_a_value_outside_the_units_min_max_range_is_flagged_naming_the_range(low, high, value, expected):
+    ranges = {("01", "tips_received"): (low, high), ("02", "tips_received"): (0, 1)}  # 02 is not in the file
+    flags = check_values([_row(tips_received=value)], "2024", catalog=load_catalog(), thresholds=TH, ranges=ranges)
+    assert [(f.rule, f.expected) for f in flags] == ([("min_max", expected)] if expected else [])
+    if expected:
+        assert expected in flags[0].message and "Xã 01" in flags[0].message
+
+
 def test_peers_flag_only_the_extreme_commune_of_a_province():
     rows = [_row(f"{i:02d}", tips_received=20 + i % 5, population=5000 + 100 * i, villages_total=10)
             for i in range(12)]

@@ -83,3 +83,46 @@ def test_a_refused_import_stores_no_flag(store):
         store.import_rows(rows, boundary_set=SET, period="2018", user=Actor.cli("a"), flags=[{"rule": None, "value": 1}],
                           expected_version=12345)
     assert open_flags(store, SET, include_checked=True) == []
+
+
+PROVINCE, NATIONAL = "dien-bien-dong-2025", "vn-2025"  # two drawings of the same 2025 communes
+SIX = ["03203", "03208", "03214", "03370", "03382", "03385"]
+HANOI = "00004"  # drawn by the national set only
+
+
+def _unit_rows(codes, tips=20):
+    return [{"unit_code": c, "unit_name": f"Xã {c}", "values": {"tips_received": tips}} for c in codes]
+
+
+@pytest.mark.parametrize("accepted_on, seen_on", [(PROVINCE, NATIONAL), (NATIONAL, PROVINCE),
+                                                  (PROVINCE, PROVINCE), (NATIONAL, NATIONAL)])
+def test_a_flag_follows_its_unit_to_every_drawing_of_the_vintage(store, accepted_on, seen_on):
+    """Values belong to units (issue 20), so do their flags: the mark and the follow-up list are the same from
+    any drawing of the vintage; a commune the drawing does not show brings no flag to it."""
+    codes = SIX + ([HANOI] if accepted_on == NATIONAL else [])
+    store.import_rows(_unit_rows(codes), boundary_set=accepted_on, period="2026", user=Actor.cli("a"),
+                      flags=[_flag("03208"), *([_flag(HANOI)] if accepted_on == NATIONAL else [])])
+    expected = {("03208", "tips_received")} | ({(HANOI, "tips_received")}
+                                               if accepted_on == NATIONAL and seen_on == NATIONAL else set())
+    assert marked_cells(store, seen_on, "2026") == expected
+    listed = [(r["unit_code"], r["period"]) for r in followup_rows(store, seen_on, "2026")]
+    assert ("03208", "2026") in listed and len(listed) == len(expected)
+    # a correction sent on the other drawing ends the flag on both
+    other = NATIONAL if accepted_on == PROVINCE else PROVINCE
+    store.import_rows(_unit_rows(["03208"], 21), boundary_set=other, period="2026", user=Actor.cli("b"))
+    assert ("03208", "tips_received") not in marked_cells(store, seen_on, "2026")
+    assert ("03208", "tips_received") not in marked_cells(store, accepted_on, "2026")
+
+
+def test_a_flag_checked_from_one_drawing_leaves_every_list(store):
+    store.import_rows(_unit_rows(SIX), boundary_set=PROVINCE, period="2026", user=Actor.cli("a"), flags=[_flag("03214")])
+    [flag] = open_flags(store, NATIONAL, "2026")
+    assert flag["vintage"] == "2025" and flag["boundary_set"] == PROVINCE
+    mark_checked(store, flag["id"], Actor.cli("a"))
+    assert open_flags(store, NATIONAL, "2026") == open_flags(store, PROVINCE, "2026") == []
+
+
+def test_the_other_vintage_never_shows_the_flag(store):
+    store.import_rows(_unit_rows(SIX), boundary_set=PROVINCE, period="2026", user=Actor.cli("a"), flags=[_flag("03214")])
+    assert open_flags(store, "dien-bien-dong-pre2025", "2026") == []
+    assert open_flags(store, "vn-pre2025", include_checked=True) == []

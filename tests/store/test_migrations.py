@@ -25,23 +25,53 @@ def _rows(codes, fill):
             for i, c in enumerate(codes)]
 
 
+def _write_old_version(conn, rows, *, boundary_set, period, action="import", sample=False) -> int:
+    """One version as the code of revisions 0003–0008 wrote it (the tables of then: no matrix copy, which
+    0009 added; the code of today writes one, so it cannot write to an old schema)."""
+    from geo.store.engine import utcnow
+    from geo.store.schema import units
+
+    n_values = sum(v is not None for r in rows for v in r["values"].values())
+    vid = conn.execute(import_versions.insert().values(
+        created_at=utcnow(), user="an", action=action, boundary_set=boundary_set, period=period,
+        n_units=len(rows), n_values=n_values, sample=sample).returning(import_versions.c.id)).scalar_one()
+    known = {c for (c,) in conn.execute(sa.select(units.c.code).where(units.c.boundary_set == boundary_set))}
+    new_units = [{"boundary_set": boundary_set, "code": r["unit_code"], "name": r["unit_name"]}
+                 for r in rows if r["unit_code"] not in known]
+    if new_units:
+        conn.execute(units.insert(), new_units)
+    conn.execute(version_units.insert(), [{"version_id": vid, "unit_code": r["unit_code"],
+                                           "unit_name": r["unit_name"], "position": i} for i, r in enumerate(rows)])
+    obs = [{"version_id": vid, "unit_code": r["unit_code"], "indicator_id": iid, "value": float(v)}
+           for r in rows for iid, v in r["values"].items() if v is not None]
+    if obs:
+        conn.execute(observations.insert(), obs)
+    return int(vid)
+
+
+def _upgrade(conn, revision):
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["connection"] = conn
+    command.upgrade(cfg, revision)
+
+
 def _old_store(url):
     """A store at revision 0003 written as the code before issue 20 wrote it (full snapshots)."""
+    from geo.reference.sample import SAMPLES
+
     s = authorized_store(url)
 
     def build(conn):
-        cfg = Config()
-        cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0003_indicator_definitions")
+        _upgrade(conn, "0003_indicator_definitions")
         s._sync_reference(conn)
-        s._load_sample(conn)  # the 2017 sample on OLD_SET, the 2025 one on PROVINCE
+        for info in (i for i in SAMPLES if i.autoload):  # the 2017 sample on OLD_SET, the 2025 one on PROVINCE
+            _write_old_version(conn, sample_rows(info), boundary_set=info.boundary_set, period=info.period,
+                               action="sample", sample=True)
         old = sample_rows()
-        s._insert_version(conn, old[:-3], boundary_set=OLD_SET, period="2017", user="an", action="import")
-        s._insert_version(conn, _rows([*SIX, "00004"], 10), boundary_set=NATIONAL, period="2025", user="an",
-                          action="import")
-        s._insert_version(conn, _rows([*SIX[1:], "00007"], 20), boundary_set=NATIONAL, period="2025", user="an",
-                          action="import")
+        _write_old_version(conn, old[:-3], boundary_set=OLD_SET, period="2017")
+        _write_old_version(conn, _rows([*SIX, "00004"], 10), boundary_set=NATIONAL, period="2025")
+        _write_old_version(conn, _rows([*SIX[1:], "00007"], 20), boundary_set=NATIONAL, period="2025")
 
     s.execute_write_fn(build)
     return s
@@ -99,4 +129,62 @@ def test_migration_keeps_every_value_and_each_sets_view(store_url):
     d = s.diff(s.history()[1]["version"])
     assert {x["unit_code"] for x in d if x["new"] is None} == {"03203", "00004"}
     assert all(x["old"] is None for x in d if x["unit_code"] == "00007")
+    s.dispose()
+
+
+def test_migration_0009_keeps_every_flag_gives_it_its_units_vintage_and_a_matrix_to_each_version(store_url):
+    """Flags accepted before 0009 were per drawing; after it they belong to the unit within the vintage: every
+    row is kept column for column, gets its set's vintage, and the same commune's flag shows on the national
+    drawing too. Every version gets the matrix copy of its values (the same frame as its observations)."""
+    import pandas as pd
+
+    from geo.store.engine import utcnow
+    from geo.store.flags import open_flags
+    from geo.store.schema import value_flags, version_matrices
+
+    s = authorized_store(store_url)
+    cols = ["version_id", "boundary_set", "period", "unit_code", "indicator_id", "value", "rule", "expected",
+            "message", "accepted_by", "accepted_at", "note", "checked_by", "checked_at", "check_note"]
+    old_flags = sa.table("value_flags", *(sa.column(c) for c in cols))
+
+    def build(conn):
+        _upgrade(conn, "0008_web_sessions")
+        s._sync_reference(conn)
+        v1 = _write_old_version(conn, _rows(SIX, 10), boundary_set=PROVINCE, period="2025")
+        v2 = _write_old_version(conn, sample_rows(), boundary_set=OLD_SET, period="2017")
+        now = utcnow()
+        base = dict.fromkeys(cols)
+        conn.execute(old_flags.insert(), [
+            {**base, "version_id": v1, "boundary_set": PROVINCE, "period": "2025", "unit_code": "03208",
+             "indicator_id": "teams_security", "value": 11.0, "rule": "jump", "expected": "2–50", "message": "m1",
+             "accepted_by": "an", "accepted_at": now, "note": "gọi xã"},
+            {**base, "version_id": v1, "boundary_set": PROVINCE, "period": "2025", "unit_code": None,
+             "indicator_id": None, "rule": "same_file", "expected": "≠ 2024", "message": "m2",
+             "accepted_by": "an", "accepted_at": now},
+            {**base, "version_id": v2, "boundary_set": OLD_SET, "period": "2017", "unit_code": "03205",
+             "indicator_id": "tips_received", "value": 230.0, "rule": "outlier_history", "expected": "10–30",
+             "message": "m3", "accepted_by": "binh", "accepted_at": now, "checked_by": "chi", "checked_at": now,
+             "check_note": "đúng"},
+        ])
+
+    s.execute_write_fn(build)
+    with s.engine.connect() as conn:
+        before = [tuple(r) for r in conn.execute(sa.select(*(old_flags.c[c] for c in cols)).order_by(
+            old_flags.c.version_id, old_flags.c.rule))]
+    s.ensure_ready()  # migrates to head
+    with s.engine.connect() as conn:
+        order = (value_flags.c.version_id, value_flags.c.rule)
+        after = [tuple(r) for r in conn.execute(sa.select(*(old_flags.c[c] for c in cols)).order_by(*order))]
+        vintages = [v for (v,) in conn.execute(sa.select(value_flags.c.vintage).order_by(*order))]
+        versions = [v for (v,) in conn.execute(sa.select(import_versions.c.id).order_by(import_versions.c.id))]
+        n_matrices = conn.execute(sa.select(sa.func.count()).select_from(version_matrices)).scalar_one()
+    assert after == before
+    assert vintages == ["2025", "2025", "pre2025"]
+    assert [(f["unit_code"], f["rule"]) for f in open_flags(s, NATIONAL, "2025")] == [
+        ("03208", "jump"), (None, "same_file")]
+    assert n_matrices == len(versions) == 2
+    with s._read() as conn:
+        for v in versions:
+            pd.testing.assert_frame_equal(s._matrix_values(conn, v), s._observation_values(conn, v),
+                                          check_exact=True)
     s.dispose()
