@@ -197,9 +197,10 @@ def _account(conn, name: str):
     return conn.execute(sa.select(users).where(users.c.name == name)).first()
 
 
-def authorize_write(conn, actor, action: str, target=None, *, strict: bool) -> None:
+def authorize_write(conn, actor, action: str, target=None, *, strict: bool) -> str:
     """The core's role and scope check for ``import``/``rollback``, inside the store's write transaction: an
-    account's writes stay within its scope (geo.access.scopes), whether it acts in the app or by name."""
+    account's writes stay within its scope (geo.access.scopes), whether it acts in the app or by name. Returns
+    the sender's level (geo.access.scopes.scope_level; ``operator``: a command-line name that is no account)."""
     denied = AccessDenied("auth_write_denied")
     if isinstance(actor, Actor):
         if actor.via in ("local", "oidc"):
@@ -208,10 +209,9 @@ def authorize_write(conn, actor, action: str, target=None, *, strict: bool) -> N
                 raise denied
             if (row.auth == "oidc") != (actor.via == "oidc"):
                 raise denied
-            check_scope(conn, row, target, action)
-            return
+            return check_scope(conn, row, target, action)
         if actor.via == "cli" and not strict:
-            return
+            return "operator"
         raise denied
     if strict:
         raise denied
@@ -220,7 +220,8 @@ def authorize_write(conn, actor, action: str, target=None, *, strict: bool) -> N
     if row is not None and (row.disabled or RANK.get(row.role, 0) < RANK["editor"]):
         raise denied
     if row is not None:
-        check_scope(conn, row, target, action)
+        return check_scope(conn, row, target, action)
+    return "operator"
 
 
 def authorized_store(url: str | None = None, *, strict: bool = False, **kwargs) -> Store:

@@ -10,9 +10,9 @@ from datetime import datetime
 
 from geo.analysis.status import VIETNAM, deadline, unit_state
 from geo.store import state
+from geo.store.reporting import FORM_FILE
 from geo.text.periods import Period, parse_period
 
-FORM_FILE = "nhap-so-lieu"  # the versions' file name: the history shows a form submission as such
 REFUSALS = ("store_unit_locked", "scope_write_outside", "store_unit_conflict")  # audited when the form is refused
 
 
@@ -43,7 +43,7 @@ def units_for(store, actor, set_id: str) -> list[tuple[str, str]]:
     """(code, name) of the units of ``set_id`` that ``actor`` may enter, in the set's order: an admin or an
     account without scope rows every unit, otherwise the units of its provinces and its own units. The store
     checks the scope again when the form is sent; this list only keeps the picker short."""
-    from geo.access.scopes import provinces_of, scopes_of
+    from geo.access.scopes import codes_in, provinces_of, scopes_of
     from geo.text.names import name_key
     from geo.units.boundaries import unit_list
 
@@ -54,8 +54,8 @@ def units_for(store, actor, set_id: str) -> list[tuple[str, str]]:
     scope = store.execute_read_fn(lambda conn: scopes_of(conn, actor.name))
     if not scope:
         return pairs
-    codes = {v for k, v in scope if k == "unit"}
-    provinces = {name_key(v) for k, v in scope if k == "province"}
+    codes = codes_in(scope, set_id)  # a code holds for the vintage it was given for
+    provinces = {name_key(v) for k, v, _ in scope if k == "province"}
     province = provinces_of(set_id) if provinces else {}
     return [(c, n) for c, n in pairs if c in codes or name_key(province.get(c, "")) in provinces]
 

@@ -100,3 +100,52 @@ def test_migration_keeps_every_value_and_each_sets_view(store_url):
     assert {x["unit_code"] for x in d if x["new"] is None} == {"03203", "00004"}
     assert all(x["old"] is None for x in d if x["unit_code"] == "00007")
     s.dispose()
+
+
+def test_migration_0010_keeps_every_scope_and_records_no_level_it_did_not_see(store_url):
+    """A store at 0008 with scopes by code and province and versions sent by them: after 0010 every scope row
+    is there and still holds on both vintages (NULL), no value moved, and the old versions say no level."""
+    from geo.access import auth, scopes
+    from geo.access.auth import Actor
+    from geo.analysis.status import completeness
+    from geo.store.schema import user_scopes
+
+    s = authorized_store(store_url)
+
+    def build(conn):
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0008_web_sessions")
+        s._sync_reference(conn)
+        s._insert_version(conn, _rows(SIX[:2], 1), boundary_set=PROVINCE, period="2026", user="tinh", action="import")
+
+    s.execute_write_fn(build)
+    with s.engine.begin() as conn:  # rows as the code before 0010 wrote them (no vintage column yet)
+        for name in ("tinh", "xa"):
+            conn.execute(sa.text("INSERT INTO users (name, role, auth, password_hash, disabled, created_at, "
+                                 "updated_at) VALUES (:n, 'editor', 'local', 'x', :f, :t, :t)"),
+                         {"n": name, "f": False, "t": "2026-12-01 00:00:00"})
+        conn.execute(sa.text("INSERT INTO user_scopes (name, kind, value) VALUES ('tinh', 'province', "
+                             "'Điện Biên'), ('xa', 'unit', '03203')"))
+        n_obs = _count(conn, observations)
+    s.ensure_ready()
+    with s.engine.connect() as conn:
+        rows = {(r.name, r.kind, r.value, r.vintage) for r in conn.execute(sa.select(user_scopes))}
+        assert _count(conn, observations) == n_obs
+    assert rows == {("tinh", "province", "Điện Biên", None), ("xa", "unit", "03203", None)}
+    assert scopes.all_scopes(s) == {"tinh": ["Điện Biên"], "xa": ["2025+pre2025:03203"]}
+    xa = Actor("xa", "editor", "local")
+    for set_id, period in ((PROVINCE, "2026"), (OLD_SET, "2024")):  # the old row meant both vintages: it still does
+        s.execute_write_fn(lambda conn: auth.check_scope(conn, auth._account(conn, "xa"), _target(set_id, period)))
+    units = {u["unit_code"]: u for u in completeness(s, PROVINCE, "2026")["units"]}
+    assert (units[SIX[0]]["submitted_by"], units[SIX[0]]["submitted_level"]) == ("tinh", None)
+    assert s.import_rows(_rows(SIX[:1], 5), boundary_set=PROVINCE, period="2026", user=xa)
+    assert completeness(s, PROVINCE, "2026")["units"][0]["submitted_level"] == "commune"
+    s.dispose()
+
+
+def _target(set_id, period):
+    from geo.store.state import WriteTarget
+
+    return WriteTarget(set_id, period, (("03203", "Xã 03203"),))
