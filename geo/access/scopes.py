@@ -83,8 +83,9 @@ def _unit_item(text: str) -> tuple[str, str, str | None]:
     missing = [v for v in given if _find("unit", code, (v,)) is None]
     if missing:
         other = [v for v in VINTAGES if v not in given and _find("unit", code, (v,)) is not None]
-        raise ScopeError("scope_unknown_unit_vintage" if other else "scope_unknown_unit", value=code,
-                         vintage=missing[0], hint=f"{other[0]}:{code}" if other else "")
+        if other:
+            raise ScopeError("scope_unknown_unit_vintage", value=code, vintage=missing[0], hint=f"{other[0]}:{code}")
+        raise ScopeError("scope_unknown_unit", value=code)
     return ("unit", code, None if len(set(given)) > 1 else given[0])
 
 

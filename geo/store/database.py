@@ -279,7 +279,7 @@ class Store(StoreReads, StoreWrites, StoreReporting, StoreDrafts):
 
     def _replaced(self, conn: Connection, rows: list[dict], boundary_set: str, period: str) -> list[tuple[str, str]]:
         named = {c for c, _ in self._named(rows, boundary_set)}
-        shown, _, _ = state.current_rows(conn, boundary_set, period)
+        shown = state.current_rows(conn, boundary_set, period)[0]
         return [(r["unit_code"], r["unit_name"]) for r in shown if r["unit_code"] not in named]
 
     def audit(self, action: str, user: str, detail: dict | None = None, *, conn: Connection | None = None) -> None:

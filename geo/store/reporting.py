@@ -111,6 +111,12 @@ class StoreReporting:
 
         return self.execute_write_fn(write)
 
+    def reports_state(self) -> int:
+        """The newest approval step's id (0: none): a cache of what views show must key on it, since approving
+        changes what an ``ANTT_UNAPPROVED`` view shows without a new version."""
+        with self._read() as conn:
+            return int(conn.execute(sa.select(sa.func.max(unit_reports.c.id))).scalar() or 0)
+
     def report_states(self, boundary_set: str, period: str) -> dict[str, dict]:
         """unit code -> its submission (version, submitted_at, submitted_by; submitted_level: the sender's level
         recorded with the version, None before migration 0010; submitted_via: ``form``, ``upload`` (a file),
