@@ -6,7 +6,7 @@ The fields and their checks are geo.intake.entry's."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from geo.analysis.status import VIETNAM, deadline, unit_state
 from geo.store import state
@@ -25,6 +25,20 @@ def previous_period(period: str) -> str:
         month += 12
         year -= 1
     return str(Period(year, month, p.length))
+
+
+def reporting_period(store=None, today: date | None = None) -> str:
+    """The period a form or an upload opens on: the newest period that has *ended* — its report is due (as
+    DHIS2's data entry, which opens no period that has not ended) — of the type reported most recently in the
+    store (years on a fresh store: the samples are years). On 7/12/2026: 2025, or 2026-Q3 once quarters are
+    reported. Types other than year, quarter and month (evaluation years) count as years here."""
+    today = today or datetime.now(VIETNAM).date()
+    periods = store.periods() if store is not None else []
+    length = parse_period(periods[-1]).length if periods else 12
+    if length not in (12, 3, 1):
+        length = 12
+    current = Period(today.year, (today.month - 1) // length * length + 1, length)
+    return previous_period(str(current))
 
 
 def vintage_set(set_id: str, period: str) -> str:
@@ -133,5 +147,5 @@ def submit(store, actor, set_id: str, period: str, code: str, name: str, values:
         raise
 
 
-__all__ = ["FORM_FILE", "open_form", "previous_period", "save_draft", "submit", "unit_history", "unit_values",
+__all__ = ["FORM_FILE", "open_form", "previous_period", "reporting_period", "save_draft", "submit", "unit_history", "unit_values",
            "units_for", "vietnam_time", "vintage_set"]

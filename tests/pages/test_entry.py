@@ -110,3 +110,14 @@ def test_draft_is_kept_and_shown_until_sent(store):
     assert not again.error, [e.value for e in again.error]
     assert store.draft(SET, P, "03203") is None
     assert store.current_table(SET, P).loc["03203", "villages_recognized"] == 9
+
+
+def test_the_form_opens_on_the_period_being_reported_not_the_sidebars(store):
+    from geo.analysis.entry import reporting_period
+
+    at = run_page("entry.py", session={**signed_in("xa", "editor"), "boundary_set": "dien-bien-dong-pre2025",
+                                       "period": "2017"})
+    assert not at.exception, [e.value for e in at.exception]
+    opened = at.text_input(key="entry_period").value
+    assert opened == reporting_period(store) and opened != "2017"
+    assert at.selectbox[0].value == "03203"  # today's Na Son, on the units of the period's vintage
