@@ -25,16 +25,26 @@ def _rows(codes, fill):
             for i, c in enumerate(codes)]
 
 
-def _old_store(url):
-    """A store at revision 0003 written as the code before issue 20 wrote it (full snapshots)."""
+def _store_at(url, revision: str, fill):
+    """A store migrated to ``revision`` only, with its reference tables, then ``fill(store, conn)``."""
     s = authorized_store(url)
 
     def build(conn):
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0003_indicator_definitions")
+        command.upgrade(cfg, revision)
         s._sync_reference(conn)
+        fill(s, conn)
+
+    s.execute_write_fn(build)
+    return s
+
+
+def _old_store(url):
+    """A store at revision 0003 written as the code before issue 20 wrote it (full snapshots)."""
+
+    def fill(s, conn):
         s._load_sample(conn)  # the 2017 sample on OLD_SET, the 2025 one on PROVINCE
         old = sample_rows()
         s._insert_version(conn, old[:-3], boundary_set=OLD_SET, period="2017", user="an", action="import")
@@ -43,8 +53,7 @@ def _old_store(url):
         s._insert_version(conn, _rows([*SIX[1:], "00007"], 20), boundary_set=NATIONAL, period="2025", user="an",
                           action="import")
 
-    s.execute_write_fn(build)
-    return s
+    return _store_at(url, "0003_indicator_definitions", fill)
 
 
 def _snapshot_values(conn) -> dict[tuple[str, str], dict[tuple[str, str], float]]:
@@ -110,17 +119,8 @@ def test_migration_0010_keeps_every_scope_and_records_no_level_it_did_not_see(st
     from geo.analysis.status import completeness
     from geo.store.schema import user_scopes
 
-    s = authorized_store(store_url)
-
-    def build(conn):
-        cfg = Config()
-        cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0008_web_sessions")
-        s._sync_reference(conn)
-        s._insert_version(conn, _rows(SIX[:2], 1), boundary_set=PROVINCE, period="2026", user="tinh", action="import")
-
-    s.execute_write_fn(build)
+    s = _store_at(store_url, "0008_web_sessions", lambda s, conn: s._insert_version(
+        conn, _rows(SIX[:2], 1), boundary_set=PROVINCE, period="2026", user="tinh", action="import"))
     with s.engine.begin() as conn:  # rows as the code before 0010 wrote them (no vintage column yet)
         for name in ("tinh", "xa"):
             conn.execute(sa.text("INSERT INTO users (name, role, auth, password_hash, disabled, created_at, "
