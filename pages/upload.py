@@ -7,6 +7,7 @@ import streamlit as st
 
 from geo.analysis.entry import reporting_period, vintage_set
 from geo.intake.ingest import column_map_rows, validate_file
+from geo.intake.report import sheet_line
 from geo.intake.mappings import remember_mapping, remembered_mapping
 from geo.intake.template import template_bytes
 from geo.reference.catalog import load_catalog
@@ -53,16 +54,26 @@ mappings = st.session_state.setdefault("upload_mapping", {})
 if set_id not in mappings:
     mappings[set_id] = remembered_mapping(get_store(), set_id)
 mapping = mappings[set_id]
+# A workbook with several data sheets is refused until the person chooses among them (geo.intake.sheets).
+sheets_key = f"upload_sheets_{uploaded.file_id}"
 with st.status(tr("upload_checking"), expanded=False) as status:
     report = validate_file(uploaded.getvalue(), boundary_set=set_id, period=period, file_name=uploaded.name,
-                           column_mapping=mapping, lang=lang(), area=current_area(set_id), store=get_store())
+                           column_mapping=mapping, lang=lang(), area=current_area(set_id), store=get_store(),
+                           sheets=st.session_state.get(sheets_key) or None)
     if period is None and report.period and vintage_set(set_id, report.period) != set_id:  # the file's period
         set_id = vintage_set(set_id, report.period)
         mapping = mappings.setdefault(set_id, remembered_mapping(get_store(), set_id))
         report = validate_file(uploaded.getvalue(), boundary_set=set_id, period=None, file_name=uploaded.name,
-                               column_mapping=mapping, lang=lang(), area=current_area(set_id), store=get_store())
+                               column_mapping=mapping, lang=lang(), area=current_area(set_id), store=get_store(),
+                               sheets=st.session_state.get(sheets_key) or None)
     status.update(label=tr("upload_checked", errors=len(report.errors), warnings=len(report.warnings)),
                   state="error" if report.errors else "complete")
+
+if len(report.data_sheets) > 1:
+    st.multiselect(tr("upload_sheets"), report.data_sheets, key=sheets_key, help=tr("upload_sheets_help"),
+                   placeholder=tr("upload_sheets_placeholder"))
+if len(report.sheets) > 1:  # every sheet of the workbook and what was read from it
+    st.caption("  \n".join(sheet_line(s, lang()) for s in report.sheets))
 
 # 3. Dry-run report: errors first, then warnings, then a preview
 if not report.readable:
@@ -100,7 +111,8 @@ if report.columns:
     st.subheader(tr("upload_columns"))
     st.dataframe(pd.DataFrame(column_map_rows(report, lang())), hide_index=True, use_container_width=True)
     base_ids = [i.id for i in catalog.base()]
-    for c in (c for c in report.columns if c["reading"] == "confirm"):  # every column a person must decide
+    confirm = {c["letter"]: c for c in reversed(report.columns) if c["reading"] == "confirm"}  # one per letter
+    for c in reversed(confirm.values()):  # every column a person must decide (on any sheet read)
         header = report.headers.get(c["letter"], c["header"]) or c["letter"]  # a column with no header: its letter
         options = list(dict.fromkeys([*c["candidates"], *base_ids, ""]))
         # a guess is offered first; a column no rule reads starts empty, so a click alone maps nothing

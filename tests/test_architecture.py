@@ -153,3 +153,46 @@ def test_caches_live_in_one_module(path):
 ])
 def test_the_cache_check_finds_a_planted_cache(source, lines):
     assert cache_decorators(source) == lines
+
+
+# ---------------------------------------------------------------- who acts (issue 23, typed identity)
+# Every store opens with the same write check (geo.access.auth.authorize_write): a ``cli`` Actor is the trusted
+# operator of the command line. The app and the API build their Actors from a sign-in or a token, never that one.
+
+SERVING = APP_SIDE + sorted((GEO / "api").rglob("*.py"))
+
+
+def _is_actor(node) -> bool:
+    return (isinstance(node, ast.Name) and node.id == "Actor") or \
+        (isinstance(node, ast.Attribute) and node.attr == "Actor")
+
+
+def cli_actors(source: str) -> list[int]:
+    """Lines building a command-line Actor: ``Actor.cli(...)`` or ``Actor(name, role, "cli")`` / ``via="cli"``."""
+    out = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        f = node.func
+        if isinstance(f, ast.Attribute) and f.attr == "cli" and _is_actor(f.value):
+            out.append(node.lineno)
+        elif _is_actor(f) and any(isinstance(a, ast.Constant) and a.value == "cli"
+                                  for a in [*node.args[2:], *(k.value for k in node.keywords if k.arg == "via")]):
+            out.append(node.lineno)
+    return out
+
+
+@pytest.mark.parametrize("path", SERVING, ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_app_and_the_api_never_act_as_the_command_line(path):
+    assert cli_actors(path.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize("source, lines", [
+    ("actor = Actor.cli()\n", [1]),
+    ("x = 1\nstore.rollback(v, user=auth.Actor('ops', 'admin', 'cli'))\n", [2]),
+    ("actor = Actor(name, via='cli')\n", [1]),
+    ("actor = Actor(name, row.role, 'local')\n", []),
+    ("mode = args.cli(x)\n", []),
+])
+def test_the_cli_actor_check_finds_a_planted_one(source, lines):
+    assert cli_actors(source) == lines

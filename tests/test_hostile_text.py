@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from geo.access.auth import Actor
 from geo.analysis.join import joined_table
 from geo.outputs import exports
 from geo.reference.catalog import load_catalog
@@ -197,7 +198,7 @@ def app_env_hostile(app_env):
     payloads = list(PAYLOADS.values())
     for i, r in enumerate(rows):
         r["unit_name"] = payloads[i % len(payloads)]
-    s.import_rows(rows, boundary_set=SET, period="2018", user="ops", file_name=payloads[0] + ".xlsx",
+    s.import_rows(rows, boundary_set=SET, period="2018", user=Actor.cli("ops"), file_name=payloads[0] + ".xlsx",
                   note=payloads[1])
     pages = ["overview.py", "map.py", "charts.py", "profile.py", "change.py", "reform.py", "present.py",
              "history.py", "admin.py"]

@@ -3,24 +3,24 @@
 Roles, each including the one before: ``viewer`` (maps, charts, profiles), ``editor`` (also upload, import,
 rollback, exports of internal indicators), ``admin`` (also boundary sets and users).
 
-Who is acting is an :class:`Actor` — a ``str`` (the name, so it can go wherever a user name went before) with
-``role`` and ``via``:
+Who is acting is an :class:`Actor` (a frozen dataclass): its ``name``, ``role`` and ``via``:
 
 * ``via="local"``: a store account signed in with its password (argon2 hash in ``users``);
 * ``via="oidc"``: an identity from Streamlit's ``st.login``; its role comes from a ``users`` row with
   ``auth="oidc"`` and the same name (the e-mail address), else it is a viewer;
-* ``via="cli"``: the command line (``Actor.cli()``), trusted as an operator: whoever runs it can already open
-  the database file;
+* ``via="cli"``: the command line's operator (``Actor.cli()``: ``--user``, else ``ANTT_USER``, else the OS login
+  name), trusted: whoever runs it can already open the database file;
+* ``via="token"``: an API token (geo.access.tokens), read-only;
 * ``via="anonymous"``: nobody signed in (a viewer).
 
 Where roles are enforced
     1. app.py gives ``st.navigation`` only the pages the actor's role may use (no URL reaches the others);
     2. the core: :func:`authorize_write` runs inside the store's write transaction of every ``import_rows``
-       and ``rollback``. The web app's store is ``open_store(..., strict=True)``: it accepts only an
-       account-backed Actor (local or oidc) whose row, re-read in that transaction, is enabled and at least
-       an editor — a viewer, a disabled account, a plain string or a forged ``cli`` actor is refused. The
-       command line's store (``strict=False``) accepts plain names as operators (documented in
-       geo.cli.store_commands), but refuses a name that is a disabled or viewer account;
+       and ``rollback``. Store writes take an Actor; a plain name is refused (:class:`ActorRequired`). A local
+       or oidc Actor's account, re-read in that transaction, must be enabled and at least an editor; a
+       ``cli`` Actor is the operator, refused only when its name is an account that is disabled or a viewer
+       (documented in geo.cli.store_commands); token and anonymous Actors are refused. Pages build their Actor
+       only from the signed-in session (pages/shared/signin.py), never a ``cli`` one;
     3. user management (:func:`add_user`, :func:`set_role`, ...) requires an admin ``by`` actor, verified the
        same way.
 
@@ -35,14 +35,15 @@ from __future__ import annotations
 import getpass
 import os
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from functools import partial
 
 import sqlalchemy as sa
 
 from geo.access.scopes import check_scope
 from geo.config import setting
 from geo.store.database import AccessDenied, Store, StoreError
+from geo.store.errors import ActorRequired
 from geo.store.engine import iso_time, utcnow
 from geo.store.schema import signin_attempts, users
 
@@ -72,27 +73,21 @@ class SignInRefused(AuthError):
         self.throttled = throttled
 
 
-class Actor(str):
-    """Who acts: the name (this string), ``role`` and ``via`` (local, oidc, cli, anonymous)."""
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: ``name``, ``role`` and ``via`` (local, oidc, cli, token, anonymous). Store writes take an Actor, never
+    a plain name; ``str(actor)`` is the name, as the audit log records it."""
 
-    role: str
-    via: str
+    name: str
+    role: str = "viewer"
+    via: str = "local"
 
-    def __new__(cls, name: str, role: str = "viewer", via: str = "local"):
-        obj = super().__new__(cls, name)
-        obj.role = role if role in RANK else "viewer"
-        obj.via = via
-        return obj
+    def __post_init__(self):
+        if self.role not in RANK:
+            object.__setattr__(self, "role", "viewer")
 
-    def __reduce__(self):
-        return (Actor, (str(self), self.role, self.via))
-
-    def __repr__(self) -> str:
-        return f"Actor({str(self)!r}, role={self.role!r}, via={self.via!r})"
-
-    @property
-    def name(self) -> str:
-        return str(self)
+    def __str__(self) -> str:
+        return self.name
 
     @property
     def signed_in(self) -> bool:
@@ -197,44 +192,37 @@ def _account(conn, name: str):
     return conn.execute(sa.select(users).where(users.c.name == name)).first()
 
 
-def authorize_write(conn, actor, action: str, target=None, *, strict: bool) -> str:
+def authorize_write(conn, actor, action: str, target=None) -> str:
     """The core's role and scope check for ``import``/``rollback``, inside the store's write transaction: an
     account's writes stay within its scope (geo.access.scopes), whether it acts in the app or by name. Returns
     the sender's level (geo.access.scopes.scope_level; ``operator``: a command-line name that is no account)."""
+    if not isinstance(actor, Actor):
+        raise ActorRequired("store_actor_required", given=type(actor).__name__)
     denied = AccessDenied("auth_write_denied")
-    if isinstance(actor, Actor):
-        if actor.via in ("local", "oidc"):
-            row = _account(conn, str(actor))
-            if row is None or row.disabled or RANK.get(row.role, 0) < RANK["editor"]:
-                raise denied
-            if (row.auth == "oidc") != (actor.via == "oidc"):
-                raise denied
-            return check_scope(conn, row, target, action)
-        if actor.via == "cli" and not strict:
-            return "operator"
+    row = _account(conn, actor.name)
+    if actor.via in ("local", "oidc"):
+        if row is None or row.disabled or RANK.get(row.role, 0) < RANK["editor"]:
+            raise denied
+        if (row.auth == "oidc") != (actor.via == "oidc"):
+            raise denied
+    elif actor.via != "cli":
         raise denied
-    if strict:
-        raise denied
-    name = str(actor or "").strip()
-    row = _account(conn, name) if name else None
-    if row is not None and (row.disabled or RANK.get(row.role, 0) < RANK["editor"]):
+    elif row is not None and (row.disabled or RANK.get(row.role, 0) < RANK["editor"]):
         raise denied
     if row is not None:
         return check_scope(conn, row, target, action)
     return "operator"
 
 
-def authorized_store(url: str | None = None, *, strict: bool = False, **kwargs) -> Store:
-    """A Store whose data changes are checked by :func:`authorize_write`. ``strict=True`` (the web app's store):
-    only a signed-in editor's :class:`Actor` may import or roll back; plain names are refused. Without it (the
-    command line, scripts with direct database access) a plain name is an operator, refused only when it names
-    an account that is disabled or a viewer."""
-    return Store(url, authorize=partial(authorize_write, strict=strict), **kwargs)
+def authorized_store(url: str | None = None, **kwargs) -> Store:
+    """A Store whose data changes are checked by :func:`authorize_write` (the app's, the API's and the command
+    line's store alike: who may write follows from the Actor given)."""
+    return Store(url, authorize=authorize_write, **kwargs)
 
 
-def open_store(url: str | None = None, *, strict: bool = False, **kwargs) -> Store:
+def open_store(url: str | None = None, **kwargs) -> Store:
     """An authorized store, migrated and ready (sample loaded once): what the command line and the app open."""
-    store = authorized_store(url, strict=strict, **kwargs)
+    store = authorized_store(url, **kwargs)
     store.ensure_ready()
     return store
 

@@ -38,7 +38,7 @@ def get_store():
     with _LOCK:
         store = _STORES.get(key)
         if store is None:
-            store = _STORES[key] = open_store(key[0], strict=True)
+            store = _STORES[key] = open_store(key[0])
         install_definitions(store)
         return store
 

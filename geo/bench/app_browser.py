@@ -51,11 +51,11 @@ def indicators(period: str = PERIOD, n: int = 7) -> list[str]:
 def seed_store(data_dir: Path, sets=("vn-2025", "vn-pre2025"), period: str | None = None) -> None:
     """Synthetic, deterministic values for every unit of ``sets`` (one version each) in a fresh store, for
     ``period`` or else each set's :func:`bench_period`."""
-    from geo.access.auth import open_store
+    from geo.access.auth import Actor, open_store
     from geo.reference.catalog import load_catalog
     from geo.units.boundaries import boundary_file, get_boundary_set_info, unit_list
 
-    store = open_store(f"sqlite:///{data_dir / 'antt.sqlite'}")  # as the command line writes (not strict)
+    store = open_store(f"sqlite:///{data_dir / 'antt.sqlite'}")
     catalog = load_catalog()
     rng = random.Random(2024)
     for set_id in sets:
@@ -75,7 +75,7 @@ def seed_store(data_dir: Path, sets=("vn-2025", "vn-pre2025"), period: str | Non
             if rng.random() < 0.03:
                 vals = {k: None for k in vals}
             rows.append({"unit_code": str(code), "unit_name": str(name), "values": vals})
-        store.import_rows(rows, boundary_set=set_id, period=period or bench_period(set_id), user="bench",
+        store.import_rows(rows, boundary_set=set_id, period=period or bench_period(set_id), user=Actor.cli("bench"),
                           note="synthetic benchmark data")
     store.dispose()
 

@@ -387,6 +387,7 @@ def bench_validate(n_rows: int = 10000, set_id: str = "vn-pre2025", fmt: str = "
     is cached per boundary file in the app too), so the figure is reading the history, reading and validating
     the file and the checks.
     """
+    from geo.access.auth import Actor
     from geo.bench.synthetic import FILE_PERIOD, HISTORY_PERIODS, synthetic_rows
     from geo.intake.ingest import validate_file
     from geo.intake.template import build_template_rows
@@ -404,7 +405,7 @@ def bench_validate(n_rows: int = 10000, set_id: str = "vn-pre2025", fmt: str = "
         unique = list(dict.fromkeys(codes))
         for p in HISTORY_PERIODS:
             store.import_rows(synthetic_rows(unique, [units.names[c] for c in unique], catalog, p),
-                              boundary_set=set_id, period=p, user="bench")
+                              boundary_set=set_id, period=p, user=Actor.cli("bench"))
         path = Path(tmp) / f"bench.{fmt}"
         build_template_rows(synthetic_rows(codes, names, catalog, FILE_PERIOD), path, boundary_set=set_id,
                             period=FILE_PERIOD)

@@ -54,7 +54,7 @@ def _median(fn, repeat: int) -> float:
 
 
 def measure_entry(repeat: int = 5) -> dict:
-    from geo.access.auth import authorized_store
+    from geo.access.auth import Actor, authorized_store
     from geo.access.scopes import provinces_of
     from geo.analysis import entry
     from geo.analysis.status import completeness
@@ -69,7 +69,7 @@ def measure_entry(repeat: int = 5) -> dict:
         store.ensure_ready()
         store.import_rows([{"unit_code": str(c), "unit_name": str(n), "values": {"teams_security": i % 40}}
                            for i, (c, n) in enumerate(zip(units["code"], units["name"]))],
-                          boundary_set=ENTRY_SET, period=FULL_PERIOD, user="bench")
+                          boundary_set=ENTRY_SET, period=FULL_PERIOD, user=Actor.cli("bench"))
         codes = [str(c) for c in units["code"]]
         names = dict(zip(codes, (str(n) for n in units["name"])))
         opened = {}
@@ -78,11 +78,11 @@ def measure_entry(repeat: int = 5) -> dict:
             opened[i] = entry.open_form(store, ENTRY_SET, ENTRY_PERIOD, codes[i])
 
         def save(i):
-            entry.save_draft(store, "bench", ENTRY_SET, ENTRY_PERIOD, codes[i], names[codes[i]],
+            entry.save_draft(store, Actor.cli("bench"), ENTRY_SET, ENTRY_PERIOD, codes[i], names[codes[i]],
                              {"teams_security": str(i)})
 
         def submit(i):
-            entry.submit(store, "bench", ENTRY_SET, ENTRY_PERIOD, codes[i], names[codes[i]],
+            entry.submit(store, Actor.cli("bench"), ENTRY_SET, ENTRY_PERIOD, codes[i], names[codes[i]],
                          {"teams_security": i}, opened[i]["version"])
 
         out = {"boundary_set": ENTRY_SET, "units": len(codes),

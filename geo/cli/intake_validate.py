@@ -1,8 +1,10 @@
 """``python -m geo template OUT.xlsx`` and ``python -m geo validate FILE`` (exit 0 importable, 1 errors,
 2 unreadable). ``--json`` prints one object: ok, boundary_set, period, units_expected, units_matched, rows,
 errors, warnings, ignored_columns, total_row, columns (the column map: letter, header, group, indicator, how,
-confidence, status) and unconfirmed (letters waiting for ``--map "E=indicator_id"``) and flags (values that look wrong: row, column, unit_code,
-indicator, value, rule, expected, message; geo.intake.quality). Flags exit 1 until ``--accept-flags``."""
+confidence, status), sheets (every sheet: name, hidden, content, chosen, what was read; ``--sheet NAME``
+or ``--sheet all`` chooses among several data sheets) and unconfirmed (letters waiting for
+``--map "E=indicator_id"``) and flags (values that look wrong: row, column, unit_code, indicator, value, rule,
+expected, message; geo.intake.quality). Flags exit 1 until ``--accept-flags``."""
 
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ def register(subparsers) -> None:
                    help=both("cli_validate_map"))
     v.add_argument("--area", metavar="TINH[/HUYEN]", default=None,
                    help=both("cli_validate_area"))
+    v.add_argument("--sheet", metavar="TRANG", action="append", default=None, help=both("cli_validate_sheet"))
     v.add_argument("--accept-flags", action="store_true", help=both("cli_accept_flags"))
     v.set_defaults(func=run_validate)
 
@@ -91,7 +94,8 @@ def run_validate(args) -> int:
         return 2
     try:
         report = validate_file(args.file, boundary_set=set_id, period=args.period, lang=args.lang,
-                               column_mapping=parse_column_map(args.map), area=area, store=history_store())
+                               column_mapping=parse_column_map(args.map), area=area, store=history_store(),
+                               sheets=args.sheet)
     except BoundaryError as exc:
         print(str(exc), file=sys.stderr)
         return 2

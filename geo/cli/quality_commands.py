@@ -25,7 +25,7 @@ def register(sub) -> None:
 
 
 def run_quality(args) -> int:
-    from geo.access.auth import open_store, operator_name
+    from geo.access.auth import Actor, open_store
     from geo.analysis.followup import followup_rows
     from geo.intake.parents import AreaUnknown, parse_area
     from geo.store.errors import StoreError
@@ -38,7 +38,7 @@ def run_quality(args) -> int:
     try:
         store = open_store()
         if args.check is not None:
-            mark_checked(store, args.check, operator_name(args.user), args.note)
+            mark_checked(store, args.check, Actor.cli(args.user), args.note)
             print(t("cli_quality_checked", args.lang, id=args.check))
             return 0
         period = normalize_period(args.period) if args.period else None

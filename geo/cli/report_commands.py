@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sys
 
-from geo.access.auth import open_store, operator_name
+from geo.access.auth import Actor, open_store
 from geo.cli.texts import both
 
 
@@ -43,7 +43,7 @@ def run_step(args) -> int:
         return 2
     try:
         step = open_store().report_step(args.step, boundary_set=args.boundaries, period=args.period,
-                                        unit=args.unit, user=operator_name(args.user), reason=args.reason)
+                                        unit=args.unit, user=Actor.cli(args.user), reason=args.reason)
     except StoreError as exc:
         print(str(exc), file=sys.stderr)
         return 1

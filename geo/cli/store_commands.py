@@ -12,7 +12,9 @@
 ``python -m geo rollback VERSION --yes [--user NAME] [--note TEXT]``
 ``python -m geo table [--boundaries SET] [--period P] [--json]``
 
-The user recorded is ``--user``, else ``ANTT_USER``, else the operating-system login name.
+The user recorded is ``--user``, else ``ANTT_USER``, else the operating-system login name: the command line acts
+as that operator (``Actor.cli``), refused when the name is an account that is disabled or a viewer, and kept
+within the scope of an account it names.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import json
 import os
 import sys
 
-from geo.access.auth import open_store, operator_name
+from geo.access.auth import Actor, open_store
 from geo.cli.texts import both
 from geo.text.i18n import t
 
@@ -37,6 +39,7 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true")
     p.add_argument("--map", metavar="COT=CHI_SO", action="append", default=[],
                    help=both("cli_import_map"))
+    p.add_argument("--sheet", metavar="TRANG", action="append", default=None, help=both("cli_validate_sheet"))
     p.add_argument("--replace-area", action="store_true", help=both("cli_import_replace_help"))
     p.add_argument("--accept-flags", action="store_true", help=both("cli_accept_flags"))
     p.set_defaults(func=run_import)
@@ -144,6 +147,8 @@ def run_import(args) -> int:
 
         mapping = parse_column_map(getattr(args, "map", []))
         extra = {"column_mapping": mapping} if mapping else {}
+        if getattr(args, "sheet", None):
+            extra["sheets"] = args.sheet
         report = validate_file(args.file, boundary_set=set_id, period=args.period, store=store, **extra)
         if not getattr(report, "readable", True):
             print(both("cli_import_unreadable", file=args.file), file=sys.stderr)
@@ -171,7 +176,7 @@ def run_import(args) -> int:
                 print(both("cli_import_not_confirmed"), file=sys.stderr)
                 return 2
         version = store.import_rows(
-            report.rows, boundary_set=set_id, period=period, user=operator_name(args.user),
+            report.rows, boundary_set=set_id, period=period, user=Actor.cli(args.user),
             file_name=os.path.basename(args.file), file_sha256=getattr(report, "file_sha256", None),
             file_size=getattr(report, "file_size", None), note=args.note, expected_version=base,
             replace_area=args.replace_area,
@@ -218,7 +223,7 @@ def run_rollback(args) -> int:
         print(both("cli_rollback_not_confirmed"), file=sys.stderr)
         return 2
     try:
-        version = open_store().rollback(args.version, user=operator_name(args.user), note=args.note)
+        version = open_store().rollback(args.version, user=Actor.cli(args.user), note=args.note)
     except StoreError as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -241,7 +246,7 @@ def run_load_sample(args) -> int:
         return 2
     try:
         version = open_store().import_rows(sample_rows(info), boundary_set=info.boundary_set, period=info.period,
-                                           user=operator_name(args.user), note=info.note, sample=True)
+                                           user=Actor.cli(args.user), note=info.note, sample=True)
     except StoreError as exc:
         print(str(exc), file=sys.stderr)
         return 1

@@ -15,6 +15,7 @@ import hashlib
 from pathlib import Path
 
 from geo.intake import headers, parents
+from geo.intake import sheets as sheet_choice
 from geo.intake.read import Unreadable, col_letter, read_sheets
 from geo.intake.report import Ctx, IngestReport, Problem, column_map_rows, format_column, format_report
 from geo.intake.rows import process_table
@@ -48,12 +49,16 @@ def _read_input(path_or_bytes, file_name: str | None) -> tuple[bytes, str | None
 
 def validate_file(path_or_bytes, *, boundary_set: str, period: str | None = None, file_name: str | None = None,
                   column_mapping: dict[str, str] | None = None, lang: str = "vi", area: tuple = (),
-                  store=None, history=None) -> IngestReport:
+                  store=None, history=None, sheets=None) -> IngestReport:
     """Dry run of one file against a boundary set. Never raises for bad content (see the module docstring).
+
+    ``sheets``: the sheets to read, by name, or ``"all"``; None reads the one sheet holding a table and refuses
+    a workbook with several (geo.intake.sheets).
 
     The values read are then checked by geo.intake.quality against the rules and, when ``store`` (its earlier
     periods are read) or ``history`` (a :class:`geo.intake.quality.History`) is given, the units' history."""
     report = IngestReport(boundary_set=boundary_set, lang=lang)
+    sheet_names = sheets
     ctx = Ctx(report, lang)
     catalog = load_catalog()
     try:
@@ -95,28 +100,38 @@ def validate_file(path_or_bytes, *, boundary_set: str, period: str | None = None
             mapping = {k: (vv if vv in catalog else "") for k, vv in mapping.items()}
             break
 
-    tables = [tb for tb in (find_table(sh, catalog, mapping) for sh in sheets) if tb]
-    if not tables:  # nothing that looks like a table at all: unreadable (exit 2), not a file with errors
+    found = [find_table(sh, catalog, mapping) for sh in sheets]
+    if not any(found):  # nothing that looks like a table at all: unreadable (exit 2), not a file with errors
+        report.sheets = sheet_choice.survey(sheets, found)
         report.readable = False
         ctx.problem("error", "ingest_no_header")
         _finish_period(ctx, period, None, None, None)
         return report
-    table = max(tables, key=lambda tb: tb.score)  # the first sheet wins ties
+    tables = sheet_choice.choose(ctx, sheets, found, sheet_names)
+    if len(tables) > 1:
+        sheet_choice.read_several(ctx, tables, period, units, catalog, area, _finish_period)
+    elif tables:
+        _read_one(ctx, tables[0], sheets if sheet_names is None else [tables[0].sheet], period, units, catalog, area)
+    _check_quality(ctx, catalog, units, store, history)
+    return report
+
+
+def _read_one(ctx: Ctx, table, sheets, period, units, catalog: Catalog, area: tuple) -> None:
+    """The one table read (chosen, or the only sheet holding data: then said when it is not the first)."""
+    report, lang = ctx.report, ctx.lang
     sheet = table.sheet
     report.sheet = sheet.name
     if len(sheets) > 1 and table.sheet is not sheets[0]:
         report.warnings.append(Problem(sheet.name, None, None, None, t("ingest_sheet_chosen", lang, sheet=sheet.name),
                                        "ingest_sheet_chosen", {"sheet": sheet.name}))
-
     header_last = table.header_rows[-1]
     report.header_rows = [r + 1 for r in table.header_rows]
     # Period: the argument, else the title area.
-    found, found_row = period_from_title(sheet.rows, table.header_rows[0])
-    _finish_period(ctx, period, found, found_row, sheet.name)
-
+    found_period, found_row = period_from_title(sheet.rows, table.header_rows[0])
+    _finish_period(ctx, period, found_period, found_row, sheet.name)
     process_table(ctx, table, units, catalog, header_last, area)
-    _check_quality(ctx, catalog, units, store, history)
-    return report
+    entry = next(e for e in report.sheets if e["name"] == sheet.name)
+    entry["units"], entry["period"] = len(report.rows), report.period
 
 
 def _check_quality(ctx: Ctx, catalog: Catalog, units, store, history) -> None:
@@ -129,17 +144,18 @@ def _check_quality(ctx: Ctx, catalog: Catalog, units, store, history) -> None:
         return
     if history is None and store is not None and report.period:
         history = History(*store.value_history(report.boundary_set, report.period))
-    cells = {"sheet": report.sheet, "rows": report.unit_rows,
+    cells = {"sheet": report.sheet, "rows": report.unit_rows, "at": report.value_cells,
              "columns": {c["indicator"]: c["letter"] for c in reversed(report.columns) if c.get("indicator")}}
     provinces = {c: p[-1] for c, p in units.parents.items() if p}
     flags = check_values(report.rows, report.period, history if isinstance(history, History) else None,
                          catalog=catalog, provinces=provinces, cells=cells, lang=ctx.lang)
-    taken = {(p.row, p.column) for p in report.errors}
+    taken = {(p.sheet, p.row, p.column) for p in report.errors}
     for f in flags:
+        sheet = report.value_cells.get((f.unit_code, f.indicator), (report.sheet,))[0]
         if f.severity != "error":
             report.flags.append(f)
-        elif (f.row, f.column) not in taken:
-            report.errors.append(Problem(report.sheet, f.row, f.column, f.value, f.message, f.rule, f.params))
+        elif (sheet, f.row, f.column) not in taken:
+            report.errors.append(Problem(sheet, f.row, f.column, f.value, f.message, f.rule, f.params))
 
 
 def _finish_period(ctx: Ctx, given, found, found_row, sheet_name) -> None:

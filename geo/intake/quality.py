@@ -118,21 +118,28 @@ class _Ctx:
         self.row_of: Mapping[str, int] = cells.get("rows", {})
         self.col_of: Mapping[str, str] = cells.get("columns", {})
         self.sheet = cells.get("sheet")
+        self.at: Mapping[tuple, tuple] = cells.get("at") or {}  # (unit, indicator) → (sheet, row, letter)
         self.names = {r["unit_code"]: r.get("unit_name") or r["unit_code"] for r in rows}
         self.flags: list[Flag] = []
 
     def cell(self, code: str, iid: str) -> str:
+        if (code, iid) in self.at:  # values read from several sheets: the sheet is part of the cell
+            sheet, row, col = self.at[(code, iid)]
+            return f"'{sheet}'!{col}{row}"
         col, row = self.col_of.get(iid), self.row_of.get(code)
         return f"{col}{row}" if col and row else self.catalog[iid].short(self.lang)
 
     def add(self, code, iid, cell_value, rule, expect, key, severity="warning", **params) -> None:
         row = self.row_of.get(code) if code else None
         col = self.col_of.get(iid) if iid else None
+        sheet = self.sheet
+        if (code, iid) in self.at:
+            sheet, row, col = self.at[(code, iid)]
         body = t(key, self.lang, **params) if key else params.pop("_text")
         where = ""
-        if self.sheet is not None and row is not None:
-            where = t("ingest_at_cell", self.lang, sheet=self.sheet, row=row, column=col) if col else \
-                t("ingest_at_row", self.lang, sheet=self.sheet, row=row)
+        if sheet is not None and row is not None:
+            where = t("ingest_at_cell", self.lang, sheet=sheet, row=row, column=col) if col else \
+                t("ingest_at_row", self.lang, sheet=sheet, row=row)
         self.flags.append(Flag(code, iid, cell_value, rule, expect, where + body, severity, row, col, key, params))
 
 

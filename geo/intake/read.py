@@ -29,6 +29,7 @@ class Sheet:
     name: str
     rows: list[list]
     merges: list[tuple[int, int, int, int]]  # 0-based inclusive (r0, c0, r1, c1)
+    hidden: bool = False  # hidden (or very hidden) in the workbook: still read, and said so
 
 
 class _UncachedFormula:
@@ -100,9 +101,15 @@ def read_xlsx(data: bytes) -> list[Sheet]:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine's own errors: damaged zip, bad XML, password
         raise Unreadable("read_damaged", reason=f"{type(exc).__name__}: {exc}") from None
-    uncached = _uncached_formulas(data, book.sheet_names)
+    meta = list(book.sheets_metadata)
+    worksheets = [m.name for m in meta if m.typ != python_calamine.SheetTypeEnum.ChartSheet]
+    uncached = _uncached_formulas(data, worksheets)  # chart sheets have no cells (and no worksheet part)
     sheets = []
     for i, name in enumerate(book.sheet_names):
+        hidden = i < len(meta) and meta[i].visible != python_calamine.SheetVisibleEnum.Visible
+        if i < len(meta) and meta[i].typ == python_calamine.SheetTypeEnum.ChartSheet:
+            sheets.append(Sheet(name, [], [], hidden))
+            continue
         try:
             sh = book.get_sheet_by_index(i)
             raw = sh.to_python(skip_empty_area=False)
@@ -110,7 +117,7 @@ def read_xlsx(data: bytes) -> list[Sheet]:
         except Exception as exc:
             raise Unreadable("read_damaged", reason=f"{type(exc).__name__}: {exc}") from None
         rows = [_trim([_cell(v) for v in row]) for row in raw]
-        for r, c in uncached.get(i, ()):
+        for r, c in uncached.get(worksheets.index(name) if name in worksheets else -1, ()):
             while len(rows) <= r:
                 rows.append([])
             row = rows[r]
@@ -118,7 +125,7 @@ def read_xlsx(data: bytes) -> list[Sheet]:
                 row.extend([None] * (c + 1 - len(row)))
             if row[c] is None:
                 row[c] = UNCACHED_FORMULA
-        sheets.append(Sheet(name, rows, merges))
+        sheets.append(Sheet(name, rows, merges, hidden))
     return sheets
 
 
@@ -182,7 +189,7 @@ def read_xls(data: bytes) -> list[Sheet]:
                     out.append(cell.value)
             rows.append(out)
         merges = [(rlo, clo, rhi - 1, chi - 1) for rlo, rhi, clo, chi in getattr(sh, "merged_cells", [])]
-        sheets.append(Sheet(sh.name, rows, merges))
+        sheets.append(Sheet(sh.name, rows, merges, bool(getattr(sh, "visibility", 0))))
     return sheets
 
 

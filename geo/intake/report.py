@@ -57,6 +57,13 @@ class IngestReport:
     lang: str = "vi"
     flags: list = field(default_factory=list)  # geo.intake.quality.Flag: values that need a person's word
     unit_rows: dict[str, int] = field(default_factory=dict)  # unit code → its Excel row
+    sheets: list[dict] = field(default_factory=list)  # every sheet of the file: what is on it, what was read
+    value_cells: dict = field(default_factory=dict)  # (unit, indicator) → (sheet, row, letter), several sheets read
+
+    @property
+    def data_sheets(self) -> list[str]:
+        """The sheets holding a table of units × indicators (a person chooses among them)."""
+        return [s["name"] for s in self.sheets if s["content"] == "table"]
 
     @property
     def ok(self) -> bool:
@@ -81,6 +88,7 @@ class IngestReport:
             "header_rows": list(self.header_rows),
             "missing_marks": dict(self.missing_marks),
             "flags": [f.to_dict() for f in self.flags],
+            "sheets": [dict(s) for s in self.sheets],
         }
 
 
@@ -128,12 +136,29 @@ def column_map_rows(report: IngestReport, lang: str = "vi") -> list[dict]:
     return rows
 
 
+def sheet_line(s: dict, lang: str = "vi") -> str:
+    """One sheet of the file in the dry run: its name, hidden or not, what is on it and what was read."""
+    if s["content"] == "table" and s["chosen"]:
+        what = t("ingest_sheet_read", lang, units=s["units"], indicators=s["indicators"], period=s["period"] or "—")
+    elif s["content"] == "table":
+        what = t("ingest_sheet_table_unread", lang, indicators=s["indicators"])
+    elif s["content"] == "numbers":
+        what = t("ingest_sheet_numbers", lang, n=s["numbers"], cell=s["first_number"])
+    else:
+        what = t("ingest_sheet_empty", lang)
+    hidden = t("ingest_sheet_hidden", lang) if s["hidden"] else ""
+    return f"'{s['name']}'{hidden}: {what}"
+
+
 def format_report(report: IngestReport, lang: str | None = None) -> str:
     lang = lang or report.lang
     lines = [t("ingest_report_title", lang, file=report.file_name or ""),
              t("ingest_report_set", lang, set=report.boundary_set, period=report.period or "—",
                sheet=report.sheet or "—"),
              t("ingest_report_units", lang, matched=report.units_matched, expected=report.units_expected)]
+    if len(report.sheets) > 1:
+        lines.append(t("ingest_report_sheets", lang))
+        lines += [f"  - {sheet_line(s, lang)}" for s in report.sheets]
     if report.errors:
         lines.append(t("ingest_report_errors", lang, n=len(report.errors)))
         lines += [f"  - {p.message}" for p in report.errors]

@@ -33,7 +33,7 @@ from sqlalchemy.engine import Connection
 from geo import PACKAGE_DIR
 from geo.config import setting
 from geo.store.engine import PG_LOCK_KEY, default_url, make_engine, normalise_url, utcnow
-from geo.store.errors import AccessDenied, StoreError
+from geo.store.errors import AccessDenied, ActorRequired, StoreError
 from geo.store import state
 from geo.store.drafts import StoreDrafts
 from geo.store.flags import insert_flags
@@ -195,7 +195,7 @@ class Store(StoreReads, StoreWrites, StoreReporting, StoreDrafts):
 
     # -- writing ---------------------------------------------------------------------------------------
 
-    def import_rows(self, rows, *, boundary_set: str, period: str, user: str, file_name: str | None = None,
+    def import_rows(self, rows, *, boundary_set: str, period: str, user, file_name: str | None = None,
                     file_sha256: str | None = None, file_size: int | None = None, note: str | None = None,
                     expected_version: int | None = None, sample: bool = False, replace_area: bool = False,
                     expected_units: dict | None = None, flags=None) -> int:
@@ -210,7 +210,7 @@ class Store(StoreReads, StoreWrites, StoreReporting, StoreDrafts):
         self._check_set(boundary_set)
         self._check_vintage(boundary_set, period)
         actor = user
-        user = self._check_user(user)
+        user = self._actor_name(user)
         try:
             with self._write() as conn:
                 cleared = self._replaced(conn, rows, boundary_set, period) if replace_area else []
@@ -233,11 +233,11 @@ class Store(StoreReads, StoreWrites, StoreReporting, StoreDrafts):
         except sa.exc.OperationalError as exc:
             raise self._busy_error(exc) from exc
 
-    def rollback(self, version: int, *, user: str, note: str | None = None) -> int:
+    def rollback(self, version: int, *, user, note: str | None = None) -> int:
         """A new version restoring the units ``version`` covered (their values, and the units it cleared) as
         they were in it; the units it did not cover keep theirs. Nothing is deleted."""
         actor = user
-        user = self._check_user(user)
+        user = self._actor_name(user)
         try:
             with self._write() as conn:
                 src = conn.execute(sa.select(import_versions).where(import_versions.c.id == int(version))).first()
@@ -337,3 +337,12 @@ class Store(StoreReads, StoreWrites, StoreReporting, StoreDrafts):
         if not user:
             raise StoreError("store_user_required")
         return user
+
+    @staticmethod
+    def _actor_name(actor) -> str:
+        """The name a data change is recorded under: ``actor`` must be an Actor (geo.access.auth, which the
+        store does not import: anything with a ``name`` that is not itself a string); a plain name is refused."""
+        name = getattr(actor, "name", None)
+        if isinstance(actor, str) or not isinstance(name, str):
+            raise ActorRequired("store_actor_required", given=type(actor).__name__)
+        return Store._check_user(name)

@@ -39,7 +39,7 @@ class StoreDrafts:
         period = self._check_period(period)
         self._check_set(boundary_set)
         self._check_vintage(boundary_set, period)
-        actor, name = user, self._check_user(user)
+        actor, name = user, self._actor_name(user)
         values = {str(k): v for k, v in values.items() if v is not None}
 
         def write(conn: Connection) -> None:

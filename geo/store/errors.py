@@ -11,3 +11,8 @@ class StoreError(AnttError):
 
 class AccessDenied(StoreError):
     """The actor may not change data (role too low, account disabled or unknown); see geo.access.auth."""
+
+
+class ActorRequired(StoreError, TypeError):
+    """A data change given a plain name (or anything else) instead of an Actor (geo.access.auth.Actor): a
+    programming error, refused before anything is written."""

@@ -69,9 +69,9 @@ def _as_dict(r) -> dict:
             "checked_at": iso_time(r.checked_at) if r.checked_at is not None else None, "check_note": r.check_note}
 
 
-def mark_checked(store, flag_id: int, user: str, note: str | None = None) -> None:
+def mark_checked(store, flag_id: int, user, note: str | None = None) -> None:
     """An editor's word that the flagged value is right: the flag leaves the follow-up list (audited)."""
-    actor, user = user, store._check_user(user)
+    actor, user = user, store._actor_name(user)
 
     def write(conn: Connection) -> None:
         r = conn.execute(sa.select(value_flags.c.id, value_flags.c.checked_at, value_flags.c.boundary_set,

@@ -84,7 +84,7 @@ class StoreReporting:
         reason = (reason or "").strip() or None
         if action == "return" and reason is None:
             raise StoreError("store_return_needs_reason", unit=code, period=period)
-        actor, name = user, self._check_user(user)
+        actor, name = user, self._actor_name(user)
 
         def write(conn: Connection) -> int:
             current = state.unit_versions(conn, boundary_set, period, codes=[code]).get(code)

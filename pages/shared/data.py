@@ -38,7 +38,7 @@ def map_assets() -> str:
 def _store(url: str | None, data_dir: str | None):
     from geo.access.auth import open_store
 
-    return open_store(url, strict=True)  # writes need a signed-in editor (geo.access.auth.authorize_write)
+    return open_store(url)  # writes need a signed-in editor's Actor (geo.access.auth.authorize_write)
 
 
 def get_store():

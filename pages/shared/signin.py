@@ -24,8 +24,8 @@ SESSION_TICKET = "auth_ticket"  # (ticket, next path) of a sign-in whose cookie 
 
 
 def current_user():
-    """The signed-in geo.access.auth.Actor (a str: its name), else an anonymous viewer. Pass it as ``user=`` to the
-    store: the app's store accepts only signed-in editors (see geo.access.auth)."""
+    """The signed-in geo.access.auth.Actor, else an anonymous viewer. Pass it as ``user=`` to the
+    store: its writes accept only a signed-in editor's Actor (see geo.access.auth)."""
     from geo.access.auth import Actor
 
     actor = st.session_state.get(SESSION_ACTOR)

@@ -76,7 +76,7 @@ def test_added_indicator_is_in_the_catalog_template_and_store(store):
     filled = out.getvalue().splitlines()
     report = validate_file("\r\n".join(filled).encode("utf-8"), boundary_set=SET_2025, file_name="f.csv")
     assert report.ok, [p.message for p in report.errors]
-    store.import_rows(report.rows, boundary_set=SET_2025, period="2025", user="ops")  # 2025: the new communes
+    store.import_rows(report.rows, boundary_set=SET_2025, period="2025", user=Actor.cli("ops"))  # 2025: the new communes
     table = store.current_table(SET_2025, "2025")
     assert table["drug_free_villages"].sum() == 4 * 6
     entry = store.audit_log(action="indicator_add")[0]
@@ -156,7 +156,7 @@ def test_an_edited_or_retired_recognized_count_keeps_its_grade_check(store):
 def test_retired_indicator_keeps_its_history_for_the_periods_it_was_valid(store):
     add_indicator(store, {**NEW, "valid_from": "2020-01-01"}, by=CLI)
     rows = [{"unit_code": "03205", "unit_name": "Na Son", "values": {"drug_free_villages": 5}}]
-    store.import_rows(rows, boundary_set=SET, period="2023", user="ops")
+    store.import_rows(rows, boundary_set=SET, period="2023", user=Actor.cli("ops"))
     retire_indicator(store, "drug_free_villages", by=CLI, on="2024-12-31")
     cat = load_catalog()
     assert cat["drug_free_villages"].retired and "drug_free_villages" in cat

@@ -23,7 +23,7 @@ HANOI = "00004"
 def store(request, tmp_path):
     url = f"sqlite:///{tmp_path / 's.sqlite'}" if request.param == "sqlite" else request.getfixturevalue(
         "postgres_db_url")
-    s = authorized_store(url, strict=True)
+    s = authorized_store(url)
     s.ensure_ready()
     auth.add_user(s, "tinh", "editor", "nhap-so-lieu-1", by=CLI)
     auth.add_user(s, "xa", "editor", "nhap-so-lieu-2", by=CLI)
@@ -97,11 +97,11 @@ def test_the_store_refuses_writes_outside_the_scope(store, who, codes, set_id, a
     assert count(store) == before
 
 
-def test_a_plain_name_acts_with_its_accounts_scope(store, tmp_path):
-    s = authorized_store(store.url)  # the command line's store: a plain name is an operator, within its account
+def test_the_command_line_operator_acts_with_its_accounts_scope(store, tmp_path):
+    s = authorized_store(store.url)  # as the command line opens it: --user names an account, within its scope
     with pytest.raises(AccessDenied, match="03208"):
-        s.import_rows(rows(["03208"]), boundary_set=PROVINCE, period="2026", user="xa")
-    assert s.import_rows(rows(["03203"]), boundary_set=PROVINCE, period="2026", user="xa")
+        s.import_rows(rows(["03208"]), boundary_set=PROVINCE, period="2026", user=Actor.cli("xa"))
+    assert s.import_rows(rows(["03203"]), boundary_set=PROVINCE, period="2026", user=Actor.cli("xa"))
     s.dispose()
 
 
@@ -190,7 +190,6 @@ def test_each_version_records_its_senders_level(store, who, role, level):
     with store.engine.connect() as conn:
         got = conn.execute(sa.text("SELECT submitted_level FROM import_versions WHERE id = :v"), {"v": v}).scalar()
     assert got == level
-    plain = authorized_store(store.url)  # the command line: a name that is no account is an operator
-    v = plain.import_rows(rows(["03208"]), boundary_set=PROVINCE, period="2026", user="nobody")
-    assert plain.report_states(PROVINCE, "2026")["03208"]["submitted_level"] == "operator"
-    plain.dispose()
+    # the command line: a name that is no account is an operator
+    store.import_rows(rows(["03208"]), boundary_set=PROVINCE, period="2026", user=Actor.cli("nobody"))
+    assert store.report_states(PROVINCE, "2026")["03208"]["submitted_level"] == "operator"

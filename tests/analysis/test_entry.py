@@ -67,7 +67,7 @@ def test_the_form_opens_on_the_newest_period_that_has_ended(store, today, have, 
 
     for p in have:
         store.import_rows([{"unit_code": "03203", "unit_name": "Na Son", "values": {"teams_security": 1}}],
-                          boundary_set="dien-bien-dong-2025", period=p, user="ops")
+                          boundary_set="dien-bien-dong-2025", period=p, user=Actor.cli("ops"))
     assert entry.reporting_period(store, date.fromisoformat(today)) == opens
 
 

@@ -7,8 +7,7 @@ from datetime import date
 
 import pytest
 
-from geo.access.auth import authorized_store
-from geo.access.auth import Actor
+from geo.access.auth import Actor, authorized_store
 from geo.analysis.status import completeness, deadline, for_area, unit_state
 
 SET, NATIONAL, P = "dien-bien-dong-2025", "vn-2025", "2030-Q1"  # ends after today: submitted on time
@@ -62,9 +61,9 @@ def test_unit_state(info, state):
 
 
 def test_completeness_of_a_province_and_of_the_nation(store):
-    store.import_rows(rows(SIX[:3]), boundary_set=SET, period=P, user="xa")
-    store.report_step("approve", boundary_set=SET, period=P, unit=SIX[0], user="tinh")
-    store.report_step("return", boundary_set=SET, period=P, unit=SIX[1], user="tinh", reason="Sai số")
+    store.import_rows(rows(SIX[:3]), boundary_set=SET, period=P, user=Actor.cli("xa"))
+    store.report_step("approve", boundary_set=SET, period=P, unit=SIX[0], user=Actor.cli("tinh"))
+    store.report_step("return", boundary_set=SET, period=P, unit=SIX[1], user=Actor.cli("tinh"), reason="Sai số")
     out = completeness(store, SET, P)
     assert (out["expected"], out["reported"], out["on_time"], out["approved"]) == (6, 3, 3, 1)
     state = {u["unit_code"]: u["state"] for u in out["units"]}
@@ -81,8 +80,8 @@ def test_completeness_of_a_province_and_of_the_nation(store):
 
 
 def test_the_sample_is_labelled_and_not_counted_as_reported(store):
-    store.import_rows(rows(SIX[:2]), boundary_set=SET, period=P, user="ops", sample=True)
-    store.import_rows(rows(SIX[2:3]), boundary_set=SET, period=P, user="xa")
+    store.import_rows(rows(SIX[:2]), boundary_set=SET, period=P, user=Actor.cli("ops"), sample=True)
+    store.import_rows(rows(SIX[2:3]), boundary_set=SET, period=P, user=Actor.cli("xa"))
     out = completeness(store, SET, P)
     assert (out["expected"], out["reported"], out["on_time"], out["sample"]) == (6, 1, 1, 2)
     sample = [u for u in out["units"] if u["sample"]]
@@ -113,7 +112,7 @@ def test_a_province_sheet_is_a_submission_of_each_unit_sent_by_the_province(stor
 
 @pytest.mark.parametrize("area", ["Điện Biên", "tỉnh điện biên", "Hà Nội", None])
 def test_an_area_is_a_filter_of_the_whole_sets_status(store, area):
-    store.import_rows(rows(SIX[:3]), boundary_set=SET, period=P, user="xa")
+    store.import_rows(rows(SIX[:3]), boundary_set=SET, period=P, user=Actor.cli("xa"))
     whole = completeness(store, NATIONAL, P)
     assert for_area(whole, area) == completeness(store, NATIONAL, P, area=area)
 

@@ -72,11 +72,11 @@ def test_a_number_not_yet_approved_is_the_same_everywhere(store, monkeypatch, mo
     from geo.outputs.features import feature_table
     from geo.reference.catalog import load_catalog
 
-    from geo.access.auth import authorized_store
+    from geo.access.auth import Actor, authorized_store
 
     monkeypatch.setenv("ANTT_UNAPPROVED", mode)
     authorized_store(store.url).import_rows([{"unit_code": "03208", "unit_name": "Xã", "values": {"teams_security": 77}}],
-                      boundary_set="vn-2025", period="2025", user="tinh")
+                      boundary_set="vn-2025", period="2025", user=Actor.cli("tinh"))
     catalog = load_catalog()
     for set_id in ("dien-bien-dong-2025", "vn-2025"):
         frame = load_view(set_id, "2025", (), "whole", store).frame

@@ -50,3 +50,28 @@ def test_unknown_area_and_empty_file_exit_2(tmp_path, capsys):
     letter = tmp_path / "thu.csv"
     letter.write_text("Kính gửi: Công an tỉnh\nXin gửi báo cáo.\n", encoding="utf-8")
     assert main(["validate", str(letter), "--boundaries", SET]) == 2
+
+
+@pytest.mark.parametrize("sheet_args,code,units", [
+    ([], 1, 0),  # two data sheets and no word on which: refused, naming both
+    (["--sheet", "Xã Na Son"], 0, 1),
+    (["--sheet", "Xã Na Son", "--sheet", "Xã Phì Nhừ"], 0, 2),
+    (["--sheet", "all"], 0, 2),
+    (["--sheet", "Hướng dẫn"], 1, 0),  # no table on it
+])
+def test_sheet_choice(tmp_path, capsys, sheet_args, code, units):
+    from tests.intake.test_sheets import PHI_NHU, NA_SON, _commune, _help, book
+
+    path = tmp_path / "theo_xa.xlsx"
+    path.write_bytes(book([("Hướng dẫn", _help()), ("Xã Na Son", _commune(NA_SON)),
+                           ("Xã Phì Nhừ", _commune(PHI_NHU))]))
+    assert main(["validate", str(path), "--boundaries", SET, "--json", "--map", "X=", *sheet_args]) == code
+    got = json.loads(capsys.readouterr().out)
+    assert got["units_matched"] == units
+    assert [(s["name"], s["content"]) for s in got["sheets"]] == [("Hướng dẫn", "none"), ("Xã Na Son", "table"),
+                                                                 ("Xã Phì Nhừ", "table")]
+    if not sheet_args:
+        assert "'Xã Na Son', 'Xã Phì Nhừ'" in got["errors"][0]["message"]
+    assert main(["validate", str(path), "--boundaries", SET, "--map", "X=", *sheet_args]) == code
+    text = capsys.readouterr().out
+    assert "Các trang trong tệp:" in text and "'Hướng dẫn': không có bảng số liệu" in text

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from geo.access.auth import open_store
+from geo.access.auth import Actor, open_store
 from geo.bench.synthetic import HISTORY_PERIODS, synthetic_rows
 from geo.cli import main
 from geo.intake.template import build_template_rows
@@ -29,7 +29,7 @@ def history(tmp_path, monkeypatch):
     cat = load_catalog()
     store = open_store()
     for p in HISTORY_PERIODS:
-        store.import_rows(synthetic_rows(codes, names, cat, p), boundary_set=SET, period=p, user="bien_tap")
+        store.import_rows(synthetic_rows(codes, names, cat, p), boundary_set=SET, period=p, user=Actor.cli("bien_tap"))
     store.dispose()
     # 2024: the 2023 figures, each flow one more (a new year's file, close to the last one)
     rows = synthetic_rows(codes, names, cat, HISTORY_PERIODS[-1])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import json
 
-from geo.access.auth import authorized_store
+from geo.access.auth import Actor, authorized_store
 
 SET, P = "dien-bien-dong-2025", "2030-Q1"  # ends after today: submitted on time
 
@@ -22,7 +22,7 @@ def test_approve_return_reopen_and_completeness(tmp_path, monkeypatch, capsys):
         assert main(["users", "add", name, "--role", "editor", "--scope", scope]) == 0
     s = authorized_store()
     s.import_rows([{"unit_code": "03203", "unit_name": "Na Son", "values": {"teams_security": 3}}],
-                  boundary_set=SET, period=P, user="xa")
+                  boundary_set=SET, period=P, user=Actor.cli("xa"))
     s.dispose()
     step = ["--boundaries", SET, "--period", P, "--unit", "03203"]
     assert main(["approve", *step, "--user", "tinh"]) == 2  # no --yes

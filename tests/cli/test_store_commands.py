@@ -66,3 +66,18 @@ def test_a_partial_file_and_an_explicit_replacement(cli, capsys, tmp_path):
     assert main(["import", str(part), "--period", "2018", "--replace-area", "--yes"]) == 0
     capsys.readouterr()
     assert _table(main, capsys, OLD_SET, "2018") == dict.fromkeys(some, 2)
+
+
+def test_import_reads_the_sheets_named(cli, capsys, tmp_path):
+    from tests.intake.test_sheets import BY_CODE, PHI_NHU, NA_SON, _commune, _help, book
+
+    main, path, title = cli, tmp_path / "theo_xa.xlsx", "BÁO CÁO PHONG TRÀO NĂM 2019"
+    path.write_bytes(book([("Hướng dẫn", _help()), ("Xã Na Son", _commune(NA_SON, period_title=title)),
+                           ("Xã Phì Nhừ", _commune(PHI_NHU, period_title=title))]))
+    base = ["import", str(path), "--period", "2019", "--boundaries", OLD_SET, "--yes", "--map", "X="]
+    assert main(base) == 1
+    assert "Xã Na Son" in capsys.readouterr().err
+    assert main([*base, "--sheet", "Xã Na Son", "--sheet", "Xã Phì Nhừ"]) == 0
+    capsys.readouterr()
+    assert _table(main, capsys, OLD_SET, "2019") == {c: BY_CODE[c]["values"]["teams_security"]
+                                                     for c in (NA_SON, PHI_NHU)}

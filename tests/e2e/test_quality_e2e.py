@@ -19,7 +19,7 @@ pytestmark = pytest.mark.e2e
 EDITOR, PASSWORD = "bien", "nhap-so-lieu-e2e"
 SET, FLAGGED = "dien-bien-dong-pre2025", "03208"  # Xã Phì Nhừ gets a digit too many
 SEED = f"""
-from geo.access.auth import open_store
+from geo.access.auth import Actor, open_store
 from geo.bench.synthetic import HISTORY_PERIODS, synthetic_rows
 from geo.reference.catalog import load_catalog
 from geo.units.boundaries import unit_list
@@ -27,7 +27,7 @@ units = unit_list({SET!r})
 codes, names = list(units["code"]), list(units["name"])
 store = open_store()
 for p in HISTORY_PERIODS:
-    store.import_rows(synthetic_rows(codes, names, load_catalog(), p), boundary_set={SET!r}, period=p, user={EDITOR!r})
+    store.import_rows(synthetic_rows(codes, names, load_catalog(), p), boundary_set={SET!r}, period=p, user=Actor.cli({EDITOR!r}))
 """
 
 

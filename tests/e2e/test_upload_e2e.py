@@ -73,3 +73,38 @@ def test_a_link_to_the_upload_page_asks_to_sign_in_then_opens_it(browser, upload
     assert urlparse(page.url).path == "/cap-nhat"  # the page the link asked for
     assert page.locator("text=Page not found").count() == 0
     page.close()
+
+
+def test_a_workbook_per_commune_is_refused_then_the_sheets_chosen_are_imported(browser, upload_app, tmp_path):
+    """One sheet per commune and a 'Hướng dẫn' sheet: the page names both data sheets; choosing them in the
+    'Trang cần lấy' box reads them as one submission, which is imported."""
+    from tests.e2e.conftest import confirm_import, screenshot_dir
+    from tests.intake.test_sheets import NA_SON, PHI_NHU, _commune, _help, book
+
+    url, _tmp, env = upload_app
+    title = "BÁO CÁO KẾT QUẢ PHONG TRÀO NĂM 2016"  # before every period in the store: no history to flag
+    data = book([("Hướng dẫn", _help()), ("Xã Na Son", _commune(NA_SON, period_title=title, extra_columns=False)),
+                 ("Xã Phì Nhừ", _commune(PHI_NHU, period_title=title, extra_columns=False))])
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    sign_in(page, url, EDITOR, PASSWORD)
+    upload(page, data, "bao_cao_theo_xa.xlsx")
+    page.wait_for_selector("[data-testid='stAlertContentError'] >> text=Tệp có 2 trang chứa bảng số liệu",
+                           timeout=60_000)
+    shots = screenshot_dir(tmp_path)
+    page.screenshot(path=str(shots / "upload_sheets_refused.png"), full_page=True)
+    box = page.locator("[data-testid='stMultiSelect']")
+    for name in ("Xã Na Son", "Xã Phì Nhừ"):  # one at a time: each choice reruns the page
+        box.click()
+        page.get_by_role("option", name=name).click()
+        page.keyboard.press("Escape")
+        box.get_by_text(name, exact=True).wait_for(timeout=60_000)
+        page.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=60_000)
+    page.wait_for_selector("text=Đơn vị khớp: 2/14", timeout=60_000)
+    assert page.locator("[data-testid='stAlertContentError']").count() == 0
+    page.screenshot(path=str(shots / "upload_sheets_chosen.png"), full_page=True)
+    confirm_import(page)
+    table = _geo(env, "table", "--boundaries", SET, "--period", "2016", "--json").stdout
+    import json
+
+    assert {r["unit_code"] for r in json.loads(table)["rows"]} == {NA_SON, PHI_NHU}
+    page.close()

@@ -82,7 +82,7 @@ def test_json_shape_and_file_identity():
     out = r.to_json()
     assert list(out) == ["ok", "boundary_set", "period", "units_expected", "units_matched", "rows", "errors",
                          "warnings", "ignored_columns", "total_row", "columns", "unconfirmed", "header_rows",
-                         "missing_marks", "flags"]
+                         "missing_marks", "flags", "sheets"]
     assert out["total_row"] == {"found": True, "matches": True}
     assert set(out["warnings"][0]) == {"sheet", "row", "column", "value", "message"}
     json.dumps(out, ensure_ascii=False)

@@ -45,6 +45,32 @@ def test_uncached_formula_is_marked_cached_one_is_a_value():
     assert UNCACHED_FORMULA not in sheets[0].rows[rep.total_row - 1]
 
 
+@pytest.mark.parametrize("order", ["chart first", "chart last"])
+def test_a_chart_sheet_and_a_hidden_sheet_keep_uncached_formulas_seen(order):
+    """A chart sheet has no worksheet part: it once made the formula search give up (the cell read as empty)."""
+    from openpyxl.chart import BarChart, Reference
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Số liệu"
+    ws.append(["a", 1, 2])
+    ws["D1"] = "=B1+C1"
+    hidden = wb.create_sheet("Ẩn")
+    hidden.sheet_state = "hidden"
+    hidden["A1"] = "=1+1"
+    cs = wb.create_chartsheet("Biểu đồ", 0 if order == "chart first" else None)
+    chart = BarChart()
+    chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=1))
+    cs.add_chart(chart)
+    buf = io.BytesIO()
+    wb.save(buf)
+    _kind, sheets = read_sheets(buf.getvalue(), "f.xlsx")
+    by_name = {s.name: s for s in sheets}
+    assert by_name["Số liệu"].rows[0] == ["a", 1, 2, UNCACHED_FORMULA] and not by_name["Số liệu"].hidden
+    assert by_name["Ẩn"].rows == [[UNCACHED_FORMULA]] and by_name["Ẩn"].hidden
+    assert by_name["Biểu đồ"].rows == []
+
+
 @pytest.mark.parametrize("data", [b"", b"PK\x03\x04 broken", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 broken"])
 def test_unreadable(data):
     with pytest.raises(Unreadable):

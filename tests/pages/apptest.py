@@ -24,3 +24,16 @@ def run_page(page: str, lang: str = "vi", timeout: float = 60, session: dict | N
         at.switch_page(f"pages/{page}")
         at.run()
     return at
+
+
+def ready_store(*accounts: tuple[str, str, str]):
+    """The app's store, ready, with local accounts (name, role, password) added from the command line; the
+    caller disposes of it."""
+    from geo.access import auth
+    from geo.access.auth import Actor, authorized_store
+
+    s = authorized_store()
+    s.ensure_ready()
+    for name, role, password in accounts:
+        auth.add_user(s, name, role, password, by=Actor("ops", "admin", "cli"))
+    return s

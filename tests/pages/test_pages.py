@@ -87,7 +87,7 @@ def test_2025_communes_show_the_2017_data_through_the_crosswalk(app_env):
 
 
 def test_change_page_with_two_periods(app_env):
-    from geo.access.auth import authorized_store
+    from geo.access.auth import Actor, authorized_store
     from geo.reference.sample import sample_rows
 
     store = authorized_store()
@@ -96,7 +96,7 @@ def test_change_page_with_two_periods(app_env):
     for r in rows:
         r["values"]["tips_received"] += 2
     rows[1]["values"]["tips_received"] = None  # Na Son missing in 2018: no change shown, not a drop to zero
-    store.import_rows(rows, boundary_set="dien-bien-dong-pre2025", period="2018", user="test")
+    store.import_rows(rows, boundary_set="dien-bien-dong-pre2025", period="2018", user=Actor.cli("test"))
     store.dispose()
     at = run_page("change.py", "vi", session={"change_indicator": "tips_received"})
     assert not at.exception, [e.value for e in at.exception]

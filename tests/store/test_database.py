@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from geo.access.auth import authorized_store
+from geo.access.auth import Actor, authorized_store
 from geo.reference.catalog import load_catalog
 from geo.reference.sample import SAMPLES, sample_rows, sample_table
 from geo.store.database import AccessDenied, Store, StoreError
@@ -160,7 +160,7 @@ def test_import_appends_a_version_and_becomes_current(store):
     rows = sample_rows()
     rows[0]["values"]["teams_security"] = 99
     before = last_version(store)
-    v = store.import_rows(rows, boundary_set=SET, period="2017", user="an", file_name="bc.xlsx",
+    v = store.import_rows(rows, boundary_set=SET, period="2017", user=Actor.cli("an"), file_name="bc.xlsx",
                           file_sha256="ab" * 32, file_size=1234, note="sửa số tổ")
     assert v == before + 1
     t = store.current_table(SET)
@@ -180,7 +180,7 @@ def test_import_appends_a_version_and_becomes_current(store):
 ])
 def test_values_round_trip_and_missing_is_never_zero(store, given, expected):
     rows = [{"unit_code": "03203", "unit_name": "TT", "values": {"teams_security": given, "population": 2.5}}]
-    v = store.import_rows(rows, boundary_set=SET, period="2018", user="an")
+    v = store.import_rows(rows, boundary_set=SET, period="2018", user=Actor.cli("an"))
     got = store.version_rows(v)[0]["values"]
     assert got["teams_security"] == expected and type(got["teams_security"]) is type(expected)
     assert got["population"] == 2.5  # the store keeps what it is given; whole-number checks are ingest's
@@ -194,7 +194,7 @@ def test_values_round_trip_and_missing_is_never_zero(store, given, expected):
 def test_unit_with_no_values_keeps_its_row(store):
     rows = [{"unit_code": "03203", "unit_name": "TT", "values": {}},
             {"unit_code": "3205", "unit_name": "Na Son", "values": {"teams_security": 3}}]
-    v = store.import_rows(rows, boundary_set=SET, period="2019-Q2", user="an")
+    v = store.import_rows(rows, boundary_set=SET, period="2019-Q2", user=Actor.cli("an"))
     t = store.current_table(SET, "2019-Q2")
     assert list(t.index) == ["03203", "03205"]  # order kept, leading zero restored
     assert t.loc["03203"].drop("unit_name").isna().all()
@@ -203,7 +203,7 @@ def test_unit_with_no_values_keeps_its_row(store):
 
 def test_periods_are_normalised_and_sorted(store):
     for p in ["2018-06", "Quý 2/2018", "2018", "2016"]:
-        store.import_rows(make_rows(2, 1), boundary_set=SET, period=p, user="an")
+        store.import_rows(make_rows(2, 1), boundary_set=SET, period=p, user=Actor.cli("an"))
     assert store.periods(SET) == ["2016", "2017", "2018", "2018-Q2", "2018-06"]
     assert store.current_table(SET).attrs["period"] == "2018-06"  # latest period with data
     assert store.latest_version(SET, "2018-q2") == store.latest_version(SET, "2018-Q2")
@@ -213,7 +213,7 @@ def test_periods_are_normalised_and_sorted(store):
     ({"period": "2017-13"}, None, "tháng"),
     ({"period": ""}, None, "Kỳ báo cáo"),
     ({"boundary_set": "khong-co"}, None, "bộ ranh giới"),
-    ({"user": " "}, None, "người thực hiện"),
+    ({"user": Actor(" ", "admin", "cli")}, None, "người thực hiện"),
     ({}, [], "Không có đơn vị"),
     ({}, [{"unit_code": "03203", "values": {}}, {"unit_code": "3203", "values": {}}], "hai lần"),
     ({}, [{"unit_code": "03203", "values": {"khong_co": 1}}], "danh mục"),
@@ -223,7 +223,7 @@ def test_periods_are_normalised_and_sorted(store):
 ])
 def test_bad_imports_are_refused_and_write_nothing(store, kwargs, rows, message):
     before = counts(store)
-    args = {"boundary_set": SET, "period": "2018", "user": "an", **kwargs}
+    args = {"boundary_set": SET, "period": "2018", "user": Actor.cli("an"), **kwargs}
     with pytest.raises(StoreError, match=message):
         store.import_rows(make_rows(2, 1) if rows is None else rows, **args)
     assert counts(store) == before
@@ -232,7 +232,7 @@ def test_bad_imports_are_refused_and_write_nothing(store, kwargs, rows, message)
 def test_derived_indicator_values_are_not_stored(store):
     derived = load_catalog().derived()[0].id
     v = store.import_rows([{"unit_code": "03203", "unit_name": "TT", "values": {derived: 50, "teams_security": 1}}],
-                          boundary_set=SET, period="2018", user="an")
+                          boundary_set=SET, period="2018", user=Actor.cli("an"))
     assert derived not in store.version_rows(v)[0]["values"]
     assert store.history()[0]["n_values"] == 1
 
@@ -248,7 +248,7 @@ def test_diff_lists_only_changed_values(store):
     old_pop = rows[2]["values"]["population"]
     rows[2]["values"]["population"] = None            # value → missing
     removed = rows.pop()                              # a unit the file does not name keeps its values
-    v = store.import_rows(rows, boundary_set=SET, period="2017", user="an")
+    v = store.import_rows(rows, boundary_set=SET, period="2017", user=Actor.cli("an"))
     d = store.diff(v)
     key = {(x["unit_code"], x["indicator_id"]): (x["old"], x["new"]) for x in d}
     old_sec = sample_rows()[0]["values"]["teams_security"]
@@ -260,7 +260,7 @@ def test_diff_lists_only_changed_values(store):
     # replacing the whole area, said explicitly, clears the unit left out: every value of it goes to None
     assert store.units_replaced(rows, boundary_set=SET, period="2017") == [
         {"unit_code": removed["unit_code"], "unit_name": removed["unit_name"]}]
-    v2 = store.import_rows(rows, boundary_set=SET, period="2017", user="an", replace_area=True)
+    v2 = store.import_rows(rows, boundary_set=SET, period="2017", user=Actor.cli("an"), replace_area=True)
     assert removed["unit_code"] not in store.current_table(SET, "2017").index
     gone = store.diff(v2)
     assert gone and all(x["new"] is None and x["unit_code"] == removed["unit_code"] for x in gone)
@@ -274,8 +274,8 @@ def test_diff_lists_only_changed_values(store):
 def test_rollback_restores_a_snapshot_as_a_new_version(store):
     rows = sample_filled(5)
     v1 = sample_version(store)
-    v2 = store.import_rows(rows, boundary_set=SET, period="2017", user="an", file_name="sai.xlsx")
-    v3 = store.rollback(v1, user="binh", note="nhập nhầm tệp")
+    v2 = store.import_rows(rows, boundary_set=SET, period="2017", user=Actor.cli("an"), file_name="sai.xlsx")
+    v3 = store.rollback(v1, user=Actor.cli("binh"), note="nhập nhầm tệp")
     assert v3 == v2 + 1
     t = store.current_table(SET, "2017")
     assert t.attrs["version"] == v3 and t.attrs["sample"] is True  # the restored data is the sample
@@ -285,16 +285,16 @@ def test_rollback_restores_a_snapshot_as_a_new_version(store):
     assert [x["version"] for x in store.history(SET)] == [v3, v2, v1]  # nothing deleted
     assert store.version_rows(v2) == rows
     # rolling forward again works too
-    v4 = store.rollback(v2, user="binh")
+    v4 = store.rollback(v2, user=Actor.cli("binh"))
     assert store.version_rows(v4) == rows and store.current_table(SET).attrs["sample"] is False
     with pytest.raises(StoreError, match="hiện hành"):
-        store.rollback(v4, user="binh")
+        store.rollback(v4, user=Actor.cli("binh"))
     with pytest.raises(StoreError, match="Không có phiên bản"):
-        store.rollback(999, user="binh")
+        store.rollback(999, user=Actor.cli("binh"))
 
 
 def test_audit_rows_are_written_with_imports_and_rollbacks(store):
-    v = store.import_rows(make_rows(3, 1), boundary_set=SET, period="2018", user="an", file_name="a.xlsx")
+    v = store.import_rows(make_rows(3, 1), boundary_set=SET, period="2018", user=Actor.cli("an"), file_name="a.xlsx")
     store.audit("signin", "chi", {"ip": "127.0.0.1"})
     log = store.audit_log()
     assert [e["action"] for e in log] == ["signin", "import", *["sample"] * len(AUTOLOADED)]
@@ -313,9 +313,9 @@ def test_nothing_is_updated_or_deleted(store_url):
                     lambda conn, cur, stmt, params, ctx, many: seen.append(stmt.upper()))
     s.ensure_ready()
     v1 = sample_version(s)
-    v = s.import_rows(sample_filled(1), boundary_set=SET, period="2017", user="an")
-    s.rollback(v1, user="an")
-    s.import_rows(make_rows(5, 2), boundary_set=SET, period="2017", user="an", expected_version=v + 1)
+    v = s.import_rows(sample_filled(1), boundary_set=SET, period="2017", user=Actor.cli("an"))
+    s.rollback(v1, user=Actor.cli("an"))
+    s.import_rows(make_rows(5, 2), boundary_set=SET, period="2017", user=Actor.cli("an"), expected_version=v + 1)
     s.audit("signout", "an")
     assert any(st.startswith("INSERT INTO OBSERVATIONS") for st in seen)
     for st in seen:
@@ -346,21 +346,21 @@ def test_database_refuses_update_and_delete(store, statement):
 
 def test_expected_version_refuses_a_stale_import(store):
     v1 = store.latest_version(SET, "2017")
-    v2 = store.import_rows(make_rows(3, 1), boundary_set=SET, period="2017", user="an", expected_version=v1)
+    v2 = store.import_rows(make_rows(3, 1), boundary_set=SET, period="2017", user=Actor.cli("an"), expected_version=v1)
     before = counts(store)
     with pytest.raises(StoreError, match="Dữ liệu đã được cập nhật bởi người khác"):
-        store.import_rows(make_rows(3, 2), boundary_set=SET, period="2017", user="binh", expected_version=v1)
+        store.import_rows(make_rows(3, 2), boundary_set=SET, period="2017", user=Actor.cli("binh"), expected_version=v1)
     assert counts(store) == before and store.latest_version(SET, "2017") == v2
     # other periods are independent
-    store.import_rows(make_rows(3, 2), boundary_set=SET, period="2018", user="binh")
+    store.import_rows(make_rows(3, 2), boundary_set=SET, period="2018", user=Actor.cli("binh"))
 
 
 def test_expected_version_zero_means_nothing_was_there(store):
     """The upload page saw no version of the period (0): an import by someone else since is a conflict."""
-    store.import_rows(make_rows(3, 1), boundary_set=SET, period="2019", user="an")
+    store.import_rows(make_rows(3, 1), boundary_set=SET, period="2019", user=Actor.cli("an"))
     with pytest.raises(StoreError, match="Dữ liệu đã được cập nhật bởi người khác"):
-        store.import_rows(make_rows(3, 2), boundary_set=SET, period="2019", user="binh", expected_version=0)
-    assert store.import_rows(make_rows(3, 2), boundary_set=SET, period="2020", user="binh", expected_version=0)
+        store.import_rows(make_rows(3, 2), boundary_set=SET, period="2019", user=Actor.cli("binh"), expected_version=0)
+    assert store.import_rows(make_rows(3, 2), boundary_set=SET, period="2020", user=Actor.cli("binh"), expected_version=0)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -369,18 +369,18 @@ def test_expected_version_zero_means_nothing_was_there(store):
 
 CRASH_SCRIPT = """
     import os, sys
-    from geo.access.auth import authorized_store
+    from geo.access.auth import Actor, authorized_store
     rows = [{"unit_code": f"{k:05d}", "unit_name": f"Xã {k}", "values": {i: 1000 + k for i in sys.argv[1:]}}
             for k in range(1, 301)]
     s = authorized_store(os.environ["ANTT_DATABASE_URL"])
-    s.import_rows(rows, boundary_set="dien-bien-dong-pre2025", period="2017", user="crash", note="never")
+    s.import_rows(rows, boundary_set="dien-bien-dong-pre2025", period="2017", user=Actor.cli("crash"), note="never")
     print("COMMITTED", flush=True)
 """
 
 
 @pytest.mark.parametrize("mode", ["exit", "sigkill"])
 def test_a_crash_mid_import_leaves_the_previous_state_exactly(store, store_url, mode):
-    store.import_rows(make_rows(14, 3, start=3203, missing_every=4), boundary_set=SET, period="2017", user="an")
+    store.import_rows(make_rows(14, 3, start=3203, missing_every=4), boundary_set=SET, period="2017", user=Actor.cli("an"))
     before_table = store.current_table(SET, "2017")
     before_hist, before_counts, before_audit = store.history(), counts(store), store.audit_log()
 
@@ -412,14 +412,14 @@ def test_a_crash_mid_import_leaves_the_previous_state_exactly(store, store_url, 
 
     # the lock died with the importer: the next import goes through (fresh Store, as another process would)
     other = authorized_store(store_url, lock_timeout=20)
-    v = other.import_rows(make_rows(2, 9), boundary_set=SET, period="2017", user="an")
+    v = other.import_rows(make_rows(2, 9), boundary_set=SET, period="2017", user=Actor.cli("an"))
     assert v > before_hist[0]["version"] and other.current_table(SET, "2017").attrs["version"] == v
     other.dispose()
 
 
 def test_the_crash_hook_is_inert_without_the_variable(store, monkeypatch):
     monkeypatch.delenv("ANTT_TEST_CRASH_AFTER_ROWS", raising=False)
-    assert store.import_rows(make_rows(50, 1), boundary_set=SET, period="2018", user="an") > 1
+    assert store.import_rows(make_rows(50, 1), boundary_set=SET, period="2018", user=Actor.cli("an")) > 1
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -429,7 +429,7 @@ def test_the_crash_hook_is_inert_without_the_variable(store, monkeypatch):
 CONCURRENT_SCRIPT = """
     import json, os, sys, time
     from geo.reference.catalog import load_catalog
-    from geo.access.auth import authorized_store
+    from geo.access.auth import Actor, authorized_store
     from geo.store.database import StoreError
     from geo.store.engine import _sqlite_wal, default_url
     fill, start_at, expected = float(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
@@ -440,7 +440,7 @@ CONCURRENT_SCRIPT = """
     while time.time() < start_at:
         time.sleep(0.001)
     try:
-        v = s.import_rows(rows, boundary_set="vn-2025", period="2026", user=f"p{int(fill)}",
+        v = s.import_rows(rows, boundary_set="vn-2025", period="2026", user=Actor.cli(f"p{int(fill)}"),
                           expected_version=None if expected == "none" else int(expected))
         print(json.dumps({"fill": fill, "version": v, "t": time.time()}))
     except StoreError as exc:
@@ -490,7 +490,7 @@ def test_simultaneous_imports_from_processes_land_in_order(store, store_url):
 
 
 def test_simultaneous_imports_on_the_same_base_one_wins_the_rest_refused(store, store_url):
-    base = store.import_rows(make_rows(3, 0), boundary_set=BIG_SET, period="2026", user="an")
+    base = store.import_rows(make_rows(3, 0), boundary_set=BIG_SET, period="2026", user=Actor.cli("an"))
     results = _launch(store_url, 4, str(base))
     winners = [r for r in results if "version" in r]
     refused = [r for r in results if "refused" in r]
@@ -512,7 +512,7 @@ def test_simultaneous_imports_from_threads_with_own_stores(store, store_url):
                 for k in range(1, 301)]
         try:
             barrier.wait()
-            results[fill] = s.import_rows(rows, boundary_set=BIG_SET, period="2027", user=f"t{fill}")
+            results[fill] = s.import_rows(rows, boundary_set=BIG_SET, period="2027", user=Actor.cli(f"t{fill}"))
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:
@@ -532,7 +532,7 @@ def test_simultaneous_imports_from_threads_with_own_stores(store, store_url):
 
 ENSURE_SCRIPT = """
     import os, sys, time
-    from geo.access.auth import authorized_store
+    from geo.access.auth import Actor, authorized_store
     start_at = float(sys.argv[1])
     s = authorized_store(os.environ["ANTT_DATABASE_URL"], lock_timeout=120)
     while time.time() < start_at:
@@ -566,7 +566,7 @@ def test_sqlite_writers_begin_immediate(tmp_path):
     sa.event.listen(s.engine, "before_cursor_execute",
                     lambda conn, cur, stmt, params, ctx, many: seen.append(stmt))
     s.ensure_ready()
-    s.import_rows(make_rows(1, 1), boundary_set=SET, period="2018", user="an")
+    s.import_rows(make_rows(1, 1), boundary_set=SET, period="2018", user=Actor.cli("an"))
     s.current_table(SET)
     assert seen.count("BEGIN IMMEDIATE") == 2 and "BEGIN" in seen
     s.dispose()
@@ -612,8 +612,8 @@ def test_sqlite_busy_writer_gives_a_clear_message(tmp_path):
     before = last_version(a)
     with a._write():  # hold the write lock
         with pytest.raises(StoreError, match="đang bận"):
-            b.import_rows(make_rows(1, 1), boundary_set=SET, period="2018", user="b")
-    assert b.import_rows(make_rows(1, 1), boundary_set=SET, period="2018", user="b") == before + 1
+            b.import_rows(make_rows(1, 1), boundary_set=SET, period="2018", user=Actor.cli("b"))
+    assert b.import_rows(make_rows(1, 1), boundary_set=SET, period="2018", user=Actor.cli("b")) == before + 1
     a.dispose()
     b.dispose()
 
@@ -722,7 +722,7 @@ def page_env(app_env):
     s.ensure_ready()
     rows = sample_rows()
     rows[0]["values"]["teams_security"] = 99
-    s.import_rows(rows, boundary_set=SET, period="2017", user="an", file_name="bc.xlsx", file_sha256="ab" * 32,
+    s.import_rows(rows, boundary_set=SET, period="2017", user=Actor.cli("an"), file_name="bc.xlsx", file_sha256="ab" * 32,
                   file_size=1234)
     yield s
     s.dispose()
@@ -765,7 +765,7 @@ def test_a_store_without_authorization_is_read_only(store_url):
     bare.ensure_ready()
     before = counts(bare)
     with pytest.raises(AccessDenied, match="chỉ đọc"):
-        bare.import_rows(make_rows(2, 1), boundary_set=SET, period="2018", user="an")
+        bare.import_rows(make_rows(2, 1), boundary_set=SET, period="2018", user=Actor.cli("an"))
     assert counts(bare) == before
     assert bare.current_table(SET, "2017") is not None  # reading still works
     bare.dispose()
@@ -781,9 +781,9 @@ def test_the_injected_check_runs_inside_the_write_transaction(store_url):
 
     s = Store(store_url, authorize=refuse_rollbacks)
     s.ensure_ready()
-    v = s.import_rows(make_rows(2, 1), boundary_set=SET, period="2018", user="an")
+    v = s.import_rows(make_rows(2, 1), boundary_set=SET, period="2018", user=Actor.cli("an"))
     with pytest.raises(AccessDenied):
-        s.rollback(v, user="an")
+        s.rollback(v, user=Actor.cli("an"))
     units = (("00001", "Xã 1"), ("00002", "Xã 2"))  # the units written, named for a scope check
     assert seen == [(True, "an", "import", units, "2018"), (True, "an", "rollback", units, "2018")]
     assert [h["version"] for h in s.history(SET)][0] == v  # the refused rollback left nothing

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from geo.access.auth import authorized_store
+from geo.access.auth import Actor, authorized_store
 from geo.store.database import StoreError
 
 pytestmark = pytest.mark.postgres
@@ -35,11 +35,11 @@ def _py(code: str, url: str, *args: str) -> str:
 
 IMPORT_IN_OTHER_PROCESS = """
     import json, sys
-    from geo.access.auth import authorized_store
+    from geo.access.auth import Actor, authorized_store
     s = authorized_store()                      # from ANTT_DATABASE_URL, as the app does
     s.ensure_ready()
     v = s.import_rows([{"unit_code": "03203", "unit_name": "TT", "values": {"teams_security": int(sys.argv[1])}}],
-                      boundary_set="dien-bien-dong-pre2025", period="2019", user="process-b")
+                      boundary_set="dien-bien-dong-pre2025", period="2019", user=Actor.cli("process-b"))
     t = s.current_table("dien-bien-dong-pre2025", "2019")
     print(json.dumps({"version": v, "seen": t.loc["03203", "teams_security"], "history": len(s.history())}))
 """
@@ -63,7 +63,7 @@ def test_two_app_processes_see_the_same_data(postgres_db_url):
     assert t.attrs["version"] == out["version"] and t.loc["03203", "teams_security"] == 7
     # and the other way round: a write here is seen by a new process
     a.import_rows([{"unit_code": "03203", "unit_name": "TT", "values": {"teams_security": 8}}],
-                  boundary_set=SET, period="2019", user="process-a")
+                  boundary_set=SET, period="2019", user=Actor.cli("process-a"))
     out2 = json.loads(_py(IMPORT_IN_OTHER_PROCESS, postgres_db_url, "9"))
     assert out2["version"] == out["version"] + 2 and out2["history"] == n_samples + 3
     assert [h["user"] for h in a.history()][:3] == ["process-b", "process-a", "process-b"]
@@ -87,10 +87,10 @@ def test_write_lock_is_held_for_the_whole_transaction(postgres_db_url):
     sample_2017, last = a.latest_version(SET, "2017"), a.history(limit=1)[0]["version"]
     with a._write():
         with pytest.raises(StoreError, match="đang bận"):
-            b.import_rows([{"unit_code": "03203", "values": {}}], boundary_set=SET, period="2019", user="b")
+            b.import_rows([{"unit_code": "03203", "values": {}}], boundary_set=SET, period="2019", user=Actor.cli("b"))
         # readers are not blocked by a writer
         assert b.current_table(SET, "2017").attrs["version"] == sample_2017 is not None
-    assert b.import_rows([{"unit_code": "03203", "values": {}}], boundary_set=SET, period="2019", user="b") == last + 1
+    assert b.import_rows([{"unit_code": "03203", "values": {}}], boundary_set=SET, period="2019", user=Actor.cli("b")) == last + 1
     a.dispose()
     b.dispose()
 

@@ -17,9 +17,9 @@ CLI = Actor("ops", "admin", "cli")
 
 def test_newest_save_wins_and_every_drawing_sees_it(store):
     store.save_draft(boundary_set=SET, period=P, unit="03203", unit_name="Na Son", values={"teams_security": "4"},
-                     user="xa")
+                     user=Actor.cli("xa"))
     store.save_draft(boundary_set=NATIONAL, period=P, unit="03203", unit_name="Na Son",
-                     values={"teams_security": "5", "population": "1.200"}, user="xb")
+                     values={"teams_security": "5", "population": "1.200"}, user=Actor.cli("xb"))
     for set_id in (SET, NATIONAL):
         d = store.draft(set_id, P, "03203")
         assert (d["user"], d["values"]) == ("xb", {"teams_security": "5", "population": "1.200"})
@@ -30,16 +30,16 @@ def test_newest_save_wins_and_every_drawing_sees_it(store):
 
 def test_a_submission_after_the_draft_makes_it_stale(store):
     store.save_draft(boundary_set=SET, period=P, unit="03203", unit_name="Na Son", values={"teams_security": "4"},
-                     user="xa")
+                     user=Actor.cli("xa"))
     out = completeness(store, SET, P)
     states = {u["unit_code"]: u["state"] for u in out["units"]}
     assert states["03203"] == "draft" and out["reported"] == 0 and out["on_time"] == 0
     store.import_rows([{"unit_code": "03203", "unit_name": "Na Son", "values": {"teams_security": 4}}],
-                      boundary_set=SET, period=P, user="xa")
+                      boundary_set=SET, period=P, user=Actor.cli("xa"))
     assert store.draft(SET, P, "03203") is None
     assert {u["unit_code"]: u["state"] for u in completeness(store, SET, P)["units"]}["03203"] != "draft"
     store.save_draft(boundary_set=SET, period=P, unit="03203", unit_name="Na Son", values={"teams_security": "6"},
-                     user="xa")  # a new draft after the submission shows again
+                     user=Actor.cli("xa"))  # a new draft after the submission shows again
     assert store.draft(SET, P, "03203")["values"] == {"teams_security": "6"}
 
 
@@ -66,15 +66,15 @@ def test_drafts_keep_to_the_scope(store, who, unit, refused):
 
 def test_no_draft_into_an_approved_unit(store):
     store.import_rows([{"unit_code": "03203", "unit_name": "Na Son", "values": {"teams_security": 4}}],
-                      boundary_set=SET, period=P, user="xa")
-    store.report_step("approve", boundary_set=SET, period=P, unit="03203", user="tinh")
+                      boundary_set=SET, period=P, user=Actor.cli("xa"))
+    store.report_step("approve", boundary_set=SET, period=P, unit="03203", user=Actor.cli("tinh"))
     with pytest.raises(StoreError, match="tinh duyệt"):
         store.save_draft(boundary_set=SET, period=P, unit="03203", unit_name="Na Son",
-                         values={"teams_security": "9"}, user="xa")
+                         values={"teams_security": "9"}, user=Actor.cli("xa"))
     assert store.draft(SET, P, "03203") is None
 
 
 def test_the_period_decides_the_vintage_for_drafts_too(store):
     with pytest.raises(StoreError):
         store.save_draft(boundary_set="dien-bien-dong-pre2025", period=P, unit="03203", unit_name="Na Son",
-                         values={"teams_security": "1"}, user="xa")
+                         values={"teams_security": "1"}, user=Actor.cli("xa"))

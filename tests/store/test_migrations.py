@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
-from geo.access.auth import authorized_store
+from geo.access.auth import Actor, authorized_store
 from geo.reference.sample import sample_rows
 from geo.store.database import MIGRATIONS_DIR
 from geo.store.schema import import_versions, observations, version_units
@@ -98,7 +98,7 @@ def test_migration_keeps_every_value_and_each_sets_view(store_url):
     assert province == {k: v for k, v in before[(NATIONAL, "2025")].items() if k[0] in SIX}
     # history, diffs and rollback still work on the migrated data
     v_sample = next(h["version"] for h in s.history() if h["boundary_set"] == PROVINCE)
-    s.rollback(v_sample, user="an")
+    s.rollback(v_sample, user=Actor.cli("an"))
     sample = {(r["unit_code"], iid): float(v) for r in s.version_rows(v_sample)
               for iid, v in r["values"].items() if v is not None}
     assert _shown(s, PROVINCE, "2025") == sample

@@ -27,32 +27,32 @@ def n_versions(store):
 
 
 def test_approval_locks_until_reopened_and_every_step_is_audited(store):
-    store.import_rows(rows(["03203", "03208"], 1), boundary_set=SET, period=P, user="xa")
-    store.report_step("approve", boundary_set=SET, period=P, unit="03203", user="tinh")
+    store.import_rows(rows(["03203", "03208"], 1), boundary_set=SET, period=P, user=Actor.cli("xa"))
+    store.report_step("approve", boundary_set=SET, period=P, unit="03203", user=Actor.cli("tinh"))
     before = n_versions(store)
     for set_id in (SET, NATIONAL):  # locked on every drawing of the unit
         with pytest.raises(StoreError, match=r"03203.*đã được tinh duyệt lúc") as exc:
-            store.import_rows(rows(["03203", "03208"], 2), boundary_set=set_id, period=P, user="xa")
+            store.import_rows(rows(["03203", "03208"], 2), boundary_set=set_id, period=P, user=Actor.cli("xa"))
         assert P in str(exc.value) and "không có gì được lưu" in str(exc.value)
     assert n_versions(store) == before
-    store.import_rows(rows(["03208"], 3), boundary_set=SET, period=P, user="xa")  # the other unit is open
-    store.import_rows(rows(["03203"], 3), boundary_set=SET, period="2026-Q2", user="xa")  # and other periods
-    store.report_step("reopen", boundary_set=SET, period=P, unit="03203", user="tinh")
-    store.import_rows(rows(["03203"], 4), boundary_set=SET, period=P, user="xa")
+    store.import_rows(rows(["03208"], 3), boundary_set=SET, period=P, user=Actor.cli("xa"))  # the other unit is open
+    store.import_rows(rows(["03203"], 3), boundary_set=SET, period="2026-Q2", user=Actor.cli("xa"))  # and other periods
+    store.report_step("reopen", boundary_set=SET, period=P, unit="03203", user=Actor.cli("tinh"))
+    store.import_rows(rows(["03203"], 4), boundary_set=SET, period=P, user=Actor.cli("xa"))
     assert store.current_table(SET, P).loc["03203", "teams_security"] == 4
     log = [(e["action"], e["detail"]["unit_code"]) for e in store.audit_log(action=["unit_approve", "unit_reopen"])]
     assert log == [("unit_reopen", "03203"), ("unit_approve", "03203")]
 
 
 def test_return_needs_a_reason_the_commune_sees(store):
-    store.import_rows(rows(["03203"], 1), boundary_set=SET, period=P, user="xa")
+    store.import_rows(rows(["03203"], 1), boundary_set=SET, period=P, user=Actor.cli("xa"))
     with pytest.raises(StoreError, match="lý do"):
-        store.report_step("return", boundary_set=SET, period=P, unit="03203", user="tinh", reason=" ")
-    store.report_step("return", boundary_set=SET, period=P, unit="3203", user="tinh", reason="Thiếu số tổ")
+        store.report_step("return", boundary_set=SET, period=P, unit="03203", user=Actor.cli("tinh"), reason=" ")
+    store.report_step("return", boundary_set=SET, period=P, unit="3203", user=Actor.cli("tinh"), reason="Thiếu số tổ")
     info = store.report_states(SET, P)["03203"]
     assert (info["step"], info["step_by"], info["reason"], info["resubmitted"]) == ("return", "tinh", "Thiếu số tổ",
                                                                                    False)
-    store.import_rows(rows(["03203"], 2), boundary_set=SET, period=P, user="xa")  # a returned unit may resubmit
+    store.import_rows(rows(["03203"], 2), boundary_set=SET, period=P, user=Actor.cli("xa"))  # a returned unit may resubmit
     assert store.report_states(SET, P)["03203"]["resubmitted"] is True
     assert store.audit_log(action="unit_return")[0]["detail"]["reason"] == "Thiếu số tổ"
 
@@ -65,23 +65,23 @@ def test_return_needs_a_reason_the_commune_sees(store):
 ])
 def test_steps_out_of_order_are_refused(store, step, setup, message):
     if "submit" in setup:
-        store.import_rows(rows(["03203"], 1), boundary_set=SET, period=P, user="xa")
+        store.import_rows(rows(["03203"], 1), boundary_set=SET, period=P, user=Actor.cli("xa"))
     if "approve" in setup:
-        store.report_step("approve", boundary_set=SET, period=P, unit="03203", user="tinh")
+        store.report_step("approve", boundary_set=SET, period=P, unit="03203", user=Actor.cli("tinh"))
     with pytest.raises(StoreError, match=message):
-        store.report_step(step, boundary_set=SET, period=P, unit="03203", user="tinh")
+        store.report_step(step, boundary_set=SET, period=P, unit="03203", user=Actor.cli("tinh"))
 
 
 def test_rollback_into_a_locked_unit_is_refused(store):
-    v = store.import_rows(rows(["03203"], 1), boundary_set=SET, period=P, user="xa")
-    store.import_rows(rows(["03203"], 2), boundary_set=SET, period=P, user="xa")
-    store.report_step("approve", boundary_set=SET, period=P, unit="03203", user="tinh")
+    v = store.import_rows(rows(["03203"], 1), boundary_set=SET, period=P, user=Actor.cli("xa"))
+    store.import_rows(rows(["03203"], 2), boundary_set=SET, period=P, user=Actor.cli("xa"))
+    store.report_step("approve", boundary_set=SET, period=P, unit="03203", user=Actor.cli("tinh"))
     with pytest.raises(StoreError, match="khóa"):
-        store.rollback(v, user="tinh")
+        store.rollback(v, user=Actor.cli("tinh"))
 
 
 def test_a_commune_account_reports_but_does_not_approve(store):
-    s = authorized_store(store.url, strict=True)
+    s = authorized_store(store.url)
     auth.add_user(s, "xa", "editor", "nhap-so-lieu-2", by=CLI)
     auth.add_user(s, "tinh", "editor", "nhap-so-lieu-1", by=CLI)
     scopes.set_scope(s, "xa", ["03203"], by=CLI)
@@ -96,7 +96,7 @@ def test_a_commune_account_reports_but_does_not_approve(store):
 
 
 def test_two_editors_submit_one_unit_at_once_one_lands_the_other_reloads(store):
-    store.import_rows(rows(["03203"], 0), boundary_set=SET, period=P, user="xa")
+    store.import_rows(rows(["03203"], 0), boundary_set=SET, period=P, user=Actor.cli("xa"))
     seen = store.report_states(SET, P)["03203"]["version"]  # both editors opened the form on this version
     results: dict[str, object] = {}
     barrier = threading.Barrier(2)
@@ -105,7 +105,7 @@ def test_two_editors_submit_one_unit_at_once_one_lands_the_other_reloads(store):
         s = authorized_store(store.url)
         barrier.wait()
         try:
-            results[name] = s.import_rows(rows(["03203"], teams), boundary_set=SET, period=P, user=name,
+            results[name] = s.import_rows(rows(["03203"], teams), boundary_set=SET, period=P, user=Actor.cli(name),
                                           expected_units={"03203": seen})
         except StoreError as exc:
             results[name] = exc
@@ -131,8 +131,8 @@ def test_numbers_not_yet_approved_follow_the_setting_on_every_drawing(store, mon
     units keep their sample numbers and are never 'unapproved' (nobody sends or approves a sample)."""
     monkeypatch.setenv("ANTT_UNAPPROVED", mode)
     sample = store.current_table(SET, "2025")
-    store.import_rows(rows(["03203", "03208"], 7), boundary_set=NATIONAL, period="2025", user="tinh")
-    store.report_step("approve", boundary_set=SET, period="2025", unit="03203", user="tinh")
+    store.import_rows(rows(["03203", "03208"], 7), boundary_set=NATIONAL, period="2025", user=Actor.cli("tinh"))
+    store.report_step("approve", boundary_set=SET, period="2025", unit="03203", user=Actor.cli("tinh"))
     others = sorted(set(sample.index) - {"03203", "03208"})
     for set_id in (SET, NATIONAL):
         t = store.current_table(set_id, "2025")
@@ -143,14 +143,14 @@ def test_numbers_not_yet_approved_follow_the_setting_on_every_drawing(store, mon
         assert (t.attrs["unapproved"], t.attrs["withheld"]) == ((["03208"], 0) if shown else ([], 1))
         assert t.loc[others, "teams_security"].tolist() == sample.loc[others, "teams_security"].tolist()
         assert t.attrs["sample"] is False
-    store.report_step("reopen", boundary_set=SET, period="2025", unit="03203", user="tinh")
+    store.report_step("reopen", boundary_set=SET, period="2025", unit="03203", user=Actor.cli("tinh"))
     assert ("03203" in store.current_table(SET, "2025").index) is shown  # reopened: not approved any more
 
 
 def test_the_approval_state_is_in_the_cache_key(store):
     from geo.units.vintage import table_version_key
 
-    store.import_rows(rows(["03203"], 7), boundary_set=SET, period=P, user="tinh")
+    store.import_rows(rows(["03203"], 7), boundary_set=SET, period=P, user=Actor.cli("tinh"))
     before = table_version_key(store, SET, P)
-    store.report_step("approve", boundary_set=SET, period=P, unit="03203", user="tinh")
+    store.report_step("approve", boundary_set=SET, period=P, unit="03203", user=Actor.cli("tinh"))
     assert table_version_key(store, SET, P) != before  # no new version, yet what a view shows changed

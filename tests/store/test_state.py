@@ -8,6 +8,7 @@ import math
 
 import pytest
 
+from geo.access.auth import Actor
 from geo.reference.sample import SAMPLES, sample_rows
 from geo.store.database import StoreError
 
@@ -29,18 +30,18 @@ def cell(store, set_id, period, code, iid="teams_security"):
 
 @pytest.mark.parametrize("written_on, read_on", [(NATIONAL, PROVINCE), (PROVINCE, NATIONAL)])
 def test_every_set_of_a_vintage_shows_the_same_number(store, written_on, read_on):
-    store.import_rows(rows(SIX[:2], 7), boundary_set=written_on, period="2026", user="an")
+    store.import_rows(rows(SIX[:2], 7), boundary_set=written_on, period="2026", user=Actor.cli("an"))
     assert [cell(store, read_on, "2026", c) for c in SIX[:3]] == [7, 7, None]
     assert [cell(store, s, "2026", "03203") for s in (NATIONAL, PROVINCE)] == [7, 7]
     assert "2026" in store.periods(read_on)
     # the newest submission wins, whichever drawing it came from
-    store.import_rows(rows(["03203"], 9), boundary_set=read_on, period="2026", user="binh")
+    store.import_rows(rows(["03203"], 9), boundary_set=read_on, period="2026", user=Actor.cli("binh"))
     assert [cell(store, s, "2026", "03203") for s in (NATIONAL, PROVINCE)] == [9, 9]
     assert cell(store, written_on, "2026", "03208") == 7
 
 
 def test_a_unit_the_set_does_not_draw_stays_off_it(store):
-    store.import_rows(rows([HANOI, "03203"], 4), boundary_set=NATIONAL, period="2026", user="an")
+    store.import_rows(rows([HANOI, "03203"], 4), boundary_set=NATIONAL, period="2026", user=Actor.cli("an"))
     assert list(store.current_table(PROVINCE, "2026").index) == ["03203"]
     assert set(store.current_table(NATIONAL, "2026").index) >= {HANOI, "03203"}
     assert "2026" not in store.periods(OLD_SET) and store.current_table(OLD_SET, "2026").empty  # other vintage
@@ -55,7 +56,7 @@ def test_the_2025_sample_shows_on_the_national_set(store):
 
 def test_codes_that_are_not_official_stay_the_sets_own(store):
     own = "1234567"  # a 7-digit file id of vn-pre2025 (no official code matched)
-    store.import_rows(rows([own, "03205"], 3), boundary_set=OLD_NATIONAL, period="2019", user="an")
+    store.import_rows(rows([own, "03205"], 3), boundary_set=OLD_NATIONAL, period="2019", user=Actor.cli("an"))
     assert cell(store, OLD_NATIONAL, "2019", own) == 3
     assert list(store.current_table(OLD_SET, "2019").index) == ["03205"]  # the official one is shared
 
@@ -63,7 +64,7 @@ def test_codes_that_are_not_official_stay_the_sets_own(store):
 def test_a_partial_submission_leaves_the_other_units(store):
     sample = sample_rows()
     codes = [r["unit_code"] for r in sample]
-    v = store.import_rows(rows(codes[:10], 77), boundary_set=OLD_SET, period="2017", user="an")
+    v = store.import_rows(rows(codes[:10], 77), boundary_set=OLD_SET, period="2017", user=Actor.cli("an"))
     t = store.current_table(OLD_SET, "2017")
     assert list(t.index) == codes or sorted(t.index) == sorted(codes)
     assert (t.loc[codes[:10], "teams_security"] == 77).all()
@@ -74,13 +75,13 @@ def test_a_partial_submission_leaves_the_other_units(store):
 
 
 def test_rollback_restores_the_units_that_version_covered(store):
-    v1 = store.import_rows(rows(SIX[:3], 1), boundary_set=PROVINCE, period="2026", user="an")
-    store.import_rows(rows(SIX[:2], 2), boundary_set=PROVINCE, period="2026", user="an")
-    store.import_rows(rows(SIX[3:4], 3), boundary_set=NATIONAL, period="2026", user="binh")
-    store.rollback(v1, user="chi")
+    v1 = store.import_rows(rows(SIX[:3], 1), boundary_set=PROVINCE, period="2026", user=Actor.cli("an"))
+    store.import_rows(rows(SIX[:2], 2), boundary_set=PROVINCE, period="2026", user=Actor.cli("an"))
+    store.import_rows(rows(SIX[3:4], 3), boundary_set=NATIONAL, period="2026", user=Actor.cli("binh"))
+    store.rollback(v1, user=Actor.cli("chi"))
     assert [cell(store, PROVINCE, "2026", c) for c in SIX[:4]] == [1, 1, 1, 3]  # 03370 is not v1's
     with pytest.raises(StoreError, match="hiện hành"):
-        store.rollback(v1 + 3, user="chi")
+        store.rollback(v1 + 3, user=Actor.cli("chi"))
 
 
 @pytest.mark.parametrize("replace", [False, True])
@@ -89,17 +90,17 @@ def test_replacing_a_whole_area_only_when_said(store, replace):
     named = rows(codes[:3], 5)
     would = store.units_replaced(named, boundary_set=OLD_SET, period="2017")
     assert [u["unit_code"] for u in would] == codes[3:] and all(u["unit_name"] for u in would)
-    store.import_rows(named, boundary_set=OLD_SET, period="2017", user="an", replace_area=replace)
+    store.import_rows(named, boundary_set=OLD_SET, period="2017", user=Actor.cli("an"), replace_area=replace)
     t = store.current_table(OLD_SET, "2017")
     assert sorted(t.index) == sorted(codes[:3] if replace else codes)
 
 
 def test_the_optimistic_check_sees_other_sets_of_the_vintage(store):
-    store.import_rows(rows(["03208"], 0), boundary_set=PROVINCE, period="2026", user="an")
+    store.import_rows(rows(["03208"], 0), boundary_set=PROVINCE, period="2026", user=Actor.cli("an"))
     seen = store.latest_version(PROVINCE, "2026")
-    store.import_rows(rows(["03203"], 1), boundary_set=NATIONAL, period="2026", user="an")
+    store.import_rows(rows(["03203"], 1), boundary_set=NATIONAL, period="2026", user=Actor.cli("an"))
     with pytest.raises(StoreError, match="tải lại"):
-        store.import_rows(rows(["03203"], 2), boundary_set=PROVINCE, period="2026", user="binh",
+        store.import_rows(rows(["03203"], 2), boundary_set=PROVINCE, period="2026", user=Actor.cli("binh"),
                           expected_version=seen)
     assert cell(store, PROVINCE, "2026", "03203") == 1
 
@@ -118,11 +119,11 @@ def test_the_optimistic_check_sees_other_sets_of_the_vintage(store):
 def test_the_period_decides_the_vintage(store, set_id, period, refused):
     before = len(store.history())
     if refused is None:
-        store.import_rows(rows(["03203"], 1), boundary_set=set_id, period=period, user="an")
+        store.import_rows(rows(["03203"], 1), boundary_set=set_id, period=period, user=Actor.cli("an"))
         assert len(store.history()) == before + 1
         return
     with pytest.raises(StoreError, match=refused) as exc:
-        store.import_rows(rows(["03203"], 1), boundary_set=set_id, period=period, user="an")
+        store.import_rows(rows(["03203"], 1), boundary_set=set_id, period=period, user=Actor.cli("an"))
     assert set_id in str(exc.value) and "không có gì được lưu" in str(exc.value)
     assert len(store.history()) == before
 
@@ -131,9 +132,9 @@ def test_the_quality_checks_history_is_each_units_newest_submission(store):
     """value_history (the outlier checks' history) follows the units, not the newest version: a later partial
     submission for one commune leaves the other five their values, and a value sent on the national drawing is
     the same commune's history on the province's drawing."""
-    store.import_rows(rows(SIX, 5), boundary_set=PROVINCE, period="2026", user="an")
-    store.import_rows(rows(SIX, 6), boundary_set=PROVINCE, period="2027", user="an")
-    store.import_rows(rows(["03203"], 7), boundary_set=NATIONAL, period="2027", user="binh")
+    store.import_rows(rows(SIX, 5), boundary_set=PROVINCE, period="2026", user=Actor.cli("an"))
+    store.import_rows(rows(SIX, 6), boundary_set=PROVINCE, period="2027", user=Actor.cli("an"))
+    store.import_rows(rows(["03203"], 7), boundary_set=NATIONAL, period="2027", user=Actor.cli("binh"))
     periods, tables = store.value_history(PROVINCE, "2028")
     assert periods == ["2026", "2027"]
     assert sorted(tables["2027"].index) == SIX
