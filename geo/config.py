@@ -36,6 +36,12 @@ def _non_negative_int(text: str) -> int:
     return max(0, int(text))
 
 
+def _approval(text: str) -> str:
+    if text.lower() not in ("marked", "approved"):
+        raise ValueError(text)
+    return text.lower()
+
+
 def _deadlines(text: str) -> dict[str, int]:
     out = {}
     for part in text.split(","):
@@ -70,6 +76,10 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
     Setting("ANTT_REPORT_DEADLINE_DAYS", {}, "days after a period ends within which a report is on time, per "
             "period type: 'month=10,quarter=15,year=30,dg3110=20' (dgDDMM: an evaluation year ending DD/MM; 15 for a "
             "type not named)", _deadlines),
+    Setting("ANTT_UNAPPROVED", "marked", "what the map, overview, charts, profile, exports and API do with numbers "
+            "a province has not yet approved: marked (shown with a mark, as values under follow-up are) or approved (only approved "
+            "numbers; the others show as no data); samples stay shown and labelled either way; a bad value means "
+            "marked", _approval),
     Setting("ANTT_QUALITY_MODZ", 3.5, "outliers against a unit's own history: modified z-score (median, MAD) above "
             "which a value is flagged (Iglewicz & Hoaglin 1993 recommend 3.5)", _positive),
     Setting("ANTT_QUALITY_MIN_HISTORY", 3, "earlier values a unit needs before the modified z-score is used "

@@ -4,7 +4,8 @@ checks scope, lock and the per-unit version when the report is sent."""
 
 import streamlit as st
 
-from geo.analysis.entry import open_form, save_draft, submit, unit_history, unit_ranges, units_for, vintage_set
+from geo.analysis.entry import (open_form, reporting_period, save_draft, submit, unit_history, unit_ranges,
+                                units_for, vintage_set)
 from geo.intake.entry import check_entry, form_groups, group_label
 from geo.intake.values import fmt
 from geo.reference.catalog import load_catalog
@@ -13,11 +14,12 @@ from geo.text.errors import message_of
 from geo.text.periods import PeriodError, parse_period
 from pages.shared.data import get_store
 from pages.shared.signin import current_user
-from pages.shared.state import current_period, current_set_id, lang, tr
+from pages.shared.state import current_set_id, lang, tr
 
 st.title(tr("entry_title"))
 actor, store = current_user(), get_store()
-period = st.text_input(tr("entry_period"), value=current_period() or "", key="entry_period",
+# opens on the period being reported (the newest that has ended), not the sidebar's (2017 on a fresh start)
+period = st.text_input(tr("entry_period"), value=reporting_period(store), key="entry_period",
                        placeholder=tr("entry_period_hint")).strip()
 if not period:
     st.stop()

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.analysis.classify import classify
+from geo.analysis.followup import pending_codes
 from geo.analysis.table import unit_profile
 from geo.reference.catalog import load_catalog
 from geo.reference.frames import indicator_values
@@ -46,13 +47,15 @@ with row.container(width="content"):
 
 prof = unit_profile(frame, code, catalog)
 marked = {iid for c, iid in frame.attrs.get("followup") or () if c == code}  # under follow-up: a mark, not hidden
+pending = " " + tr("status_unapproved_mark") if code in pending_codes(frame) else ""  # not yet approved: marked
 rows = []
 for ind in (catalog.valid_in(frame.attrs["period"]) if frame.attrs.get("period") else catalog):  # issue 13
     p = prof.loc[ind.id]
     rows.append({
         tr("profile_col_indicator"): ind.name(lang()),
         tr("profile_col_value"): format_value(p["value"], ind.kind, lang(), missing=tr("kpi_no_data"))
-        + (" " + tr("quality_mark") if marked & {ind.id, ind.numerator, ind.denominator} else ""),
+        + (" " + tr("quality_mark") if marked & {ind.id, ind.numerator, ind.denominator} else "")
+        + (pending if pd.notna(p["value"]) else ""),
         tr("profile_col_median"): format_value(p["median"], ind.kind, lang()),
         tr("profile_col_rank"): (f"{int(p['rank'])}/{int(p['of'])}" if pd.notna(p["rank"]) else "—"),
         tr("profile_col_unit"): ind.unit(lang()),

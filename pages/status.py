@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.analysis.entry import vintage_set
-from geo.analysis.status import MAP_STATES, completeness, state_classes
+from geo.analysis.status import MAP_STATES, completeness, for_area, state_classes
 from geo.carto.maps import category_data
 from geo.store.errors import StoreError
 from geo.text.errors import message_of
@@ -14,6 +14,15 @@ from pages.shared.data import display_layer, get_store
 from pages.shared.mapview import live_map
 from pages.shared.signin import current_user
 from pages.shared.state import current_period, current_set_id, lang, tr
+
+
+
+def sender(u: dict) -> str:
+    """'tinh-dien-bien (cấp tỉnh, tệp)': who sent the unit's numbers, at which level, how."""
+    how = [tr(f"status_level_{u['submitted_level']}")] if u["submitted_level"] else []
+    how += [tr(f"status_via_{u['submitted_via']}")] if u["submitted_via"] else []
+    return f"{u['submitted_by'] or ''} ({', '.join(how)})" if how else (u["submitted_by"] or "")
+
 
 st.title(tr("status_title"))
 period = st.text_input(tr("status_period"), value=current_period() or "", key="status_period").strip()
@@ -28,7 +37,9 @@ except (StoreError, ValueError) as exc:
 areas = [""] + list(whole["by_province"])
 area = st.selectbox(tr("status_col_province"), areas, key="status_area",
                     format_func=lambda a: a or tr("status_area_all")) if len(areas) > 1 else ""
-out = completeness(get_store(), set_id, period, area) if area else whole
+out = for_area(whole, area)  # one read of the store: the area is a filter of the whole set's status
+if out["sample"]:  # the built-in sample is labelled as such, and not counted as a report
+    st.warning(tr("status_sample_note", n=out["sample"], expected=out["expected"]))
 st.info(tr("status_summary", reported=out["reported"], expected=out["expected"], on_time=out["on_time"],
            deadline=out["deadline"], approved=out["approved"]))
 c1, c2, c3 = st.columns(3)
@@ -50,10 +61,10 @@ if out["by_province"] and not area:
 st.dataframe(pd.DataFrame([{
     tr("status_col_unit"): f"{u['unit_name']} ({u['unit_code']})", tr("status_col_province"): u["province"],
     tr("status_col_state"): tr(f"status_state_{u['state']}"), tr("status_col_when"): u["submitted_at"] or "",
-    tr("status_col_by"): u["submitted_by"] or ""} for u in out["units"]]), hide_index=True, width="stretch")
+    tr("status_col_by"): sender(u)} for u in out["units"]]), hide_index=True, width="stretch")
 
 actor = current_user()
-acted = [u for u in out["units"] if u["state"] not in ("no_data", "draft")]
+acted = [u for u in out["units"] if u["state"] not in ("no_data", "draft", "sample")]
 if actor.signed_in and actor.role in ("editor", "admin") and acted:
     unit = st.selectbox(tr("status_unit_pick"), acted, key="status_unit",
                         format_func=lambda u: f"{u['unit_name']} ({u['unit_code']}) — {tr('status_state_' + u['state'])}")

@@ -5,28 +5,38 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from geo.analysis.entry import reporting_period, vintage_set
 from geo.intake.ingest import column_map_rows, validate_file
 from geo.intake.report import sheet_line
 from geo.intake.mappings import remember_mapping, remembered_mapping
 from geo.intake.template import template_bytes
 from geo.reference.catalog import load_catalog
 from geo.text.i18n import format_value
+from geo.units.boundaries import get_boundary_set_info
 from pages.shared.data import get_store
 from pages.shared.signin import current_user
-from pages.shared.state import current_area, current_period, current_set_id, labels, lang, tr
+from pages.shared.state import current_area, current_set_id, labels, lang, tr
 from pages.preview import render_change_preview
 from pages.shared.flags import confirm_flags
 
-set_id = current_set_id()
 st.title(tr("upload_title"))
+# The page opens on the period being reported (the newest that has ended, geo.analysis.entry.reporting_period)
+# and the units of its vintage; a typed period, or the file's own, decides instead (the period decides the units).
+typed = (st.session_state.get("upload_period") or "").strip()
+due = reporting_period(get_store())
+try:
+    set_id = vintage_set(current_set_id(), typed or due)
+except ValueError:  # a period that cannot be read: the check below names it
+    set_id = vintage_set(current_set_id(), due)
+st.caption(tr("upload_opens_on", period=typed or due, set=get_boundary_set_info(set_id).title(lang())))
 
 # 1. Template
 c1, c2 = st.columns(2)
-c1.download_button(tr("upload_template_xlsx"), data=template_bytes(set_id, period=current_period(), lang=lang()),
+c1.download_button(tr("upload_template_xlsx"), data=template_bytes(set_id, period=typed or due, lang=lang()),
                    file_name=f"mau_{set_id}.xlsx", key="upload_tpl_xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 c2.download_button(tr("upload_template_csv"),
-                   data=template_bytes(set_id, period=current_period(), lang=lang(), fmt="csv"),
+                   data=template_bytes(set_id, period=typed or due, lang=lang(), fmt="csv"),
                    file_name=f"mau_{set_id}.csv", key="upload_tpl_csv", mime="text/csv")
 
 # 2. Period and file
@@ -50,6 +60,12 @@ with st.status(tr("upload_checking"), expanded=False) as status:
     report = validate_file(uploaded.getvalue(), boundary_set=set_id, period=period, file_name=uploaded.name,
                            column_mapping=mapping, lang=lang(), area=current_area(set_id), store=get_store(),
                            sheets=st.session_state.get(sheets_key) or None)
+    if period is None and report.period and vintage_set(set_id, report.period) != set_id:  # the file's period
+        set_id = vintage_set(set_id, report.period)
+        mapping = mappings.setdefault(set_id, remembered_mapping(get_store(), set_id))
+        report = validate_file(uploaded.getvalue(), boundary_set=set_id, period=None, file_name=uploaded.name,
+                               column_mapping=mapping, lang=lang(), area=current_area(set_id), store=get_store(),
+                               sheets=st.session_state.get(sheets_key) or None)
     status.update(label=tr("upload_checked", errors=len(report.errors), warnings=len(report.warnings)),
                   state="error" if report.errors else "complete")
 

@@ -192,9 +192,10 @@ def _account(conn, name: str):
     return conn.execute(sa.select(users).where(users.c.name == name)).first()
 
 
-def authorize_write(conn, actor, action: str, target=None) -> None:
+def authorize_write(conn, actor, action: str, target=None) -> str:
     """The core's role and scope check for ``import``/``rollback``, inside the store's write transaction: an
-    account's writes stay within its scope (geo.access.scopes), whether it acts in the app or by name."""
+    account's writes stay within its scope (geo.access.scopes), whether it acts in the app or by name. Returns
+    the sender's level (geo.access.scopes.scope_level; ``operator``: a command-line name that is no account)."""
     if not isinstance(actor, Actor):
         raise ActorRequired("store_actor_required", given=type(actor).__name__)
     denied = AccessDenied("auth_write_denied")
@@ -209,7 +210,8 @@ def authorize_write(conn, actor, action: str, target=None) -> None:
     elif row is not None and (row.disabled or RANK.get(row.role, 0) < RANK["editor"]):
         raise denied
     if row is not None:
-        check_scope(conn, row, target, action)
+        return check_scope(conn, row, target, action)
+    return "operator"
 
 
 def authorized_store(url: str | None = None, **kwargs) -> Store:

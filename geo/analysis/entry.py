@@ -6,13 +6,13 @@ The fields and their checks are geo.intake.entry's."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from geo.analysis.status import VIETNAM, deadline, unit_state
 from geo.store import state
-from geo.text.periods import parse_period
+from geo.store.reporting import FORM_FILE
+from geo.text.periods import Period, parse_period
 
-FORM_FILE = "nhap-so-lieu"  # the versions' file name: the history shows a form submission as such
 REFUSALS = ("store_unit_locked", "scope_write_outside", "store_unit_conflict")  # audited when the form is refused
 
 
@@ -20,6 +20,20 @@ def previous_period(period: str) -> str:
     """The period of the same type just before ``period`` (2025 → 2024, 2025-Q1 → 2024-Q4, 2025-01 → 2024-12,
     the evaluation year 2025-DG3110 → 2024-DG3110)."""
     return str(parse_period(period).previous())
+
+
+def reporting_period(store=None, today: date | None = None) -> str:
+    """The period a form or an upload opens on: the newest period that has *ended* — its report is due (as
+    DHIS2's data entry, which opens no period that has not ended) — of the type reported most recently in the
+    store (years on a fresh store: the samples are years). On 7/12/2026: 2025, or 2026-Q3 once quarters are
+    reported. Types other than year, quarter and month (evaluation years) count as years here."""
+    today = today or datetime.now(VIETNAM).date()
+    periods = store.periods() if store is not None else []
+    length = parse_period(periods[-1]).length if periods else 12
+    if length not in (12, 3, 1):
+        length = 12
+    current = Period(today.year, (today.month - 1) // length * length + 1, length)
+    return previous_period(str(current))
 
 
 def vintage_set(set_id: str, period: str) -> str:
@@ -38,7 +52,7 @@ def units_for(store, actor, set_id: str) -> list[tuple[str, str]]:
     """(code, name) of the units of ``set_id`` that ``actor`` may enter, in the set's order: an admin or an
     account without scope rows every unit, otherwise the units of its provinces and its own units. The store
     checks the scope again when the form is sent; this list only keeps the picker short."""
-    from geo.access.scopes import provinces_of, scopes_of
+    from geo.access.scopes import codes_in, provinces_of, scopes_of
     from geo.text.names import name_key
     from geo.units.boundaries import unit_list
 
@@ -49,8 +63,8 @@ def units_for(store, actor, set_id: str) -> list[tuple[str, str]]:
     scope = store.execute_read_fn(lambda conn: scopes_of(conn, actor.name))
     if not scope:
         return pairs
-    codes = {v for k, v in scope if k == "unit"}
-    provinces = {name_key(v) for k, v in scope if k == "province"}
+    codes = codes_in(scope, set_id)  # a code holds for the vintage it was given for
+    provinces = {name_key(v) for k, v, _ in scope if k == "province"}
     province = provinces_of(set_id) if provinces else {}
     return [(c, n) for c, n in pairs if c in codes or name_key(province.get(c, "")) in provinces]
 
@@ -135,5 +149,5 @@ def submit(store, actor, set_id: str, period: str, code: str, name: str, values:
         raise
 
 
-__all__ = ["FORM_FILE", "open_form", "previous_period", "save_draft", "submit", "unit_history", "unit_ranges",
-           "unit_values", "units_for", "vietnam_time", "vintage_set"]
+__all__ = ["FORM_FILE", "open_form", "previous_period", "reporting_period", "save_draft", "submit", "unit_history",
+           "unit_ranges", "unit_values", "units_for", "vietnam_time", "vintage_set"]

@@ -1,11 +1,13 @@
 """The follow-up list: every flagged value not yet checked, by province and commune, with who accepted it
 (geo.store.flags keeps them; geo.intake.quality made them). The editors' page and ``python -m geo quality`` show
-it; the map's tooltip and the profile put a small mark on the values in it (:func:`marked_cells`)."""
+it; the map's tooltip and the profile put a small mark on the values in it (:func:`marked_cells`), and beside
+it the mark of numbers a province has not yet approved (:func:`value_marks`; ``ANTT_UNAPPROVED=marked``)."""
 
 from __future__ import annotations
 
 from geo.reference.catalog import load_catalog
 from geo.store.flags import flagged_cells, open_flags
+from geo.text.i18n import t
 from geo.text.names import vi_sort_key
 
 
@@ -74,3 +76,20 @@ def range_choices(boundary_set: str, area: tuple = (), lang: str = "vi") -> tupl
     names = sorted(((c, units.names[c]) for c in codes), key=lambda x: (vi_sort_key(x[1]), x[0]))
     indicators = {i.id: i.name(lang) for i in load_catalog().base() if i.kind in ("count", "amount")}
     return dict(names), indicators
+
+
+def pending_codes(frame) -> set[str]:
+    """Codes whose numbers are not yet approved, shown with a mark (``frame.attrs["unapproved"]``, set by the
+    store's current table under ``ANTT_UNAPPROVED=marked``)."""
+    return {str(c) for c in frame.attrs.get("unapproved") or ()}
+
+
+def value_marks(frame, ind, lang: str = "vi") -> dict[str, str]:
+    """unit code -> the marks its value of ``ind`` carries, as shown beside it (never hidden): under
+    follow-up, and not yet approved. Units with neither are left out."""
+    out: dict[str, list[str]] = {}
+    for code in marked_codes(frame, ind):
+        out.setdefault(code, []).append(t("quality_mark", lang))
+    for code in pending_codes(frame):
+        out.setdefault(code, []).append(t("status_unapproved_mark", lang))
+    return {c: " ".join(m) for c, m in out.items()}

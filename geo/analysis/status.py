@@ -5,7 +5,12 @@ time = submitted no later than the deadline, ``ANTT_REPORT_DEADLINE_DAYS`` days 
 default) after the period ends, in Vietnam's time. The store gives each unit's newest submission and newest
 approval step (:meth:`geo.store.database.Store.report_states`); this module only counts.
 
-A unit with no submission but a draft saved in the entry form (geo.store.drafts) is ``draft``.
+A unit with no submission but a draft saved in the entry form (geo.store.drafts) is ``draft``. A unit whose
+only numbers are the built-in sample is ``sample``: shown as sample, never counted as reported (nobody sent
+it). Each unit also says how and at which level its numbers were sent (``submitted_via``: form, upload,
+rollback, sample; ``submitted_level``: commune, province, national, admin, operator — recorded by the store
+with the version; None for versions older than migration 0010): a province staffer's sheet for many communes
+is a submission for each unit it names, shown as sent by the province.
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ from geo.config import setting
 from geo.text.names import name_key
 from geo.text.periods import parse_period
 
-STATES = ("no_data", "draft", "on_time", "late", "approved", "returned")
+STATES = ("no_data", "sample", "draft", "on_time", "late", "approved", "returned")
+REPORTED = ("on_time", "late", "approved", "returned")  # states that count as a report
 DEFAULT_DEADLINE_DAYS = 15
 VIETNAM = timezone(timedelta(hours=7))
 
@@ -43,6 +49,8 @@ def _on_time(submitted_at: str | None, due: date) -> bool:
 def unit_state(info: dict | None, due: date) -> str:
     if info is None or info.get("version") is None:
         return "no_data"
+    if info.get("sample"):  # the built-in sample: labelled, never a report
+        return "sample"
     if info["step"] == "approve":
         return "approved"
     if info["step"] == "return" and not info["resubmitted"]:
@@ -51,7 +59,7 @@ def unit_state(info: dict | None, due: date) -> str:
 
 
 # The status map's classes (no data is the map's grey): state, fill colour, the Streamlit colour name of its key.
-MAP_STATES = (("draft", "#803df5", "violet"), ("returned", "#ff4b4b", "red"), ("late", "#ffa421", "orange"),
+MAP_STATES = (("sample", "#faca2b", "yellow"), ("draft", "#803df5", "violet"), ("returned", "#ff4b4b", "red"), ("late", "#ffa421", "orange"),
               ("on_time", "#21c354", "green"), ("approved", "#1c83e1", "blue"))
 
 
@@ -63,9 +71,10 @@ def state_classes(out: dict) -> pd.Series:
 
 def _counts(rows: list[dict]) -> dict:
     return {"expected": len(rows),
-            "reported": sum(r["state"] in ("on_time", "late", "approved", "returned") for r in rows),
+            "reported": sum(r["state"] in REPORTED for r in rows),
             "on_time": sum(r["on_time"] for r in rows),
-            "approved": sum(r["state"] == "approved" for r in rows)}
+            "approved": sum(r["state"] == "approved" for r in rows),
+            "sample": sum(r["state"] == "sample" for r in rows)}
 
 
 def completeness(store, set_id: str, period: str, area: str | None = None) -> dict:
@@ -80,26 +89,40 @@ def completeness(store, set_id: str, period: str, area: str | None = None) -> di
     due = deadline(period)
     states = store.report_states(set_id, period)
     drafts = store.drafts(set_id, period)  # newer than the unit's submission: a draft in progress
-    inside = {p for p in set(provinces) if name_key(p) == name_key(area)} if area else None
     rows = []
     for code, name, province in zip(units["code"], units["name"], provinces):
-        if inside is not None and province not in inside:
-            continue
         info = states.get(code)
         state = unit_state(info, due)
         if state == "no_data" and code in drafts:
             state = "draft"
         rows.append({
             "unit_code": code, "unit_name": name, "province": province, "state": state,
-            "on_time": state not in ("no_data", "draft") and _on_time(info["submitted_at"], due),
+            "on_time": state in REPORTED and _on_time(info["submitted_at"], due),
             "submitted_at": info["submitted_at"] if info else None,
             "submitted_by": info["submitted_by"] if info else None,
+            "submitted_level": info.get("submitted_level") if info else None,
+            "submitted_via": info.get("submitted_via") if info else None,
+            "sample": state == "sample",
             "approved_by": info["step_by"] if state == "approved" else None,
             "reason": info["reason"] if state == "returned" else None,
         })
-    by_province: dict[str, dict] = {}
-    if col and len({r["province"] for r in rows}) > 1:
+    return for_area(_summary(rows, set_id, period, due.isoformat(), by_province=bool(col)), area)
+
+
+def _summary(rows: list[dict], set_id: str, period: str, due: str, *, by_province: bool) -> dict:
+    per: dict[str, dict] = {}
+    if by_province and len({r["province"] for r in rows}) > 1:
         for p in dict.fromkeys(r["province"] for r in rows):
-            by_province[p] = _counts([r for r in rows if r["province"] == p])
-    return {**_counts(rows), "boundary_set": set_id, "period": period, "deadline": due.isoformat(),
-            "units": rows, "by_province": by_province}
+            per[p] = _counts([r for r in rows if r["province"] == p])
+    return {**_counts(rows), "boundary_set": set_id, "period": period, "deadline": due, "units": rows,
+            "by_province": per}
+
+
+def for_area(out: dict, area: str | None) -> dict:
+    """The completeness ``out`` of a whole set narrowed to the province ``area`` (matched as in
+    :func:`completeness`), without reading the store again: the status page needs both (the map and the
+    per-province table of the whole set, the counts and the list of the area)."""
+    if not area:
+        return out
+    rows = [r for r in out["units"] if name_key(r["province"]) == name_key(area)]
+    return _summary(rows, out["boundary_set"], out["period"], out["deadline"], by_province=True)

@@ -57,10 +57,10 @@ def legend_html(items: list[LegendItem], title: str, lang: str = "vi", *, provin
 
 def tooltip_texts(frame: pd.DataFrame, values: pd.Series, ind: Indicator, catalog, lang: str = "vi") -> dict:
     """Per unit: (escaped name, escaped value text, escaped detail) for the tooltip."""
-    from geo.analysis.followup import marked_codes
+    from geo.analysis.followup import value_marks
 
     out = {}
-    marked = marked_codes(frame, ind)
+    marks = value_marks(frame, ind, lang)
     for code in values.index:
         name = str(frame.at[code, "unit_name"]) if code in frame.index else str(code)
         v = values.get(code)
@@ -68,8 +68,8 @@ def tooltip_texts(frame: pd.DataFrame, values: pd.Series, ind: Indicator, catalo
         if not (v is None or (isinstance(v, float) and math.isnan(v))):
             unit = ind.unit(lang)
             vtext = vtext if ind.kind == "share" else f"{vtext} {unit}"
-            if str(code) in marked:  # under follow-up: shown, never hidden, with a small mark
-                vtext += " " + t("quality_mark", lang)
+            if str(code) in marks:  # under follow-up or not yet approved: shown, never hidden, with a mark
+                vtext += " " + marks[str(code)]
         detail = ""
         if ind.derived and code in frame.index:
             num_ind, den_ind = catalog[ind.numerator], catalog[ind.denominator]

@@ -8,7 +8,7 @@ import html
 import pandas as pd
 
 from geo.analysis.classify import NO_DATA_COLOR, Classification
-from geo.analysis.followup import marked_codes
+from geo.analysis.followup import value_marks
 from geo.carto.assets import raw_script_element, script_json
 from geo.carto.basemap import add_labels, base_map
 from geo.carto.geometry import DisplayLayer, full_stroke_zoom
@@ -65,7 +65,7 @@ class _LiveChoroplethLayer:
             if (!D) { return "<b>" + G.names[i] + "</b>"; }
             var v = D.v[i], text = v === null ? D.missing : (D.texts ? D.texts[v] : num(v, D.d) + D.suffix);
             var out = "<b>" + G.names[i] + "</b><br>" + D.label + ": " + (D.approx[i] ? "≈ " : "") + text
-                      + (D.flag && D.flag[i] ? ' <span class="antt-flag">' + D.flagText + "</span>" : "");
+                      + (D.flag && D.flag[i] ? ' <span class="antt-flag">' + D.flag[i] + "</span>" : "");
             if (D.num) {
                 out += "<br><small>" + D.num.name + ": " + num(D.num.v[i], D.num.d) + " / " + D.den.name + ": "
                        + num(D.den.v[i], D.den.d) + "</small>";
@@ -217,9 +217,8 @@ def live_data(layer: DisplayLayer, values: pd.Series, frame: pd.DataFrame, ind: 
         for part, iid in (("num", ind.numerator), ("den", ind.denominator)):
             v, d = col(frame[iid], catalog[iid].kind)
             data[part] = {"name": html.escape(catalog[iid].name(lang)), "v": v, "d": d}
-    marked = marked_codes(frame, ind)  # values under follow-up: a small mark in the tooltip, never hidden
-    data["flag"] = [1 if c in marked else 0 for c in layer.codes] if marked else {}
-    data["flagText"] = html.escape(t("quality_mark", lang))
+    marks = value_marks(frame, ind, lang)  # under follow-up, not yet approved: a small mark, never hidden
+    data["flag"] = [html.escape(marks.get(c, "")) for c in layer.codes] if marks else {}
     approx = set(str(c) for c in frame.attrs.get("approximate") or [])
     data["approx"] = [1 if c in approx else 0 for c in layer.codes] if approx else {}
     return data

@@ -67,5 +67,5 @@ def run_completeness(args) -> int:
                on_time=out["on_time"], approved=out["approved"], deadline=out["deadline"]))
     for r in out["units"]:
         print(f"{r['unit_code']}\t{r['unit_name']}\t{r['province']}\t{r['state']}\t{r['submitted_at'] or '—'}"
-              f"\t{r['submitted_by'] or '—'}")
+              f"\t{r['submitted_by'] or '—'}\t{r['submitted_level'] or '—'}")
     return 0

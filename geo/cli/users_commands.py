@@ -107,7 +107,9 @@ def run_add(args) -> int:
 
 
 def _print_scope(name: str, scope) -> None:
-    print(both("cli_users_scope_set", name=name, scope=", ".join(v for _, v in scope) or both("cli_users_scope_all")))
+    from geo.access.scopes import scope_label
+
+    print(both("cli_users_scope_set", name=name, scope=scope_label(scope) or both("cli_users_scope_all")))
 
 
 def run_set_scope(args) -> int:

@@ -21,7 +21,7 @@ from geo.reference.frames import indicator_values
 from geo.units import boundaries as gb
 
 FIXED_COLUMNS = ("code", "name", "province", "period")
-TAIL_COLUMNS = ("data_version", "sample")
+TAIL_COLUMNS = ("data_version", "sample", "approved")
 
 
 def feature_indicators(period: str | None, internal: bool, catalog: Catalog | None = None) -> list:
@@ -61,6 +61,14 @@ def feature_table(frame: pd.DataFrame, set_id: str, *, internal: bool, threshold
     version = frame.attrs.get("version")
     out["data_version"] = None if version is None else int(version)
     out["sample"] = bool(frame.attrs.get("sample"))
+    # numbers a province has not yet approved (ANTT_UNAPPROVED=marked): marked here as on the map
+    # (None where the unit has no number, or the numbers are the sample, which nobody approves)
+    pending = {str(c) for c in frame.attrs.get("unapproved") or ()}
+    samples = {str(c) for c in frame.attrs.get("sample_units") or ()}
+    base = [i.id for i in catalog.base() if i.id in frame.columns]
+    has = frame[base].notna().any(axis=1).values if base else [False] * len(frame)
+    out["approved"] = [None if frame.attrs.get("sample") or code in samples or not h else code not in pending
+                       for code, h in zip(out.index, has)]
     return out
 
 

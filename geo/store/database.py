@@ -216,7 +216,7 @@ class Store(StoreReads, StoreWrites, StoreReporting, StoreDrafts):
             with self._write() as conn:
                 cleared = self._replaced(conn, rows, boundary_set, period) if replace_area else []
                 written = (*self._named(rows, boundary_set), *cleared)
-                self._authorize(conn, actor, "import", state.WriteTarget(boundary_set, period, written))
+                level = self._authorize(conn, actor, "import", state.WriteTarget(boundary_set, period, written))
                 self._check_locks(conn, boundary_set, period, [c for c, _ in written])
                 if expected_units is not None:
                     self._check_unit_versions(conn, boundary_set, period, expected_units)
@@ -227,7 +227,7 @@ class Store(StoreReads, StoreWrites, StoreReporting, StoreDrafts):
                 version = self._insert_version(
                     conn, rows, boundary_set=boundary_set, period=period, user=user,
                     action="sample" if sample else "import", file_name=file_name, sha256=file_sha256,
-                    size=file_size, note=note, sample=sample, crash_hook=True, cleared=cleared,
+                    size=file_size, note=note, sample=sample, crash_hook=True, cleared=cleared, level=level,
                 )
                 insert_flags(conn, version, boundary_set, period, user, flags)
                 return version
@@ -246,7 +246,7 @@ class Store(StoreReads, StoreWrites, StoreReporting, StoreDrafts):
                     self._authorize(conn, actor, "rollback", None)
                     raise StoreError("store_no_version", version=version)
                 rows = self._rows(conn, src.id, cleared=True)
-                self._authorize(conn, actor, "rollback", state.WriteTarget(
+                level = self._authorize(conn, actor, "rollback", state.WriteTarget(
                     src.boundary_set, src.period, tuple((r["unit_code"], r["unit_name"]) for r in rows)))
                 now = state.unit_versions(conn, src.boundary_set, src.period,
                                           codes=state.version_codes(conn, src.id))
@@ -256,7 +256,7 @@ class Store(StoreReads, StoreWrites, StoreReporting, StoreDrafts):
                 return self._insert_version(
                     conn, [r for r in rows if not r.get("cleared")], boundary_set=src.boundary_set,
                     period=src.period, user=user, action="rollback", note=note, sample=bool(src.sample),
-                    restores_version=src.id,
+                    restores_version=src.id, level=level,
                     cleared=[(r["unit_code"], r["unit_name"]) for r in rows if r.get("cleared")],
                 )
         except sa.exc.OperationalError as exc:
@@ -280,7 +280,7 @@ class Store(StoreReads, StoreWrites, StoreReporting, StoreDrafts):
 
     def _replaced(self, conn: Connection, rows: list[dict], boundary_set: str, period: str) -> list[tuple[str, str]]:
         named = {c for c, _ in self._named(rows, boundary_set)}
-        shown, _, _ = state.current_rows(conn, boundary_set, period)
+        shown = state.current_rows(conn, boundary_set, period)[0]
         return [(r["unit_code"], r["unit_name"]) for r in shown if r["unit_code"] not in named]
 
     def audit(self, action: str, user: str, detail: dict | None = None, *, conn: Connection | None = None) -> None:
@@ -343,11 +343,13 @@ class Store(StoreReads, StoreWrites, StoreReporting, StoreDrafts):
             raise StoreError("store_period_type", **period_type_params(bad, period),
                              units=", ".join(units[:10]) + (f"… (+{len(units) - 10})" if len(units) > 10 else ""))
 
-    def _authorize(self, conn: Connection, actor, action: str, target: state.WriteTarget | None) -> None:
-        """Role and scope check of the core (not only the page), injected: see ``__init__``."""
+    def _authorize(self, conn: Connection, actor, action: str, target: state.WriteTarget | None) -> str | None:
+        """Role and scope check of the core (not only the page), injected: see ``__init__``. The hook may return
+        the sender's level (``commune``, ``province``, ...), recorded with a version as ``submitted_level``."""
         if self.authorize is None:
             raise AccessDenied("store_read_only")
-        self.authorize(conn, actor, action, target)
+        level = self.authorize(conn, actor, action, target)
+        return level if isinstance(level, str) else None
 
     @staticmethod
     def _check_user(user) -> str:

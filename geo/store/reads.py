@@ -9,9 +9,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from geo.config import setting
 from geo.store import state
 from geo.store.engine import iso_time
 from geo.store.errors import StoreError
+from geo.store.reporting import last_steps
 from geo.store.schema import audit_log_table, import_versions, observations, version_matrices
 
 
@@ -59,7 +61,14 @@ class StoreReads:
 
     def current_table(self, boundary_set: str, period: str | None = None):
         """Each unit the set shows with its newest submission for the period (geo.store.state); attrs
-        ``version`` is the newest version among them, ``sample`` whether all of them are samples."""
+        ``version`` is the newest version among them, ``sample`` whether all of them are samples.
+
+        Numbers not yet approved (geo.store.reporting: the unit's newest step is not ``approve``; samples are
+        no submission and keep their sample label) follow the ``ANTT_UNAPPROVED`` setting, here, so that every
+        view shows the same number: ``marked`` (default) keeps them and lists their codes in attrs
+        ``unapproved`` (the tooltip, the profile and the banners mark them); ``approved`` leaves them out (no
+        data) and counts them in attrs ``withheld``. attrs ``sample_units``: the units whose numbers are the
+        sample (in a table mixing both)."""
         from geo.reference.frames import rows_to_table
 
         if period is None:
@@ -71,8 +80,23 @@ class StoreReads:
             return rows_to_table([], boundary_set=boundary_set, period=None, version=None, sample=False)
         # Versions are immutable once committed, so reading the ids and then their rows is consistent.
         with self._read() as conn:
-            rows, version, sample = state.current_rows(conn, boundary_set, period)
-        return rows_to_table(rows, boundary_set=boundary_set, period=period, version=version, sample=sample)
+            rows, chosen, samples = state.current_rows(conn, boundary_set, period)
+            approved = {c for c, r in last_steps(conn, boundary_set, period).items()
+                        if r.action == "approve"} if rows else set()
+        pending = {r["unit_code"] for r in rows
+                   if chosen[r["unit_code"]] not in samples and r["unit_code"] not in approved}
+        mode = setting("ANTT_UNAPPROVED")
+        withheld = len(pending) if mode == "approved" else 0
+        if withheld:
+            rows = [r for r in rows if r["unit_code"] not in pending]
+            pending = set()
+        versions = {chosen[r["unit_code"]] for r in rows} if withheld else set(chosen.values())
+        table = rows_to_table(rows, boundary_set=boundary_set, period=period,
+                              version=max(chosen.values()) if chosen else None,
+                              sample=bool(versions) and versions <= samples)
+        table.attrs.update(unapproved=sorted(pending), withheld=withheld, approval=mode,
+                           sample_units=sorted(r["unit_code"] for r in rows if chosen[r["unit_code"]] in samples))
+        return table
 
     def value_history(self, boundary_set: str, period: str, depth: int = 6, units=None):
         """(periods, {period: frame (index unit code, columns indicator ids)}) for the quality checks

@@ -40,6 +40,20 @@ def last_steps(conn: Connection, set_id: str, period: str, codes=None) -> dict[s
     return {r.unit_code: r for r in conn.execute(sa.select(unit_reports).where(unit_reports.c.id.in_(ids)))}
 
 
+FORM_FILE = "nhap-so-lieu"  # geo.analysis.entry.FORM_FILE: the file name the entry form's versions carry
+
+
+def _via(version) -> str | None:
+    """How a version was sent: ``sample``, ``rollback``, ``form`` (the one-commune entry form) or ``upload``."""
+    if version is None:
+        return None
+    if version.sample or version.action == "sample":
+        return "sample"
+    if version.action == "rollback":
+        return "rollback"
+    return "form" if version.file_name == FORM_FILE else "upload"
+
+
 class StoreReporting:
     def _check_locks(self, conn: Connection, set_id: str, period: str, codes) -> None:
         """Refuse a write into an approved unit (StoreError naming the unit, the period, who approved, when)."""
@@ -97,16 +111,26 @@ class StoreReporting:
 
         return self.execute_write_fn(write)
 
+    def reports_state(self) -> int:
+        """The newest approval step's id (0: none): a cache of what views show must key on it, since approving
+        changes what an ``ANTT_UNAPPROVED`` view shows without a new version."""
+        with self._read() as conn:
+            return int(conn.execute(sa.select(sa.func.max(unit_reports.c.id))).scalar() or 0)
+
     def report_states(self, boundary_set: str, period: str) -> dict[str, dict]:
-        """unit code -> its submission (version, submitted_at, submitted_by) and its newest step (step, step_by,
-        step_at, reason, and whether a submission came after it), for the units the set shows data of."""
+        """unit code -> its submission (version, submitted_at, submitted_by; submitted_level: the sender's level
+        recorded with the version, None before migration 0010; submitted_via: ``form``, ``upload`` (a file),
+        ``rollback`` or ``sample``; sample) and its newest step (step, step_by, step_at, reason, and whether a
+        submission came after it), for the units the set shows data of."""
         period = self._check_period(period)
         with self._read() as conn:
             chosen = state.unit_versions(conn, boundary_set, period)
             shown = {r["unit_code"] for r in state.rows_of(conn, chosen, period)}
             versions = sorted({v for c, v in chosen.items() if c in shown})
             meta = {r.id: r for r in conn.execute(
-                sa.select(import_versions.c.id, import_versions.c.created_at, import_versions.c.user)
+                sa.select(import_versions.c.id, import_versions.c.created_at, import_versions.c.user,
+                          import_versions.c.action, import_versions.c.file_name, import_versions.c.sample,
+                          import_versions.c.submitted_level)
                 .where(import_versions.c.id.in_(versions)))} if versions else {}
             steps = last_steps(conn, boundary_set, period)
         out: dict[str, dict] = {}
@@ -116,6 +140,8 @@ class StoreReporting:
             out[code] = {
                 "version": v, "submitted_at": iso_time(m.created_at) if m else None,
                 "submitted_by": m.user if m else None,
+                "submitted_level": m.submitted_level if m else None, "submitted_via": _via(m),
+                "sample": bool(m.sample) if m else False,
                 "step": s.action if s is not None else None, "step_by": s.user if s is not None else None,
                 "step_at": iso_time(s.created_at) if s is not None else None,
                 "reason": s.reason if s is not None else None,

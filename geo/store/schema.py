@@ -46,6 +46,8 @@ import_versions = sa.Table(
     sa.Column("restores_version", sa.Integer, sa.ForeignKey("import_versions.id")),
     sa.Column("sample", sa.Boolean, nullable=False),
     sa.Index("ix_import_versions_set_period", "boundary_set", "period", "id"),
+    # the sender's level as the authorize hook saw it (geo.access.scopes.scope_level); NULL before 0010
+    sa.Column("submitted_level", sa.String(20)),
     sqlite_autoincrement=True,
 )
 
@@ -135,6 +137,7 @@ user_scopes = sa.Table(
     sa.Column("name", sa.String(200), sa.ForeignKey("users.name"), primary_key=True),
     sa.Column("kind", sa.String(20), primary_key=True),
     sa.Column("value", sa.String(200), primary_key=True),
+    sa.Column("vintage", sa.String(20)),  # a unit code's vintage ("2025"/"pre2025"); NULL: both (rows before 0010)
 )
 
 # The reporting chain per unit and period (issue 20, geo.store.reporting): approve / return / reopen steps,

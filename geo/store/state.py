@@ -112,15 +112,16 @@ def version_row(conn: Connection, version: int):
     return conn.execute(sa.select(import_versions).where(import_versions.c.id == int(version))).first()
 
 
-def current_rows(conn: Connection, set_id: str, period: str) -> tuple[list[dict], int | None, bool]:
-    """(rows, newest version among them, whether every one of them is a sample) for the set and period."""
+def current_rows(conn: Connection, set_id: str, period: str) -> tuple[list[dict], dict[str, int], set[int]]:
+    """(rows, {unit code: the version it comes from (cleared units too)}, the ids among those versions that are
+    samples) for the set and period."""
     chosen = unit_versions(conn, set_id, period)
     if not chosen:
-        return [], None, False
+        return [], {}, set()
     versions = sorted(set(chosen.values()))
-    samples = {int(v): bool(s) for v, s in conn.execute(
-        sa.select(import_versions.c.id, import_versions.c.sample).where(import_versions.c.id.in_(versions)))}
-    return rows_of(conn, chosen, period), max(versions), all(samples.values())
+    samples = {int(v) for v, s in conn.execute(
+        sa.select(import_versions.c.id, import_versions.c.sample).where(import_versions.c.id.in_(versions))) if s}
+    return rows_of(conn, chosen, period), chosen, samples
 
 
 def periods_seen_from(conn: Connection, set_id: str) -> set[str]:

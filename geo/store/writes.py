@@ -77,9 +77,10 @@ def _maybe_crash(written: int) -> None:
 class StoreWrites:
     def _insert_version(self, conn: Connection, rows: list[dict], *, boundary_set: str, period: str, user: str,
                         action: str, file_name=None, sha256=None, size=None, note=None, sample=False,
-                        restores_version=None, crash_hook: bool = False, cleared=()) -> int:
+                        restores_version=None, crash_hook: bool = False, cleared=(), level=None) -> int:
         """Append one version covering the units of ``rows`` (and clearing the ``cleared`` units: pairs of
-        code and name, a row at position CLEARED with no values). Runs inside the caller's transaction."""
+        code and name, a row at position CLEARED with no values); ``level``: the sender's level as the authorize
+        hook saw it (``submitted_level``). Runs inside the caller's transaction."""
         from geo.reference.catalog import load_catalog
         from geo.text.names import normalize_code
         from geo.units.boundaries import get_boundary_set_info
@@ -117,6 +118,7 @@ class StoreWrites:
             created_at=now, user=user, action=action, file_name=file_name, sha256=sha256,
             size=int(size) if size is not None else None, boundary_set=boundary_set, period=period, note=note,
             n_units=len(clean), n_values=n_values, restores_version=restores_version, sample=bool(sample),
+            **({"submitted_level": level} if level is not None else {}),  # (a store built at an old revision)
         ).returning(import_versions.c.id)).scalar_one()
 
         known = {c for (c,) in conn.execute(sa.select(units.c.code).where(units.c.boundary_set == boundary_set))}

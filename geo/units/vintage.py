@@ -18,6 +18,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from geo.config import setting
 from geo.reference.frames import rows_to_table
 from geo.text.errors import AnttError
 from geo.text.periods import parse_period, sort_periods
@@ -104,7 +105,13 @@ def convert_table(table: pd.DataFrame, from_set: str, to_set: str, method: str =
     if method == "area" and "Point" in {old_units.geom_type.iloc[0], new_units.geom_type.iloc[0]}:
         raise CrosswalkError("crosswalk_area_needs_files")
     cw = load_crosswalk(from_set, to_set, method=method, old_units=old_units, new_units=new_units)
-    return aggregate(table, cw, dict(zip(new_units["code"], new_units["name"])), to_set)
+    out = aggregate(table, cw, dict(zip(new_units["code"], new_units["name"])), to_set)
+    # a new unit carrying any number not yet approved is marked; the withheld ones were left out before
+    pending, samples = table.attrs.get("unapproved") or (), table.attrs.get("sample_units") or ()
+    out.attrs.update(unapproved=sorted({new for old in pending for new in cw.weights.get(old, {})}),
+                     sample_units=sorted({new for old in samples for new in cw.weights.get(old, {})}),
+                     withheld=table.attrs.get("withheld", 0), approval=table.attrs.get("approval"))
+    return out
 
 
 def table_on_set(store, set_id: str, period: str | None, method: str = "whole") -> pd.DataFrame:
@@ -128,5 +135,7 @@ def table_version_key(store, set_id: str, period: str | None) -> tuple:
         keys.append((src, store.latest_version(src, period) if period else None))
     if hasattr(store, "flags_state"):  # values under follow-up carry a mark (geo.analysis.followup)
         keys.append(("flags", store.flags_state()))
+    if hasattr(store, "reports_state"):  # approving changes what is shown or marked (ANTT_UNAPPROVED)
+        keys.append(("approval", setting("ANTT_UNAPPROVED"), store.reports_state()))
     return tuple(keys)
 

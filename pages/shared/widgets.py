@@ -96,7 +96,15 @@ def crosswalk_method_picker() -> None:
 
 
 def sample_banner(table) -> None:
-    """The sample label, and a note when the numbers were carried from another boundary vintage."""
+    """The sample label, a note on numbers not yet approved (marked, or left out: ANTT_UNAPPROVED), and a note
+    when the numbers were carried from another boundary vintage."""
+    from geo.analysis.followup import pending_codes
+
+    pending = pending_codes(table) & {str(c) for c in table.index}
+    if pending:
+        st.caption(tr("status_unapproved_banner", n=len(pending), mark=tr("status_unapproved_mark")))
+    if table.attrs.get("withheld"):
+        st.caption(tr("status_withheld_banner", n=table.attrs["withheld"]))
     if table.attrs.get("sample"):
         from geo.reference.sample import sample_banner_key
 

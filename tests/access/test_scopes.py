@@ -14,7 +14,7 @@ from geo.access.auth import Actor, authorized_store
 from geo.store.database import AccessDenied, StoreError
 
 CLI = Actor("ops", "admin", "cli")
-PROVINCE, NATIONAL = "dien-bien-dong-2025", "vn-2025"
+PROVINCE, NATIONAL, OLD = "dien-bien-dong-2025", "vn-2025", "dien-bien-dong-pre2025"
 SIX = ["03203", "03208", "03214", "03370", "03382", "03385"]
 HANOI = "00004"
 
@@ -46,16 +46,27 @@ def count(store):
 
 
 @pytest.mark.parametrize("given, parsed", [
-    (["Điện Biên"], [("province", "Điện Biên")]),
-    (["tỉnh điện biên", "DIEN BIEN"], [("province", "Điện Biên")]),
-    (["3203", "03208"], [("unit", "03203"), ("unit", "03208")]),
+    (["Điện Biên"], [("province", "Điện Biên", None)]),
+    (["tỉnh điện biên", "DIEN BIEN"], [("province", "Điện Biên", None)]),
+    (["3203", "03208"], [("unit", "03203", "2025"), ("unit", "03208", "2025")]),  # a code: today's unit
+    (["pre2025:03205"], [("unit", "03205", "pre2025")]),                           # the unit before 1/7/2025
+    (["PRE2025 : 3203"], [("unit", "03203", "pre2025")]),
+    (["2025:03203"], [("unit", "03203", "2025")]),
+    (["03203", "pre2025:03203"], [("unit", "03203", None)]),                       # both vintages: one row
+    (["2025+pre2025:03203"], [("unit", "03203", None)]),
     ([], []),
 ])
 def test_parse_scope(given, parsed):
     assert scopes.parse_scope(given) == parsed
 
 
-@pytest.mark.parametrize("given, message", [(["Điện Bàn Xa"], "Không có tỉnh"), (["99999"], "mã 99999")])
+@pytest.mark.parametrize("given, message", [
+    (["Điện Bàn Xa"], "Không có tỉnh"),
+    (["99999"], "mã 99999"),
+    (["03205"], "ghi 'pre2025:03205'"),  # 03205 (old Na Son) is no unit since 1/7/2025: the message says how
+    (["x:03203"], "giai đoạn không rõ"),
+    (["pre2025:99999"], "mã 99999"),
+])
 def test_unknown_scopes_are_refused(given, message):
     with pytest.raises(scopes.ScopeError, match=message):
         scopes.parse_scope(given)
@@ -106,10 +117,11 @@ def test_rollback_and_replacement_stay_within_the_scope(store):
 
 
 def test_scope_changes_are_audited_and_admins_are_never_scoped(store):
-    assert scopes.set_scope(store, "xa", ["03203", "03208"], by=CLI) == [("unit", "03203"), ("unit", "03208")]
-    assert scopes.all_scopes(store) == {"tinh": ["Điện Biên"], "xa": ["03203", "03208"]}
+    assert scopes.set_scope(store, "xa", ["03203", "03208"], by=CLI) == [("unit", "03203", "2025"),
+                                                                        ("unit", "03208", "2025")]
+    assert scopes.all_scopes(store) == {"tinh": ["Điện Biên"], "xa": ["2025:03203", "2025:03208"]}
     entry = store.audit_log(action="user_scope")[0]
-    assert (entry["user"], entry["detail"]) == ("ops", {"name": "xa", "scope": ["03203", "03208"]})
+    assert (entry["user"], entry["detail"]) == ("ops", {"name": "xa", "scope": ["2025:03203", "2025:03208"]})
     with pytest.raises(StoreError, match="quản trị"):
         scopes.set_scope(store, "quan", ["Điện Biên"], by=CLI)
     with pytest.raises(AccessDenied):
@@ -129,14 +141,15 @@ def test_cli_users_scope(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", io.StringIO("mat-khau-rat-dai\n"))
     assert main(["users", "add", "sai", "--role", "editor", "--scope", "Không Có"]) == 1
     assert "Không có tỉnh" in capsys.readouterr().err
-    assert main(["users", "set-scope", "xa", "03203"]) == 0
-    assert "03203" in capsys.readouterr().out
+    assert main(["users", "set-scope", "xa", "03203", "pre2025:03205"]) == 0
+    assert "2025:03203, pre2025:03205" in capsys.readouterr().out
     assert main(["users", "list", "--json"]) == 0
     listed = {u["name"]: u["scope"] for u in json.loads(capsys.readouterr().out)}
-    assert listed == {"tinh": ["Điện Biên"], "xa": ["03203"]}  # the refused account was never created
+    # the refused account was never created; each code shows the vintage it holds for
+    assert listed == {"tinh": ["Điện Biên"], "xa": ["2025:03203", "pre2025:03205"]}
     assert main(["users", "list"]) == 0
     out = capsys.readouterr().out
-    assert "Điện Biên" in out and "03203" in out
+    assert "Điện Biên" in out and "2025:03203" in out and "pre2025:03205" in out
 
 
 def test_oidc_accounts_are_scoped_the_same_way(store):
@@ -146,3 +159,37 @@ def test_oidc_accounts_are_scoped_the_same_way(store):
     assert store.import_rows(rows(["03203"]), boundary_set=PROVINCE, period="2026", user=oidc)
     with pytest.raises(AccessDenied, match="03208"):
         store.import_rows(rows(["03208"]), boundary_set=PROVINCE, period="2026", user=oidc)
+
+
+@pytest.mark.parametrize("scope, set_id, allowed", [
+    (["03203"], PROVINCE, True),            # today's Na Son
+    (["03203"], OLD, False),                # not Thị trấn Điện Biên Đông, which had the same code before 2025
+    (["pre2025:03203"], OLD, True),
+    (["pre2025:03203"], PROVINCE, False),
+    (["2025+pre2025:03203"], OLD, True),    # what a scope row from before migration 0010 means
+    (["2025+pre2025:03203"], PROVINCE, True),
+])
+def test_a_code_scope_holds_for_the_vintage_it_was_given_for(store, scope, set_id, allowed):
+    scopes.set_scope(store, "xa", scope, by=CLI)
+    period = "2024" if set_id == OLD else "2026"
+    write = lambda: store.import_rows(rows(["03203"]), boundary_set=set_id, period=period,  # noqa: E731
+                                      user=Actor("xa", "editor", "local"))
+    if allowed:
+        assert write()
+        return
+    with pytest.raises(AccessDenied, match="03203"):
+        write()
+
+
+@pytest.mark.parametrize("who, role, level", [
+    ("xa", "editor", "commune"), ("tinh", "editor", "province"), ("ca-nuoc", "editor", "national"),
+    ("quan", "admin", "admin"),
+])
+def test_each_version_records_its_senders_level(store, who, role, level):
+    v = store.import_rows(rows(["03203"]), boundary_set=PROVINCE, period="2026", user=Actor(who, role, "local"))
+    with store.engine.connect() as conn:
+        got = conn.execute(sa.text("SELECT submitted_level FROM import_versions WHERE id = :v"), {"v": v}).scalar()
+    assert got == level
+    # the command line: a name that is no account is an operator
+    store.import_rows(rows(["03208"]), boundary_set=PROVINCE, period="2026", user=Actor.cli("nobody"))
+    assert store.report_states(PROVINCE, "2026")["03208"]["submitted_level"] == "operator"

@@ -55,6 +55,22 @@ def store(app_env):
     s.dispose()
 
 
+@pytest.mark.parametrize("today, have, opens", [
+    ("2026-12-07", [], "2025"),                    # a fresh store: the samples are years; 2026 has not ended
+    ("2026-12-07", ["2026-Q2"], "2026-Q3"),        # quarters reported: the newest quarter that has ended
+    ("2027-01-02", ["2026-Q3"], "2026-Q4"),
+    ("2026-01-10", ["2025-11"], "2025-12"),        # months: December of the year before
+    ("2026-07-01", ["2026-05"], "2026-06"),
+])
+def test_the_form_opens_on_the_newest_period_that_has_ended(store, today, have, opens):
+    from datetime import date
+
+    for p in have:
+        store.import_rows([{"unit_code": "03203", "unit_name": "Na Son", "values": {"teams_security": 1}}],
+                          boundary_set="dien-bien-dong-2025", period=p, user=Actor.cli("ops"))
+    assert entry.reporting_period(store, date.fromisoformat(today)) == opens
+
+
 @pytest.mark.parametrize("who, role, n, first", [
     ("xa", "editor", 1, True),
     ("tinh", "editor", 6, None),

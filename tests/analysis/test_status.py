@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from geo.access.auth import Actor, authorized_store
-from geo.analysis.status import completeness, deadline, unit_state
+from geo.analysis.status import completeness, deadline, for_area, unit_state
 
 SET, NATIONAL, P = "dien-bien-dong-2025", "vn-2025", "2030-Q1"  # ends after today: submitted on time
 SIX = ["03203", "03208", "03214", "03370", "03382", "03385"]
@@ -59,6 +59,8 @@ SUBMITTED = {"version": 3, "submitted_by": "xa", "step": None, "step_by": None, 
     ({**SUBMITTED, "submitted_at": "2026-04-01T00:00:00+00:00", "step": "return"}, "returned"),
     ({**SUBMITTED, "submitted_at": "2026-04-01T00:00:00+00:00", "step": "return", "resubmitted": True}, "on_time"),
     ({**SUBMITTED, "submitted_at": "2026-04-01T00:00:00+00:00", "step": "reopen"}, "on_time"),
+    ({**SUBMITTED, "submitted_at": "2026-04-01T00:00:00+00:00", "sample": True}, "sample"),  # never a report
+    ({**SUBMITTED, "submitted_at": "2027-04-01T00:00:00+00:00", "sample": True}, "sample"),  # nor a late one
 ])
 def test_unit_state(info, state):
     assert unit_state(info, DUE) == state
@@ -81,6 +83,44 @@ def test_completeness_of_a_province_and_of_the_nation(store):
     assert national["by_province"]["Điện Biên"]["reported"] == 3 and len(national["by_province"]) == 34
     assert completeness(store, NATIONAL, P, area="tỉnh điện biên")["expected"] == \
         national["by_province"]["Điện Biên"]["expected"]
+
+
+def test_the_sample_is_labelled_and_not_counted_as_reported(store):
+    store.import_rows(rows(SIX[:2]), boundary_set=SET, period=P, user=Actor.cli("ops"), sample=True)
+    store.import_rows(rows(SIX[2:3]), boundary_set=SET, period=P, user=Actor.cli("xa"))
+    out = completeness(store, SET, P)
+    assert (out["expected"], out["reported"], out["on_time"], out["sample"]) == (6, 1, 1, 2)
+    sample = [u for u in out["units"] if u["sample"]]
+    assert [(u["unit_code"], u["state"], u["submitted_via"]) for u in sample] == [
+        (SIX[0], "sample", "sample"), (SIX[1], "sample", "sample")]
+
+
+def test_a_province_sheet_is_a_submission_of_each_unit_sent_by_the_province(store):
+    from geo.access import auth, scopes
+
+    cli = Actor("ops", "admin", "cli")
+    auth.add_user(store, "tinh", "editor", "nhap-so-lieu-1", by=cli)
+    auth.add_user(store, "xa", "editor", "nhap-so-lieu-2", by=cli)
+    scopes.set_scope(store, "tinh", ["Điện Biên"], by=cli)
+    scopes.set_scope(store, "xa", ["03203"], by=cli)
+    store.import_rows(rows(SIX[1:4]), boundary_set=NATIONAL, period=P, user=Actor("tinh", "editor", "local"),
+                      file_name="dien-bien.xlsx")
+    store.import_rows(rows(SIX[:1]), boundary_set=SET, period=P, user=Actor("xa", "editor", "local"),
+                      file_name="nhap-so-lieu")
+    out = completeness(store, SET, P)
+    sent = {u["unit_code"]: (u["state"], u["submitted_by"], u["submitted_level"], u["submitted_via"])
+            for u in out["units"]}
+    assert sent == {SIX[0]: ("on_time", "xa", "commune", "form"),
+                    **{c: ("on_time", "tinh", "province", "upload") for c in SIX[1:4]},
+                    **{c: ("no_data", None, None, None) for c in SIX[4:]}}
+    assert out["reported"] == 4
+
+
+@pytest.mark.parametrize("area", ["Điện Biên", "tỉnh điện biên", "Hà Nội", None])
+def test_an_area_is_a_filter_of_the_whole_sets_status(store, area):
+    store.import_rows(rows(SIX[:3]), boundary_set=SET, period=P, user=Actor.cli("xa"))
+    whole = completeness(store, NATIONAL, P)
+    assert for_area(whole, area) == completeness(store, NATIONAL, P, area=area)
 
 
 def test_state_classes_follow_the_map_states():

@@ -62,3 +62,31 @@ def test_aggregates_sum_counts_and_recompute_shares_from_the_summed_parts():
     assert math.isnan(out.at["Q", "villages_total"])  # no data stays no data, never 0
     share = indicator_values(out, "village_coverage")
     assert share["P"] == pytest.approx(100 * 25 / 40)  # not the mean of 100 % and 50 %
+
+
+@pytest.mark.parametrize("mode", ["marked", "approved"])
+def test_a_number_not_yet_approved_is_the_same_everywhere(store, monkeypatch, mode):
+    """Map tooltip, profile's frame and the exports/API's feature table show one number for a unit not yet
+    approved: marked beside it (the default), or left out in all of them."""
+    from geo.carto.legend import tooltip_texts
+    from geo.outputs.features import feature_table
+    from geo.reference.catalog import load_catalog
+
+    from geo.access.auth import Actor, authorized_store
+
+    monkeypatch.setenv("ANTT_UNAPPROVED", mode)
+    authorized_store(store.url).import_rows([{"unit_code": "03208", "unit_name": "Xã", "values": {"teams_security": 77}}],
+                      boundary_set="vn-2025", period="2025", user=Actor.cli("tinh"))
+    catalog = load_catalog()
+    for set_id in ("dien-bien-dong-2025", "vn-2025"):
+        frame = load_view(set_id, "2025", (), "whole", store).frame
+        tip = tooltip_texts(frame, frame["teams_security"], catalog["teams_security"], catalog)["03208"][1]
+        props = feature_table(frame, set_id, internal=True).loc["03208"]
+        if mode == "marked":
+            assert frame.at["03208", "teams_security"] == 77 and "77" in tip and "chưa duyệt" in tip
+            assert props["teams_security"] == 77 and props["approved"] is not None and not props["approved"]
+        else:
+            assert frame["teams_security"].isna()["03208"] and "chưa duyệt" not in tip
+            assert props["approved"] is None and props["teams_security"] != props["teams_security"]  # NaN
+        sample_unit = feature_table(frame, set_id, internal=True).loc["03203"]
+        assert sample_unit["approved"] is None  # the sample: nobody approves it

@@ -34,8 +34,12 @@ def test_approve_return_reopen_and_completeness(tmp_path, monkeypatch, capsys):
     out = json.loads(capsys.readouterr().out)
     assert (out["expected"], out["reported"], out["on_time"], out["approved"]) == (6, 1, 1, 1)
     unit = next(u for u in out["units"] if u["unit_code"] == "03203")
-    assert {k: unit[k] for k in ("unit_code", "province", "state", "submitted_by")} == {
-        "unit_code": "03203", "province": "Điện Biên", "state": "approved", "submitted_by": "xa"}
+    assert {k: unit[k] for k in ("unit_code", "province", "state", "submitted_by", "submitted_level")} == {
+        "unit_code": "03203", "province": "Điện Biên", "state": "approved", "submitted_by": "xa",
+        "submitted_level": "commune"}  # xa's own account: a commune's report
+    assert main(["completeness", "--boundaries", SET, "--period", P]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("03203"))
+    assert line.split("\t")[5:7] == ["xa", "commune"]
     assert set(unit) >= {"unit_code", "unit_name", "province", "state", "submitted_at", "submitted_by"}
     assert main(["return", *step, "--yes", "--user", "tinh", "--reason", "x"]) == 1  # locked: reopen first
     assert main(["reopen", *step, "--yes", "--user", "tinh"]) == 0

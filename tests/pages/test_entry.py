@@ -124,3 +124,14 @@ def test_the_form_offers_the_indicators_of_the_periods_type(store, period, prese
     keys = [w.key for w in at.text_input]
     assert all(any(k.endswith(f"_{i}") for k in keys) for i in present), keys
     assert not any(k.endswith(f"_{i}") for k in keys for i in absent), keys
+
+
+def test_the_form_opens_on_the_period_being_reported_not_the_sidebars(store):
+    from geo.analysis.entry import reporting_period
+
+    at = run_page("entry.py", session={**signed_in("xa", "editor"), "boundary_set": "dien-bien-dong-pre2025",
+                                       "period": "2017"})
+    assert not at.exception, [e.value for e in at.exception]
+    opened = at.text_input(key="entry_period").value
+    assert opened == reporting_period(store) and opened != "2017"
+    assert at.selectbox[0].value == "03203"  # today's Na Son, on the units of the period's vintage

@@ -10,6 +10,7 @@ from geo.access.auth import Actor
 from geo.analysis.followup import range_choices
 from geo.store.ranges import list_ranges
 from geo.units.boundaries import default_set_id
+from geo.units.vintage import set_vintage
 from tests.pages.apptest import run_page, signed_in
 
 CLI = Actor("ops", "admin", "cli")
@@ -41,7 +42,7 @@ def test_an_editor_sets_a_range_within_scope_and_is_refused_outside(editor_store
     at = run_page("followup.py", session=signed_in("xa", "editor"))
     assert not at.exception, [e.value for e in at.exception]
     mine, other = list(range_choices(set_id)[0])[:2]
-    scopes.set_scope(editor_store, "xa", [mine], by=CLI)
+    scopes.set_scope(editor_store, "xa", [f"{set_vintage(set_id)}:{mine}"], by=CLI)  # a code scope names its vintage
     _submit(at, other, 1.0, 9.0)
     assert any("ngoài phạm vi" in e.value for e in at.error) and list_ranges(editor_store, set_id) == []
     _submit(at, mine, 5.0, 40.0)

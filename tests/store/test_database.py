@@ -92,7 +92,8 @@ def test_first_start_loads_both_samples_once(store):
         assert h["n_units"] == n_units
         table = store.current_table(info.boundary_set)
         assert table.attrs == {"boundary_set": info.boundary_set, "period": info.period, "version": h["version"],
-                               "sample": True}
+                               "sample": True, "unapproved": [], "withheld": 0, "approval": "marked",
+                               "sample_units": sorted(table.index)}  # a sample is never "not yet approved"
         pd.testing.assert_frame_equal(table, sample_table(info), check_like=False)
         assert store.version_rows(h["version"]) == sample_rows(info)
     assert store.periods() == ["2017", "2025"] and store.periods(SET) == ["2017"]
@@ -168,7 +169,8 @@ def test_import_appends_a_version_and_becomes_current(store):
                           file_sha256="ab" * 32, file_size=1234, note="sửa số tổ")
     assert v == before + 1
     t = store.current_table(SET)
-    assert t.attrs == {"boundary_set": SET, "period": "2017", "version": v, "sample": False}
+    assert t.attrs == {"boundary_set": SET, "period": "2017", "version": v, "sample": False,
+                       "unapproved": sorted(t.index), "withheld": 0, "approval": "marked", "sample_units": []}
     assert t.loc["03203", "teams_security"] == 99
     h = store.history()[0]
     assert h == {**h, "version": v, "user": "an", "action": "import", "file_name": "bc.xlsx",

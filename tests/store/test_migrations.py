@@ -25,7 +25,7 @@ def _rows(codes, fill):
             for i, c in enumerate(codes)]
 
 
-def _write_old_version(conn, rows, *, boundary_set, period, action="import", sample=False) -> int:
+def _write_old_version(conn, rows, *, boundary_set, period, action="import", sample=False, user="an") -> int:
     """One version as the code of revisions 0003–0008 wrote it (the tables of then: no matrix copy, which
     0009 added; the code of today writes one, so it cannot write to an old schema)."""
     from geo.store.engine import utcnow
@@ -33,7 +33,7 @@ def _write_old_version(conn, rows, *, boundary_set, period, action="import", sam
 
     n_values = sum(v is not None for r in rows for v in r["values"].values())
     vid = conn.execute(import_versions.insert().values(
-        created_at=utcnow(), user="an", action=action, boundary_set=boundary_set, period=period,
+        created_at=utcnow(), user=user, action=action, boundary_set=boundary_set, period=period,
         n_units=len(rows), n_values=n_values, sample=sample).returning(import_versions.c.id)).scalar_one()
     known = {c for (c,) in conn.execute(sa.select(units.c.code).where(units.c.boundary_set == boundary_set))}
     new_units = [{"boundary_set": boundary_set, "code": r["unit_code"], "name": r["unit_name"]}
@@ -54,6 +54,19 @@ def _upgrade(conn, revision):
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.attributes["connection"] = conn
     command.upgrade(cfg, revision)
+
+
+def _store_at(url, revision: str, fill):
+    """A store migrated to ``revision`` only, with its reference tables, then ``fill(store, conn)``."""
+    s = authorized_store(url)
+
+    def build(conn):
+        _upgrade(conn, revision)
+        s._sync_reference(conn)
+        fill(s, conn)
+
+    s.execute_write_fn(build)
+    return s
 
 
 def _old_store(url):
@@ -188,3 +201,43 @@ def test_migration_0009_keeps_every_flag_gives_it_its_units_vintage_and_a_matrix
             pd.testing.assert_frame_equal(s._matrix_values(conn, v), s._observation_values(conn, v),
                                           check_exact=True)
     s.dispose()
+
+
+def test_migration_0010_keeps_every_scope_and_records_no_level_it_did_not_see(store_url):
+    """A store at 0008 with scopes by code and province and versions sent by them: after 0010 every scope row
+    is there and still holds on both vintages (NULL), no value moved, and the old versions say no level."""
+    from geo.access import auth, scopes
+    from geo.access.auth import Actor
+    from geo.analysis.status import completeness
+    from geo.store.schema import user_scopes
+
+    s = _store_at(store_url, "0008_web_sessions", lambda s, conn: _write_old_version(
+        conn, _rows(SIX[:2], 1), boundary_set=PROVINCE, period="2026", user="tinh"))
+    with s.engine.begin() as conn:  # rows as the code before 0010 wrote them (no vintage column yet)
+        for name in ("tinh", "xa"):
+            conn.execute(sa.text("INSERT INTO users (name, role, auth, password_hash, disabled, created_at, "
+                                 "updated_at) VALUES (:n, 'editor', 'local', 'x', :f, :t, :t)"),
+                         {"n": name, "f": False, "t": "2026-12-01 00:00:00"})
+        conn.execute(sa.text("INSERT INTO user_scopes (name, kind, value) VALUES ('tinh', 'province', "
+                             "'Điện Biên'), ('xa', 'unit', '03203')"))
+        n_obs = _count(conn, observations)
+    s.ensure_ready()
+    with s.engine.connect() as conn:
+        rows = {(r.name, r.kind, r.value, r.vintage) for r in conn.execute(sa.select(user_scopes))}
+        assert _count(conn, observations) == n_obs
+    assert rows == {("tinh", "province", "Điện Biên", None), ("xa", "unit", "03203", None)}
+    assert scopes.all_scopes(s) == {"tinh": ["Điện Biên"], "xa": ["2025+pre2025:03203"]}
+    xa = Actor("xa", "editor", "local")
+    for set_id, period in ((PROVINCE, "2026"), (OLD_SET, "2024")):  # the old row meant both vintages: it still does
+        s.execute_write_fn(lambda conn: auth.check_scope(conn, auth._account(conn, "xa"), _target(set_id, period)))
+    units = {u["unit_code"]: u for u in completeness(s, PROVINCE, "2026")["units"]}
+    assert (units[SIX[0]]["submitted_by"], units[SIX[0]]["submitted_level"]) == ("tinh", None)
+    assert s.import_rows(_rows(SIX[:1], 5), boundary_set=PROVINCE, period="2026", user=xa)
+    assert completeness(s, PROVINCE, "2026")["units"][0]["submitted_level"] == "commune"
+    s.dispose()
+
+
+def _target(set_id, period):
+    from geo.store.state import WriteTarget
+
+    return WriteTarget(set_id, period, (("03203", "Xã 03203"),))

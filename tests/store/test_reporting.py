@@ -121,3 +121,36 @@ def test_two_editors_submit_one_unit_at_once_one_lands_the_other_reloads(store):
     refused = [r for r in results.values() if isinstance(r, StoreError)]
     assert len(landed) == 1 and len(refused) == 1 and "tải lại" in str(refused[0])
     assert store.current_table(SET, P).loc["03203", "teams_security"] == {"an": 5, "binh": 6}[landed[0]]
+
+
+@pytest.mark.parametrize("mode, shown", [("marked", True), ("", True), ("nonsense", True), ("APPROVED", False),
+                                         ("approved", False)])
+def test_numbers_not_yet_approved_follow_the_setting_on_every_drawing(store, monkeypatch, mode, shown):
+    """ANTT_UNAPPROVED: marked (default; a bad value too) keeps a unit's unapproved numbers and lists it as
+    unapproved; approved leaves them out. The same on the province's and the national drawing; the sample
+    units keep their sample numbers and are never 'unapproved' (nobody sends or approves a sample)."""
+    monkeypatch.setenv("ANTT_UNAPPROVED", mode)
+    sample = store.current_table(SET, "2025")
+    store.import_rows(rows(["03203", "03208"], 7), boundary_set=NATIONAL, period="2025", user=Actor.cli("tinh"))
+    store.report_step("approve", boundary_set=SET, period="2025", unit="03203", user=Actor.cli("tinh"))
+    others = sorted(set(sample.index) - {"03203", "03208"})
+    for set_id in (SET, NATIONAL):
+        t = store.current_table(set_id, "2025")
+        assert t.at["03203", "teams_security"] == 7
+        assert ("03208" in t.index) is shown
+        if shown:
+            assert t.at["03208", "teams_security"] == 7
+        assert (t.attrs["unapproved"], t.attrs["withheld"]) == ((["03208"], 0) if shown else ([], 1))
+        assert t.loc[others, "teams_security"].tolist() == sample.loc[others, "teams_security"].tolist()
+        assert t.attrs["sample"] is False
+    store.report_step("reopen", boundary_set=SET, period="2025", unit="03203", user=Actor.cli("tinh"))
+    assert ("03203" in store.current_table(SET, "2025").index) is shown  # reopened: not approved any more
+
+
+def test_the_approval_state_is_in_the_cache_key(store):
+    from geo.units.vintage import table_version_key
+
+    store.import_rows(rows(["03203"], 7), boundary_set=SET, period=P, user=Actor.cli("tinh"))
+    before = table_version_key(store, SET, P)
+    store.report_step("approve", boundary_set=SET, period=P, unit="03203", user=Actor.cli("tinh"))
+    assert table_version_key(store, SET, P) != before  # no new version, yet what a view shows changed
