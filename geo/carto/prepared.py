@@ -110,7 +110,7 @@ def warm_up(set_ids=None, folder: Path | None = None) -> dict[str, float]:
     the page that draws it says what is wrong."""
     done = {}
     t0 = time.perf_counter()
-    for module in ("geopandas", "mapclassify", "folium"):  # what the first map run imports (seconds, once)
+    for module in ("geopandas", "folium"):  # what the first map run imports (seconds, once)
         try:
             __import__(module)
         except ImportError:  # noqa: PERF203 - reported by the page that needs it
