@@ -121,6 +121,7 @@ def warm_up(set_ids=None, folder: Path | None = None) -> dict[str, float]:
             continue
         if gb.boundary_file(info, folder) is None:
             continue
+        geocache.wait_until_quiet()  # a user's script run first: the set it asks for it prepares itself
         t0 = time.perf_counter()
         try:
             display_units(info.id, folder)

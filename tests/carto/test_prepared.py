@@ -16,7 +16,7 @@ from geo import PROJECT_DIR
 from geo.carto import prepared
 from geo.carto.geometry import decode_display_layer
 from geo.units import boundaries as gb
-from geo.units import display
+from geo.units import display, geocache
 
 SMALL = "dien-bien-dong-pre2025"
 
@@ -79,6 +79,23 @@ def test_warm_up_prepares_the_sets_whose_files_are_present(cache, tmp_path):
     assert not done.is_alive()
     assert sorted(p.name.split("-map-")[0] for p in cache.glob("*-map-*.bin")) == [SMALL]
     assert sorted(p.name.split("-units-")[0] for p in cache.glob("*-units-*.bin")) == [SMALL]
+
+
+def test_the_warm_up_waits_while_a_user_is_answered(cache, tmp_path):
+    """A script run (geocache.foreground, app.py) holds the warm-up before its next set: on two cores the
+    first link after a restart gets the processor, and the set it asks for it prepares itself."""
+    _need(SMALL)
+    folder = tmp_path / "b"
+    folder.mkdir()
+    src = gb.boundary_file(gb.get_boundary_set_info(SMALL))
+    shutil.copy(src, folder / src.name)
+    with geocache.foreground():
+        done = prepared.start_warm_up(folder=folder)
+        time.sleep(1.5)
+        assert done.is_alive() and not list(cache.glob("*-units-*.bin"))
+    done.join(timeout=120)
+    assert not done.is_alive()
+    assert [p.name.split("-units-")[0] for p in cache.glob("*-units-*.bin")] == [SMALL]
 
 
 def test_the_server_answers_its_health_check_while_the_warm_up_prepares(tmp_path):
