@@ -48,7 +48,8 @@ def first_preparation_s(sets=SETS) -> dict[str, float]:
 
 
 def _cache_ready(cache: Path, sets) -> bool:
-    return all(any(cache.glob(f"{s}-map-*.bin")) for s in sets)
+    """The first start's warm-up is done: each set's map entry and its newest table's snapshot are written."""
+    return all(any(cache.glob(f"{s}-map-*.bin")) and any(cache.glob(f"{s}-table-*.bin")) for s in sets)
 
 
 def restart_first_paint(sets=SETS, restarts: int = 3, timeout_s: float = 300) -> dict:

@@ -124,16 +124,18 @@ def warm_up(set_ids=None, folder: Path | None = None, tables: bool = False) -> d
             continue
         if gb.boundary_file(info, folder) is None:
             continue
-        geocache.wait_until_quiet()  # a user's script run first: the set it asks for it prepares itself
+        steps = [lambda s=info.id: display_units(s, folder), lambda s=info.id: prepared_map(s, folder)]
+        if folder is None:
+            steps.append(lambda s=info.id: gb.unit_list(s))  # the area pickers' lists
+        if folder is None and tables:
+            steps.append(lambda s=info.id: _newest_table(s))
         t0 = time.perf_counter()
         try:
-            display_units(info.id, folder)
-            prepared_map(info.id, folder)
-            if folder is None:
-                gb.unit_list(info.id)  # the area pickers' lists
-            if folder is None and tables:
+            for step in steps:
+                # a user's script run first (the set it asks for it prepares or reads itself): before each
+                # step, so a link opened during the warm-up waits at most for the step under way
                 geocache.wait_until_quiet()
-                _newest_table(info.id)
+                step()
         except Exception:  # noqa: BLE001 - logged; the page shows the set's own error message
             log.exception("warm-up of boundary set %s failed", info.id)
             continue
