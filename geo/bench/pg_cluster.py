@@ -101,20 +101,19 @@ def start_cluster() -> Cluster:
 def create_database(admin_url: str) -> str:
     """A new empty database on the server of ``admin_url``; returns its URL."""
     name = "antt_test_" + uuid.uuid4().hex[:12]
-    engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    finally:
-        engine.dispose()
+    _admin(admin_url, f'CREATE DATABASE "{name}"')
     return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
 
 
 def drop_database(admin_url: str, db_url: str) -> None:
-    name = make_url(db_url).database
+    _admin(admin_url, f'DROP DATABASE IF EXISTS "{make_url(db_url).database}" WITH (FORCE)')
+
+
+def _admin(admin_url: str, sql: str) -> None:
+    """One statement outside a transaction (CREATE/DROP DATABASE) on the server of ``admin_url``."""
     engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.exec_driver_sql(sql)
     finally:
         engine.dispose()

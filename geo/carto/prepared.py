@@ -127,7 +127,7 @@ def warm_up(set_ids=None, folder: Path | None = None, tables: bool = False) -> d
         steps = [lambda s=info.id: display_units(s, folder), lambda s=info.id: prepared_map(s, folder)]
         if folder is None:
             steps.append(lambda s=info.id: gb.unit_list(s))  # the area pickers' lists
-        if folder is None and tables:
+        if folder is None and tables and _national(info.id):
             steps.append(lambda s=info.id: _newest_table(s))
         t0 = time.perf_counter()
         try:
@@ -144,6 +144,13 @@ def warm_up(set_ids=None, folder: Path | None = None, tables: bool = False) -> d
 
 
 _STORE: list = []  # the warm-up's own store (the app's is a Streamlit resource; geo never imports streamlit)
+
+
+def _national(set_id: str) -> bool:
+    """Whether the set's current tables are large enough to be kept on disk (geo.store.reads)."""
+    from geo.store.reads import SNAPSHOT_MIN_UNITS
+
+    return len(gb.unit_list(set_id)) >= SNAPSHOT_MIN_UNITS
 
 
 def _newest_table(set_id: str) -> None:

@@ -44,15 +44,18 @@ def _chosen_table(conn: Connection, chosen: dict[str, int], versions: list[int])
     from geo.reference.catalog import load_catalog
 
     ids = [i.id for i in load_catalog().base()]
-    units = [r for r in _raw(conn, sa.select(version_units.c.version_id, version_units.c.unit_code,
-                                             version_units.c.unit_name, version_units.c.position)
-                             .where(version_units.c.version_id.in_(versions)))
-             if chosen.get(r[1]) == r[0] and r[3] != state.CLEARED]
+    q_units = (sa.select(version_units.c.version_id, version_units.c.unit_code, version_units.c.unit_name,
+                         version_units.c.position).where(version_units.c.version_id.in_(versions)))
+    q_values = (sa.select(observations.c.version_id, observations.c.unit_code, observations.c.indicator_id,
+                          observations.c.value).where(observations.c.version_id.in_(versions)))
+    if len(chosen) < SNAPSHOT_MIN_UNITS:  # a province's units within a national version: only theirs
+        codes = sorted(chosen)
+        q_units = q_units.where(version_units.c.unit_code.in_(codes))
+        q_values = q_values.where(observations.c.unit_code.in_(codes))
+    units = [r for r in _raw(conn, q_units) if chosen.get(r[1]) == r[0] and r[3] != state.CLEARED]
     units.sort(key=lambda r: (r[0], r[3], r[1]))
     matrix = np.full((len(units), len(ids)), np.nan)
-    records = _raw(conn, sa.select(observations.c.version_id, observations.c.unit_code,
-                                   observations.c.indicator_id, observations.c.value)
-                   .where(observations.c.version_id.in_(versions)))
+    records = _raw(conn, q_values)
     if records:
         version, code, indicator, value = zip(*records)
         r = pd.Index([u[1] for u in units], dtype=object).get_indexer(pd.Index(code, dtype=object))
