@@ -104,13 +104,14 @@ def prepared_map(set_id: str, folder: Path | None = None) -> PreparedMap | None:
     return prepared
 
 
-def warm_up(set_ids=None, folder: Path | None = None, tables: bool = False) -> dict[str, float]:
-    """Prepare (or read back) every registered set whose file is present: its display units and map layers;
-    with ``tables`` (the server's start) also each set's newest current table in the app's store, which keeps
-    the national ones on disk (geo.store.reads: the first national map after an import or a restart then reads
-    no half a million values). Returns the seconds each took (``imports``: the libraries the first map run
-    needs). Errors are logged, never raised: a bad file must not stop the server, and the page that draws it
-    says what is wrong."""
+def warm_up(set_ids=None, folder: Path | None = None) -> dict[str, float]:
+    """Prepare (or read back) every registered set whose file is present: its display units and map layers.
+    Returns the seconds each took (``imports``: the libraries the first map run needs). Errors are logged, never
+    raised: a bad file must not stop the server, and the page that draws it says what is wrong.
+
+    The current tables are not read here: the national ones are kept on disk by the first view that reads them
+    (geo.store.reads), so a restart finds them; reading them at every start (half a million values for a new
+    store) slowed the first users' changes, the warm-up running between their reruns."""
     done = {}
     t0 = time.perf_counter()
     for module in ("geopandas", "folium"):  # what the first map run imports (seconds, once)
@@ -127,8 +128,6 @@ def warm_up(set_ids=None, folder: Path | None = None, tables: bool = False) -> d
         steps = [lambda s=info.id: display_units(s, folder), lambda s=info.id: prepared_map(s, folder)]
         if folder is None:
             steps.append(lambda s=info.id: gb.unit_list(s))  # the area pickers' lists
-        if folder is None and tables and _national(info.id):
-            steps.append(lambda s=info.id: _newest_table(s))
         t0 = time.perf_counter()
         try:
             for step in steps:
@@ -143,30 +142,8 @@ def warm_up(set_ids=None, folder: Path | None = None, tables: bool = False) -> d
     return done
 
 
-_STORE: list = []  # the warm-up's own store (the app's is a Streamlit resource; geo never imports streamlit)
-
-
-def _national(set_id: str) -> bool:
-    """Whether the set's current tables are large enough to be kept on disk (geo.store.reads)."""
-    from geo.store.reads import SNAPSHOT_MIN_UNITS
-
-    return len(gb.unit_list(set_id)) >= SNAPSHOT_MIN_UNITS
-
-
-def _newest_table(set_id: str) -> None:
-    """Read the set's current table for its newest period (the map's default) from the app's store."""
-    from geo.access.auth import open_store
-    from geo.config import setting
-    from geo.units.vintage import table_on_set
-
-    if not _STORE:
-        _STORE.append(open_store(setting("ANTT_DATABASE_URL"), strict=True))
-    table_on_set(_STORE[0], set_id, None)
-
-
-def start_warm_up(set_ids=None, folder: Path | None = None, tables: bool = True) -> threading.Thread:
+def start_warm_up(set_ids=None, folder: Path | None = None) -> threading.Thread:
     """:func:`warm_up` in a daemon thread (the server's start-up hook): the server answers meanwhile."""
-    thread = threading.Thread(target=warm_up, args=(set_ids, folder, tables), name="antt-geometry-warm-up",
-                              daemon=True)
+    thread = threading.Thread(target=warm_up, args=(set_ids, folder), name="antt-geometry-warm-up", daemon=True)
     thread.start()
     return thread

@@ -81,24 +81,6 @@ def test_warm_up_prepares_the_sets_whose_files_are_present(cache, tmp_path):
     assert sorted(p.name.split("-units-")[0] for p in cache.glob("*-units-*.bin")) == [SMALL]
 
 
-def test_the_warm_up_at_start_keeps_the_newest_table(cache, tmp_path, monkeypatch):
-    """At the server's start (tables=True) the warm-up also reads each set's newest current table from the
-    app's store, so its snapshot is on disk before the first map asks (here a small set with the built-in
-    sample, its threshold lowered); a warm-up without tables (the benchmark's preparation) opens no store."""
-    from geo.store import reads
-
-    _need(SMALL)
-    monkeypatch.setenv("ANTT_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("ANTT_DATABASE_URL", raising=False)
-    monkeypatch.setattr(reads, "SNAPSHOT_MIN_UNITS", 1)
-    monkeypatch.setattr(prepared, "_STORE", [])
-    prepared.warm_up(set_ids=[SMALL])
-    assert not (tmp_path / "data").exists() and not list(cache.glob("*-table-*.bin"))
-    prepared.warm_up(set_ids=[SMALL], tables=True)
-    assert [p.name.split("-table-")[0] for p in cache.glob("*-table-*.bin")] == [SMALL]
-    prepared._STORE[0].dispose()
-
-
 def test_the_warm_up_waits_while_a_user_is_answered(cache, tmp_path):
     """A script run (geocache.foreground, app.py) holds the warm-up before its next set: on two cores the
     first link after a restart gets the processor, and the set it asks for it prepares itself."""
