@@ -82,7 +82,8 @@ def _frame(codes: list[str], names: list[str], ids: list[str], matrix):
     return table.set_index("unit_code")
 
 
-def _snapshot(conn: Connection, boundary_set: str, period: str, chosen: dict[str, int], versions: list[int]):
+def _snapshot(conn: Connection, boundary_set: str, period: str, chosen: dict[str, int], versions: list[int],
+              kept_only: bool = False):
     """:func:`_chosen_table`, kept on disk for large tables (the national sets) in the prepared-geometry cache
     folder (geo.units.geocache): a restarted server's first national map reads it back in milliseconds instead
     of reading half a million values from the store.
@@ -92,7 +93,7 @@ def _snapshot(conn: Connection, boundary_set: str, period: str, chosen: dict[str
     catalogue, the store's schema revision and :data:`TABLE_VERSION`. A new import, a rollback or a cleared
     unit changes the chosen versions, so it is a new entry: nothing is invalidated, an old entry is simply no
     longer asked for (and removed when the next one of its set and period is written). A damaged entry is
-    rebuilt, never served (geo.units.geocache)."""
+    rebuilt, never served (geo.units.geocache). ``kept_only``: the kept table or None, nothing read or built."""
     import hashlib
     import json
 
@@ -103,7 +104,7 @@ def _snapshot(conn: Connection, boundary_set: str, period: str, chosen: dict[str
     from geo.units import geocache
 
     if len(chosen) < SNAPSHOT_MIN_UNITS:
-        return _chosen_table(conn, chosen, versions)
+        return None if kept_only else _chosen_table(conn, chosen, versions)
     ids = [i.id for i in load_catalog().base()]
     idents = [[str(x) for x in r] for r in conn.execute(
         sa.select(import_versions.c.id, import_versions.c.created_at, import_versions.c.user,
@@ -112,7 +113,7 @@ def _snapshot(conn: Connection, boundary_set: str, period: str, chosen: dict[str
     try:
         revision = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
     except sa.exc.DBAPIError:  # a store never migrated (not served by the app)
-        return _chosen_table(conn, chosen, versions)
+        return None if kept_only else _chosen_table(conn, chosen, versions)
     key = json.dumps([sorted(chosen.items()), idents, ids, revision], separators=(",", ":"))
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
     entry = geocache.entry_path(boundary_set, f"table-{period}", digest, TABLE_VERSION)
@@ -123,9 +124,14 @@ def _snapshot(conn: Connection, boundary_set: str, period: str, chosen: dict[str
         return {"meta": json.dumps(meta, ensure_ascii=False).encode("utf-8"),
                 "values": np.ascontiguousarray(table[ids].to_numpy(dtype="<f8")).tobytes()}
 
-    parts, built = geocache.load_or_build(entry, build)
-    if built:
-        _drop_older(entry)
+    if kept_only:
+        parts = geocache.read_entry(entry)
+        if parts is None:
+            return None
+    else:
+        parts, built = geocache.load_or_build(entry, build)
+        if built:
+            _drop_older(entry)
     meta = json.loads(parts["meta"])
     values = np.frombuffer(parts["values"], dtype="<f8").reshape(len(meta["codes"]), len(meta["ids"]))
     return _frame(meta["codes"], meta["names"], meta["ids"], values.copy())
@@ -180,9 +186,10 @@ class StoreReads:
         with self._read() as conn:
             return sorted(s for (s,) in conn.execute(sa.select(import_versions.c.boundary_set).distinct()))
 
-    def current_table(self, boundary_set: str, period: str | None = None):
+    def current_table(self, boundary_set: str, period: str | None = None, *, kept_only: bool = False):
         """Each unit the set shows with its newest submission for the period (geo.store.state); attrs
-        ``version`` is the newest version among them, ``sample`` whether all of them are samples."""
+        ``version`` is the newest version among them, ``sample`` whether all of them are samples.
+        ``kept_only`` (the warm-up): only a table kept on disk (:func:`_snapshot`), else None."""
         from geo.reference.frames import rows_to_table
 
         if period is None:
@@ -191,16 +198,20 @@ class StoreReads:
         else:
             period = self._check_period(period)
         if period is None:
-            return rows_to_table([], boundary_set=boundary_set, period=None, version=None, sample=False)
+            return None if kept_only else rows_to_table([], boundary_set=boundary_set, period=None, version=None,
+                                                        sample=False)
         # Versions are immutable once committed, so reading the ids and then their rows is consistent.
         with self._read() as conn:
             chosen = state.unit_versions(conn, boundary_set, period)
             if not chosen:
-                return rows_to_table([], boundary_set=boundary_set, period=period, version=None, sample=False)
+                return None if kept_only else rows_to_table([], boundary_set=boundary_set, period=period,
+                                                            version=None, sample=False)
             versions = sorted(set(chosen.values()))
             sample = all(s for (s,) in conn.execute(
                 sa.select(import_versions.c.sample).where(import_versions.c.id.in_(versions))))
-            table = _snapshot(conn, boundary_set, period, chosen, versions)
+            table = _snapshot(conn, boundary_set, period, chosen, versions, kept_only)
+            if table is None:
+                return None
         table.attrs.update(boundary_set=boundary_set, period=period, version=max(versions), sample=bool(sample))
         return table
 

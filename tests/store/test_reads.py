@@ -132,3 +132,19 @@ def test_another_store_never_gets_this_stores_snapshot(tmp_path, monkeypatch):
         s.dispose()
     assert seen[0][0] == seen[1][0]  # the same version id in both stores
     assert [values for _v, values in seen] == [[5.0], [6.0]]
+
+
+def test_kept_only_reads_a_kept_table_and_never_builds_one(store, tmp_path, monkeypatch):
+    """What the warm-up asks at start: the kept table or None; reading the store's values is for the first view."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("ANTT_GEOCACHE_DIR", str(folder))
+    monkeypatch.setattr(reads, "SNAPSHOT_MIN_UNITS", 1)
+    store.import_rows(rows(SIX, 5), boundary_set=PROVINCE, period="2026", user="an")
+    assert store.current_table(PROVINCE, "2026", kept_only=True) is None
+    assert store.current_table(PROVINCE, kept_only=True) is None and not _snapshots(folder, PROVINCE)
+    expected = store.current_table(PROVINCE, "2026")
+    kept = store.current_table(PROVINCE, kept_only=True)  # the newest period, as the map opens
+    pd.testing.assert_frame_equal(kept, expected)
+    assert kept.attrs == expected.attrs
+    monkeypatch.setattr(reads, "SNAPSHOT_MIN_UNITS", 10**9)  # a table too small to be kept
+    assert store.current_table(PROVINCE, "2026", kept_only=True) is None
