@@ -165,7 +165,7 @@ def _national(set_id: str) -> bool:
     """Whether the set's current tables are large enough to be kept on disk (geo.store.reads)."""
     from geo.store.reads import SNAPSHOT_MIN_UNITS
 
-    return len(gb.unit_list(set_id)) >= SNAPSHOT_MIN_UNITS
+    return len(display_units(set_id)) >= SNAPSHOT_MIN_UNITS  # read just before (kept in memory)
 
 
 def start_warm_up(set_ids=None, folder: Path | None = None, store: bool = True) -> threading.Thread:
