@@ -124,7 +124,10 @@ async def _startup(_app):
 
 
 if __name__ == "__main__":  # a session's script run
-    main()
+    from geo.units.geocache import foreground
+
+    with foreground():  # the warm-up (start-up hook) waits while users are answered
+        main()
 else:  # imported by `streamlit run app.py`, once per server, to find the app it serves
     from geo.api import api_routes
 

@@ -104,17 +104,50 @@ def classify(values: pd.Series, method: str = "quantiles", k: int = 5, breaks: l
 
 
 def _bins(y: np.ndarray, method: str, k: int) -> list[float]:
+    """Upper bounds of the classes, as mapclassify's classifier of ``method`` gives them. Quantiles and equal
+    intervals are computed here with mapclassify's own arithmetic (tests/analysis/test_classify.py compares
+    them): importing mapclassify brings scipy, scikit-learn and matplotlib, about a second of a restarted
+    server's first map, and only natural breaks need it."""
+    if method == "quantiles":
+        return _quantile_bins(y, k)
+    if method == "equal_interval":
+        return _equal_interval_bins(y, k)
     import mapclassify
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        if method == "quantiles":
-            c = mapclassify.Quantiles(y, k=k)
-        elif method == "equal_interval":
-            c = mapclassify.EqualInterval(y, k=k)
-        else:
-            c = mapclassify.FisherJenks(y, k=k)
+        c = mapclassify.FisherJenks(y, k=k)
     return [float(b) for b in c.bins]
+
+
+def _quantile_bins(y: np.ndarray, k: int) -> list[float]:
+    """mapclassify.Quantiles: scipy's scoreatpercentile (linear, weights summed) at 100/k, 200/k, … 100."""
+    ordered = np.sort(np.asarray(y, dtype=float).ravel())
+    w = 100.0 / k
+    pcts = np.arange(w, 100 + w, w)
+    if pcts[-1] > 100.0:
+        pcts[-1] = 100.0
+    out = []
+    for per in pcts:
+        idx = per / 100.0 * (len(ordered) - 1)
+        i = int(idx)
+        if i == idx:
+            out.append(np.add.reduce(ordered[i:i + 1] * np.array(1)) / 1.0)
+        else:
+            weights = np.array([(i + 1 - idx), (idx - i)], float)
+            out.append(np.add.reduce(ordered[i:i + 2] * weights) / weights.sum())
+    return [float(b) for b in np.unique(np.array(out))]
+
+
+def _equal_interval_bins(y: np.ndarray, k: int) -> list[float]:
+    """mapclassify.EqualInterval: k classes of width (max - min) / k, the last ending at the maximum."""
+    max_y, min_y = y.max(), y.min()
+    width = (max_y - min_y) * 1.0 / k
+    cuts = np.arange(min_y + width, max_y + width, width)
+    if len(cuts) > k:
+        cuts = cuts[0:k]
+    cuts[-1] = max_y
+    return [float(b) for b in cuts]
 
 
 def _dedupe(upper: list[float]) -> list[float]:

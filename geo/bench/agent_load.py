@@ -58,10 +58,12 @@ def _wait_cache(cache: Path, set_id: str, timeout_s: float) -> None:
 
 
 def load_test(n: int = 30, changes: int = 5, set_id: str = "vn-2025", processes: int = 1, period: str | None = None,
-              time_limit_s: float = 600.0, think_s: float = 5.0, nginx: bool = False) -> dict:
+              time_limit_s: float = 600.0, think_s: float = 5.0, nginx: bool = False, postgres: bool = False) -> dict:
     """N agent-API sessions, ``changes`` indicator changes each, split over ``processes`` app processes: by
     the test itself, or (``nginx``) by nginx from the shipped site file and its sticky cookie. ``period``: the
-    set's own (:func:`geo.bench.app_browser.bench_period`) unless given: the period decides the vintage."""
+    set's own (:func:`geo.bench.app_browser.bench_period`) unless given: the period decides the vintage.
+    ``postgres``: the store is a database on a throwaway PostgreSQL cluster (:mod:`geo.bench.pg_cluster`), as in
+    README's deployment, instead of the SQLite file in the data folder."""
     period = period or bench_period(set_id)
     n = max(1, min(int(n), MAX_SESSIONS))
     processes = max(1, min(int(processes), 4))
@@ -69,12 +71,22 @@ def load_test(n: int = 30, changes: int = 5, set_id: str = "vn-2025", processes:
     with tempfile.TemporaryDirectory(prefix="antt-agent-load-") as tmp, ExitStack() as stack:
         data_dir = Path(tmp)
         cache = cache_dir()  # App's cache folder
-        seed_store(data_dir, sets=(set_id,), period=period)
+        url, store_name = None, "SQLite"
+        if postgres:
+            from geo.bench.pg_cluster import ClusterUnavailable, start_cluster
+
+            try:
+                cluster = start_cluster()
+            except ClusterUnavailable as exc:
+                return {"load": {"sessions": n, "processes": processes, "error": str(exc)}}
+            stack.callback(cluster.stop)
+            url, store_name = cluster.url, "PostgreSQL " + Path(cluster.bindir).parent.name
+        seed_store(data_dir, sets=(set_id,), period=period, url=url)
         # the cache filled first (the warm-up's first preparation is not what this measures; --restart does)
         subprocess.run([sys.executable, "-c", "from geo.carto.prepared import warm_up; warm_up()"],
                        cwd=PROJECT_DIR, env=dict(os.environ, ANTT_GEOCACHE_DIR=str(cache)), check=True,
                        timeout=time_limit_s)
-        apps = [stack.enter_context(App(data_dir, options)) for _ in range(processes)]
+        apps = [stack.enter_context(App(data_dir, options, database_url=url)) for _ in range(processes)]
         hosts = [a.url for a in apps]
         if nginx:
             from geo.bench.app_browser import _free_port
@@ -108,7 +120,7 @@ def load_test(n: int = 30, changes: int = 5, set_id: str = "vn-2025", processes:
     opens = [s for name, s, _at in res["samples"] if name == "open"]
     stamps = [at for name, _s, at in res["samples"] if name == "change"]
     span = (max(stamps) - min(stamps)) if len(stamps) > 1 else 0.0
-    load = {"sessions": n, "processes": processes, "nginx": nginx, "boundary_set": set_id, "period": period, "think_s": think_s,
+    load = {"sessions": n, "processes": processes, "nginx": nginx, "store": store_name, "boundary_set": set_id, "period": period, "think_s": think_s,
             "changes": len(times), "changes_asked": n * changes, "errors": res["error_count"],
             "error_examples": res["errors"][:5], "timed_out": res["timed_out"],
             "p50_s": statistics.median(times) if times else None, "p95_s": _pct(times, 0.95),
@@ -134,7 +146,7 @@ def format_agent_load_report(result: dict) -> str:
         return f"Load test failed: {r['error']}"
     verdict = "met" if r["p95_s"] is not None and r["p95_s"] <= P95_TARGET_S else "MISSED"
     lines = [f"Load (agent API, no browser): {r['sessions']} sessions on {r['boundary_set']}, {r['processes']} "
-             f"process(es){' behind nginx' if r.get('nginx') else ''}, a change every {r.get('think_s', '?')} s per session, {r['changes']} of {r['changes_asked']} changes answered, {r['errors']} errors"
+             f"process(es){' behind nginx' if r.get('nginx') else ''}, store {r.get('store', 'SQLite')}, a change every {r.get('think_s', '?')} s per session, {r['changes']} of {r['changes_asked']} changes answered, {r['errors']} errors"
              + (" (time limit reached)" if r["timed_out"] else ""),
              f"  server's answer per change: p50 {r['p50_s']:.2f} s, p95 {r['p95_s']:.2f} s (≤ {P95_TARGET_S:g} s: "
              f"{verdict}), max {r['max_s']:.2f} s; opening the map {r['open_p50_s']:.2f} s (p50)",

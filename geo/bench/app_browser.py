@@ -48,14 +48,16 @@ def indicators(period: str = PERIOD, n: int = 7) -> list[str]:
     return load_catalog().valid_in(period).map_choices()[:n]
 
 
-def seed_store(data_dir: Path, sets=("vn-2025", "vn-pre2025"), period: str | None = None) -> None:
-    """Synthetic, deterministic values for every unit of ``sets`` (one version each) in a fresh store, for
-    ``period`` or else each set's :func:`bench_period`."""
+def seed_store(data_dir: Path, sets=("vn-2025", "vn-pre2025"), period: str | None = None,
+               url: str | None = None) -> None:
+    """Synthetic, deterministic values for every unit of ``sets`` (one version each) in a fresh store (the
+    SQLite file in ``data_dir``, or the database at ``url``), for ``period`` or else each set's
+    :func:`bench_period`."""
     from geo.access.auth import Actor, open_store
     from geo.reference.catalog import load_catalog
     from geo.units.boundaries import boundary_file, get_boundary_set_info, unit_list
 
-    store = open_store(f"sqlite:///{data_dir / 'antt.sqlite'}")
+    store = open_store(url or f"sqlite:///{data_dir / 'antt.sqlite'}")
     catalog = load_catalog()
     rng = random.Random(2024)
     for set_id in sets:
@@ -89,9 +91,10 @@ def _free_port() -> int:
 class App:
     """``streamlit run app.py`` on a free loopback port with its own data folder; stopped on exit."""
 
-    def __init__(self, data_dir: Path, options: tuple[str, ...] = ()):
+    def __init__(self, data_dir: Path, options: tuple[str, ...] = (), database_url: str | None = None):
         self.data_dir = data_dir
         self.options = tuple(options)  # more `streamlit run` options, e.g. the load test's agent API
+        self.database_url = database_url  # None: the SQLite file in data_dir
         self.proc = None
         self.url = ""
 
@@ -104,6 +107,8 @@ class App:
         env = dict(os.environ, ANTT_DATA_DIR=str(self.data_dir), ANTT_GEOCACHE_DIR=str(cache_dir()),
                    STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
         env.pop("ANTT_DATABASE_URL", None)
+        if self.database_url:
+            env["ANTT_DATABASE_URL"] = self.database_url
         self.log = open(self.data_dir / "streamlit.log", "wb")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(PROJECT_DIR / "app.py"), "--server.headless", "true",

@@ -4,7 +4,9 @@ Two figures a person waits for: the first-ever preparation of a set (repair, sim
 provinces: what the warm-up does once per file content and preparation version, timed in a process of its own
 with an empty cache folder), and the first paint of ``/ban-do?boundaries=<set>&period=<period>`` opened in a
 fresh Chromium as the first request after ``streamlit run`` restarted on a store and cache folder that a
-previous start filled (the caller's cache folder, ANTT_GEOCACHE_DIR) — from the navigation to the painted polygons.
+previous start filled (the caller's cache folder, ANTT_GEOCACHE_DIR; that start's warm-up prepared the
+geometry, and a first user of each link there kept the set's current table on disk) — from the navigation to
+the painted polygons.
 """
 
 from __future__ import annotations
@@ -47,8 +49,17 @@ def first_preparation_s(sets=SETS) -> dict[str, float]:
     return out
 
 
-def _cache_ready(cache: Path, sets) -> bool:
-    return all(any(cache.glob(f"{s}-map-*.bin")) for s in sets)
+def _cache_ready(cache: Path, sets, since: float = 0.0) -> bool:
+    """The first start's warm-up is done: each set's map entry is there and its newest table's snapshot was
+    written since ``since`` (the seeded store is new: older snapshots are another store's)."""
+    def fresh(p: Path) -> bool:
+        try:
+            return p.stat().st_mtime >= since
+        except OSError:  # removed meanwhile (the next one of its set and period replaced it)
+            return False
+
+    return all(any(cache.glob(f"{s}-map-*.bin")) and any(fresh(p) for p in cache.glob(f"{s}-table-*.bin"))
+               for s in sets)
 
 
 def restart_first_paint(sets=SETS, restarts: int = 3, timeout_s: float = 300) -> dict:
@@ -64,29 +75,38 @@ def restart_first_paint(sets=SETS, restarts: int = 3, timeout_s: float = 300) ->
         data_dir = Path(tmp)
         cache = cache_dir()  # App's cache folder (a later start reads what this one prepared)
         seed_store(data_dir, sets)  # each set for its own period
-        with App(data_dir):  # the first start: its warm-up fills the cache folder
-            t0 = time.perf_counter()
-            while not _cache_ready(cache, sets) and time.perf_counter() - t0 < timeout_s:
-                time.sleep(0.2)
-            out["first_start_warm_up_s"] = round(time.perf_counter() - t0, 2)
+        since = time.time() - 1
         browser = pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+        with App(data_dir) as app:  # the first start: its warm-up fills the cache folder
+            t0 = time.perf_counter()
+            for set_id in sets:  # a first user of each map (it keeps the set's current table on disk)
+                _first_paint(browser, app, set_id, out["period"][set_id], timeout_s)
+            while not _cache_ready(cache, sets, since) and time.perf_counter() - t0 < timeout_s:
+                time.sleep(0.2)
+            out["first_start_s"] = round(time.perf_counter() - t0, 2)
         for set_id in sets:
             times = []
             for _ in range(restarts):
                 with App(data_dir) as app:  # a restart: nothing in the process, the cache on disk
-                    ctx = browser.new_context(viewport={"width": 1400, "height": 900})
-                    page = ctx.new_page()
-                    t0 = time.perf_counter()
-                    page.goto(f"{app.url}/ban-do?boundaries={set_id}&period={out['period'][set_id]}",
-                              wait_until="domcontentloaded")
-                    _wait_painted(page, None, 0, timeout_s)
-                    times.append(round(time.perf_counter() - t0, 3))
-                    ctx.close()
+                    times.append(_first_paint(browser, app, set_id, out["period"][set_id], timeout_s))
             out["first_paint_s"][set_id] = statistics.median(times)
             out["first_paint_s_all"][set_id] = times
         browser.close()
     out["loadavg"] = _loadavg()
     return out
+
+
+def _first_paint(browser, app, set_id: str, period: str, timeout_s: float) -> float:
+    """Seconds from the navigation to the set's national link in a fresh context to its painted polygons."""
+    ctx = browser.new_context(viewport={"width": 1400, "height": 900})
+    try:
+        page = ctx.new_page()
+        t0 = time.perf_counter()
+        page.goto(f"{app.url}/ban-do?boundaries={set_id}&period={period}", wait_until="domcontentloaded")
+        _wait_painted(page, None, 0, timeout_s)
+        return round(time.perf_counter() - t0, 3)
+    finally:
+        ctx.close()
 
 
 def _loadavg() -> str:
@@ -107,7 +127,7 @@ def format_restart_report(prep: dict, paint: dict) -> str:
         verdict = "" if target is None else f" (≤ {target:g} s: {'met' if s <= target else 'MISSED'})"
         runs = ", ".join(f"{x:.2f}" for x in paint["first_paint_s_all"][set_id])
         lines.append(f"  {set_id}: first paint of the national link after a restart {s:.2f} s{verdict} [{runs}]")
-    if "first_start_warm_up_s" in paint:
-        lines.append(f"  warm-up at the first start filled the cache in {paint['first_start_warm_up_s']:.1f} s "
-                     "(after the health check answered)")
+    if "first_start_s" in paint:
+        lines.append(f"  the first start (its warm-up, and a first user of each national link, which keeps the "
+                     f"set's table on disk) took {paint['first_start_s']:.1f} s")
     return "\n".join(lines)

@@ -104,38 +104,73 @@ def prepared_map(set_id: str, folder: Path | None = None) -> PreparedMap | None:
     return prepared
 
 
-def warm_up(set_ids=None, folder: Path | None = None) -> dict[str, float]:
+def warm_up(set_ids=None, folder: Path | None = None, store: bool = False) -> dict[str, float]:
     """Prepare (or read back) every registered set whose file is present: its display units and map layers.
-    Returns the seconds each took (``imports``: the libraries the first map run needs). Errors are logged, never raised: a bad file must not stop the server, and
-    the page that draws it says what is wrong."""
+    With ``store`` (the server's start) it also opens the app's store (migrated, as the first page does) and
+    reads back each national set's newest table if it is kept on disk: the libraries, the catalogue and the
+    store code the first map needs are then loaded before a link is opened. It never reads a table from the
+    store itself: the national ones are kept on disk by the first view that reads them (geo.store.reads), and
+    reading half a million values of a new store at start slowed the first users' changes.
+    Returns the seconds each took (``imports``: the libraries the first map run needs). Errors are logged, never
+    raised: a bad file must not stop the server, and the page that draws it says what is wrong."""
     done = {}
     t0 = time.perf_counter()
-    for module in ("geopandas", "mapclassify", "folium"):  # what the first map run imports (seconds, once)
+    for module in ("geopandas", "folium"):  # what the first map run imports (seconds, once)
         try:
             __import__(module)
         except ImportError:  # noqa: PERF203 - reported by the page that needs it
             log.warning("warm-up: %s is not installed", module)
     done["imports"] = time.perf_counter() - t0
+    opened = None
+    if store and folder is None:
+        geocache.wait_until_quiet()
+        try:
+            opened = _open_store()
+        except Exception:  # noqa: BLE001 - logged; the pages say what is wrong with the store
+            log.exception("warm-up: the store could not be opened")
     for info in gb.list_boundary_sets():
         if set_ids is not None and info.id not in set_ids:
             continue
         if gb.boundary_file(info, folder) is None:
             continue
+        steps = [lambda s=info.id: display_units(s, folder), lambda s=info.id: prepared_map(s, folder)]
+        if folder is None:
+            steps.append(lambda s=info.id: gb.unit_list(s))  # the area pickers' lists
+        if opened is not None and _national(info.id):
+            steps.append(lambda s=info.id: opened.current_table(s, kept_only=True))
         t0 = time.perf_counter()
         try:
-            display_units(info.id, folder)
-            prepared_map(info.id, folder)
-            if folder is None:
-                gb.unit_list(info.id)  # the area pickers' lists
+            for step in steps:
+                # a user's script run first (the set it asks for it prepares or reads itself): before each
+                # step, so a link opened during the warm-up waits at most for the step under way
+                geocache.wait_until_quiet()
+                step()
         except Exception:  # noqa: BLE001 - logged; the page shows the set's own error message
             log.exception("warm-up of boundary set %s failed", info.id)
             continue
         done[info.id] = time.perf_counter() - t0
+    if opened is not None:
+        opened.dispose()
     return done
 
 
-def start_warm_up(set_ids=None, folder: Path | None = None) -> threading.Thread:
+def _open_store():
+    from geo.access.auth import open_store
+    from geo.config import setting
+
+    return open_store(setting("ANTT_DATABASE_URL"))
+
+
+def _national(set_id: str) -> bool:
+    """Whether the set's current tables are large enough to be kept on disk (geo.store.reads)."""
+    from geo.store.reads import SNAPSHOT_MIN_UNITS
+
+    return len(display_units(set_id)) >= SNAPSHOT_MIN_UNITS  # read just before (kept in memory)
+
+
+def start_warm_up(set_ids=None, folder: Path | None = None, store: bool = True) -> threading.Thread:
     """:func:`warm_up` in a daemon thread (the server's start-up hook): the server answers meanwhile."""
-    thread = threading.Thread(target=warm_up, args=(set_ids, folder), name="antt-geometry-warm-up", daemon=True)
+    thread = threading.Thread(target=warm_up, args=(set_ids, folder, store), name="antt-geometry-warm-up",
+                              daemon=True)
     thread.start()
     return thread

@@ -1,4 +1,4 @@
-"""``python -m geo bench [--browser] [--restart] [--load N [--processes P]] [--load-browser N] [--json]``: naive choropleth vs the product's builder; what
+"""``python -m geo bench [--browser] [--restart] [--load N [--processes P] [--nginx] [--postgres]] [--load-browser N] [--json]``: naive choropleth vs the product's builder; what
 users wait for in the browser; many sessions on one server."""
 
 from __future__ import annotations
@@ -17,6 +17,9 @@ def register(sub) -> None:
     p.add_argument("--processes", type=int, default=1, help="app processes for --load (default 1)")
     p.add_argument("--nginx", action="store_true",
                    help="--load through nginx from the shipped site file (deploy/nginx/antt.conf) on loopback")
+    p.add_argument("--postgres", action="store_true",
+                   help="--load on a throwaway PostgreSQL cluster (initdb/pg_ctl of the installed server) instead of "
+                        "SQLite, as README's deployment")
     p.add_argument("--think", type=float, default=5.0, help="seconds between two changes of a --load session")
     p.add_argument("--load-browser", type=int, default=None, metavar="N",
                    help="the load test in Chromium: N sessions (at most 50) on one server process")
@@ -43,7 +46,8 @@ def run_bench(args) -> int:
         from geo.bench.agent_load import format_agent_load_report, load_test
 
         result = load_test(args.load, changes=args.repeat, set_id=args.boundaries or "vn-2025",
-                           processes=args.processes, think_s=args.think, nginx=args.nginx)
+                           processes=args.processes, think_s=args.think, nginx=args.nginx,
+                           postgres=args.postgres)
         print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else format_agent_load_report(result))
         return 0 if "error" not in result["load"] else 1
     if args.load_browser:

@@ -14,11 +14,140 @@ from geo.store import state
 from geo.store.engine import iso_time
 from geo.store.errors import StoreError
 from geo.store.reporting import last_steps
-from geo.store.schema import audit_log_table, import_versions, observations, version_matrices
+from geo.store.schema import audit_log_table, import_versions, observations, version_matrices, version_units
 
 
 _CACHED_VERSIONS = 8
+# Tables of this many units and more are kept on disk (_snapshot); bump TABLE_VERSION when their shape changes.
+SNAPSHOT_MIN_UNITS = 1000
+TABLE_VERSION = "1"
 _VERSION_VALUES: dict = {}  # (store URL, version id) → its values, long (see StoreReads._version_values)
+
+
+def _raw(conn: Connection, query) -> list[tuple]:
+    """All rows of a Core ``query`` (integer and string literals only) as tuples, through the driver's own cursor:
+    many times faster than SQLAlchemy rows for hundreds of thousands of them."""
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.execute(str(query.compile(conn, compile_kwargs={"literal_binds": True})))
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def _chosen_table(conn: Connection, chosen: dict[str, int], versions: list[int]):
+    """The table of ``chosen`` = {code: version} as :func:`geo.reference.frames.rows_to_table` makes it from
+    :func:`geo.store.state.rows_of` (units in version then file order, cleared ones left out, every base
+    indicator a float column), read in bulk through the driver's cursor: a national table is some 500,000
+    values, and Core rows plus a dict per unit took seconds of the first map after a restart."""
+    import numpy as np
+    import pandas as pd
+
+    from geo.reference.catalog import load_catalog
+
+    ids = [i.id for i in load_catalog().base()]
+    q_units = (sa.select(version_units.c.version_id, version_units.c.unit_code, version_units.c.unit_name,
+                         version_units.c.position).where(version_units.c.version_id.in_(versions)))
+    q_values = (sa.select(observations.c.version_id, observations.c.unit_code, observations.c.indicator_id,
+                          observations.c.value).where(observations.c.version_id.in_(versions)))
+    if len(chosen) < SNAPSHOT_MIN_UNITS:  # a province's units within a national version: only theirs
+        codes = sorted(chosen)
+        q_units = q_units.where(version_units.c.unit_code.in_(codes))
+        q_values = q_values.where(observations.c.unit_code.in_(codes))
+    units = [r for r in _raw(conn, q_units) if chosen.get(r[1]) == r[0] and r[3] != state.CLEARED]
+    units.sort(key=lambda r: (r[0], r[3], r[1]))
+    matrix = np.full((len(units), len(ids)), np.nan)
+    records = _raw(conn, q_values)
+    if records:
+        version, code, indicator, value = zip(*records)
+        r = pd.Index([u[1] for u in units], dtype=object).get_indexer(pd.Index(code, dtype=object))
+        c = pd.Index(ids, dtype=object).get_indexer(pd.Index(indicator, dtype=object))
+        # a unit's values come from its chosen version only (an older version of the same period also
+        # holds values for it)
+        keep = (r >= 0) & (c >= 0)
+        keep[keep] = np.array([u[0] for u in units])[r[keep]] == np.asarray(version)[keep]
+        matrix[r[keep], c[keep]] = np.asarray(value, dtype=float)[keep]
+    return _frame([u[1] for u in units], [u[2] or "" for u in units], ids, matrix)
+
+
+def _frame(codes: list[str], names: list[str], ids: list[str], matrix):
+    """The table with the column types rows_to_table gives (pandas infers the codes' and names' string type)."""
+    import pandas as pd
+
+    from geo.reference.frames import rows_to_table
+
+    if not codes:
+        return rows_to_table([], boundary_set=None, period=None)
+    table = pd.DataFrame(matrix, columns=ids)
+    table.insert(0, "unit_code", codes)
+    table.insert(1, "unit_name", names)
+    return table.set_index("unit_code")
+
+
+def _snapshot(conn: Connection, boundary_set: str, period: str, chosen: dict[str, int], versions: list[int],
+              kept_only: bool = False):
+    """:func:`_chosen_table`, kept on disk for large tables (the national sets) in the prepared-geometry cache
+    folder (geo.units.geocache): a restarted server's first national map reads it back in milliseconds instead
+    of reading half a million values from the store.
+
+    The entry is named by what the table is made of: the units' chosen versions with each version's identity
+    (id, creation time, user, file hash, counts; versions never change once committed), the indicators of the
+    catalogue, the store's schema revision and :data:`TABLE_VERSION`. A new import, a rollback or a cleared
+    unit changes the chosen versions, so it is a new entry: nothing is invalidated, an old entry is simply no
+    longer asked for (and removed when the next one of its set and period is written). A damaged entry is
+    rebuilt, never served (geo.units.geocache). ``kept_only``: the kept table or None, nothing read or built."""
+    import hashlib
+    import json
+
+    import numpy as np
+    import pandas as pd
+
+    from geo.reference.catalog import load_catalog
+    from geo.units import geocache
+
+    if len(chosen) < SNAPSHOT_MIN_UNITS:
+        return None if kept_only else _chosen_table(conn, chosen, versions)
+    ids = [i.id for i in load_catalog().base()]
+    idents = [[str(x) for x in r] for r in conn.execute(
+        sa.select(import_versions.c.id, import_versions.c.created_at, import_versions.c.user,
+                  import_versions.c.sha256, import_versions.c.n_units, import_versions.c.n_values)
+        .where(import_versions.c.id.in_(versions)).order_by(import_versions.c.id))]
+    try:
+        revision = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+    except sa.exc.DBAPIError:  # a store never migrated (not served by the app)
+        return None if kept_only else _chosen_table(conn, chosen, versions)
+    key = json.dumps([sorted(chosen.items()), idents, ids, revision], separators=(",", ":"))
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
+    entry = geocache.entry_path(boundary_set, f"table-{period}", digest, TABLE_VERSION)
+
+    def build() -> dict[str, bytes]:
+        table = _chosen_table(conn, chosen, versions)
+        meta = {"codes": list(table.index), "names": list(table["unit_name"]), "ids": list(table.columns[1:])}
+        return {"meta": json.dumps(meta, ensure_ascii=False).encode("utf-8"),
+                "values": np.ascontiguousarray(table[ids].to_numpy(dtype="<f8")).tobytes()}
+
+    if kept_only:
+        parts = geocache.read_entry(entry)
+        if parts is None:
+            return None
+    else:
+        parts, built = geocache.load_or_build(entry, build)
+        if built:
+            _drop_older(entry)
+    meta = json.loads(parts["meta"])
+    values = np.frombuffer(parts["values"], dtype="<f8").reshape(len(meta["codes"]), len(meta["ids"]))
+    return _frame(meta["codes"], meta["names"], meta["ids"], values.copy())
+
+
+def _drop_older(entry) -> None:
+    """Remove the other snapshots of the same set and period (their lock files stay, as geocache keeps them)."""
+    import re
+
+    stem = entry.name[:entry.name.rindex("-", 0, entry.name.rindex("-v"))]
+    same = re.compile(re.escape(stem) + r"-[0-9a-f]{20}-v[^-]+\.bin")
+    for old in entry.parent.glob(stem + "-*.bin"):
+        if old != entry and same.fullmatch(old.name):
+            old.unlink(missing_ok=True)
 
 
 class StoreReads:
@@ -59,7 +188,7 @@ class StoreReads:
         with self._read() as conn:
             return sorted(s for (s,) in conn.execute(sa.select(import_versions.c.boundary_set).distinct()))
 
-    def current_table(self, boundary_set: str, period: str | None = None):
+    def current_table(self, boundary_set: str, period: str | None = None, *, kept_only: bool = False):
         """Each unit the set shows with its newest submission for the period (geo.store.state); attrs
         ``version`` is the newest version among them, ``sample`` whether all of them are samples.
 
@@ -68,7 +197,8 @@ class StoreReads:
         view shows the same number: ``marked`` (default) keeps them and lists their codes in attrs
         ``unapproved`` (the tooltip, the profile and the banners mark them); ``approved`` leaves them out (no
         data) and counts them in attrs ``withheld``. attrs ``sample_units``: the units whose numbers are the
-        sample (in a table mixing both)."""
+        sample (in a table mixing both).
+        ``kept_only`` (the warm-up): only a table kept on disk (:func:`_snapshot`), else None."""
         from geo.reference.frames import rows_to_table
 
         if period is None:
@@ -77,25 +207,33 @@ class StoreReads:
         else:
             period = self._check_period(period)
         if period is None:
-            return rows_to_table([], boundary_set=boundary_set, period=None, version=None, sample=False)
+            return None if kept_only else rows_to_table([], boundary_set=boundary_set, period=None, version=None,
+                                                        sample=False)
         # Versions are immutable once committed, so reading the ids and then their rows is consistent.
         with self._read() as conn:
-            rows, chosen, samples = state.current_rows(conn, boundary_set, period)
+            chosen = state.unit_versions(conn, boundary_set, period)
+            if not chosen:
+                return None if kept_only else rows_to_table([], boundary_set=boundary_set, period=period,
+                                                            version=None, sample=False)
+            versions = sorted(set(chosen.values()))
+            samples = {int(v) for v, sample in conn.execute(
+                sa.select(import_versions.c.id, import_versions.c.sample).where(import_versions.c.id.in_(versions)))
+                if sample}
+            table = _snapshot(conn, boundary_set, period, chosen, versions, kept_only)
+            if table is None:
+                return None
             approved = {c for c, r in last_steps(conn, boundary_set, period).items()
-                        if r.action == "approve"} if rows else set()
-        pending = {r["unit_code"] for r in rows
-                   if chosen[r["unit_code"]] not in samples and r["unit_code"] not in approved}
+                        if r.action == "approve"} if len(table) else set()
+        pending = {c for c in table.index if chosen[c] not in samples and c not in approved}
         mode = setting("ANTT_UNAPPROVED")
         withheld = len(pending) if mode == "approved" else 0
         if withheld:
-            rows = [r for r in rows if r["unit_code"] not in pending]
+            table = table.drop(index=sorted(pending))
             pending = set()
-        versions = {chosen[r["unit_code"]] for r in rows} if withheld else set(chosen.values())
-        table = rows_to_table(rows, boundary_set=boundary_set, period=period,
-                              version=max(chosen.values()) if chosen else None,
-                              sample=bool(versions) and versions <= samples)
-        table.attrs.update(unapproved=sorted(pending), withheld=withheld, approval=mode,
-                           sample_units=sorted(r["unit_code"] for r in rows if chosen[r["unit_code"]] in samples))
+        shown = {chosen[c] for c in table.index} if withheld else set(versions)
+        table.attrs.update(boundary_set=boundary_set, period=period, version=max(versions),
+                           sample=bool(shown) and shown <= samples, unapproved=sorted(pending), withheld=withheld,
+                           approval=mode, sample_units=sorted(c for c in table.index if chosen[c] in samples))
         return table
 
     def value_history(self, boundary_set: str, period: str, depth: int = 6, units=None):
@@ -185,13 +323,7 @@ class StoreReads:
                       observations.c.value).where(observations.c.version_id == int(version))
         if units is not None:
             q = q.where(observations.c.unit_code.in_(list(units)))
-        cursor = conn.connection.driver_connection.cursor()
-        try:
-            cursor.execute(str(q.compile(conn, compile_kwargs={"literal_binds": True})))
-            records = cursor.fetchall()
-        finally:
-            cursor.close()
-        return pd.DataFrame.from_records(records, columns=["version", "unit_code", "indicator_id", "value"]) \
+        return pd.DataFrame.from_records(_raw(conn, q), columns=["version", "unit_code", "indicator_id", "value"]) \
             .pivot(index="unit_code", columns="indicator_id", values="value")
 
     def version_rows(self, version: int) -> list[dict]:

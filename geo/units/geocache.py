@@ -29,6 +29,8 @@ from typing import Callable
 from geo.config import setting
 
 MAGIC = b"ANTT-GEOCACHE 1\n"
+_SERVING = [0]  # script runs answering a user right now (foreground)
+_QUIET = threading.Condition()
 _HASHES: dict[tuple[str, int, int], str] = {}
 _LOCKS: dict[str, threading.Lock] = {}
 _LOCKS_GUARD = threading.Lock()
@@ -153,3 +155,25 @@ def load_or_build(path: Path, build: Callable[[], dict[str, bytes]]) -> tuple[di
         except OSError:  # a read-only or full disk: serve what was built, the next start tries again
             pass
         return parts, True
+
+
+@contextmanager
+def foreground():
+    """A user's request is being answered (the app wraps every script run in it): background preparation
+    waits meanwhile (:func:`wait_until_quiet`), so on two cores the warm-up does not take the CPU and the
+    interpreter lock from the first link a leader opens after a restart."""
+    with _QUIET:
+        _SERVING[0] += 1
+    try:
+        yield
+    finally:
+        with _QUIET:
+            _SERVING[0] -= 1
+            _QUIET.notify_all()
+
+
+def wait_until_quiet(max_s: float = 30.0) -> bool:
+    """Wait until no script run is in :func:`foreground`, at most ``max_s`` seconds (a server that is never
+    quiet still gets its sets prepared). True when it was quiet."""
+    with _QUIET:
+        return _QUIET.wait_for(lambda: _SERVING[0] == 0, timeout=max_s)

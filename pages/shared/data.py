@@ -216,13 +216,30 @@ def load_joined(set_id: str | None = None, period: str | None = None):
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
-def cached_classify(values, method: str, k: int, breaks: tuple | None, scheme: str, reverse: bool):
-    """geo.analysis.classify once per server for the same values and choices (Streamlit hashes the Series'
-    content), shared by every session: callers treat the Classification as read-only."""
+def _classify(digest: str, method: str, k: int, breaks: tuple | None, scheme: str, reverse: bool, _values):
     from geo.analysis.classify import classify
 
-    return classify(values, method, k, breaks=list(breaks) if breaks is not None else None, scheme=scheme,
+    return classify(_values, method, k, breaks=list(breaks) if breaks is not None else None, scheme=scheme,
                     reverse=reverse)
+
+
+def cached_classify(values, method: str, k: int, breaks: tuple | None, scheme: str, reverse: bool):
+    """geo.analysis.classify once per server for the same values and choices, shared by every session: callers
+    treat the Classification as read-only. Keyed on a digest of the Series' codes and values: Streamlit's own
+    hashing of the Series (pandas' per-element hash) was 8 % of a national change under load (py-spy)."""
+    return _classify(values_digest(values), method, k, breaks, scheme, reverse, values)
+
+
+def values_digest(values) -> str:
+    """BLAKE2 of a Series' index (as text) and values (as float64 bytes, NaN included)."""
+    import hashlib
+
+    import numpy as np
+
+    h = hashlib.blake2b(digest_size=20)
+    h.update("\x1f".join(map(str, values.index.to_numpy(dtype=object))).encode("utf-8"))
+    h.update(np.ascontiguousarray(values.to_numpy(dtype="float64", na_value=np.nan)).tobytes())
+    return h.hexdigest()
 
 
 def indicator_choices(period: str | None, public_only: bool = False) -> list[str]:

@@ -91,3 +91,37 @@ def test_no_class_has_its_lower_bound_above_its_upper(values, method, k, breaks)
     for label in labels:  # "a – b" reads low to high
         parts = [float(x.strip("> ").replace(".", "").replace(",", ".")) for x in label.split(" – ")]
         assert parts == sorted(parts), label
+
+
+def _arrays():
+    import numpy as np
+
+    rng = np.random.default_rng(22)
+    return [
+        ("ints with ties", rng.integers(0, 60, 3321).astype(float)),
+        ("rates", rng.random(11163) * 37.5),
+        ("few distinct", np.repeat([0.0, 1.0, 2.0, 7.5], [900, 50, 30, 20])),
+        ("skewed", np.exp(rng.normal(0, 2, 500))),
+        ("negative and tiny", rng.normal(0, 1e-9, 97) - 3),
+        ("two values", np.array([1.0, 3.0])),
+        ("small", np.array([0.1, 0.2, 0.3, 5.0, 5.0, 9.9, 10.0])),
+    ]
+
+
+@pytest.mark.parametrize("name, y", _arrays(), ids=[a[0] for a in _arrays()])
+@pytest.mark.parametrize("method", ["quantiles", "equal_interval"])
+@pytest.mark.parametrize("k", [2, 3, 5, 7])
+def test_breaks_are_mapclassifys_to_the_last_bit(name, y, method, k):
+    """Quantiles and equal intervals are computed without importing mapclassify (issue 22: the import brings
+    scipy, scikit-learn and matplotlib into a restarted server's first map); the bounds are exactly its."""
+    import warnings
+
+    import mapclassify
+
+    from geo.analysis.classify import _bins
+
+    kk = min(k, len(set(y.tolist())))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = (mapclassify.Quantiles if method == "quantiles" else mapclassify.EqualInterval)(y, k=kk)
+    assert _bins(y, method, kk) == [float(b) for b in ref.bins]

@@ -34,6 +34,17 @@ def test_match_by_code_then_name(units, code, name, expected):
     assert mapping == {0: expected}
 
 
+def test_codes_and_names_mixed_in_one_table(units):
+    """The names are indexed only once a unit is not matched by its code (issue 22): codes before and after
+    that unit still match, and every way of matching is reported."""
+    data = [("03205", "x"), (None, "Pu Nhi"), (3203, None), ("99999", "Tìa Dình"), ("99998", "Nowhere"),
+            ("03385", None)]
+    mapping, report = match_units(data, list(zip(units["code"], units["name"])))
+    assert mapping == {0: "03205", 1: "03370", 2: "03203", 3: "03384", 5: "03385"}
+    assert [how for _d, _c, how in report.matched] == ["code", "name", "code", "name", "code"]
+    assert report.data_only == [("99998", "Nowhere")] and len(report.set_only) == 14 - 5
+
+
 @pytest.mark.parametrize("code, name", [(None, "Hà Nội"), ("99999", "Nowhere"), (None, "")])
 def test_unknown_units_are_reported_not_guessed(units, code, name):
     mapping, report = match_units([(code, name)], list(zip(units["code"], units["name"])))

@@ -16,7 +16,7 @@ from geo import PROJECT_DIR
 from geo.carto import prepared
 from geo.carto.geometry import decode_display_layer
 from geo.units import boundaries as gb
-from geo.units import display
+from geo.units import display, geocache
 
 SMALL = "dien-bien-dong-pre2025"
 
@@ -79,6 +79,49 @@ def test_warm_up_prepares_the_sets_whose_files_are_present(cache, tmp_path):
     assert not done.is_alive()
     assert sorted(p.name.split("-map-")[0] for p in cache.glob("*-map-*.bin")) == [SMALL]
     assert sorted(p.name.split("-units-")[0] for p in cache.glob("*-units-*.bin")) == [SMALL]
+
+
+def test_the_warm_up_at_start_opens_the_store_and_reads_only_kept_tables(cache, tmp_path, monkeypatch):
+    """At the server's start (store=True) the warm-up opens the app's store and reads back a national table
+    kept on disk, so what the first map loads is loaded; it never reads a table from the store (a small set
+    here, its threshold lowered)."""
+    from geo.access.auth import open_store
+    from geo.store import reads
+
+    _need(SMALL)
+    monkeypatch.setenv("ANTT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("ANTT_DATABASE_URL", raising=False)
+    monkeypatch.setattr(reads, "SNAPSHOT_MIN_UNITS", 1)
+    prepared.warm_up(set_ids=[SMALL])
+    assert not (tmp_path / "data").exists()  # no store without store=True (the benchmark's preparation)
+    prepared.warm_up(set_ids=[SMALL], store=True)
+    assert (tmp_path / "data" / "antt.sqlite").is_file() and not list(cache.glob("*-table-*.bin"))
+    s = open_store(None)
+    s.current_table(SMALL)  # the first view keeps it
+    s.dispose()
+    (entry,) = cache.glob(f"{SMALL}-table-*.bin")
+    before = entry.stat().st_mtime_ns
+    assert set(prepared.warm_up(set_ids=[SMALL], store=True)) == {"imports", SMALL}
+    assert [p.stat().st_mtime_ns for p in cache.glob(f"{SMALL}-table-*.bin")] == [before]
+
+
+def test_the_warm_up_waits_while_a_user_is_answered(cache, tmp_path):
+    """A script run (geocache.foreground, app.py) holds the warm-up before its next set: on two cores the
+    first link after a restart gets the processor, and the set it asks for it prepares itself."""
+    _need(SMALL)
+    folder = tmp_path / "b"
+    folder.mkdir()
+    src = gb.boundary_file(gb.get_boundary_set_info(SMALL))
+    shutil.copy(src, folder / src.name)
+    with geocache.foreground():
+        done = prepared.start_warm_up(folder=folder)
+        until = time.time() + 10  # preparing this small set takes a second or two, even under load
+        while time.time() < until:
+            assert done.is_alive() and not list(cache.glob("*-units-*.bin")), "prepared during a script run"
+            time.sleep(0.1)
+    done.join(timeout=120)
+    assert not done.is_alive()
+    assert [p.name.split("-units-")[0] for p in cache.glob("*-units-*.bin")] == [SMALL]
 
 
 def test_the_server_answers_its_health_check_while_the_warm_up_prepares(tmp_path):

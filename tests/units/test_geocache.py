@@ -111,3 +111,29 @@ def test_a_process_started_while_another_writes_waits_and_reads_the_whole_entry(
     out, _ = reader.communicate(timeout=60)
     finished, built, body = out.split()
     assert (built, body) == ("False", "GOOD") and float(finished) >= released
+
+
+def test_background_work_waits_while_a_user_is_answered():
+    """geocache.foreground (every script run of the app) holds wait_until_quiet (the warm-up) until the
+    last run in it ends; a server never quiet still lets it go after its time limit."""
+    import threading
+
+    assert geocache.wait_until_quiet(0.01) is True
+    first, second = geocache.foreground(), geocache.foreground()
+    first.__enter__()
+    second.__enter__()
+    assert geocache.wait_until_quiet(0.05) is False
+    first.__exit__(None, None, None)
+    assert geocache.wait_until_quiet(0.05) is False  # one run is still answering
+    woke = []
+    waiter = threading.Thread(target=lambda: woke.append(geocache.wait_until_quiet(10)))
+    waiter.start()
+    second.__exit__(None, None, None)
+    waiter.join(10)
+    assert woke == [True]
+
+
+def test_a_failing_script_run_still_leaves_the_foreground():
+    with pytest.raises(RuntimeError), geocache.foreground():
+        raise RuntimeError("st.stop, st.rerun and errors leave the run too")
+    assert geocache.wait_until_quiet(0.01) is True
