@@ -68,10 +68,7 @@ def run_export(args) -> int:
     if table.attrs.get("version") is None:
         return _fail(" / ".join(t("cli_export_no_data", lang, set=set_id,
                                   period=args.period or t("cli_export_latest", lang)) for lang in ("vi", "en")))
-    if gb.boundary_file(info) is not None:
-        units = gb.display_geometry(gb.load_boundary_set(set_id))
-    else:
-        units = gb.fallback_points(set_id)
+    units = gb.unit_source(set_id).shapes()
     frame, _ = joined_table(units, table, info.data_code_width)
     if args.unit and args.unit not in frame.index:
         return _fail(both("cli_export_unknown_unit", unit=args.unit, set=set_id))

@@ -80,13 +80,13 @@ def display_layer(set_id: str, area: tuple | None = None):
     """The set's geometry serialized once for maps (None when only centroids are available); for an area
     (default: the one chosen in the sidebar; ``()`` = the whole set), that area's units only, serialized once
     per area."""
-    path = gb.boundary_file(gb.get_boundary_set_info(set_id))
-    if path is None:
+    src = gb.unit_source(set_id)
+    if src.fallback:
         return None
     area = current_area(set_id) if area is None else area
     if not area:
-        return _layer(set_id, gb.file_fingerprint(path))
-    return _area_layer(set_id, gb.file_fingerprint(path), area)
+        return _layer(set_id, src.fingerprint)
+    return _area_layer(set_id, src.fingerprint, area)
 
 
 GEOMETRY_URL = "/app/static/geo/"
@@ -123,8 +123,8 @@ def _province_layer(set_id: str, fingerprint: str):
 
 
 def province_layer(set_id: str):
-    path = gb.boundary_file(gb.get_boundary_set_info(set_id))
-    return None if path is None else _province_layer(set_id, gb.file_fingerprint(path))
+    src = gb.unit_source(set_id)
+    return None if src.fallback else _province_layer(set_id, src.fingerprint)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -162,10 +162,9 @@ def _fallback(set_id: str):
 def load_unit_shapes(set_id: str):
     """(display GeoDataFrame, fallback: bool) of the whole set: polygons when the file is there, else centroids.
     (Not geo.units.resolver.load_units, which gives a UnitIndex for matching.)"""
-    info = gb.get_boundary_set_info(set_id)
-    path = gb.boundary_file(info)
-    if path is not None:
-        return _units(set_id, gb.file_fingerprint(path)), False
+    src = gb.unit_source(set_id)
+    if src.polygons:
+        return _units(set_id, src.fingerprint), False
     return _fallback(set_id), True
 
 
@@ -202,10 +201,9 @@ def load_view(set_id: str | None = None, period: str | None = None, area: tuple 
     set_id = set_id or current_set_id()
     store = get_store()
     period = resolve_period(store, set_id, period if period is not None else current_period())
-    path = gb.boundary_file(gb.get_boundary_set_info(set_id))
-    fingerprint = gb.file_fingerprint(path) if path is not None else "fallback"
-    return _view(set_id, fingerprint, table_version_key(store, set_id, period), period,
-                 (current_area(set_id) if area is None else area) if path is not None else (), current_method(),
+    src = gb.unit_source(set_id)
+    return _view(set_id, src.fingerprint, table_version_key(store, set_id, period), period,
+                 (current_area(set_id) if area is None else area) if src.polygons else (), current_method(),
                  _db_key())
 
 
