@@ -250,24 +250,24 @@ def classes_key(classification) -> tuple:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def map_png_file(key: tuple, indicator_id: str, cls_key: tuple, lang: str, _units, _frame, _cls) -> bytes:
+def map_png_file(key: tuple, indicator_id: str, cls_key: tuple, lang: str, _view) -> bytes:
     from geo.outputs import exports
 
-    return exports.map_png(_units, _frame, indicator_id, _cls, set_id=key[0], lang=lang)
+    return exports.map_png(_view)  # _view: the page's geo.outputs.outview.OutputView, keyed by the others
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def map_html_file(key: tuple, indicator_id: str, cls_key: tuple, lang: str, _units, _frame, _cls) -> bytes:
+def map_html_file(key: tuple, indicator_id: str, cls_key: tuple, lang: str, _view) -> bytes:
     from geo.outputs import exports
 
-    return exports.map_html(_units, _frame, indicator_id, _cls, set_id=key[0], lang=lang)
+    return exports.map_html(_view)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def data_file(key: tuple, fmt: str, lang: str, public_only: bool, _frame) -> bytes:
+def data_file(key: tuple, fmt: str, lang: str, public_only: bool, _view) -> bytes:
     from geo.outputs import exports
 
-    return (exports.data_xlsx if fmt == "xlsx" else exports.data_csv)(_frame, key[0], lang, public_only=public_only)
+    return (exports.data_xlsx if fmt == "xlsx" else exports.data_csv)(_view, public_only=public_only)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -280,30 +280,29 @@ def gpkg_file(key: tuple, public_only: bool, _units, _frame) -> bytes:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def brief_file(key: tuple, indicator_id: str, lang: str, _units, _frame) -> bytes:
+def brief_file(key: tuple, indicator_id: str, lang: str, _view) -> bytes:
     from geo.outputs import brief
 
-    return brief.brief_pdf(_units, _frame, set_id=key[0], indicator_id=indicator_id, lang=lang)
+    return brief.brief_pdf(_view)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def pack_file(key: tuple, indicator_id: str, lang: str, _units, _frame) -> bytes:
+def pack_file(key: tuple, indicator_id: str, lang: str, _view) -> bytes:
     from geo.outputs import brief
 
-    return brief.forum_pack_zip(_units, _frame, set_id=key[0], indicator_id=indicator_id, lang=lang)
+    return brief.forum_pack_zip(_view)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def slide_map_image(key: tuple, indicator_id: str, highlight, lang: str, threshold: int, size: tuple, _units,
-                    _frame) -> str:
+def slide_map_image(key: tuple, indicator_id: str, highlight, lang: str, threshold: int, size: tuple, _view) -> str:
     """A slide's map as base64 PNG, small counts hidden (geo.outputs.present), keyed like the files above."""
     import base64
 
     from geo.outputs import present
     from geo.outputs.exports import default_classification, map_png
 
-    values, hidden = present.shown_series(_frame, indicator_id, threshold)
-    cls = default_classification(_frame, indicator_id, values=values)
-    png = map_png(_units, _frame, indicator_id, cls, set_id=key[0], lang=lang, values=values, suppressed=hidden,
-                  highlight=highlight, size=size, dpi=110)
+    values, hidden = present.shown_series(_view.frame, indicator_id, threshold, _view.catalog)
+    cls = default_classification(_view.frame, indicator_id, _view.catalog, values)  # of the values shown
+    png = map_png(_view.showing(indicator_id, cls, values), suppressed=hidden, highlight=highlight, size=size,
+                  dpi=110)
     return base64.b64encode(png).decode("ascii")
