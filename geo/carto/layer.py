@@ -35,8 +35,12 @@ anttMount({{ this._parent.get_name() }}, S, G, D);
 
 @lru_cache(maxsize=1)
 def layer_script() -> str:
-    """``layer.js`` as shipped (read once per process)."""
-    return SCRIPT.read_text(encoding="utf-8")
+    """``layer.js`` as the page carries it (read once per process): without the file's header comment, which
+    documents it for a reader of the file but would cross the wire with every rerun of a live map."""
+    lines = SCRIPT.read_text(encoding="utf-8").splitlines(keepends=True)
+    while lines and lines[0].startswith("//"):
+        lines.pop(0)
+    return "".join(lines)
 
 
 @lru_cache(maxsize=1)

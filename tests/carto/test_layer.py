@@ -34,7 +34,7 @@ def _layer_scripts(html_text: str) -> list[str]:
 def test_the_live_map_and_the_export_run_the_same_script(units):
     _, live, export, _ = _maps(units, "teams_per_village")
     script = layer_script()
-    assert script == SCRIPT.read_text(encoding="utf-8") and "function anttMount(" in script
+    assert script.startswith("function anttMount(") and SCRIPT.read_text(encoding="utf-8").endswith(script)
     for out in (live, export):
         assert out.count(script) == 1
         assert len(_layer_scripts(out)) == len(_layer_scripts(script))  # no second copy of a layer elsewhere
