@@ -124,7 +124,7 @@ with st.expander(tr("map_downloads"), expanded=False):
     elif by_province:
         st.caption(tr("map_by_province_exports"))
     else:
-        render_export_buttons(units, frame, indicator_id, cls, set_id)
+        render_export_buttons(units, frame, indicator_id, cls, set_id, values=values)
 
 with st.expander(tr("join_report_title", matched=len(report.matched), total=len(communes)), expanded=not report.complete):
     if report.complete:

@@ -11,12 +11,13 @@ from pathlib import Path
 import streamlit as st
 
 from geo.outputs import present, slides
+from geo.outputs.outview import output_view
 from geo.reference.catalog import load_catalog
 from geo.reference.sample import sample_for
 from geo.text.names import vi_sort_key
 from geo.text.periods import parse_period
 from geo.units import boundaries as gb
-from pages.shared.data import frame_key, load_joined, slide_map_image
+from pages.shared.data import frame_key, load_view, slide_map_image
 from pages.shared.links import take_link, view_link
 from pages.shared.notices import notices_as_toasts, stop_page
 from pages.shared.state import current_set_id, lang, shared_view, tr
@@ -28,8 +29,10 @@ catalog = load_catalog()
 set_id = current_set_id()
 take_link(indicator=K + "map_indicator", unit=K + "unit", slide=K + "slide")  # what a link may set here
 info = gb.get_boundary_set_info(set_id)
-units, frame, _report, _fallback = load_joined(set_id)
+view = load_view(set_id)
+units, frame = view.units, view.frame
 L = lang()
+shown = output_view(units, frame, meta=view.meta, lang=L, catalog=catalog)  # what the slide maps take
 threshold = present.small_count_threshold()
 st.markdown(slides.CSS, unsafe_allow_html=True)
 notices_as_toasts()  # a box above the slide would push it off the screen
@@ -50,7 +53,7 @@ def name_of(code):
 
 
 def map_img(indicator_id: str, highlight=None, size=(11.0, 7.2)) -> str:
-    b64 = slide_map_image(frame_key(frame, set_id), indicator_id, highlight, L, threshold, size, units, frame)
+    b64 = slide_map_image(frame_key(frame, set_id), indicator_id, highlight, L, threshold, size, shown)
     return slides.image(b64)
 
 

@@ -106,7 +106,7 @@ def test_plotly_hovers_and_axes_are_escaped(frame, payload):
 @pytest.mark.parametrize("payload", list(PAYLOADS.values()), ids=list(PAYLOADS))
 def test_html_export_is_escaped(units, frame, payload):
     u, f, _ = _hostile(units, frame, payload)
-    text = exports.map_html(u, f, "teams_security").decode("utf-8")
+    text = exports.map_html(exports.output_view(u, f, indicator_id="teams_security")).decode("utf-8")
     assert not LIVE.search(text), LIVE.search(text).group(0)
 
 
@@ -115,7 +115,7 @@ def test_pdf_brief_shows_the_text_literally(units, frame, payload):
     from geo.outputs import brief
 
     u, f, codes = _hostile(units, frame, payload)
-    pdf = brief.commune_brief_pdf(u, f, codes[0], set_id=SET)
+    pdf = brief.commune_brief_pdf(exports.output_view(u, f, set_id=SET), codes[0])
     from pypdf import PdfReader
 
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
@@ -132,10 +132,11 @@ def test_csv_and_xlsx_neutralize_formula_cells(units, frame, cell):
 
     _, f, codes = _hostile(units, frame, "x")
     f.loc[codes[0], "unit_name"] = cell
-    rows = list(csv.reader(io.StringIO(exports.data_csv(f, SET).decode("utf-8-sig"))))
+    view = exports.output_view(None, f, set_id=SET)
+    rows = list(csv.reader(io.StringIO(exports.data_csv(view).decode("utf-8-sig"))))
     names = [r[1] for r in rows if len(r) > 1]
     assert "'" + cell in names and cell not in names
-    wb = openpyxl.load_workbook(io.BytesIO(exports.data_xlsx(f, SET)))
+    wb = openpyxl.load_workbook(io.BytesIO(exports.data_xlsx(view)))
     ws = wb.worksheets[0]
     name = next(r[1].value for r in ws.iter_rows(min_row=2) if str(r[0].value).lstrip("'") == codes[0])
     assert name.startswith("'") and name[1:].replace("\n", "\r") == cell.replace("\n", "\r")  # XML keeps CR as LF

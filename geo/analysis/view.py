@@ -59,11 +59,8 @@ def resolve_period(store, set_id: str, period: str | None) -> str | None:
 
 
 def _set_units(set_id: str):
-    if gb.boundary_file(gb.get_boundary_set_info(set_id)) is not None:
-        from geo.units.display import display_units
-
-        return display_units(set_id), False
-    return gb.fallback_points(set_id), True
+    src = gb.unit_source(set_id)
+    return src.shapes(), src.fallback
 
 
 def _restrict(units, frame: pd.DataFrame, area: tuple):

@@ -109,8 +109,7 @@ def _build(store, set_id: str, period: str | None, internal: bool, area: tuple) 
 def collection(set_id: str, period: str | None, internal: bool, area: tuple = ()) -> Collection:
     """The features of ``set_id`` for ``period`` (already checked; None = the latest), kept per data version."""
     store = get_store()
-    path = gb.boundary_file(gb.get_boundary_set_info(set_id))
-    fingerprint = gb.file_fingerprint(path) if path is not None else "fallback"
+    fingerprint = gb.unit_source(set_id).fingerprint
     if period is None:
         known = periods(store, set_id)
         period = known[-1] if known else None

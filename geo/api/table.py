@@ -30,7 +30,7 @@ def _area(query: dict, set_id: str) -> tuple:
             raise ApiError(400, "api_area_level", name=name, set=set_id)
         area.append((f"parent_{levels[name]}", value))
     if area:
-        units = gb.unit_list(set_id) if gb.boundary_file(info) is not None else None
+        units = gb.unit_list(set_id) if gb.unit_source(set_id).polygons else None
         if units is not None:
             import numpy as np
 

@@ -2,8 +2,9 @@
 
 The maps themselves live in the modules beside it: legend (legend and tooltip texts), assets (Leaflet served
 locally, the offline standalone HTML), basemap (base map, attribution, labels), geometry (display geometry
-encoded once per set, its hashed file name, province outlines), choropleth (maps with their geometry inline:
-exports, symbol maps) and live (geometry fetched once by the browser, per change only classes and values).
+encoded once per set, its hashed file name, province outlines), layer (the one Leaflet layer script, layer.js,
+and its data shape), choropleth (that layer with its geometry inline: exports, symbol maps) and live (that layer
+fetching its geometry once, per change only classes and values).
 Every text from data is HTML-escaped before it reaches Leaflet.
 """
 
@@ -18,7 +19,7 @@ from geo.carto.assets import (
     use_local_assets,
 )
 from geo.carto.basemap import BASEMAPS, ENV_TILE_ATTRIBUTION, ENV_TILE_URL
-from geo.carto.choropleth import build_choropleth, build_symbol_map, layer_data
+from geo.carto.choropleth import build_choropleth, build_symbol_map
 from geo.carto.geometry import (
     DisplayLayer,
     decode_display_layer,
@@ -28,13 +29,14 @@ from geo.carto.geometry import (
     prepare_display_layer,
     quantum_for,
 )
+from geo.carto.layer import layer_script
 from geo.carto.legend import LegendItem, legend_html, legend_items, tooltip_texts
 from geo.carto.live import build_live_choropleth, category_data, live_data, live_update
 
 __all__ = [
     "BASEMAPS", "ENV_TILE_ATTRIBUTION", "ENV_TILE_URL", "DisplayLayer", "LegendItem", "build_choropleth",
     "build_live_choropleth", "build_symbol_map", "category_data", "decode_display_layer", "full_stroke_zoom",
-    "geometry_file_name", "install_leaflet", "layer_data", "leaflet_dir", "legend_html", "legend_items", "live_data",
+    "geometry_file_name", "install_leaflet", "layer_script", "leaflet_dir", "legend_html", "legend_items", "live_data",
     "live_update", "map_html", "outline_json", "prepare_display_layer", "quantum_for", "script_json",
     "standalone_html", "tooltip_texts", "use_local_assets",
 ]

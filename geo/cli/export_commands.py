@@ -68,10 +68,7 @@ def run_export(args) -> int:
     if table.attrs.get("version") is None:
         return _fail(" / ".join(t("cli_export_no_data", lang, set=set_id,
                                   period=args.period or t("cli_export_latest", lang)) for lang in ("vi", "en")))
-    if gb.boundary_file(info) is not None:
-        units = gb.display_geometry(gb.load_boundary_set(set_id))
-    else:
-        units = gb.fallback_points(set_id)
+    units = gb.unit_source(set_id).shapes()
     frame, _ = joined_table(units, table, info.data_code_width)
     if args.unit and args.unit not in frame.index:
         return _fail(both("cli_export_unknown_unit", unit=args.unit, set=set_id))
@@ -79,27 +76,28 @@ def run_export(args) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     from geo.outputs import brief, exports
 
+    view = exports.output_view(units, frame, set_id=set_id, lang=args.lang)
     if args.what == "map":
-        iid = args.indicator or "teams_per_1000"
+        view = view.showing(args.indicator or "teams_per_1000")
         if fmt == "png":
-            exports.map_png(units, frame, iid, set_id=set_id, lang=args.lang, highlight=args.unit, out=out)
+            exports.map_png(view, highlight=args.unit, out=out)
         else:
-            exports.map_html(units, frame, iid, set_id=set_id, lang=args.lang, out=out)
+            exports.map_html(view, out=out)
     elif args.what == "chart":
-        exports.chart(args.chart, frame, args.indicator, fmt=fmt, set_id=set_id, lang=args.lang, out=out)
+        exports.chart(args.chart, view.showing(args.indicator) if args.indicator else view, fmt=fmt, out=out)
     elif args.what == "data":
-        (exports.data_xlsx if fmt == "xlsx" else exports.data_csv)(frame, set_id, args.lang, out=out)
+        (exports.data_xlsx if fmt == "xlsx" else exports.data_csv)(view, out=out)
     else:
-        kwargs = dict(set_id=set_id, lang=args.lang, public=not args.internal, previous_table=previous)
+        kwargs = dict(public=not args.internal, previous_table=previous)
         if args.indicator:
-            kwargs["indicator_id"] = args.indicator
+            view = view.showing(args.indicator)
         if args.what == "brief":
             if args.unit:
-                brief.commune_brief_pdf(units, frame, args.unit, out=out, **kwargs)
+                brief.commune_brief_pdf(view, args.unit, out=out, **kwargs)
             else:
-                brief.brief_pdf(units, frame, out=out, **kwargs)
+                brief.brief_pdf(view, out=out, **kwargs)
         else:
-            brief.forum_pack_zip(units, frame, out=out, **kwargs)
+            brief.forum_pack_zip(view, out=out, **kwargs)
     print(f"{out} ({format_number(out.stat().st_size)} B)")
     return 0
 

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from geo.analysis.table import ranking
-from geo.outputs.provenance import provenance, slug, write_out as _write
+from geo.outputs.outview import OutputView, default_classification
+from geo.outputs.provenance import slug, write_out as _write
 from geo.outputs.staticmap import map_png
 from geo.outputs.present import (
     Shown,
@@ -31,8 +32,7 @@ from geo.outputs.present import (
     unit_base_values,
     value_text,
 )
-from geo.reference.catalog import Catalog, Indicator, load_catalog
-from geo.reference.frames import indicator_values
+from geo.reference.catalog import Catalog, Indicator
 from geo.text.i18n import t
 from geo.text.names import vi_sort_key
 
@@ -196,19 +196,21 @@ def _page(doc: _Doc, *, title: str, subtitle: str, rows: list[_Row], map_bytes: 
         pdf.multi_cell(190, 3.4, n, new_x="LMARGIN", new_y="NEXT")
 
 
-def _map_for_brief(units, frame, indicator_id, catalog, public, threshold, lang, set_id, highlight):
-    ind = catalog[indicator_id]
-    if public and not ind.public:
-        raise ValueError(f"{indicator_id} is internal and cannot be on a public brief")
-    if public:
-        values, hidden = shown_series(frame, indicator_id, threshold, catalog)
-    else:
-        values, hidden = indicator_values(frame, indicator_id, catalog), set()
-    from geo.outputs.staticmap import default_classification
+def _map_classes(view: OutputView, public: bool, threshold: int):
+    """(classes, hidden codes) of the brief's map: the view's own classes in the internal edition; in the public
+    one the classes of the values shown (small counts hidden, so that no class bound gives them away)."""
+    if public and not view.indicator.public:
+        raise ValueError(f"{view.indicator_id} is internal and cannot be on a public brief")
+    if not public:
+        return view.classification, set()
+    values, hidden = shown_series(view.frame, view.indicator_id, threshold, view.catalog)
+    return default_classification(view.frame, view.indicator_id, view.catalog, values), hidden
 
-    cls = default_classification(frame, indicator_id, catalog, values)
-    return map_png(units, frame, indicator_id, cls, set_id=set_id, lang=lang, catalog=catalog, values=values,
-                   highlight=highlight, suppressed=hidden, size=(10, 5.8), dpi=110, labels=True)
+
+def _map_for_brief(view: OutputView, classes, highlight):
+    cls, hidden = classes
+    return map_png(view, classification=cls, highlight=highlight, suppressed=hidden, size=(10, 5.8), dpi=110,
+                   labels=True)
 
 
 def _period_label(table, lang):
@@ -221,19 +223,19 @@ def _period_label(table, lang):
         return str(p)
 
 
-def brief_pdf(units, frame: pd.DataFrame, *, set_id: str | None = None, unit_codes=None,
-              include_district: bool = True, previous_table: pd.DataFrame | None = None,
-              indicator_id: str = DEFAULT_MAP_INDICATOR, lang: str = "vi", public: bool = True,
-              threshold: int | None = None, district_name: str | None = None,
-              catalog: Catalog | None = None, out=None) -> bytes:
-    """One page for the district (when ``include_district``), then one per commune.
+def brief_pdf(view: OutputView, *, unit_codes=None, include_district: bool = True,
+              previous_table: pd.DataFrame | None = None, public: bool = True, threshold: int | None = None,
+              district_name: str | None = None, out=None) -> bytes:
+    """One page for the district (when ``include_district``), then one per commune; the map shows the view's
+    indicator (:data:`DEFAULT_MAP_INDICATOR` when the view shows none).
 
     ``unit_codes``: the communes to include (default: all, in Vietnamese name order). ``previous_table``: the
     wide table of the previous period, for the change column (absent: the brief says there is none).
     """
-    catalog = catalog or load_catalog()
+    view = view if view.indicator_id is not None else view.showing(DEFAULT_MAP_INDICATOR)
+    frame, catalog, lang, prov, indicator_id = view.frame, view.catalog, view.lang, view.provenance, view.indicator_id
     threshold = small_count_threshold() if threshold is None else threshold
-    prov = provenance(frame, set_id, lang)
+    classes = _map_classes(view, public, threshold)  # once for every page
     ranks = _Ranks(frame, catalog, public, threshold)
     codes = list(unit_codes) if unit_codes is not None else sorted(
         frame.index, key=lambda c: vi_sort_key(str(frame.at[c, "unit_name"])))
@@ -245,13 +247,13 @@ def brief_pdf(units, frame: pd.DataFrame, *, set_id: str | None = None, unit_cod
     if include_district:
         name = district_name or t("export_brief_district_name", lang, units=len(frame))
         rows = _rows(frame, None, previous_table, catalog, public, threshold, lang, ranks)
-        img = _map_for_brief(units, frame, indicator_id, catalog, public, threshold, lang, set_id, None)
+        img = _map_for_brief(view, classes, None)
         _page(doc, title=t("export_brief_district_title", lang, name=name), subtitle=subtitle + "\n" + prov.set_title,
               rows=rows, map_bytes=img, map_caption=caption, prov=prov, lang=lang, public=public,
               threshold=threshold, show_rank=False, has_previous=has_prev, previous_label=prev_label)
     for code in codes:
         rows = _rows(frame, code, previous_table, catalog, public, threshold, lang, ranks)
-        img = _map_for_brief(units, frame, indicator_id, catalog, public, threshold, lang, set_id, code)
+        img = _map_for_brief(view, classes, code)
         _page(doc, title=t("export_brief_commune_title", lang, name=str(frame.at[code, "unit_name"])),
               subtitle=subtitle + "\n" + prov.set_title, rows=rows, map_bytes=img, map_caption=caption, prov=prov,
               lang=lang, public=public, threshold=threshold, show_rank=True, has_previous=has_prev,
@@ -259,20 +261,20 @@ def brief_pdf(units, frame: pd.DataFrame, *, set_id: str | None = None, unit_cod
     return _write(doc.output(), out)
 
 
-def commune_brief_pdf(units, frame: pd.DataFrame, unit_code: str, **kwargs) -> bytes:
+def commune_brief_pdf(view: OutputView, unit_code: str, **kwargs) -> bytes:
     """One commune's page alone (what the forum pack holds)."""
-    return brief_pdf(units, frame, unit_codes=[unit_code], include_district=False, **kwargs)
+    return brief_pdf(view, unit_codes=[unit_code], include_district=False, **kwargs)
 
 
-def forum_pack_zip(units, frame: pd.DataFrame, *, out=None, **kwargs) -> bytes:
+def forum_pack_zip(view: OutputView, *, out=None, **kwargs) -> bytes:
     """A ZIP with one PDF brief per commune, named ``NN_<code>_<commune>.pdf`` in Vietnamese name order."""
+    frame, lang, prov = view.frame, view.lang, view.provenance
     codes = sorted(frame.index, key=lambda c: vi_sort_key(str(frame.at[c, "unit_name"])))
-    lang = kwargs.get("lang", "vi")
-    prov = provenance(frame, kwargs.get("set_id"), lang)
+    view = view if view.indicator_id is not None else view.showing(DEFAULT_MAP_INDICATOR)  # once for the pack
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for i, code in enumerate(codes, start=1):
-            pdf = commune_brief_pdf(units, frame, code, **kwargs)
+            pdf = commune_brief_pdf(view, code, **kwargs)
             zf.writestr(f"{i:02d}_{code}_{slug(frame.at[code, 'unit_name'])}.pdf", pdf)
         zf.writestr("README.txt", (t("export_pack_readme", lang) + "\n" + prov.line(lang) + "\n").encode("utf-8"))
     return _write(buf.getvalue(), out)

@@ -23,7 +23,7 @@ import pandas as pd
 
 from geo.analysis.classify import NO_DATA_COLOR, Classification
 from geo.analysis.table import ranking
-from geo.outputs.provenance import provenance
+from geo.outputs.provenance import Provenance, provenance
 from geo.reference.catalog import Catalog, load_catalog
 from geo.reference.frames import indicator_values
 from geo.text.i18n import format_value, t
@@ -105,15 +105,16 @@ def coverage_ids(df: pd.DataFrame, catalog: Catalog) -> list[str]:
     return for_period(df, COVERAGE_IDS, catalog) or for_period(df, RECOGNITION_IDS, catalog)
 
 
-def _common(frame: pd.DataFrame, lang: str, set_id: str | None) -> dict:
-    prov = provenance(frame, set_id, lang)
+def _common(frame: pd.DataFrame, lang: str, set_id: str | None, prov: Provenance | None) -> dict:
+    """What every chart says about its data: the view's provenance when given, else the table's."""
+    prov = prov or provenance(frame, set_id, lang)
     return dict(provenance=prov.line(lang), sample_stamp=t("export_sample_stamp", lang) if prov.sample else "",
                 lang=lang)
 
 
 def ranking_spec(frame: pd.DataFrame, indicator_id: str, classification: Classification | None = None,
                  lang: str = "vi", catalog: Catalog | None = None, top: int | None = None,
-                 set_id: str | None = None) -> ChartSpec:
+                 set_id: str | None = None, prov: Provenance | None = None) -> ChartSpec:
     """Best first, coloured like the map classes (one colour without classes); units without data last."""
     catalog = catalog or load_catalog()
     ind = catalog[indicator_id]
@@ -125,11 +126,11 @@ def ranking_spec(frame: pd.DataFrame, indicator_id: str, classification: Classif
     series = Series(ind.name(lang), tuple(_num(v) for v in r["value"]), colors, texts)
     return ChartSpec("ranking", t("chart_ranking_title", lang, indicator=ind.name(lang)),
                      tuple(str(n) for n in r["unit_name"]), tuple(str(c) for c in r.index), (series,),
-                     ind.unit(lang), value_kind=ind.kind, **_common(frame, lang, set_id))
+                     ind.unit(lang), value_kind=ind.kind, **_common(frame, lang, set_id, prov))
 
 
 def teams_spec(frame: pd.DataFrame, lang: str = "vi", catalog: Catalog | None = None,
-               set_id: str | None = None) -> ChartSpec:
+               set_id: str | None = None, prov: Provenance | None = None) -> ChartSpec:
     """The four team types of the period stacked per unit, the unit with most teams first."""
     catalog = catalog or load_catalog()
     ids = team_ids(frame, catalog)
@@ -139,11 +140,11 @@ def teams_spec(frame: pd.DataFrame, lang: str = "vi", catalog: Catalog | None = 
                           (color,) * len(order)) for iid, color in zip(ids, TEAM_COLORS))
     return ChartSpec("teams", t("chart_teams_title", lang), tuple(str(frame.at[c, "unit_name"]) for c in order),
                      tuple(str(c) for c in order), series, t("chart_teams_axis", lang), layout="stack",
-                     **_common(frame, lang, set_id))
+                     **_common(frame, lang, set_id, prov))
 
 
 def coverage_spec(frame: pd.DataFrame, lang: str = "vi", catalog: Catalog | None = None,
-                  set_id: str | None = None) -> ChartSpec:
+                  set_id: str | None = None, prov: Provenance | None = None) -> ChartSpec:
     """The three coverages (or recognition rates) of the period side by side per unit, and the 100 % target."""
     catalog = catalog or load_catalog()
     series = []
@@ -153,11 +154,11 @@ def coverage_spec(frame: pd.DataFrame, lang: str = "vi", catalog: Catalog | None
     return ChartSpec("coverage", t("chart_coverage_title", lang), tuple(str(n) for n in frame["unit_name"]),
                      tuple(str(c) for c in frame.index), tuple(series), "%", layout="group", value_kind="share",
                      value_range=(0.0, 110.0), target=100.0, target_label=t("chart_target_100", lang),
-                     **_common(frame, lang, set_id))
+                     **_common(frame, lang, set_id, prov))
 
 
 def tips_spec(frame: pd.DataFrame, lang: str = "vi", catalog: Catalog | None = None,
-              set_id: str | None = None) -> ChartSpec:
+              set_id: str | None = None, prov: Provenance | None = None) -> ChartSpec:
     """Valuable-tip rate per unit, best first; hover: valuable / received."""
     catalog = catalog or load_catalog()
     ind = catalog["valuable_tip_rate"]
@@ -170,19 +171,20 @@ def tips_spec(frame: pd.DataFrame, lang: str = "vi", catalog: Catalog | None = N
                     details)
     return ChartSpec("tips", t("chart_tips_title", lang), tuple(str(n) for n in r["unit_name"]),
                      tuple(str(c) for c in r.index), (series,), "%", value_kind="share", value_range=(0.0, 110.0),
-                     **_common(frame, lang, set_id))
+                     **_common(frame, lang, set_id, prov))
 
 
 def chart_spec(kind: str, frame: pd.DataFrame, indicator_id: str | None = None, *, lang: str = "vi",
                classification: Classification | None = None, catalog: Catalog | None = None,
-               set_id: str | None = None) -> ChartSpec:
+               set_id: str | None = None, prov: Provenance | None = None) -> ChartSpec:
     """The spec of one of the four charts by name (``indicator_id``: the ranked indicator)."""
     if kind not in CHART_KINDS:
         raise ValueError(f"unknown chart {kind!r} (one of {', '.join(CHART_KINDS)})")
     if kind == "ranking":
-        return ranking_spec(frame, indicator_id or "teams_security", classification, lang, catalog, set_id=set_id)
+        return ranking_spec(frame, indicator_id or "teams_security", classification, lang, catalog, set_id=set_id,
+                            prov=prov)
     build = {"teams": teams_spec, "coverage": coverage_spec, "tips": tips_spec}[kind]
-    return build(frame, lang, catalog, set_id=set_id)
+    return build(frame, lang, catalog, set_id=set_id, prov=prov)
 
 
 def trend_spec(units: pd.DataFrame, district: pd.DataFrame, indicator_id: str, lang: str = "vi",

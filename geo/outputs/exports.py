@@ -1,10 +1,11 @@
 """Files that leave the app: map HTML, charts PNG / SVG, data XLSX / CSV; the map PNG is geo.outputs.staticmap
 (re-exported here), the PDF brief geo.outputs.brief.
 
-Pure functions: they take the joined wide table (``frame``, index = the set's codes; ``attrs`` carry
-boundary_set, period, version, sample) and the display geometry, and return bytes (or write them to ``out``).
-Every file names its boundary set, period and data version (geo.outputs.provenance), and says "Dữ liệu mẫu"
-when the table is sample. The data files list the indicators valid in the table's period, as the pages do.
+Pure functions: they take the page's view (geo.outputs.outview.OutputView: the display geometry, the joined
+wide table, its metadata, the indicator shown with its classes, the provenance) and return bytes (or write
+them to ``out``); nothing the view holds is computed again. Every file names its boundary set, period and data
+version (the view's provenance), and says "Dữ liệu mẫu" when the table is sample. The data files list the
+indicators valid in the table's period, as the pages do.
 """
 
 from __future__ import annotations
@@ -17,20 +18,19 @@ import math
 
 import pandas as pd
 
-from geo.analysis.classify import Classification
 from geo.outputs.chartfiles import chart_file
 from geo.outputs.chartspec import CHART_KINDS, chart_spec
+from geo.outputs.outview import OutputView, default_classification, output_view
 from geo.outputs.provenance import Provenance, file_name, provenance, slug, write_out
-from geo.outputs.staticmap import HIGHLIGHT_COLOR, SUPPRESSED_COLOR, default_classification, map_png
+from geo.outputs.staticmap import HIGHLIGHT_COLOR, SUPPRESSED_COLOR, map_png
 from geo.reference.catalog import Catalog, load_catalog
-from geo.reference.frames import indicator_values
 from geo.reference.sample import sample_for
 from geo.text.i18n import t
 
 # What callers have always imported from here; the code now lives in the modules named above.
 __all__ = ["CHART_KINDS", "HIGHLIGHT_COLOR", "SUPPRESSED_COLOR", "Provenance", "chart", "data_csv", "data_xlsx",
            "default_classification", "export_frame", "file_name", "map_html", "map_png", "metadata_rows",
-           "neutralize", "provenance", "slug"]
+           "neutralize", "output_view", "provenance", "slug"]
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -65,9 +65,8 @@ def export_frame(frame: pd.DataFrame, lang: str = "vi", catalog: Catalog | None 
     return out
 
 
-def metadata_rows(frame: pd.DataFrame, set_id: str | None = None, lang: str = "vi",
-                  now: dt.datetime | None = None) -> list[tuple[str, str]]:
-    p = provenance(frame, set_id, lang)
+def metadata_rows(view: OutputView, now: dt.datetime | None = None) -> list[tuple[str, str]]:
+    p, lang = view.provenance, view.lang
     now = now or dt.datetime.now()
     rows = [
         (t("export_meta_set", lang), f"{p.set_title} ({p.set_id})"),
@@ -85,13 +84,13 @@ def metadata_rows(frame: pd.DataFrame, set_id: str | None = None, lang: str = "v
     return [(neutralize(a), neutralize(b)) for a, b in rows]
 
 
-def data_xlsx(frame: pd.DataFrame, set_id: str | None = None, lang: str = "vi", out=None,
-              catalog: Catalog | None = None, public_only: bool = False) -> bytes:
+def data_xlsx(view: OutputView, out=None, public_only: bool = False) -> bytes:
     """Two sheets: the data (frozen header, numbers as numbers) and the metadata block."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    table = export_frame(frame, lang, catalog, public_only=public_only)
+    lang = view.lang
+    table = export_frame(view.frame, lang, view.catalog, public_only=public_only)
     wb = Workbook()
     ws = wb.active
     ws.title = t("export_sheet_data", lang)
@@ -107,7 +106,7 @@ def data_xlsx(frame: pd.DataFrame, set_id: str | None = None, lang: str = "vi", 
     ws.column_dimensions["A"].width = 10
     ws.column_dimensions["B"].width = 28
     meta = wb.create_sheet(t("export_sheet_meta", lang))
-    for k, v in metadata_rows(frame, set_id, lang):
+    for k, v in metadata_rows(view):
         meta.append([k, v])
         meta.cell(meta.max_row, 1).font = Font(bold=True)
         meta.cell(meta.max_row, 2).data_type = "s"
@@ -118,13 +117,12 @@ def data_xlsx(frame: pd.DataFrame, set_id: str | None = None, lang: str = "vi", 
     return write_out(buf.getvalue(), out)
 
 
-def data_csv(frame: pd.DataFrame, set_id: str | None = None, lang: str = "vi", out=None,
-             catalog: Catalog | None = None, public_only: bool = False) -> bytes:
+def data_csv(view: OutputView, out=None, public_only: bool = False) -> bytes:
     """UTF-8 with BOM (Excel opens Vietnamese correctly): the metadata block, a blank line, then the table."""
-    table = export_frame(frame, lang, catalog, public_only=public_only)
+    table = export_frame(view.frame, view.lang, view.catalog, public_only=public_only)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    for k, v in metadata_rows(frame, set_id, lang):
+    for k, v in metadata_rows(view):
         w.writerow([k, v])
     w.writerow([])
     w.writerow(list(table.columns))
@@ -141,18 +139,15 @@ def _csv_number(v):
 
 # ---------------------------------------------------------------- map: standalone HTML (folium)
 
-def map_html(units, frame: pd.DataFrame, indicator_id: str, classification: Classification | None = None, *,
-             set_id: str | None = None, lang: str = "vi", catalog: Catalog | None = None, out=None) -> bytes:
-    """The folium choropleth as one HTML file, with title, legend and sources drawn inside the page."""
+def map_html(view: OutputView, out=None) -> bytes:
+    """The view's choropleth (its indicator in its classes) as one HTML file, with title, legend and sources
+    drawn inside the page."""
     import folium
 
     from geo.carto.maps import build_choropleth, build_symbol_map, legend_html, legend_items, standalone_html
 
-    catalog = catalog or load_catalog()
-    ind = catalog[indicator_id]
-    values = indicator_values(frame, indicator_id, catalog)
-    cls = classification or default_classification(frame, indicator_id, catalog, values)
-    prov = provenance(frame, set_id, lang)
+    units, frame, lang, prov, catalog = view.units, view.frame, view.lang, view.provenance, view.catalog
+    ind, values, cls = view.indicator, view.values, view.classification
     points = all(g.geom_type == "Point" for g in units.geometry)
     build = build_symbol_map if points else build_choropleth
     m = build(units, frame, values, ind, catalog, cls, lang=lang, attribution=prov.attribution)
@@ -178,19 +173,15 @@ def map_html(units, frame: pd.DataFrame, indicator_id: str, classification: Clas
 
 # ---------------------------------------------------------------- charts: PNG and SVG (matplotlib)
 
-def chart(kind: str, frame: pd.DataFrame, indicator_id: str | None = None, *, fmt: str = "png",
-          set_id: str | None = None, lang: str = "vi", classification: Classification | None = None,
-          catalog: Catalog | None = None, out=None) -> bytes:
-    """One of the charts of the Charts page as PNG or SVG: ranking (of ``indicator_id``), teams, coverage, tips.
-
-    Drawn from the same spec as the page's plotly chart; a ranking without classes takes the map's default
-    (quantiles, 5)."""
+def chart(kind: str, view: OutputView, *, fmt: str = "png", out=None) -> bytes:
+    """One of the charts of the Charts page as PNG or SVG: ranking (of the view's indicator, in its classes),
+    teams, coverage, tips. Drawn from the same spec as the page's plotly chart."""
     if kind not in CHART_KINDS:
         raise ValueError(f"unknown chart {kind!r} (one of {', '.join(CHART_KINDS)})")
     if fmt not in ("png", "svg"):
         raise ValueError(f"unknown chart format {fmt!r} (png or svg)")
-    if kind == "ranking" and classification is None:
-        classification = default_classification(frame, indicator_id or "teams_security", catalog)
-    spec = chart_spec(kind, frame, indicator_id, lang=lang, classification=classification, catalog=catalog,
-                      set_id=set_id)
+    if kind == "ranking" and view.indicator_id is None:
+        view = view.showing("teams_security")
+    spec = chart_spec(kind, view.frame, view.indicator_id, lang=view.lang, classification=view.classification,
+                      catalog=view.catalog, prov=view.provenance)
     return chart_file(spec, fmt, out)

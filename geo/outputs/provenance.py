@@ -36,17 +36,23 @@ class Provenance:
 
 
 def provenance(frame: pd.DataFrame, set_id: str | None = None, lang: str = "vi") -> Provenance:
-    set_id = set_id or frame.attrs.get("boundary_set") or gb.default_set_id()
-    info = gb.get_boundary_set_info(set_id)
-    period = frame.attrs.get("period")
+    """The provenance of a bare table (its ``attrs``); an output given a view takes the view's instead."""
+    from geo.analysis.view import ViewMeta
+
+    return provenance_of(ViewMeta.from_attrs(set_id or frame.attrs.get("boundary_set") or gb.default_set_id(),
+                                             frame.attrs), lang)
+
+
+def provenance_of(meta, lang: str = "vi") -> Provenance:
+    """What a file says about itself, from the view's typed metadata (:class:`geo.analysis.view.ViewMeta`)."""
+    info = gb.get_boundary_set_info(meta.boundary_set)
     try:
-        period_label = parse_period(period).label(lang) if period else "—"
+        period_label = parse_period(meta.period).label(lang) if meta.period else "—"
     except ValueError:
-        period_label = str(period)
-    version = frame.attrs.get("version")
-    return Provenance(set_id, info.title(lang), info.vintage_text(lang), info.attribution, info.licence,
-                      info.source, period, period_label, "—" if version is None else str(version),
-                      bool(frame.attrs.get("sample")))
+        period_label = str(meta.period)
+    return Provenance(meta.boundary_set, info.title(lang), info.vintage_text(lang), info.attribution, info.licence,
+                      info.source, meta.period, period_label, "—" if meta.version is None else str(meta.version),
+                      bool(meta.sample))
 
 
 def write_out(data: bytes, out) -> bytes:

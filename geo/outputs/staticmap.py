@@ -11,23 +11,16 @@ import math
 
 import pandas as pd
 
-from geo.analysis.classify import NO_DATA_COLOR, Classification, classify
+from geo.analysis.classify import NO_DATA_COLOR, Classification
 from geo.outputs.chartfiles import new_figure
-from geo.outputs.provenance import provenance, write_out
-from geo.reference.catalog import Catalog, load_catalog
-from geo.reference.frames import indicator_values
+from geo.outputs.outview import OutputView, default_classification
+from geo.outputs.provenance import write_out
 from geo.text.i18n import format_value, t
 
 SUPPRESSED_COLOR = "#efefef"
 HIGHLIGHT_COLOR = "#d7301f"
 
-
-def default_classification(frame: pd.DataFrame, indicator_id: str, catalog: Catalog | None = None,
-                           values: pd.Series | None = None) -> Classification:
-    catalog = catalog or load_catalog()
-    ind = catalog[indicator_id]
-    values = indicator_values(frame, indicator_id, catalog) if values is None else values
-    return classify(values, "quantiles", 5, reverse=ind.direction == "down")
+__all__ = ["HIGHLIGHT_COLOR", "SUPPRESSED_COLOR", "default_classification", "map_png"]
 
 
 def _nice_length(km: float) -> float:
@@ -99,22 +92,20 @@ def _plot_units(ax, units, colors: dict, highlight: str | None, suppressed: set)
                                            linewidth=3, zorder=4))
 
 
-def map_png(units, frame: pd.DataFrame, indicator_id: str, classification: Classification | None = None, *,
-            set_id: str | None = None, lang: str = "vi", catalog: Catalog | None = None,
-            values: pd.Series | None = None, highlight: str | None = None, suppressed=(),
-            suppressed_label: str | None = None, title: str | None = None, labels: bool = True,
-            size: tuple[float, float] = (11.0, 8.0), dpi: int = 150, out=None) -> bytes:
-    """A static choropleth: title, legend (classes, no-data class), period, boundary set and vintage,
-    attribution, scale bar, north arrow; 'DỮ LIỆU MẪU' across the corner when the table is sample.
+def map_png(view: OutputView, *, classification: Classification | None = None,
+            highlight: str | None = None, suppressed=(), suppressed_label: str | None = None,
+            title: str | None = None, labels: bool = True, size: tuple[float, float] = (11.0, 8.0), dpi: int = 150,
+            out=None) -> bytes:
+    """A static choropleth of the view's indicator, in the view's classes: title, legend (classes, no-data
+    class), period, boundary set and vintage, attribution, scale bar, north arrow; 'DỮ LIỆU MẪU' across the
+    corner when the table is sample.
 
-    ``values`` overrides the indicator values (the presentation passes values with small counts removed
-    and their codes in ``suppressed``, drawn hatched in their own legend class).
+    ``classification`` overrides the view's (the presentation and the public briefs pass the classes of the
+    values with small counts removed, their codes in ``suppressed``, drawn hatched in their own legend class).
     """
-    catalog = catalog or load_catalog()
-    ind = catalog[indicator_id]
-    values = indicator_values(frame, indicator_id, catalog) if values is None else values
-    cls = classification or default_classification(frame, indicator_id, catalog, values)
-    prov = provenance(frame, set_id, lang)
+    units, frame, lang, prov = view.units, view.frame, view.lang, view.provenance
+    ind = view.indicator
+    cls = classification or view.classification
     suppressed = set(suppressed)
     colors = cls.colors_by_unit()
     for c in suppressed:

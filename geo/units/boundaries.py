@@ -130,6 +130,42 @@ def file_fingerprint(path: Path) -> str:
     return h.hexdigest()[:16]
 
 
+FALLBACK = "fallback"  # the fingerprint of a set drawn from its centroid list (no file to identify)
+
+
+@dataclass(frozen=True)
+class UnitSource:
+    """The one decision about a set's units: drawn from its boundary file (polygons), or from the centroid
+    list when the file is not there; and the fingerprint that caches of anything built from them key on."""
+
+    set_id: str
+    path: Path | None
+    fingerprint: str
+    folder: Path | None = None  # None: the configured folder
+
+    @property
+    def polygons(self) -> bool:
+        return self.path is not None
+
+    @property
+    def fallback(self) -> bool:
+        return self.path is None
+
+    def shapes(self):
+        """The set's display units (polygons, :func:`geo.units.display.display_units`), else its centroids."""
+        if self.path is None:
+            return fallback_points(self.set_id)
+        from geo.units.display import display_units
+
+        return display_units(self.set_id, self.folder)
+
+
+def unit_source(set_id: str, folder: Path | None = None) -> UnitSource:
+    """Where ``set_id``'s units come from (file or centroids) and their fingerprint, decided here only."""
+    path = boundary_file(get_boundary_set_info(set_id), folder)
+    return UnitSource(set_id, path, FALLBACK if path is None else file_fingerprint(path), folder)
+
+
 def read_boundary_file(
     path: Path | str,
     code_column: str,
@@ -227,7 +263,8 @@ def _polygonal(geom):
 def load_boundary_set(set_id: str, folder: Path | None = None):
     """Load a registered set from the configured folder. Raises BoundaryError if its file is not there."""
     info = get_boundary_set_info(set_id)
-    path = boundary_file(info, folder)
+    src = unit_source(set_id, folder)
+    path = src.path
     if path is None:
         raise BoundaryError(
             "boundary_file_missing", file=info.file, folder=folder or boundary_dir(), ENV_BOUNDARY_DIR=ENV_BOUNDARY_DIR
@@ -235,7 +272,7 @@ def load_boundary_set(set_id: str, folder: Path | None = None):
     gdf = read_boundary_file(path, info.code_column, info.name_column, info.parent_columns, info.code_width)
     if info.assign_codes:
         _assign_codes(gdf, info)
-    gdf.attrs.update(set_id=info.id, fingerprint=file_fingerprint(path))
+    gdf.attrs.update(set_id=info.id, fingerprint=src.fingerprint)
     return gdf
 
 
@@ -292,12 +329,11 @@ def _read_unit_list(set_id: str, path: str):
 def unit_list(set_id: str):
     """Codes, names and parents of a set's units without reading geometry (fast; same codes as
     :func:`load_boundary_set`). Falls back to the centroid list when the file is not there."""
-    info = get_boundary_set_info(set_id)
-    path = boundary_file(info)
-    if path is None:
+    src = unit_source(set_id)
+    if src.fallback:
         pts = fallback_points(set_id)
         return pts.drop(columns=pts.geometry.name)
-    return _unit_list(set_id, str(path), file_fingerprint(path)).copy()
+    return _unit_list(set_id, str(src.path), src.fingerprint).copy()
 
 
 def area_mask(units, area: tuple):

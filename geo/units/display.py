@@ -62,8 +62,8 @@ def display_units(set_id: str, folder: Path | None = None):
     """The set's display units (GeoDataFrame: code, name, parent_*, geometry): from this process's memory, else
     from the cache folder, else prepared from the file (and written to the cache). Raises BoundaryError when
     the set's file is not there. Shared between callers: treat as read-only."""
-    info = gb.get_boundary_set_info(set_id)
-    path = gb.boundary_file(info, folder)
+    src = gb.unit_source(set_id, folder)
+    path = src.path
     if path is None:
         return gb.load_boundary_set(set_id, folder)  # raises the Vietnamese "file missing" message
     key = (set_id, geocache.content_hash(path))
@@ -78,5 +78,5 @@ def display_units(set_id: str, folder: Path | None = None):
             units = _MEMO.setdefault(key, units)
             for old in [k for k in _MEMO if k[0] == set_id and k != key]:
                 del _MEMO[old]  # the file changed: the old units are no longer drawn
-    units.attrs.update(set_id=set_id, fingerprint=gb.file_fingerprint(path))
+    units.attrs.update(set_id=set_id, fingerprint=src.fingerprint)
     return units

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from geo.units.boundaries import boundary_file, fallback_points, file_fingerprint, get_boundary_set_info, unit_list
+from geo.units.boundaries import fallback_points, get_boundary_set_info, unit_list, unit_source
 from geo.units.index import UnitIndex, make_unit_index
 
 
@@ -34,8 +34,7 @@ def _index_from_fallback(set_id: str) -> UnitIndex:
 
 def load_units(set_id: str) -> UnitIndex:
     """Codes and names of the set's units: from its boundary file, else from the centroid fallback."""
-    info = get_boundary_set_info(set_id)
-    path = boundary_file(info)
-    if path is not None:
-        return _index_from_file(set_id, str(path), file_fingerprint(path))
+    src = unit_source(set_id)
+    if src.polygons:
+        return _index_from_file(set_id, str(src.path), src.fingerprint)
     return _index_from_fallback(set_id)

@@ -22,7 +22,7 @@ from geo.config import setting
 from geo.reference.frames import rows_to_table
 from geo.text.errors import AnttError
 from geo.text.periods import parse_period, sort_periods
-from geo.units.boundaries import boundary_file, get_boundary_set_info, load_boundary_set
+from geo.units.boundaries import fallback_points, get_boundary_set_info, load_boundary_set, unit_source
 from geo.units.crosswalk import CrosswalkError, aggregate, list_crosswalks, load_crosswalk
 
 
@@ -91,11 +91,8 @@ def periods_on_set(store, set_id: str) -> list[str]:
 
 
 def _units(set_id: str):
-    info = get_boundary_set_info(set_id)
-    if boundary_file(info) is not None:
+    if unit_source(set_id).polygons:
         return load_boundary_set(set_id)
-    from geo.units.boundaries import fallback_points
-
     return fallback_points(set_id)
 
 

@@ -80,13 +80,13 @@ def display_layer(set_id: str, area: tuple | None = None):
     """The set's geometry serialized once for maps (None when only centroids are available); for an area
     (default: the one chosen in the sidebar; ``()`` = the whole set), that area's units only, serialized once
     per area."""
-    path = gb.boundary_file(gb.get_boundary_set_info(set_id))
-    if path is None:
+    src = gb.unit_source(set_id)
+    if src.fallback:
         return None
     area = current_area(set_id) if area is None else area
     if not area:
-        return _layer(set_id, gb.file_fingerprint(path))
-    return _area_layer(set_id, gb.file_fingerprint(path), area)
+        return _layer(set_id, src.fingerprint)
+    return _area_layer(set_id, src.fingerprint, area)
 
 
 GEOMETRY_URL = "/app/static/geo/"
@@ -123,8 +123,8 @@ def _province_layer(set_id: str, fingerprint: str):
 
 
 def province_layer(set_id: str):
-    path = gb.boundary_file(gb.get_boundary_set_info(set_id))
-    return None if path is None else _province_layer(set_id, gb.file_fingerprint(path))
+    src = gb.unit_source(set_id)
+    return None if src.fallback else _province_layer(set_id, src.fingerprint)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -162,10 +162,9 @@ def _fallback(set_id: str):
 def load_unit_shapes(set_id: str):
     """(display GeoDataFrame, fallback: bool) of the whole set: polygons when the file is there, else centroids.
     (Not geo.units.resolver.load_units, which gives a UnitIndex for matching.)"""
-    info = gb.get_boundary_set_info(set_id)
-    path = gb.boundary_file(info)
-    if path is not None:
-        return _units(set_id, gb.file_fingerprint(path)), False
+    src = gb.unit_source(set_id)
+    if src.polygons:
+        return _units(set_id, src.fingerprint), False
     return _fallback(set_id), True
 
 
@@ -202,10 +201,9 @@ def load_view(set_id: str | None = None, period: str | None = None, area: tuple 
     set_id = set_id or current_set_id()
     store = get_store()
     period = resolve_period(store, set_id, period if period is not None else current_period())
-    path = gb.boundary_file(gb.get_boundary_set_info(set_id))
-    fingerprint = gb.file_fingerprint(path) if path is not None else "fallback"
-    return _view(set_id, fingerprint, table_version_key(store, set_id, period), period,
-                 (current_area(set_id) if area is None else area) if path is not None else (), current_method(),
+    src = gb.unit_source(set_id)
+    return _view(set_id, src.fingerprint, table_version_key(store, set_id, period), period,
+                 (current_area(set_id) if area is None else area) if src.polygons else (), current_method(),
                  _db_key())
 
 
@@ -269,24 +267,24 @@ def classes_key(classification) -> tuple:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def map_png_file(key: tuple, indicator_id: str, cls_key: tuple, lang: str, _units, _frame, _cls) -> bytes:
+def map_png_file(key: tuple, indicator_id: str, cls_key: tuple, lang: str, _view) -> bytes:
     from geo.outputs import exports
 
-    return exports.map_png(_units, _frame, indicator_id, _cls, set_id=key[0], lang=lang)
+    return exports.map_png(_view)  # _view: the page's geo.outputs.outview.OutputView, keyed by the others
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def map_html_file(key: tuple, indicator_id: str, cls_key: tuple, lang: str, _units, _frame, _cls) -> bytes:
+def map_html_file(key: tuple, indicator_id: str, cls_key: tuple, lang: str, _view) -> bytes:
     from geo.outputs import exports
 
-    return exports.map_html(_units, _frame, indicator_id, _cls, set_id=key[0], lang=lang)
+    return exports.map_html(_view)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def data_file(key: tuple, fmt: str, lang: str, public_only: bool, _frame) -> bytes:
+def data_file(key: tuple, fmt: str, lang: str, public_only: bool, _view) -> bytes:
     from geo.outputs import exports
 
-    return (exports.data_xlsx if fmt == "xlsx" else exports.data_csv)(_frame, key[0], lang, public_only=public_only)
+    return (exports.data_xlsx if fmt == "xlsx" else exports.data_csv)(_view, public_only=public_only)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -299,30 +297,29 @@ def gpkg_file(key: tuple, public_only: bool, _units, _frame) -> bytes:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def brief_file(key: tuple, indicator_id: str, lang: str, _units, _frame) -> bytes:
+def brief_file(key: tuple, indicator_id: str, lang: str, _view) -> bytes:
     from geo.outputs import brief
 
-    return brief.brief_pdf(_units, _frame, set_id=key[0], indicator_id=indicator_id, lang=lang)
+    return brief.brief_pdf(_view)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def pack_file(key: tuple, indicator_id: str, lang: str, _units, _frame) -> bytes:
+def pack_file(key: tuple, indicator_id: str, lang: str, _view) -> bytes:
     from geo.outputs import brief
 
-    return brief.forum_pack_zip(_units, _frame, set_id=key[0], indicator_id=indicator_id, lang=lang)
+    return brief.forum_pack_zip(_view)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def slide_map_image(key: tuple, indicator_id: str, highlight, lang: str, threshold: int, size: tuple, _units,
-                    _frame) -> str:
+def slide_map_image(key: tuple, indicator_id: str, highlight, lang: str, threshold: int, size: tuple, _view) -> str:
     """A slide's map as base64 PNG, small counts hidden (geo.outputs.present), keyed like the files above."""
     import base64
 
     from geo.outputs import present
     from geo.outputs.exports import default_classification, map_png
 
-    values, hidden = present.shown_series(_frame, indicator_id, threshold)
-    cls = default_classification(_frame, indicator_id, values=values)
-    png = map_png(_units, _frame, indicator_id, cls, set_id=key[0], lang=lang, values=values, suppressed=hidden,
-                  highlight=highlight, size=size, dpi=110)
+    values, hidden = present.shown_series(_view.frame, indicator_id, threshold, _view.catalog)
+    cls = default_classification(_view.frame, indicator_id, _view.catalog, values)  # of the values shown
+    png = map_png(_view.showing(indicator_id, cls, values), suppressed=hidden, highlight=highlight, size=size,
+                  dpi=110)
     return base64.b64encode(png).decode("ascii")

@@ -31,11 +31,15 @@ def _audit(what: str, key: tuple, indicator_id: str | None = None) -> None:
 
 
 def render_export_buttons(units, frame, indicator_id: str, classification: Classification | None,
-                          set_id: str) -> None:
-    """Download buttons under the map. Public PDF/ZIP editions (public indicators, small counts hidden)."""
+                          set_id: str, values=None) -> None:
+    """Download buttons under the map. Public PDF/ZIP editions (public indicators, small counts hidden). The
+    files take the map's view as it is shown (geo.outputs.outview): its classes, values and provenance."""
+    from geo.outputs.outview import output_view
     from geo.reference.catalog import load_catalog
 
     L = lang()
+    view = output_view(units, frame, set_id=set_id, lang=L, catalog=load_catalog(), indicator_id=indicator_id,
+                       classification=classification, values=values)
     key = frame_key(frame, set_id)
     ck = classes_key(classification)
     # Internal indicators leave the app only with an editor: viewers get public maps and public data.
@@ -48,23 +52,23 @@ def render_export_buttons(units, frame, indicator_id: str, classification: Class
         cols = st.columns(4)
         if map_ok:
             cols[0].download_button(
-                tr("export_btn_map_png"), lambda: map_png_file(key, indicator_id, ck, L, units, frame, classification),
+                tr("export_btn_map_png"), lambda: map_png_file(key, indicator_id, ck, L, view),
                 file_name=exports.file_name("ban-do", frame, "png", indicator_id), mime="image/png",
                 key="export_map_png", use_container_width=True, on_click=_audit, args=("map_png", key, indicator_id))
             cols[1].download_button(
-                tr("export_btn_map_html"), lambda: map_html_file(key, indicator_id, ck, L, units, frame, classification),
+                tr("export_btn_map_html"), lambda: map_html_file(key, indicator_id, ck, L, view),
                 file_name=exports.file_name("ban-do", frame, "html", indicator_id), mime="text/html",
                 key="export_map_html", use_container_width=True, on_click=_audit,
                 args=("map_html", key, indicator_id))
         else:
             cols[0].caption(tr("export_internal_map"))
         cols[2].download_button(
-            tr("export_btn_xlsx"), lambda: data_file(key, "xlsx", L, not internal_ok, frame),
+            tr("export_btn_xlsx"), lambda: data_file(key, "xlsx", L, not internal_ok, view),
             file_name=exports.file_name("so-lieu", frame, "xlsx"),
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key="export_xlsx", use_container_width=True, on_click=_audit, args=("data_xlsx", key))
         cols[3].download_button(
-            tr("export_btn_csv"), lambda: data_file(key, "csv", L, not internal_ok, frame),
+            tr("export_btn_csv"), lambda: data_file(key, "csv", L, not internal_ok, view),
             file_name=exports.file_name("so-lieu", frame, "csv"), mime="text/csv", key="export_csv",
             use_container_width=True, on_click=_audit, args=("data_csv", key))
     except Exception as exc:  # a file that cannot be built must not take the map page down
@@ -85,8 +89,9 @@ def render_export_buttons(units, frame, indicator_id: str, classification: Class
     if ready:
         try:
             with st.spinner(tr("export_btn_prepare")):
-                pdf = brief_file(key, brief_indicator, L, units, frame)
-                pack = pack_file(key, brief_indicator, L, units, frame)
+                brief_view = view.showing(brief_indicator)
+                pdf = brief_file(key, brief_indicator, L, brief_view)
+                pack = pack_file(key, brief_indicator, L, brief_view)
         except Exception as exc:
             st.error(tr("export_error", error=message_of(exc, lang())))
             return

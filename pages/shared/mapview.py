@@ -20,8 +20,7 @@ def live_map(set_id: str, frame, values, ind, classification, *, key: str, heigh
     from geo.carto.maps import build_live_choropleth, live_update
 
     info = gb.get_boundary_set_info(set_id)
-    path = gb.boundary_file(info)
-    fingerprint = gb.file_fingerprint(path)
+    fingerprint = gb.unit_source(set_id).fingerprint
     if layer is None:  # the set's (or chosen area's) units
         layer = display_layer(set_id)
         url = geometry_file(set_id, fingerprint, current_area(set_id))

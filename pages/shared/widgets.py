@@ -64,8 +64,7 @@ def area_picker(set_id: str) -> None:
     info = gb.get_boundary_set_info(set_id)
     if not info.parent_columns:
         return
-    path = gb.boundary_file(info)
-    fingerprint = gb.file_fingerprint(path) if path is not None else "fallback"
+    fingerprint = gb.unit_source(set_id).fingerprint
     if area_options(set_id, fingerprint, f"parent_{len(info.parent_columns) - 1}", ()) is None:
         return
     chosen = st.session_state.setdefault(SESSION_AREA, {}).setdefault(set_id, {})

@@ -81,5 +81,8 @@ def test_approximate_units_are_marked(units):
     frame = _frame(units)
     frame.attrs["approximate"] = ["03205", "99999"]
     m, _ = _map(units, frame, "teams_security")
-    d = json.loads(re.search(r"var D = (.*?);\n", map_html(m)).group(1))
-    assert d["approx"] == {"03205": 1}
+    out = map_html(m)
+    d = json.loads(re.search(r"var D = (.*?);\n", out).group(1))
+    codes = _layer_data(out)["geometry"]["codes"]
+    assert [c for c, a in zip(codes, d["approx"]) if a] == ["03205"]  # the unit not drawn is not marked
+    assert _layer_data(out)["tips"]["03205"].split(": ")[1].startswith("≈ ")

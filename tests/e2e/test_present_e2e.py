@@ -49,14 +49,14 @@ def test_presentation_fits_the_projector_and_shows_the_total(browser, app_url, t
 
 def test_exported_html_map_opens_on_its_own(browser, tmp_path):
     from geo.analysis.join import joined_table
-    from geo.outputs.exports import map_html
+    from geo.outputs.exports import map_html, output_view
     from geo.reference.sample import sample_table
     from geo.units.boundaries import display_geometry, load_boundary_set
 
     units = display_geometry(load_boundary_set("dien-bien-dong-pre2025"))
     frame, _ = joined_table(units, sample_table())
     out = tmp_path / "map.html"
-    map_html(units, frame, "teams_per_1000", out=out)
+    map_html(output_view(units, frame, indicator_id="teams_per_1000"), out=out)
     context = browser.new_context(offline=True)
     page = context.new_page()
     errors = []

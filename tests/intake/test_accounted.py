@@ -79,7 +79,7 @@ def _corpus() -> dict[str, tuple]:
 
 def _own_files():
     """The product's own files: both samples, the template of every period (xlsx, csv), the exports."""
-    from geo.outputs.exports import data_csv, data_xlsx
+    from geo.outputs.exports import data_csv, data_xlsx, output_view
 
     for info in SAMPLES:
         yield f"sample-{info.file}", (SAMPLE_DIR / info.file).read_bytes(), info.boundary_set, info.period
@@ -88,8 +88,8 @@ def _own_files():
             build_template_rows(sample_rows(info), buf, boundary_set=info.boundary_set, period=info.period, fmt=fmt)
             yield f"template-{info.period}.{fmt}", buf.getvalue(), info.boundary_set, None
         table = sample_table(info)
-        yield f"export-{info.period}.xlsx", data_xlsx(table, info.boundary_set), info.boundary_set, info.period
-        yield f"export-{info.period}.csv", data_csv(table, info.boundary_set), info.boundary_set, info.period
+        yield f"export-{info.period}.xlsx", data_xlsx(output_view(None, table, set_id=info.boundary_set)), info.boundary_set, info.period
+        yield f"export-{info.period}.csv", data_csv(output_view(None, table, set_id=info.boundary_set)), info.boundary_set, info.period
     rows26 = layouts2025.rows_2026()
     for fmt in ("xlsx", "csv"):
         buf = io.BytesIO()

@@ -21,6 +21,13 @@ def sample_frame(units):
     return f
 
 
+def view_of(units, frame, indicator_id=None, **kw):
+    """The output view a page would hand over (geo.outputs.outview), default classes when none are given."""
+    from geo.outputs.outview import output_view
+
+    return output_view(units, frame, indicator_id=indicator_id, **kw)
+
+
 def non_white(png: bytes) -> tuple[tuple[int, int], float]:
     """(width, height) and the share of pixels that are not white."""
     from PIL import Image

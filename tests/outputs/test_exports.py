@@ -19,7 +19,7 @@ from geo.outputs import brief, exports
 from geo.reference.catalog import load_catalog
 from geo.reference.sample import SAMPLES, sample_table
 from geo.text.i18n import t
-from tests.outputs.helpers import SET, non_white
+from tests.outputs.helpers import SET, non_white, view_of
 
 CAT = load_catalog()
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,7 +35,7 @@ def _pdf_text(data: bytes) -> list[str]:
 
 def test_map_html_is_standalone_with_14_features_legend_and_sources(units, frame, tmp_path):
     out = tmp_path / "map.html"
-    exports.map_html(units, frame, "teams_per_1000", out=out)
+    exports.map_html(view_of(units, frame, "teams_per_1000"), out=out)
     text = out.read_text(encoding="utf-8")
     geometry = json.loads(re.search(r"var G = (.*?);\n", text).group(1))
     assert len(geometry["codes"]) == 14 and len(geometry["f"]) == 14
@@ -50,7 +50,7 @@ def test_no_sample_stamp_on_real_data(units):
     table = sample_table()
     table.attrs.update(sample=False, version=7)
     f, _ = joined_table(units, table)
-    text = exports.map_html(units, f, "teams_security").decode("utf-8")
+    text = exports.map_html(view_of(units, f, "teams_security")).decode("utf-8")
     assert "DỮ LIỆU MẪU" not in text and "Phiên bản dữ liệu: 7" in text
 
 
@@ -58,18 +58,18 @@ def test_no_sample_stamp_on_real_data(units):
 
 @pytest.mark.parametrize("kind", exports.CHART_KINDS)
 def test_chart_png_and_svg(frame, kind):
-    png = exports.chart(kind, frame, "teams_security", fmt="png")
+    png = exports.chart(kind, view_of(None, frame, "teams_security"), fmt="png")
     (w, h), ink = non_white(png)
     assert w >= 1000 and h >= 500 and ink > 0.02
-    svg = exports.chart(kind, frame, "teams_security", fmt="svg").decode("utf-8")
+    svg = exports.chart(kind, view_of(None, frame, "teams_security"), fmt="svg").decode("utf-8")
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg
 
 
 def test_chart_rejects_unknown_kind_and_format(frame):
     with pytest.raises(ValueError):
-        exports.chart("pie", frame)
+        exports.chart("pie", view_of(None, frame))
     with pytest.raises(ValueError):
-        exports.chart("ranking", frame, fmt="gif")
+        exports.chart("ranking", view_of(None, frame), fmt="gif")
 
 
 # ---------------------------------------------------------------- data
@@ -77,7 +77,7 @@ def test_chart_rejects_unknown_kind_and_format(frame):
 def test_xlsx_values_equal_the_table_and_metadata_sheet(frame):
     from openpyxl import load_workbook
 
-    wb = load_workbook(io.BytesIO(exports.data_xlsx(frame)))
+    wb = load_workbook(io.BytesIO(exports.data_xlsx(view_of(None, frame))))
     ws = wb["Số liệu"]
     header = [c.value for c in ws[1]]
     assert header[:2] == ["Mã đơn vị", "Tên đơn vị"]
@@ -101,7 +101,7 @@ def test_xlsx_values_equal_the_table_and_metadata_sheet(frame):
 def test_english_headers(frame):
     from openpyxl import load_workbook
 
-    wb = load_workbook(io.BytesIO(exports.data_xlsx(frame, lang="en")))
+    wb = load_workbook(io.BytesIO(exports.data_xlsx(view_of(None, frame, lang="en"))))
     assert "People's security teams (teams)" in [c.value for c in wb["Data"][1]]
 
 
@@ -114,12 +114,12 @@ def test_formula_injection_is_neutralized(units, evil):
 
     f, _ = joined_table(units, sample_table())
     f.loc["03205", "unit_name"] = evil
-    wb = load_workbook(io.BytesIO(exports.data_xlsx(f)))
+    wb = load_workbook(io.BytesIO(exports.data_xlsx(view_of(None, f))))
     ws = wb.worksheets[0]
     cell = next(r[1] for r in ws.iter_rows(min_row=2) if r[0].value == "03205")
     # (XML stores a lone CR as LF; what matters is the quote in front)
     assert cell.value in ("'" + evil, "'" + evil.replace("\r", "\n")) and cell.data_type == "s"
-    text = exports.data_csv(f).decode("utf-8-sig")
+    text = exports.data_csv(view_of(None, f)).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert ["03205", "'" + evil] == next(r for r in rows if r and r[0] == "03205")[:2]
 
@@ -133,7 +133,7 @@ def test_neutralize(value, expected):
 
 
 def test_csv_has_metadata_block_then_table(frame):
-    text = exports.data_csv(frame).decode("utf-8-sig")
+    text = exports.data_csv(view_of(None, frame)).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     blank = rows.index([])
     meta = dict(rows[:blank])
@@ -159,9 +159,9 @@ def test_data_exports_list_the_indicators_of_the_period(which, present, absent, 
     table = sample_table(SAMPLES[0] if which == "2017" else SAMPLES[1])
     assert {present, absent} <= set(table.columns)  # the table has both columns; the export keeps one
     if fmt == "xlsx":
-        header = [c.value for c in load_workbook(io.BytesIO(exports.data_xlsx(table)))["Số liệu"][1]]
+        header = [c.value for c in load_workbook(io.BytesIO(exports.data_xlsx(view_of(None, table))))["Số liệu"][1]]
     else:
-        rows = list(csv.reader(io.StringIO(exports.data_csv(table).decode("utf-8-sig"))))
+        rows = list(csv.reader(io.StringIO(exports.data_csv(view_of(None, table)).decode("utf-8-sig"))))
         header = rows[rows.index([]) + 1]
     def col(i):
         return f"{i.vi} ({i.unit('vi')})"
@@ -177,7 +177,7 @@ def brief_pdf(units, frame):
     prev = sample_table()
     prev.attrs["period"] = "2016"
     prev["teams_security"] = prev["teams_security"] - 1
-    return brief.brief_pdf(units, frame, previous_table=prev)
+    return brief.brief_pdf(view_of(units, frame), previous_table=prev)
 
 
 def test_brief_has_district_page_then_one_per_commune(brief_pdf):
@@ -202,7 +202,7 @@ def test_brief_public_edition_hides_internal_and_small_counts(brief_pdf):
 
 
 def test_brief_internal_edition_has_everything(units, frame):
-    pages = _pdf_text(brief.commune_brief_pdf(units, frame, "03203", public=False))
+    pages = _pdf_text(brief.commune_brief_pdf(view_of(units, frame), "03203", public=False))
     assert len(pages) == 1
     assert "Vũ khí thu hồi" in pages[0] and "< 5" not in pages[0] and "4 tin" in pages[0]
 
@@ -210,14 +210,14 @@ def test_brief_internal_edition_has_everything(units, frame):
 def test_brief_font_is_embedded(units, frame):
     from pypdf import PdfReader
 
-    reader = PdfReader(io.BytesIO(brief.commune_brief_pdf(units, frame, "03384")))
+    reader = PdfReader(io.BytesIO(brief.commune_brief_pdf(view_of(units, frame), "03384")))
     fonts = reader.pages[0]["/Resources"]["/Font"]
     descriptors = [f.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"] for f in fonts.values()]
     assert all("/FontFile2" in d for d in descriptors)
 
 
 def test_forum_pack_has_14_commune_pdfs(units, frame):
-    data = brief.forum_pack_zip(units, frame)
+    data = brief.forum_pack_zip(view_of(units, frame))
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         pdfs = [n for n in zf.namelist() if n.endswith(".pdf")]
         assert len(pdfs) == 14
@@ -262,8 +262,9 @@ def test_public_data_export_leaves_internal_indicators_out():
     from geo.reference.catalog import load_catalog
     from geo.reference.sample import sample_table
 
-    text = data_csv(sample_table(), "dien-bien-dong-pre2025", "vi", public_only=True).decode("utf-8-sig")
-    full = data_csv(sample_table(), "dien-bien-dong-pre2025", "vi").decode("utf-8-sig")
+    view = view_of(None, sample_table(), set_id="dien-bien-dong-pre2025", lang="vi")
+    text = data_csv(view, public_only=True).decode("utf-8-sig")
+    full = data_csv(view).decode("utf-8-sig")
     internal = [i.vi for i in load_catalog().base() if not i.public]
     assert internal and all(name in full for name in internal)
     assert not any(name in text for name in internal)
@@ -280,5 +281,5 @@ def test_export_metadata_names_which_sample_it_is(set_id, period, lang, says, ne
     whose district totals are the report's."""
     f = pd.DataFrame({"unit_name": ["x"]})
     f.attrs.update(boundary_set=set_id, period=period, sample=True, version=1)
-    sample_line = dict(exports.metadata_rows(f, lang=lang))[t("export_meta_sample", lang)]
+    sample_line = dict(exports.metadata_rows(view_of(None, f, lang=lang)))[t("export_meta_sample", lang)]
     assert says in sample_line and never not in sample_line

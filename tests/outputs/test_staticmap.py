@@ -1,11 +1,12 @@
 """The static choropleth (geo.outputs.staticmap.map_png) on the real Điện Biên Đông polygons and the 2017 sample."""
 
 from geo.outputs.staticmap import map_png
-from tests.outputs.helpers import non_white
+from geo.outputs.outview import default_classification
+from tests.outputs.helpers import non_white, view_of
 
 
 def test_map_png_has_size_and_drawing(units, frame):
-    png = map_png(units, frame, "teams_per_1000")
+    png = map_png(view_of(units, frame, "teams_per_1000"))
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     (w, h), ink = non_white(png)
     assert (w, h) == (1650, 1200)
@@ -13,8 +14,9 @@ def test_map_png_has_size_and_drawing(units, frame):
 
 
 def test_map_png_highlight_changes_the_picture(units, frame):
-    a = map_png(units, frame, "teams_security", dpi=60)
-    b = map_png(units, frame, "teams_security", dpi=60, highlight="03384")
+    view = view_of(units, frame, "teams_security")
+    a = map_png(view, dpi=60)
+    b = map_png(view, dpi=60, highlight="03384")
     assert a != b
 
 
@@ -22,7 +24,9 @@ def test_suppressed_units_change_the_picture(units, frame):
     """Small counts left out (the presentation): those units are drawn in their own hatched class."""
     values = frame["tips_received"].astype(float)
     small = list(values.nsmallest(3).index)
-    a = map_png(units, frame, "tips_received", dpi=60)
-    b = map_png(units, frame, "tips_received", dpi=60, values=values.drop(small).reindex(values.index),
+    view = view_of(units, frame, "tips_received")
+    a = map_png(view, dpi=60)
+    shown = values.drop(small).reindex(values.index)
+    b = map_png(view, dpi=60, classification=default_classification(frame, "tips_received", values=shown),
                 suppressed=small)
     assert a != b

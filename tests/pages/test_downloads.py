@@ -26,8 +26,10 @@ def test_two_areas_with_as_many_units_get_their_own_data_file(districts, fmt):
 
     first, second = districts
     set_id = first.attrs["boundary_set"]
-    a = _data(_key(first, set_id), fmt, "vi", True, first)
-    b = _data(_key(second, set_id), fmt, "vi", True, second)
+    from geo.outputs.outview import output_view
+
+    a = _data(_key(first, set_id), fmt, "vi", True, output_view(None, first, set_id=set_id))
+    b = _data(_key(second, set_id), fmt, "vi", True, output_view(None, second, set_id=set_id))
     assert _key(first, set_id) != _key(second, set_id)
     if fmt == "csv":
         text = b.decode("utf-8-sig")

@@ -164,3 +164,57 @@ def test_unit_list_is_kept_in_the_cache_per_file_content(tmp_path, monkeypatch):
     assert "Xã Mới" in set(gb._unit_list(SET_PRE, str(path), "b")["name"])
     assert len(list((tmp_path / "cache").glob("*-unitlist-*.bin"))) == 2
     gb._unit_list.cache_clear()
+
+
+@pytest.mark.parametrize("with_file, polygons, geom_type", [(True, True, "MultiPolygon"), (False, False, "Point")])
+def test_unit_source_decides_polygons_or_centroids_and_the_fingerprint(tmp_path, with_file, polygons, geom_type):
+    """One decision per set: its file when there (polygons, the file's fingerprint), else its centroid list."""
+    import shutil
+
+    info = gb.get_boundary_set_info(SET_PRE)
+    if with_file:
+        shutil.copy(gb.boundary_file(info), tmp_path / info.file)
+    src = gb.unit_source(SET_PRE, tmp_path)
+    assert (src.polygons, src.fallback) == (polygons, not polygons)
+    assert src.fingerprint == (gb.file_fingerprint(tmp_path / info.file) if with_file else gb.FALLBACK)
+    shapes = src.shapes()
+    assert sorted(shapes["code"]) == PRE_CODES
+    assert set(shapes.geometry.geom_type) <= {geom_type, "Polygon"}
+
+
+def test_a_changed_file_changes_the_sources_fingerprint(tmp_path):
+    import shutil
+
+    info = gb.get_boundary_set_info(SET_PRE)
+    shutil.copy(gb.boundary_file(info), tmp_path / info.file)
+    before = gb.unit_source(SET_PRE, tmp_path).fingerprint
+    with open(tmp_path / info.file, "a", encoding="utf-8") as fh:
+        fh.write("\n")
+    assert gb.unit_source(SET_PRE, tmp_path).fingerprint != before
+
+
+def _fingerprint_calls(text: str) -> int:
+    import ast
+
+    return sum(1 for node in ast.walk(ast.parse(text))
+               if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", None))
+               == "file_fingerprint")
+
+
+@pytest.mark.parametrize("planted, found", [
+    ("from geo.units import boundaries as gb\nfp = gb.file_fingerprint(path)\n", 1),
+    ("from geo.units.boundaries import file_fingerprint\nfp = file_fingerprint(path)\n", 1),
+    ("from geo.units import boundaries as gb\nfp = gb.unit_source(set_id).fingerprint\n", 0),
+])
+def test_the_fingerprint_check_finds_a_recomputation(planted, found):
+    assert _fingerprint_calls(planted) == found
+
+
+def test_only_unit_source_computes_a_set_files_fingerprint():
+    """Caches key on ``unit_source(set_id).fingerprint``; nobody else fingerprints a set's file again."""
+    from pathlib import Path
+
+    root = Path(gb.__file__).resolve().parents[2]
+    calls = {str(p.relative_to(root)): _fingerprint_calls(p.read_text(encoding="utf-8"))
+             for p in [*root.joinpath("geo").rglob("*.py"), *root.joinpath("pages").rglob("*.py"), root / "app.py"]}
+    assert {p: n for p, n in calls.items() if n} == {"geo/units/boundaries.py": 1}  # in unit_source

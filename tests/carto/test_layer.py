@@ -1,0 +1,68 @@
+"""geo/carto/layer: one Leaflet layer script (layer.js) and one data shape for the live map and the standalone map."""
+
+import json
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from geo.analysis.classify import classify
+from geo.carto.maps import build_choropleth, build_live_choropleth, live_data, map_html, prepare_display_layer
+from geo.carto.layer import SCRIPT, layer_script
+from geo.reference.frames import indicator_values
+from tests.carto.helpers import CAT, _frame, _layer_data
+
+SET = "dien-bien-dong-pre2025"
+
+
+def _maps(units, iid, highlight=None):
+    frame = _frame(units)
+    layer = prepare_display_layer(units, SET, names=list(frame.loc[list(units["code"]), "unit_name"]))
+    values = indicator_values(frame, iid, CAT)
+    cls = classify(values, "quantiles", 5)
+    live = map_html(build_live_choropleth(layer, "/app/static/geo/x.json"))
+    export = map_html(build_choropleth(layer, frame, values, CAT[iid], CAT, cls, highlight=highlight))
+    return layer, live, export, live_data(layer, values, frame, CAT[iid], CAT, cls, highlight=highlight)
+
+
+def _layer_scripts(html_text: str) -> list[str]:
+    """Every Leaflet GeoJSON layer a page's scripts create (folium's own GeoJson class is not used)."""
+    return re.findall(r"L\.geoJSON\(", html_text)
+
+
+def test_the_live_map_and_the_export_run_the_same_script(units):
+    _, live, export, _ = _maps(units, "teams_per_village")
+    script = layer_script()
+    assert script.startswith("function anttMount(") and SCRIPT.read_text(encoding="utf-8").endswith(script)
+    for out in (live, export):
+        assert out.count(script) == 1
+        assert len(_layer_scripts(out)) == len(_layer_scripts(script))  # no second copy of a layer elsewhere
+
+
+@pytest.mark.parametrize("iid, highlight", [
+    ("teams_per_village", None),
+    ("valuable_tip_rate", "03203"),  # a rate: numerator and denominator travel too
+    ("teams_security", "03205"),
+])
+def test_the_export_carries_the_live_maps_data_shape(units, iid, highlight):
+    layer, live, export, data = _maps(units, iid, highlight)
+    d = json.loads(re.search(r"var D = (.*?);\n", export).group(1))
+    assert d == json.loads(json.dumps(data))  # exactly what a live change sends (window.anttApply)
+    assert re.search(r"var D = (.*?);\n", live).group(1) == "null"  # the live map waits for anttApply
+
+
+def test_the_export_is_self_contained_and_the_live_map_fetches(units):
+    layer, live, export, _ = _maps(units, "teams_per_village")
+    exported = _layer_data(export)
+    assert exported["setup"]["url"] is None and exported["geometry"] == json.loads(layer.geometry_json)
+    assert layer.geometry_json in export and layer.geometry_json not in live
+    live_setup = json.loads(re.search(r"var S = (.*?);\n", live).group(1))
+    assert live_setup["url"] == "/app/static/geo/x.json"
+    assert live_setup["fullZoom"] > 0 and exported["setup"]["fullZoom"] == 0  # the export: outlines at any zoom
+
+
+def test_layer_js_is_shipped_as_package_data():
+    project = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = project["tool"]["setuptools"]["package-data"]["geo.carto"]
+    assert any(SCRIPT.match(p) for p in patterns)
