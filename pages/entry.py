@@ -24,7 +24,8 @@ period = st.text_input(tr("entry_period"), value=reporting_period(store), key="e
 if not period:
     st.stop()
 try:
-    period = str(parse_period(period))
+    parsed = parse_period(period)
+    period, shown = str(parsed), parsed.label(lang())  # the code is stored; people read the label
 except PeriodError as exc:
     st.error(message_of(exc))
     st.stop()
@@ -38,7 +39,7 @@ code = st.selectbox(tr("entry_unit"), list(names), key=f"entry_unit_{set_id}", f
                     disabled=len(units) == 1)
 name = names[code]
 form = open_form(store, set_id, period, code)
-st.info(tr("entry_state", unit=name, period=period, state=tr(f"status_state_{form['state']}")))
+st.info(tr("entry_state", unit=name, period=shown, state=tr(f"status_state_{form['state']}")))
 if form["state"] == "approved":
     st.warning(tr("entry_locked", by=form["step_by"], at=form["step_at"]))
 if form["draft_at"]:
@@ -55,7 +56,8 @@ for group, inds in form_groups(catalog, period):
         raw[ind.id] = st.text_input(f"{ind.name(lang())} ({ind.unit(lang())})", key=f"entry_{code}_{period}_{ind.id}",
                                     value="" if now is None else fmt(now))
         before = form["last"].get(ind.id)
-        st.caption(tr("entry_last", period=form["last_period"], value="—" if before is None else fmt(before)))
+        st.caption(tr("entry_last", period=parse_period(form["last_period"]).label(lang()),
+                      value="—" if before is None else fmt(before)))
 values, problems = check_entry(raw, catalog, unit=f"{name} ({code})", period=period, lang=lang(), code=code,
                                history=unit_history(store, set_id, period, code),
                                ranges=unit_ranges(store, set_id, code))
@@ -72,11 +74,11 @@ if st.button(tr("entry_save_draft"), key="entry_draft", disabled=not typed, widt
     except StoreError as exc:
         st.error(message_of(exc))
     else:
-        st.success(tr("entry_draft_saved", unit=name, period=period, n=len(typed)))
+        st.success(tr("entry_draft_saved", unit=name, period=shown, n=len(typed)))
 if st.button(tr("entry_send"), key="entry_send", type="primary", disabled=blocked, width="stretch"):
     try:
         version = submit(store, actor, set_id, period, code, name, values, form["version"], flags)
     except StoreError as exc:
         st.error(message_of(exc))
     else:
-        st.success(tr("entry_sent", unit=name, period=period, n=len(values), version=version))
+        st.success(tr("entry_sent", unit=name, period=shown, n=len(values), version=version))

@@ -80,7 +80,7 @@ def _open_form(page) -> None:
     period.wait_for(timeout=60_000)
     period.fill(P)
     period.press("Enter")
-    page.get_by_text("Na Son, kỳ 2026").wait_for(timeout=60_000)
+    page.get_by_text("Na Son, Năm 2026").wait_for(timeout=60_000)
 
 
 def _type(page, label: str, text: str) -> None:
@@ -143,7 +143,7 @@ def test_commune_reports_province_approves_commune_is_locked(browser, chain_app)
     _type(phone, "Số khu dân cư được công nhận đạt chuẩn An toàn về ANTT (khu dân cư)", "12")
     phone.get_by_text("lớn hơn 'Số khu dân cư đăng ký").first.wait_for(timeout=60_000)  # the live check
     _press_with_keyboard(phone, "Lưu nháp")  # a draft may keep a value still wrong
-    phone.get_by_text("Đã lưu nháp Na Son, kỳ 2026: 2 ô").wait_for(timeout=60_000)
+    phone.get_by_text("Đã lưu nháp Na Son, Năm 2026: 2 ô").wait_for(timeout=60_000)
     _type(phone, "Số khu dân cư được công nhận đạt chuẩn An toàn về ANTT (khu dân cư)", "9")
     _type(phone, "Tổ an ninh nhân dân (tổ)", "7")
     phone.wait_for_function("() => !document.body.innerText.includes(\"lớn hơn 'Số khu dân cư đăng ký\")",
@@ -152,7 +152,7 @@ def test_commune_reports_province_approves_commune_is_locked(browser, chain_app)
     assert width <= PHONE["width"], f"the form is {width}px wide on a 390px phone"
     phone.screenshot(path=str(shots / "entry_phone_filled.png"), full_page=False)
     _press_with_keyboard(phone)
-    phone.get_by_text("Đã gửi báo cáo của Na Son, kỳ 2026: 3 chỉ số").wait_for(timeout=60_000)
+    phone.get_by_text("Đã gửi báo cáo của Na Son, Năm 2026: 3 chỉ số").wait_for(timeout=60_000)
     phone.screenshot(path=str(shots / "entry_phone_sent.png"), full_page=False)
 
     # 2. the province editor sees the state change and approves

@@ -43,7 +43,7 @@ def test_commune_editor_fills_in_and_sends(store):
     assert at.title[0].value == "Nhập số liệu"
     unit = at.selectbox(key=f"entry_unit_{SET}")
     assert unit.options == ["Na Son (03203)"] and unit.disabled  # only their commune
-    assert any(c.value == "Kỳ trước (2029): 4" for c in at.caption)  # last period beside the field
+    assert any(c.value == "Kỳ trước (Năm 2029): 4" for c in at.caption)  # last period beside the field
     assert at.button(key="entry_send").disabled  # nothing typed yet
     _field(at, "villages_registered").input("10").run()
     _field(at, "villages_recognized").input("12").run()
@@ -58,7 +58,7 @@ def test_commune_editor_fills_in_and_sends(store):
     assert not at.button(key="entry_send").disabled
     at.button(key="entry_send").click().run()
     assert not at.error, [e.value for e in at.error]
-    assert "Đã gửi báo cáo của Na Son, kỳ 2030: 3 chỉ số" in at.success[0].value
+    assert "Đã gửi báo cáo của Na Son, Năm 2030: 3 chỉ số" in at.success[0].value
     row = store.current_table(SET, P).loc["03203"]
     assert (row["teams_security"], row["villages_registered"], row["villages_recognized"]) == (1234, 10, 9)
     assert store.audit_log(action="import")[0]["user"] == "xa"
@@ -98,7 +98,7 @@ def test_draft_is_kept_and_shown_until_sent(store):
     _field(at, "villages_registered").input("10").run()
     _field(at, "villages_recognized").input("12").run()  # still wrong: a draft may keep it
     at.button(key="entry_draft").click().run()
-    assert "Đã lưu nháp Na Son, kỳ 2030: 2 ô" in at.success[0].value
+    assert "Đã lưu nháp Na Son, Năm 2030: 2 ô" in at.success[0].value
     assert store.draft(SET, P, "03203")["values"] == {"villages_registered": "10", "villages_recognized": "12"}
     assert store.current_table(SET, P).empty  # a draft is not data
     again = _form("xa")  # a new session: the draft comes back
