@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.analysis.entry import vintage_set
-from geo.analysis.status import MAP_STATES, completeness, for_area, state_classes
+from geo.analysis.status import MAP_STATES, completeness, for_area, map_area, state_classes
 from geo.carto.maps import category_data
 from geo.store.errors import StoreError
 from geo.text.errors import message_of
@@ -46,9 +46,10 @@ c1, c2, c3 = st.columns(3)
 for col, key, n in ((c1, "status_metric_reported", out["reported"]), (c2, "status_metric_on_time", out["on_time"]),
                     (c3, "status_metric_approved", out["approved"])):
     col.metric(tr(key), f"{n}/{out['expected']}")
-layer = display_layer(set_id)
+shown = map_area(set_id, area)  # the map draws the page's own area (not the sidebar's)
+layer = display_layer(set_id, shown)
 if layer is not None:  # the live map: states as classes, no data grey
-    live_map(set_id, None, None, None, None, key="status_map", height=420, data=category_data(
+    live_map(set_id, None, None, None, None, key="status_map", height=420, area=shown, data=category_data(
         layer, state_classes(whole), [tr(f"status_state_{s}") for s, _, _ in MAP_STATES],
         [c for _, c, _ in MAP_STATES], tr("status_col_state"), tr("status_state_no_data")))
     st.caption(" · ".join(f":{name}[■] {tr('status_state_' + s)}" for s, _, name in MAP_STATES)

@@ -118,6 +118,15 @@ def _summary(rows: list[dict], set_id: str, period: str, due: str, *, by_provinc
             "by_province": per}
 
 
+def map_area(set_id: str, area: str | None) -> tuple:
+    """The map's area for the status page's province ``area``: ``((province column, area),)`` as the sidebar's
+    area is written (geo.units.boundaries.area_mask), ``()`` for the whole set or a set without provinces."""
+    from geo.units.boundaries import province_column
+
+    col = province_column(set_id)
+    return ((col, area),) if area and col else ()
+
+
 def for_area(out: dict, area: str | None) -> dict:
     """The completeness ``out`` of a whole set narrowed to the province ``area`` (matched as in
     :func:`completeness`), without reading the store again: the status page needs both (the map and the

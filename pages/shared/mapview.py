@@ -12,9 +12,10 @@ from pages.shared.state import current_area, lang, tr
 
 def live_map(set_id: str, frame, values, ind, classification, *, key: str, height: int, highlight=None,
              returned_objects=(), basemap: str = "none", labels: bool = False, layer=None, on_change=None,
-             data=None):
+             data=None, area: tuple | None = None):
     """A choropleth whose geometry the browser fetches once per set (a static file named by its content hash)
-    and whose colours change in place: a rerun sends only the per-unit classes and values."""
+    and whose colours change in place: a rerun sends only the per-unit classes and values. ``area``: the units
+    drawn (default the sidebar's area; ``()`` the whole set)."""
     from streamlit_folium import st_folium
 
     from geo.carto.maps import build_live_choropleth, live_update
@@ -22,8 +23,9 @@ def live_map(set_id: str, frame, values, ind, classification, *, key: str, heigh
     info = gb.get_boundary_set_info(set_id)
     fingerprint = gb.unit_source(set_id).fingerprint
     if layer is None:  # the set's (or chosen area's) units
-        layer = display_layer(set_id)
-        url = geometry_file(set_id, fingerprint, current_area(set_id))
+        area = current_area(set_id) if area is None else area
+        layer = display_layer(set_id, area)
+        url = geometry_file(set_id, fingerprint, area)
     else:  # another layer of the set (its provinces): written once under its content hash
         from geo.carto.maps import geometry_file_name
 

@@ -146,3 +146,23 @@ def test_completeness_of_an_evaluation_year(store):
     assert (out["period"], out["deadline"]) == ("2030-DG3110", "2030-11-15")
     assert (out["expected"], out["reported"], out["on_time"]) == (6, 2, 2)
     assert {u["unit_code"] for u in out["units"] if u["state"] == "on_time"} == set(SIX[:2])
+
+
+@pytest.mark.parametrize("set_id, pick", [
+    (NATIONAL, "first"),   # a province of the nation: the map draws its communes, as the table lists them
+    (NATIONAL, "last"),
+    (NATIONAL, ""),        # no province picked: the whole set
+    (SET, ""),             # a set of one province has no picker
+])
+def test_the_status_map_draws_the_units_the_page_lists(store, set_id, pick):
+    from geo.analysis.status import map_area
+    from geo.units.boundaries import area_mask, unit_list
+
+    whole = completeness(store, set_id, P)
+    provinces = list(whole["by_province"])
+    area = {"first": provinces[:1], "last": provinces[-1:]}.get(pick, [""])[0] if pick else ""
+    units = unit_list(set_id)
+    drawn = set(units["code"][area_mask(units, map_area(set_id, area))])
+    listed = {u["unit_code"] for u in for_area(whole, area)["units"]}
+    assert drawn == listed and len(listed) == (len(units) if not area else whole["by_province"][area]["expected"])
+    assert (map_area(set_id, area) == ()) == (not area)
