@@ -46,8 +46,9 @@ function anttMount(map, S, G, D) {
         var i = index[f.id];
         if (!D) { return "<b>" + G.names[i] + "</b>"; }
         var v = D.v[i], text = v === null ? D.missing : (D.texts ? D.texts[v] : num(v, D.d) + D.suffix);
+        var m = D.flag ? D.flag.charCodeAt(i) - 48 : -1;  // the unit's mark: one character, the texts once
         var out = "<b>" + G.names[i] + "</b><br>" + D.label + ": " + (D.approx[i] ? "≈ " : "") + text
-                  + (D.flag && D.flag[i] ? ' <span class="antt-flag">' + D.flag[i] + "</span>" : "");
+                  + (m >= 0 ? ' <span class="antt-flag">' + D.marks[m] + "</span>" : "");
         if (D.num) {
             out += "<br><small>" + D.num.name + ": " + num(D.num.v[i], D.num.d) + " / " + D.den.name + ": "
                    + num(D.den.v[i], D.den.d) + "</small>";

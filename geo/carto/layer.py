@@ -93,8 +93,13 @@ def live_data(layer: DisplayLayer, values: pd.Series, frame: pd.DataFrame, ind: 
         for part, iid in (("num", ind.numerator), ("den", ind.denominator)):
             v, d = col(frame[iid], catalog[iid].kind)
             data[part] = {"name": html.escape(catalog[iid].name(lang)), "v": v, "d": d}
-    marks = value_marks(frame, ind, lang)  # under follow-up, not yet approved: a small mark, never hidden
-    data["flag"] = [html.escape(marks.get(c, "")) for c in layer.codes] if marks else {}
+    # under follow-up, not yet approved: a small mark, never hidden. A national import not yet approved marks
+    # every unit, so the texts go once (``marks``) and each unit one character, as ``cls`` ('-': none).
+    marks = value_marks(frame, ind, lang)
+    texts = sorted(set(marks.values()))
+    index = {m: chr(48 + i) for i, m in enumerate(texts)}
+    data["flag"] = "".join(index.get(marks.get(c), "-") for c in layer.codes) if marks else ""
+    data["marks"] = [html.escape(m) for m in texts]
     approx = set(str(c) for c in frame.attrs.get("approximate") or [])
     data["approx"] = [1 if c in approx else 0 for c in layer.codes] if approx else {}
     return data

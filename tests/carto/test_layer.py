@@ -66,3 +66,29 @@ def test_layer_js_is_shipped_as_package_data():
     project = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text(encoding="utf-8"))
     patterns = project["tool"]["setuptools"]["package-data"]["geo.carto"]
     assert any(SCRIPT.match(p) for p in patterns)
+
+
+@pytest.mark.parametrize("unapproved, flagged, expected", [
+    ((), (), ""),                                         # nothing marked: no per-unit array at all
+    (("03203",), (), "0"),                                # one unit not yet approved
+    ("all", (), "0"),                                     # a national import not yet approved: every unit
+    (("03203", "03205"), ("03205",), "01"),               # both marks on one unit: its own text, once
+])
+def test_marks_travel_as_one_character_per_unit_and_each_text_once(units, unapproved, flagged, expected):
+    """A change sends a unit's marks (under follow-up, not yet approved) as one character of a string, as its
+    class; the texts go once. Sent as a text per unit, a national import awaiting approval added some 50 KB
+    to every change of the national map."""
+    from geo.analysis.followup import value_marks
+
+    frame = _frame(units)
+    codes = list(units["code"])
+    frame.attrs["unapproved"] = codes if unapproved == "all" else list(unapproved)
+    frame.attrs["followup"] = [(c, "teams_security") for c in flagged]
+    layer = prepare_display_layer(units, SET, names=list(frame.loc[codes, "unit_name"]))
+    values = indicator_values(frame, "teams_security", CAT)
+    data = live_data(layer, values, frame, CAT["teams_security"], CAT, classify(values, "quantiles", 5))
+    marks = value_marks(frame, CAT["teams_security"])
+    assert isinstance(data["flag"], str) and set(data["flag"]) - {"-"} == set(expected)
+    assert len(data["marks"]) == len(set(marks.values())) == len(expected)
+    for code, ch in zip(layer.codes, data["flag"] or "-" * len(layer.codes)):
+        assert (data["marks"][ord(ch) - 48] if ch != "-" else None) == (marks.get(code) and marks[code])
