@@ -84,7 +84,10 @@ def _open_form(page) -> None:
 
 
 def _type(page, label: str, text: str) -> None:
-    """Keyboard only: focus moves with Tab until the field is reached, the value is typed, Tab leaves it."""
+    """Keyboard only: focus moves with Tab until the field is reached, the value is typed, Tab leaves it.
+    A rerun that changed the period keeps the old period's field on screen until it ends, so wait for one."""
+    page.wait_for_function("(l) => [...document.querySelectorAll('input')].filter(e => e.ariaLabel === l).length === 1",
+                           arg=label, timeout=60_000)
     field = page.get_by_label(label, exact=True)
     for _ in range(200):
         if field.evaluate("el => el === document.activeElement"):
