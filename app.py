@@ -124,9 +124,12 @@ async def _startup(_app):
 
 
 if __name__ == "__main__":  # a session's script run
+    from geo.store.generation import pinned
     from geo.units.geocache import foreground
 
-    with foreground():  # the warm-up (start-up hook) waits while users are answered
+    # the warm-up (start-up hook) waits while users are answered; the store's small metadata (periods, latest
+    # versions, flag and approval states) is read once per run (geo.store.generation)
+    with foreground(), pinned():
         main()
 else:  # imported by `streamlit run app.py`, once per server, to find the app it serves
     from geo.api import api_routes

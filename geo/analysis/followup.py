@@ -87,9 +87,10 @@ def pending_codes(frame) -> set[str]:
 def value_marks(frame, ind, lang: str = "vi") -> dict[str, str]:
     """unit code -> the marks its value of ``ind`` carries, as shown beside it (never hidden): under
     follow-up, and not yet approved. Units with neither are left out."""
-    out: dict[str, list[str]] = {}
-    for code in marked_codes(frame, ind):
-        out.setdefault(code, []).append(t("quality_mark", lang))
-    for code in pending_codes(frame):
-        out.setdefault(code, []).append(t("status_unapproved_mark", lang))
-    return {c: " ".join(m) for c, m in out.items()}
+    flagged, pending = set(marked_codes(frame, ind)), pending_codes(frame)
+    if not flagged and not pending:
+        return {}
+    quality, unapproved = t("quality_mark", lang), t("status_unapproved_mark", lang)  # once: a national import
+    both = f"{quality} {unapproved}"  # not yet approved marks all 3,321 units
+    return {**dict.fromkeys(pending, unapproved), **dict.fromkeys(flagged, quality),
+            **dict.fromkeys(flagged & pending, both)}

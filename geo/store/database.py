@@ -34,7 +34,7 @@ from geo import PACKAGE_DIR
 from geo.config import setting
 from geo.store.engine import PG_LOCK_KEY, default_url, make_engine, normalise_url, utcnow
 from geo.store.errors import AccessDenied, ActorRequired, StoreError
-from geo.store import state
+from geo.store import generation, state
 from geo.store.drafts import StoreDrafts
 from geo.store.flags import insert_flags
 from geo.store.reads import StoreReads
@@ -109,7 +109,10 @@ class Store(StoreReads, StoreWrites, StoreReporting, StoreDrafts):
                 return conn
 
             def __exit__(self_inner, *exc_info):
-                return self_inner.cm.__exit__(*exc_info)
+                try:
+                    return self_inner.cm.__exit__(*exc_info)
+                finally:
+                    generation.forget(store)  # this run's next read sees what it wrote (geo.store.generation)
 
         return _Tx()
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from geo.config import setting
-from geo.store import state
+from geo.store import generation, state
 from geo.store.engine import iso_time
 from geo.store.errors import StoreError
 from geo.store.reporting import last_steps
@@ -172,17 +172,24 @@ class StoreReads:
 
     def latest_version(self, boundary_set: str, period: str) -> int | None:
         period = self._check_period(period)
-        with self._read() as conn:
-            return self._latest(conn, boundary_set, period)
+
+        def read():
+            with self._read() as conn:
+                return self._latest(conn, boundary_set, period)
+
+        return generation.memo(self, ("latest", boundary_set, period), read)
 
     def periods(self, boundary_set: str | None = None) -> list[str]:
         """Periods with data: on the set (its own or a same-vintage set's data on units it draws), or anywhere."""
         from geo.text.periods import sort_periods
 
-        with self._read() as conn:
-            if boundary_set is not None:
-                return sort_periods(state.periods_seen_from(conn, boundary_set))
-            return sort_periods([p for (p,) in conn.execute(sa.select(import_versions.c.period).distinct())])
+        def read():
+            with self._read() as conn:
+                if boundary_set is not None:
+                    return tuple(sort_periods(state.periods_seen_from(conn, boundary_set)))
+                return tuple(sort_periods([p for (p,) in conn.execute(sa.select(import_versions.c.period).distinct())]))
+
+        return list(generation.memo(self, ("periods", boundary_set), read))
 
     def boundary_sets_with_data(self) -> list[str]:
         with self._read() as conn:
@@ -277,6 +284,9 @@ class StoreReads:
         """(flags stored, flags checked): part of the views' cache key, so a value checked loses its mark."""
         from geo.store.schema import value_flags
 
+        gen = generation.current(self)  # inside a script run: the run's one read of the store's generation
+        if gen is not None:
+            return gen[2], gen[3]
         with self._read() as conn:
             r = conn.execute(sa.select(sa.func.count(value_flags.c.id), sa.func.count(value_flags.c.checked_at))).first()
         return int(r[0]), int(r[1])

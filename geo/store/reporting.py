@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from geo.store import state
+from geo.store import generation, state
 from geo.store.engine import iso_time, utcnow
 from geo.store.errors import StoreError
 from geo.store.schema import import_versions, unit_reports
@@ -114,6 +114,9 @@ class StoreReporting:
     def reports_state(self) -> int:
         """The newest approval step's id (0: none): a cache of what views show must key on it, since approving
         changes what an ``ANTT_UNAPPROVED`` view shows without a new version."""
+        gen = generation.current(self)  # inside a script run: the run's one read of the store's generation
+        if gen is not None:
+            return gen[4]
         with self._read() as conn:
             return int(conn.execute(sa.select(sa.func.max(unit_reports.c.id))).scalar() or 0)
 
