@@ -70,7 +70,7 @@ def _raw_script_element_class():
         """Text placed in the page as is (branca would compile it as a Jinja template: slow for megabytes)."""
 
         def __init__(self, text: str):
-            super().__init__("")
+            super().__init__()  # no template: an empty one would still be compiled for every element
             self.text = text
 
         def render(self, **kwargs):

@@ -99,7 +99,7 @@ def sample_banner(table) -> None:
     when the numbers were carried from another boundary vintage."""
     from geo.analysis.followup import pending_codes
 
-    pending = pending_codes(table) & {str(c) for c in table.index}
+    pending = pending_codes(table) & {str(c) for c in table.index.tolist()}  # tolist: not the Arrow iterator
     if pending:
         st.caption(tr("status_unapproved_banner", n=len(pending), mark=tr("status_unapproved_mark")))
     if table.attrs.get("withheld"):
