@@ -119,15 +119,29 @@ def boundary_file(info: BoundarySetInfo, folder: Path | None = None) -> Path | N
 
 
 def file_fingerprint(path: Path) -> str:
-    """Cheap identity of a file for cache keys: size, mtime and a hash of the first and last 64 KiB."""
+    """Cheap identity of a file for cache keys: size, mtime and a hash of the first and last 64 KiB.
+
+    Kept per (path, device, inode, size, mtime): a map's rerun asks several times, and reading and hashing
+    128 KiB each time was a tenth of a national map change under load (py-spy, issue 22). A file replaced
+    (a new inode), rewritten or touched (size or mtime) is read again."""
     st = path.stat()
+    key = (str(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+    known = _FINGERPRINTS.get(key)
+    if known is not None:
+        return known
     h = hashlib.sha256(f"{st.st_size}:{st.st_mtime_ns}".encode())
     with open(path, "rb") as fh:
         h.update(fh.read(65536))
         if st.st_size > 65536:
             fh.seek(max(0, st.st_size - 65536))
             h.update(fh.read(65536))
-    return h.hexdigest()[:16]
+    if len(_FINGERPRINTS) > 256:
+        _FINGERPRINTS.clear()
+    _FINGERPRINTS[key] = h.hexdigest()[:16]
+    return _FINGERPRINTS[key]
+
+
+_FINGERPRINTS: dict[tuple, str] = {}
 
 
 FALLBACK = "fallback"  # the fingerprint of a set drawn from its centroid list (no file to identify)

@@ -193,6 +193,33 @@ def test_a_changed_file_changes_the_sources_fingerprint(tmp_path):
     assert gb.unit_source(SET_PRE, tmp_path).fingerprint != before
 
 
+@pytest.mark.parametrize("change", ["append", "same_size_rewrite", "replace_by_rename", "touch", "none"])
+def test_the_fingerprint_follows_every_change_of_the_file(tmp_path, change):
+    """Kept per file identity (inode, size, mtime): whatever changes the file changes the fingerprint,
+    and an unchanged file keeps it."""
+    import os
+
+    path = tmp_path / "units.geojson"
+    path.write_bytes(b"A" * 200_000)
+    before = gb.file_fingerprint(path)
+    assert gb.file_fingerprint(path) == before
+    st = path.stat()
+    if change == "append":
+        with open(path, "ab") as fh:
+            fh.write(b"\n")
+    elif change == "same_size_rewrite":  # in place, same size; the clock moves on
+        path.write_bytes(b"B" * 200_000)
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+    elif change == "replace_by_rename":  # an admin's atomic replace: a new inode, even with the old mtime
+        new = tmp_path / "new.tmp"
+        new.write_bytes(b"C" * 200_000)
+        os.utime(new, ns=(st.st_atime_ns, st.st_mtime_ns))
+        new.replace(path)
+    elif change == "touch":
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+    assert (gb.file_fingerprint(path) != before) is (change != "none")
+
+
 def _fingerprint_calls(text: str) -> int:
     import ast
 
