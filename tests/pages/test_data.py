@@ -30,3 +30,36 @@ def test_the_digest_follows_codes_and_values(other, same):
 def test_integer_values_and_codes_are_digested_too():
     s = pd.Series([3, 4], index=[3203, 3208])
     assert values_digest(s) == values_digest(s.astype(float)) != values_digest(s.set_axis([3203, 3209]))
+
+
+def test_an_import_from_another_process_shows_in_every_sessions_next_run(app_env):
+    """Each run reads the store's metadata once (geo.store.generation) and the view cache keys on it: an
+    import made elsewhere (another process behind nginx: here another Store, in a thread outside any run) is
+    in every session's next run, and in no run that began before it."""
+    import threading
+
+    from geo.access.auth import Actor, authorized_store
+    from geo.reference.sample import SAMPLES, sample_rows
+    from tests.pages.apptest import run_page
+
+    label = "Tổ an ninh nhân dân"
+    first, second = run_page("overview.py", "vi"), run_page("overview.py", "vi")
+    assert [{m.label: m.value for m in at.metric}[label] for at in (first, second)] == ["233 tổ", "233 tổ"]
+    row = sample_rows(SAMPLES[0])[0]
+    row = {**row, "values": {"teams_security": row["values"]["teams_security"] + 100}}
+
+    def other_process():
+        store = authorized_store()
+        try:
+            store.import_rows([row], boundary_set=SAMPLES[0].boundary_set, period=SAMPLES[0].period,
+                              user=Actor.cli("tinh"))
+        finally:
+            store.dispose()
+
+    writer = threading.Thread(target=other_process)
+    writer.start()
+    writer.join()
+    for at in (first, second):
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert {m.label: m.value for m in at.metric}[label] == "333 tổ"
