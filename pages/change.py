@@ -4,13 +4,14 @@ from dataclasses import replace
 
 import streamlit as st
 
-from geo.analysis.change import series_breaks, common_breaks, district_change, period_change, trend
+from geo.analysis.change import (common_breaks, district_change, period_change, periods_by_kind, series_breaks,
+                                  trend)
 from geo.analysis.classify import DIVERGING_SCHEMES, classify, diverging_classify
 from geo.outputs.charts import trend_chart
 from geo.reference.catalog import load_catalog
 from geo.reference.frames import indicator_values
 from geo.text.i18n import format_value
-from geo.text.periods import parse_period
+from geo.text.periods import kind_label, parse_period
 from geo.units.vintage import periods_on_set
 from pages.shared.data import get_store, load_view
 from pages.shared.mapview import fallback_notice, map_and_legend
@@ -21,7 +22,16 @@ from pages.shared.widgets import indicator_labels, sample_banner, source_caption
 catalog = load_catalog()
 set_id = current_set_id()
 st.title(tr("change_title"))
-periods = periods_on_set(get_store(), set_id)
+# one type of period at a time: a year beside its quarters (or an evaluation year) counts the same events twice
+groups = periods_by_kind(periods_on_set(get_store(), set_id))
+kinds = list(groups)
+if len(kinds) > 1:
+    usable = [k for k in kinds if len(groups[k]) >= 2] or kinds
+    kind = st.selectbox(tr("change_kind"), kinds, index=kinds.index(usable[0]), key="change_kind",
+                        format_func=labels(kinds, lambda k: kind_label(k, lang())[:1].upper() + kind_label(k, lang())[1:]))
+    periods = groups[kind]
+else:
+    periods = groups[kinds[0]] if kinds else []
 if len(periods) < 2:
     st.info(tr("change_need_two", n=len(periods)))
     stop_page()

@@ -4,6 +4,9 @@ A unit missing in either period has no change (NaN, shown as no data), never a c
 Shares are compared as recomputed values; cumulative sums over periods are offered only for flow indicators
 (tips, forums…), never for stocks (teams in place), because summing stocks over time means nothing.
 
+Only periods of one type are compared and drawn together (:func:`periods_by_kind`): a year and its quarters,
+or a calendar year and an evaluation year, count the same events in overlapping windows.
+
 A trend never runs across a change in the law: a period outside the indicator's validity has no value, and
 :func:`series_breaks` says where the series changes (it ends, or begins, continuing another) with the
 catalog's lineage note; the chart draws a marker there and no line across it.
@@ -19,6 +22,17 @@ from geo.analysis.table import district_totals
 from geo.reference.catalog import Catalog, load_catalog
 from geo.reference.frames import indicator_values
 from geo.text.periods import parse_period
+
+
+def periods_by_kind(periods) -> dict[str, list[str]]:
+    """The periods grouped by type (year, half, quarter, month, evaluation year), each group in order, the
+    group holding the newest period first. Only periods of one type are compared or drawn as one trend: a
+    quarter beside its year counts the same tips twice, and a cumulative sum would add them up."""
+    groups: dict[str, list] = {}
+    for p in sorted((parse_period(p) for p in periods), key=lambda q: (q.end, q.start)):
+        groups.setdefault(p.kind, []).append(p)
+    newest_first = sorted(groups, key=lambda k: (groups[k][-1].end, groups[k][-1].start), reverse=True)
+    return {k: [str(p) for p in groups[k]] for k in newest_first}
 
 
 def period_change(before: pd.DataFrame, after: pd.DataFrame, indicator_id: str,

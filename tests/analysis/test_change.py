@@ -100,3 +100,21 @@ def test_series_breaks_count(iid, periods, n):
     from geo.analysis.change import series_breaks
 
     assert len(series_breaks(periods, iid)) == n
+
+
+@pytest.mark.parametrize("periods, expected", [
+    ([], {}),
+    (["2018", "2017"], {"year": ["2017", "2018"]}),
+    (["2025", "2026-Q1", "2026-Q2"], {"quarter": ["2026-Q1", "2026-Q2"], "year": ["2025"]}),
+    (["2024", "2025", "2025-DG3110"], {"year": ["2024", "2025"], "dg3110": ["2025-DG3110"]}),  # year ends later
+    (["2025-DG3110", "2026-DG3110", "2025"], {"dg3110": ["2025-DG3110", "2026-DG3110"], "year": ["2025"]}),
+    (["2025-H1", "2025-03", "2025-Q2"], {"quarter": ["2025-Q2"], "half": ["2025-H1"], "month": ["2025-03"]}),  # same end: later start
+    (["2025-DG1411", "2025-DG3110"], {"dg1411": ["2025-DG1411"], "dg3110": ["2025-DG3110"]}),
+])
+def test_periods_are_compared_only_with_periods_of_their_type(periods, expected):
+    """A quarter beside its year (or a calendar year beside an evaluation year) counts the same events twice:
+    the change page and its trend take one type at a time; the type holding the newest period first."""
+    from geo.analysis.change import periods_by_kind
+
+    got = periods_by_kind(periods)
+    assert got == expected and list(got) == list(expected)

@@ -106,6 +106,45 @@ def test_change_page_with_two_periods(app_env):
     assert at.select_slider(key="change_slider").value == "2018"  # the period-by-period map
 
 
+@pytest.mark.parametrize("kind, before, after", [(None, "Năm 2017", "Năm 2018"), ("quarter", "Quý 1/2018", "Quý 2/2018")])
+def test_change_page_compares_periods_of_one_type(app_env, kind, before, after):
+    """Years and quarters of one set: the page offers the type, and its two pickers and its trend hold only
+    periods of that type (a quarter beside its year counts the same tips twice)."""
+    from geo.access.auth import Actor, authorized_store
+    from geo.reference.sample import sample_rows
+
+    store = authorized_store()
+    store.ensure_ready()
+    for period in ("2018", "2018-Q1", "2018-Q2"):
+        store.import_rows(sample_rows(), boundary_set="dien-bien-dong-pre2025", period=period, user=Actor.cli("test"))
+    store.dispose()
+    session = {"change_indicator": "tips_received", **({"change_kind": kind} if kind else {})}
+    at = run_page("change.py", "vi", session=session)
+    assert not at.exception, [e.value for e in at.exception]
+    picker = at.selectbox(key="change_kind")
+    assert picker.value == (kind or "year") and set(picker.options) == {"Năm", "Quý"}
+    pickers = [at.selectbox(key="change_before"), at.selectbox(key="change_after")]
+    assert [p.value for p in pickers] == (["2018-Q1", "2018-Q2"] if kind else ["2017", "2018"])
+    assert set(pickers[0].options) == {before, after}
+    assert set(at.select_slider(key="change_slider").options) == {before, after}
+
+
+def test_change_page_switching_the_type_keeps_both_pickers_on_that_type(app_env):
+    from geo.access.auth import Actor, authorized_store
+    from geo.reference.sample import sample_rows
+
+    store = authorized_store()
+    store.ensure_ready()
+    for period in ("2018", "2018-Q1", "2018-Q2"):
+        store.import_rows(sample_rows(), boundary_set="dien-bien-dong-pre2025", period=period, user=Actor.cli("test"))
+    store.dispose()
+    at = run_page("change.py", "vi", session={"change_indicator": "tips_received"})
+    at.selectbox(key="change_before").select("2017").run()
+    at.selectbox(key="change_kind").select("quarter").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [at.selectbox(key=k).value for k in ("change_before", "change_after")] == ["2018-Q1", "2018-Q2"]
+
+
 def test_reform_page_shows_both_vintages_with_equal_totals(app_env):
     at = run_page("reform.py", "vi", session={"reform_indicator": "teams_security"})
     assert not at.exception, [e.value for e in at.exception]
