@@ -110,11 +110,13 @@ async def _startup(_app):
     first request after start, so a Streamlit that renames the flag fails there instead of silently."""
     from streamlit.runtime.pages_manager import PagesManager
 
-    from geo.carto.maps import install_leaflet
+    from geo.carto.maps import install_layer_script, install_leaflet
 
     PagesManager.uses_pages_directory = False
-    # Leaflet in ./static before the first request: behind nginx, static/ is served without a session.
+    # Leaflet and the maps' layer script in ./static before the first request: behind nginx, static/ is served
+    # without a session.
     install_leaflet(ROOT / "static")
+    install_layer_script(ROOT / "static")
     # Boundary sets prepared (or read back from the on-disk cache) in the background: /_stcore/health and the
     # first pages answer meanwhile, and a national link opened after a restart finds its geometry ready.
     from geo.carto.prepared import start_warm_up

@@ -43,6 +43,31 @@ def layer_script() -> str:
     return "".join(lines)
 
 
+def layer_script_name() -> str:
+    """The name the live map loads ``layer.js`` under: named by its content, so a browser (or nginx's cache
+    headers) never keeps an older script for a newer app."""
+    import hashlib
+
+    return f"layer-{hashlib.sha256(layer_script().encode('utf-8')).hexdigest()[:12]}.js"
+
+
+def install_layer_script(static_dir: Path) -> str:
+    """Write ``layer.js`` into ``static_dir/vendor/antt/`` under :func:`layer_script_name` (atomically, once;
+    served by Streamlit's static serving or by nginx) and return that name. The live map loads it like Leaflet,
+    once per page, instead of carrying its 8 KB in every rerun's map message (issue 22)."""
+    import os
+
+    folder = Path(static_dir) / "vendor" / "antt"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = layer_script_name()
+    target = folder / name
+    if not target.is_file():
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(layer_script(), encoding="utf-8")
+        tmp.replace(target)
+    return name
+
+
 @lru_cache(maxsize=1)
 def _compiled():
     from jinja2 import Template
@@ -51,14 +76,15 @@ def _compiled():
 
 
 def layer_element(*, url: str | None, full_zoom: int, outline_url: str | None = None,
-                  geometry_json: str | None = None, data: dict | None = None):
+                  geometry_json: str | None = None, data: dict | None = None, script_loaded: bool = False):
     """The map's layer element: geometry fetched from ``url``, or inline (``geometry_json``); per-unit
     ``data`` inline, or (None) given later through ``window.anttApply``. ``full_zoom``: the zoom from which
-    unit outlines are drawn in full (0: always)."""
+    unit outlines are drawn in full (0: always). ``script_loaded``: the page loads ``layer.js`` itself (the
+    live map: :func:`install_layer_script`), so the element only calls it; otherwise it carries the script."""
     el = raw_script_element()
     el._name = "AnttLayer"
     el._template = _compiled()
-    el.code = layer_script()
+    el.code = "" if script_loaded else layer_script()
     el.setup = script_json({"url": url, "nodata": NO_DATA_COLOR, "fullZoom": full_zoom, "outline": outline_url})
     el.geometry = geometry_json if geometry_json is not None else "null"
     el.data = script_json(data) if data is not None else "null"

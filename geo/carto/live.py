@@ -18,14 +18,20 @@ __all__ = ["build_live_choropleth", "category_data", "live_data", "live_update"]
 
 def build_live_choropleth(display: DisplayLayer, geometry_url: str, *, lang: str = "vi", attribution: str = "",
                           basemap: str = "none", labels: bool = False, frame: pd.DataFrame | None = None,
-                          assets: str | None = None, outline_url: str | None = None):
+                          assets: str | None = None, outline_url: str | None = None,
+                          layer_js: str | None = None):
     """The part of a choropleth that stays while the user changes indicator, classes or scheme: base map and a
     layer that fetches ``geometry_url`` (the set's :class:`DisplayLayer` JSON, see :func:`geometry_file_name`).
     ``outline_url`` (optional) is an :func:`outline_json` file of provinces, drawn above the communes with
     their names at national zoom. Colour it with :func:`live_update`. Its script is the same for every indicator, so streamlit-folium keeps
-    the map mounted and only evaluates the small update."""
+    the map mounted and only evaluates the small update. ``layer_js``: the URL of ``layer.js``
+    (:func:`geo.carto.layer.install_layer_script`), loaded after Leaflet like it, once per page; without it
+    the map carries the script inline (and every rerun sends it again)."""
     m = base_map(display.bounds, basemap, lang, attribution, assets)
-    m.add_child(layer_element(url=geometry_url, full_zoom=full_stroke_zoom(display.bounds), outline_url=outline_url))
+    if layer_js:
+        m.default_js = [*m.default_js, ("antt_layer", layer_js)]  # streamlit-folium loads these in order
+    m.add_child(layer_element(url=geometry_url, full_zoom=full_stroke_zoom(display.bounds), outline_url=outline_url,
+                              script_loaded=bool(layer_js)))
     if labels:
         add_labels(m, display, frame if frame is not None else pd.DataFrame(index=[]))
     return m

@@ -29,14 +29,14 @@ from geo.carto.geometry import (
     prepare_display_layer,
     quantum_for,
 )
-from geo.carto.layer import layer_script
+from geo.carto.layer import install_layer_script, layer_script
 from geo.carto.legend import LegendItem, legend_html, legend_items, tooltip_texts
 from geo.carto.live import build_live_choropleth, category_data, live_data, live_update
 
 __all__ = [
     "BASEMAPS", "ENV_TILE_ATTRIBUTION", "ENV_TILE_URL", "DisplayLayer", "LegendItem", "build_choropleth",
     "build_live_choropleth", "build_symbol_map", "category_data", "decode_display_layer", "full_stroke_zoom",
-    "geometry_file_name", "install_leaflet", "layer_script", "leaflet_dir", "legend_html", "legend_items", "live_data",
+    "geometry_file_name", "install_layer_script", "install_leaflet", "layer_script", "leaflet_dir", "legend_html", "legend_items", "live_data",
     "live_update", "map_html", "outline_json", "prepare_display_layer", "quantum_for", "script_json",
     "standalone_html", "tooltip_texts", "use_local_assets",
 ]

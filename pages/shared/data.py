@@ -34,6 +34,15 @@ def map_assets() -> str:
     return "/app/static/vendor/leaflet/"
 
 
+@st.cache_resource(max_entries=1, show_spinner=False)
+def layer_js() -> str:
+    """The URL of the maps' layer script (geo/carto/layer.js, written once into ./static under a name made of
+    its content): the live map loads it once per page instead of carrying it in every rerun."""
+    from geo.carto.maps import install_layer_script
+
+    return "/app/static/vendor/antt/" + install_layer_script(ROOT / "static")  # also done at server start
+
+
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _store(url: str | None, data_dir: str | None):
     from geo.access.auth import open_store

@@ -6,7 +6,7 @@ import streamlit as st
 
 from geo.reference.catalog import load_catalog
 from geo.units import boundaries as gb
-from pages.shared.data import geometry_file, outline_file, write_static, display_layer, map_assets
+from pages.shared.data import display_layer, geometry_file, layer_js, map_assets, outline_file, write_static
 from pages.shared.state import current_area, lang, tr
 
 
@@ -32,7 +32,7 @@ def live_map(set_id: str, frame, values, ind, classification, *, key: str, heigh
         url = write_static(geometry_file_name(layer), layer.geometry_json)
     m = build_live_choropleth(layer, url, lang=lang(), attribution=info.attribution, basemap=basemap,
                               labels=labels, frame=frame, assets=map_assets(),
-                              outline_url=outline_file(set_id, fingerprint))
+                              outline_url=outline_file(set_id, fingerprint), layer_js=layer_js())
     update = live_update(layer, values, frame, ind, load_catalog(), classification, lang=lang(),
                          highlight=highlight, data=data)  # data: categories (geo.carto.live.category_data)
     return st_folium(m, key=key, height=height, use_container_width=True, returned_objects=list(returned_objects),

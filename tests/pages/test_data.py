@@ -63,3 +63,26 @@ def test_an_import_from_another_process_shows_in_every_sessions_next_run(app_env
         at.run()
         assert not at.exception, [e.value for e in at.exception]
         assert {m.label: m.value for m in at.metric}[label] == "333 tổ"
+
+
+def test_the_live_maps_load_the_layer_script_as_a_file(app_env):
+    """The map page's live map names layer.js among the files the page loads (after Leaflet), and its script,
+    sent again with every rerun, no longer carries the layer's code; the file is served from ./static."""
+    import json
+
+    from geo.carto.maps import layer_script
+    from pages.shared.data import ROOT
+    from tests.pages.apptest import run_page
+
+    at = run_page("map.py", "vi")
+    assert not at.exception, [e.value for e in at.exception]
+    args = [json.loads(e.proto.json_args) for e in at.get("component_instance")]
+    live = [a for a in args if "js_links" in a]
+    assert live
+    for a in live:
+        layer = [u for u in a["js_links"] if "/vendor/antt/" in u]
+        assert len(layer) == 1 and a["js_links"].index(layer[0]) > a["js_links"].index(
+            "/app/static/vendor/leaflet/leaflet.js")
+        assert layer_script() not in a["script"] and "anttMount(" in a["script"]
+        served = ROOT / "static" / layer[0].removeprefix("/app/static/")
+        assert served.read_text(encoding="utf-8") == layer_script()
