@@ -46,7 +46,8 @@ function anttMount(map, S, G, D) {
         var i = index[f.id];
         if (!D) { return "<b>" + G.names[i] + "</b>"; }
         var v = D.v[i], text = v === null ? D.missing : (D.texts ? D.texts[v] : num(v, D.d) + D.suffix);
-        var m = D.flag ? D.flag.charCodeAt(i) - 48 : -1;  // the unit's mark: one character, the texts once
+        // the unit's mark: one character per unit (or one for every unit alike), the texts once
+        var m = D.flag ? D.flag.charCodeAt(D.flag.length === 1 ? 0 : i) - 48 : -1;
         var out = "<b>" + G.names[i] + "</b><br>" + D.label + ": " + (D.approx[i] ? "≈ " : "") + text
                   + (m >= 0 ? ' <span class="antt-flag">' + D.marks[m] + "</span>" : "");
         if (D.num) {

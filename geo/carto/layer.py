@@ -124,7 +124,8 @@ def live_data(layer: DisplayLayer, values: pd.Series, frame: pd.DataFrame, ind: 
     marks = value_marks(frame, ind, lang)
     texts = sorted(set(marks.values()))
     index = {m: chr(48 + i) for i, m in enumerate(texts)}
-    data["flag"] = "".join(index.get(marks.get(c), "-") for c in layer.codes) if marks else ""
+    flag = "".join(index.get(marks.get(c), "-") for c in layer.codes) if marks else ""
+    data["flag"] = flag[0] if flag and flag == flag[0] * len(flag) else flag  # every unit alike: one character
     data["marks"] = [html.escape(m) for m in texts]
     approx = set(str(c) for c in frame.attrs.get("approximate") or [])
     data["approx"] = [1 if c in approx else 0 for c in layer.codes] if approx else {}

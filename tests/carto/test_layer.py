@@ -108,5 +108,8 @@ def test_marks_travel_as_one_character_per_unit_and_each_text_once(units, unappr
     marks = value_marks(frame, CAT["teams_security"])
     assert isinstance(data["flag"], str) and set(data["flag"]) - {"-"} == set(expected)
     assert len(data["marks"]) == len(set(marks.values())) == len(expected)
-    for code, ch in zip(layer.codes, data["flag"] or "-" * len(layer.codes)):
+    n = len(layer.codes)
+    assert len(data["flag"]) == (0 if not expected else 1 if unapproved == "all" and not flagged else n)
+    per_unit = data["flag"] * n if len(data["flag"]) == 1 else data["flag"] or "-" * n  # as layer.js reads it
+    for code, ch in zip(layer.codes, per_unit, strict=True):
         assert (data["marks"][ord(ch) - 48] if ch != "-" else None) == (marks.get(code) and marks[code])
