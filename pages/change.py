@@ -27,7 +27,7 @@ groups = periods_by_kind(periods_on_set(get_store(), set_id))
 kinds = list(groups)
 if len(kinds) > 1:
     usable = [k for k in kinds if len(groups[k]) >= 2] or kinds
-    kind = st.selectbox(tr("change_kind"), kinds, index=kinds.index(usable[0]), key="change_kind",
+    kind = st.selectbox(tr("change_kind"), kinds, index=kinds.index(usable[0]), key="change_kind", width=360,
                         format_func=labels(kinds, lambda k: kind_label(k, lang())[:1].upper() + kind_label(k, lang())[1:]))
     periods = groups[kind]
 else:
