@@ -39,7 +39,9 @@ def main() -> None:
     """One script run of a session: page config, sign-in gate, the navigation this actor may use, the shared
     sidebar, then the chosen page."""
     # "auto": open on a desktop or projector, closed on a phone (the pages carry their main pickers themselves)
-    st.set_page_config(page_title=tr("app_title"), page_icon=":material/map:", layout="wide",
+    # an emoji favicon is drawn in the browser; a ":material/…:" one is fetched from fonts.gstatic.com (offline
+    # police networks: a failed request to another host on every page)
+    st.set_page_config(page_title=tr("app_title"), page_icon="🗺️", layout="wide",
                        initial_sidebar_state="auto")
     actor = login_gate()
     open_link(actor)  # a link's view (language, set, period, area, indicator…) before any widget is drawn

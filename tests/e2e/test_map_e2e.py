@@ -22,6 +22,26 @@ def test_map_page_draws_14_communes(browser, app_url):
     page.close()
 
 
+def test_the_map_page_asks_nothing_of_another_host(browser, app_url):
+    """Police networks are often offline: the page, its map, Leaflet, the layer script and the favicon all
+    come from the app itself (the material-symbol favicon was fetched from fonts.gstatic.com)."""
+    from urllib.parse import urlsplit
+
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    asked = []
+    page.on("request", lambda r: asked.append(r.url))
+    page.goto(app_url + "/ban-do", wait_until="domcontentloaded")
+    page.wait_for_selector("text=Bản đồ chỉ số", timeout=60_000)
+    frame = map_frame(page)
+    assert layer_count(frame, page) == 14
+    page.wait_for_timeout(1500)
+    own = urlsplit(app_url).netloc
+    elsewhere = [u for u in asked if urlsplit(u).scheme in ("http", "https") and urlsplit(u).netloc != own]
+    assert not elsewhere, elsewhere
+    assert any("/app/static/vendor/antt/layer-" in u for u in asked)  # the layer script, as a file
+    page.close()
+
+
 def test_clicking_a_commune_opens_its_profile(browser, app_url):
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     page.goto(app_url + "/ban-do", wait_until="domcontentloaded")
