@@ -95,7 +95,8 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
     Setting("ANTT_QUALITY_SAME_FILE_SHARE", 0.5, "a file whose values equal an earlier period's for more than "
             "this share of its units is flagged once as the same file sent again", _positive),
     Setting("ANTT_RULES_FILE", None, "the cross-indicator validation rules the quality checks use and admins "
-            "edit (default: data/rules.toml)"),
+            "edit (default: the shipped data/rules.toml until an admin edits them, then rules.toml in "
+            "ANTT_DATA_DIR)"),
     Setting("ANTT_SMALL_COUNT_THRESHOLD", 5, "on the forum slides and public exports, tip and people counts "
             "below it show as \"< N\" (0 or 1: off)", _non_negative_int),
     Setting("ANTT_CHROMIUM", None, "the Chromium the browser tests and the benchmark start "

@@ -26,11 +26,22 @@ from geo.text.errors import AnttError
 RULES_PATH = DATA_DIR / "rules.toml"
 
 
-def rules_path() -> Path:
-    """The rules file: ``ANTT_RULES_FILE``, else data/rules.toml."""
+def edited_rules_path() -> Path:
+    """Where an admin's edit is written: ``ANTT_RULES_FILE``, else ``rules.toml`` in the data folder
+    (``ANTT_DATA_DIR``), kept like the store: a redeploy of the checkout never takes an edit back."""
     from geo.config import setting
 
-    return Path(setting("ANTT_RULES_FILE") or RULES_PATH)
+    explicit = setting("ANTT_RULES_FILE")
+    return Path(explicit) if explicit else Path(setting("ANTT_DATA_DIR")) / "rules.toml"
+
+
+def rules_path() -> Path:
+    """The rules in force: ``ANTT_RULES_FILE``; else the admins' edited copy in the data folder, once there is
+    one; else the shipped data/rules.toml."""
+    from geo.config import setting
+
+    edited = edited_rules_path()
+    return edited if setting("ANTT_RULES_FILE") or edited.is_file() else RULES_PATH
 
 OPERATORS = {"<=": op.le, ">=": op.ge, "==": op.eq, "<": op.lt, ">": op.gt,
              "zero_implies_zero": lambda a, b: (a != 0) | (b == 0)}
@@ -138,7 +149,7 @@ def check_rule_entries(entries: Iterable[Mapping], catalog: Catalog | None = Non
 
 
 def load_rules(path: Path | str | None = None, catalog: Catalog | None = None) -> list[Rule]:
-    """The rules of ``path`` (default data/rules.toml), checked against the catalog; [] when there is no file."""
+    """The rules of ``path`` (default: :func:`rules_path`), checked against the catalog; [] when there is no file."""
     path = Path(path or rules_path())
     if not path.is_file():
         return []
@@ -171,13 +182,17 @@ def _leading_comments(path: Path) -> list[str]:
 
 def save_rules(entries: Iterable[Mapping], path: Path | str | None = None, catalog: Catalog | None = None) -> None:
     """Check every rule (:func:`check_rule_entries`), then write them all; a refused rule writes nothing."""
+    import os
+
     rules = check_rule_entries(list(entries), catalog)
-    path = Path(path or rules_path())
-    lines = _leading_comments(path) or ["# Validation rules (see geo.reference.rules); written by save_rules.", ""]
+    path = Path(path or edited_rules_path())
+    lines = (_leading_comments(path) or _leading_comments(RULES_PATH)
+             or ["# Validation rules (see geo.reference.rules); written by save_rules.", ""])
     for r in rules:
         lines.append("[[rule]]")
         lines += [f"{k} = {_toml_value(v)}" for k, v in r.to_entry().items()]
         lines.append("")
-    tmp = path.with_suffix(".toml.tmp")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".toml.{os.getpid()}.tmp")
     tmp.write_text("\n".join(lines), encoding="utf-8")
     tmp.replace(path)

@@ -119,9 +119,10 @@ def write_entry(path: Path, parts: dict[str, bytes]) -> None:
 
 
 @contextmanager
-def _exclusive(path: Path):
-    """This entry's builder, one at a time: a lock per thread of this process and a ``flock`` across
-    processes (released by the kernel if the holder dies)."""
+def exclusive(path: Path):
+    """One holder of ``path`` at a time (a cache entry's builder, an edit of the rules file): a lock per thread
+    of this process and a ``flock`` on ``<path>.lock`` across processes (released by the kernel if the holder
+    dies)."""
     with _LOCKS_GUARD:
         lock = _LOCKS.setdefault(str(path), threading.Lock())
     with lock:
@@ -145,7 +146,7 @@ def load_or_build(path: Path, build: Callable[[], dict[str, bytes]]) -> tuple[di
     parts = read_entry(path)
     if parts is not None:
         return parts, False
-    with _exclusive(path):
+    with exclusive(path):
         parts = read_entry(path)  # another thread or process may have written it while we waited
         if parts is not None:
             return parts, False

@@ -93,3 +93,50 @@ def test_changing_or_removing_a_rule_that_is_not_there_says_so(store, rules_file
     for write in (lambda: save_rule(store, NEW, by=CLI, replaces="nope"), lambda: remove_rule(store, "nope", by=CLI)):
         with pytest.raises(RuleError, match="Không có quy tắc kiểm tra mã 'nope'"):
             write()
+
+
+@pytest.fixture
+def data_folder(tmp_path, monkeypatch):
+    """No ANTT_RULES_FILE: the default of a deployment."""
+    monkeypatch.delenv("ANTT_RULES_FILE", raising=False)
+    monkeypatch.setenv("ANTT_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path / "data"
+
+
+def test_an_admins_edit_is_kept_in_the_data_folder_and_the_shipped_file_is_left(store, data_folder):
+    """An edit went into the checkout's data/rules.toml: the next deploy of the checkout took it back."""
+    from geo.reference.rules import rules_path
+
+    shipped = RULES_PATH.read_bytes()
+    assert rules_path() == RULES_PATH  # no edit yet: the shipped rules
+    before = [e["id"] for e in rule_entries()]
+    save_rule(store, NEW, by=CLI)
+    assert RULES_PATH.read_bytes() == shipped
+    assert rules_path() == data_folder / "rules.toml"
+    assert [e["id"] for e in rule_entries()] == [*before, NEW["id"]]  # the shipped ones kept, the new one added
+    assert (data_folder / "rules.toml").read_text(encoding="utf-8").startswith("# Validation rules between")
+    remove_rule(store, NEW["id"], by=CLI)
+    assert [e["id"] for e in rule_entries()] == before and RULES_PATH.read_bytes() == shipped
+    assert {e["detail"]["file"] for e in store.audit_log(action="rules_edit")} == {str(data_folder / "rules.toml")}
+
+
+def test_two_admins_saving_at_once_both_keep_their_rule(store, data_folder):
+    """An edit reads, changes and writes the file holding its lock: one waits for the other, none is lost."""
+    import threading
+    import time
+
+    from geo.reference.rules import edited_rules_path
+    from geo.units.geocache import exclusive
+
+    done = []
+    with exclusive(edited_rules_path()):  # an edit in progress (this process or another)
+        workers = [threading.Thread(target=lambda r=r: done.append(save_rule(store, r, by=CLI)["id"]))
+                   for r in (NEW, {**NEW, "id": "forums_le_opinions_b"})]
+        for w in workers:
+            w.start()
+        time.sleep(0.5)
+        assert not done and all(w.is_alive() for w in workers)  # they wait for the lock
+    for w in workers:
+        w.join(30)
+    assert sorted(done) == ["forums_le_opinions", "forums_le_opinions_b"]
+    assert {"forums_le_opinions", "forums_le_opinions_b"} <= {e["id"] for e in rule_entries()}

@@ -101,7 +101,7 @@ def test_a_process_started_while_another_writes_waits_and_reads_the_whole_entry(
     writer's entry."""
     path = tmp_path / "set-units-x-v1.bin"
     path.write_bytes(geocache.encode_entry({"body": b"GOOD"})[:-2])  # half of an older, non-atomic write
-    with geocache._exclusive(path):
+    with geocache.exclusive(path):
         reader = subprocess.Popen([sys.executable, "-c", READER, str(path)], cwd=PROJECT_DIR,
                                   stdout=subprocess.PIPE, text=True)
         time.sleep(1.5)
