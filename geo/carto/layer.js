@@ -46,8 +46,9 @@ function anttMount(map, S, G, D) {
         var i = index[f.id];
         if (!D) { return "<b>" + G.names[i] + "</b>"; }
         var v = D.v[i], text = v === null ? D.missing : (D.texts ? D.texts[v] : num(v, D.d) + D.suffix);
-        // the unit's mark: one character per unit (or one for every unit alike), the texts once
-        var m = D.flag ? D.flag.charCodeAt(D.flag.length === 1 ? 0 : i) - 48 : -1;
+        // the unit's mark: one character per unit, or one for nearly all and the units that differ (flagx)
+        var x = D.flagx && D.flagx[i] !== undefined ? D.flagx[i] : null;
+        var m = D.flag ? (x || (D.flag.length === 1 ? D.flag : D.flag.charAt(i))).charCodeAt(0) - 48 : -1;
         var out = "<b>" + G.names[i] + "</b><br>" + D.label + ": " + (D.approx[i] ? "≈ " : "") + text
                   + (m >= 0 ? ' <span class="antt-flag">' + D.marks[m] + "</span>" : "");
         if (D.num) {

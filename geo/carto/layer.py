@@ -8,6 +8,7 @@ and the same data inline, so the file opens anywhere. Every text from data is HT
 from __future__ import annotations
 
 import html
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
@@ -124,12 +125,23 @@ def live_data(layer: DisplayLayer, values: pd.Series, frame: pd.DataFrame, ind: 
     marks = value_marks(frame, ind, lang)
     texts = sorted(set(marks.values()))
     index = {m: chr(48 + i) for i, m in enumerate(texts)}
-    flag = "".join(index.get(marks.get(c), "-") for c in layer.codes) if marks else ""
-    data["flag"] = flag[0] if flag and flag == flag[0] * len(flag) else flag  # every unit alike: one character
+    data["flag"], data["flagx"] = _compact("".join(index.get(marks.get(c), "-") for c in layer.codes) if marks else "")
     data["marks"] = [html.escape(m) for m in texts]
     approx = set(str(c) for c in frame.attrs.get("approximate") or [])
     data["approx"] = [1 if c in approx else 0 for c in layer.codes] if approx else {}
     return data
+
+
+def _compact(flag: str) -> tuple[str, dict]:
+    """A per-unit mark string as sent: whole, or — when at most a tenth of the units differ from the most common
+    mark (a national import awaiting approval marks nearly every unit) — that one character and the units that
+    differ, by position. layer.js reads both."""
+    if len(flag) < 2:
+        return flag, {}
+    common, n = Counter(flag).most_common(1)[0]
+    if len(flag) - n > len(flag) // 10:
+        return flag, {}
+    return common, {str(i): ch for i, ch in enumerate(flag) if ch != common}
 
 
 def category_data(layer: DisplayLayer, classes: pd.Series, names: list[str], colors: list[str], label: str,

@@ -86,16 +86,18 @@ def test_layer_js_is_shipped_as_package_data():
     assert any(SCRIPT.match(p) for p in patterns)
 
 
-@pytest.mark.parametrize("unapproved, flagged, expected", [
-    ((), (), ""),                                         # nothing marked: no per-unit array at all
-    (("03203",), (), "0"),                                # one unit not yet approved
-    ("all", (), "0"),                                     # a national import not yet approved: every unit
-    (("03203", "03205"), ("03205",), "01"),               # both marks on one unit: its own text, once
+@pytest.mark.parametrize("unapproved, flagged, expected, form", [
+    ((), (), "", "none"),                                   # nothing marked: no per-unit array at all
+    (("03203",), (), "0", "compact"),                       # one unit of 14 not yet approved: it alone, by position
+    ("all", (), "0", "compact"),                            # a national import not yet approved: one character
+    ("all", ("03205",), "01", "compact"),                   # ... and one unit also under follow-up
+    (("03203", "03205"), ("03205",), "01", "whole"),        # both marks on one unit: its own text, once
 ])
-def test_marks_travel_as_one_character_per_unit_and_each_text_once(units, unapproved, flagged, expected):
+def test_marks_travel_as_one_character_per_unit_and_each_text_once(units, unapproved, flagged, expected, form):
     """A change sends a unit's marks (under follow-up, not yet approved) as one character of a string, as its
-    class; the texts go once. Sent as a text per unit, a national import awaiting approval added some 50 KB
-    to every change of the national map."""
+    class, or — when nearly every unit has the same mark — that character and the units that differ; the texts
+    go once. Sent as a text per unit, a national import awaiting approval added some 50 KB to every change of
+    the national map."""
     from geo.analysis.followup import value_marks
 
     frame = _frame(units)
@@ -106,10 +108,13 @@ def test_marks_travel_as_one_character_per_unit_and_each_text_once(units, unappr
     values = indicator_values(frame, "teams_security", CAT)
     data = live_data(layer, values, frame, CAT["teams_security"], CAT, classify(values, "quantiles", 5))
     marks = value_marks(frame, CAT["teams_security"])
-    assert isinstance(data["flag"], str) and set(data["flag"]) - {"-"} == set(expected)
-    assert len(data["marks"]) == len(set(marks.values())) == len(expected)
     n = len(layer.codes)
-    assert len(data["flag"]) == (0 if not expected else 1 if unapproved == "all" and not flagged else n)
-    per_unit = data["flag"] * n if len(data["flag"]) == 1 else data["flag"] or "-" * n  # as layer.js reads it
+    flag, flagx = data["flag"], data["flagx"]
+    assert isinstance(flag, str) and isinstance(flagx, dict)
+    assert {"none": (0, 0), "whole": (n, 0)}.get(form, (1, len(flagx))) == (len(flag), len(flagx))
+    per_unit = "".join(flagx.get(str(i)) or (flag if len(flag) == 1 else flag[i] if flag else "-")
+                       for i in range(n))  # as layer.js reads it
+    assert set(per_unit) - {"-"} == set(expected)
+    assert len(data["marks"]) == len(set(marks.values())) == len(expected)
     for code, ch in zip(layer.codes, per_unit, strict=True):
         assert (data["marks"][ord(ch) - 48] if ch != "-" else None) == (marks.get(code) and marks[code])
