@@ -4,8 +4,8 @@ from dataclasses import replace
 
 import streamlit as st
 
-from geo.analysis.change import (common_breaks, district_change, period_change, periods_by_kind, series_breaks,
-                                  trend)
+from geo.analysis.change import (common_breaks, default_kind, district_change, period_change, periods_by_kind,
+                                  series_breaks, trend)
 from geo.analysis.classify import DIVERGING_SCHEMES, classify, diverging_classify
 from geo.outputs.charts import trend_chart
 from geo.reference.catalog import load_catalog
@@ -24,14 +24,18 @@ set_id = current_set_id()
 st.title(tr("change_title"))
 # one type of period at a time: a year beside its quarters (or an evaluation year) counts the same events twice
 groups = periods_by_kind(periods_on_set(get_store(), set_id))
-kinds = list(groups)
+kinds, kind = list(groups), default_kind(groups)
+
+
+def _kind_title(k: str) -> str:  # "Năm", "Quý", "Năm đánh giá kết thúc 31/10"
+    text = kind_label(k, lang())
+    return text[:1].upper() + text[1:]
+
+
 if len(kinds) > 1:
-    usable = [k for k in kinds if len(groups[k]) >= 2] or kinds
-    kind = st.selectbox(tr("change_kind"), kinds, index=kinds.index(usable[0]), key="change_kind", width=360,
-                        format_func=labels(kinds, lambda k: kind_label(k, lang())[:1].upper() + kind_label(k, lang())[1:]))
-    periods = groups[kind]
-else:
-    periods = groups[kinds[0]] if kinds else []
+    kind = st.selectbox(tr("change_kind"), kinds, index=kinds.index(kind), key="change_kind", width=360,
+                        format_func=labels(kinds, _kind_title))
+periods = groups.get(kind, [])
 if len(periods) < 2:
     st.info(tr("change_need_two", n=len(periods)))
     stop_page()

@@ -35,6 +35,11 @@ def periods_by_kind(periods) -> dict[str, list[str]]:
     return {k: [str(p) for p in groups[k]] for k in newest_first}
 
 
+def default_kind(groups: dict[str, list[str]]) -> str | None:
+    """The type the page opens on: the newest one with two periods to compare, else the newest."""
+    return next((k for k, ps in groups.items() if len(ps) >= 2), next(iter(groups), None))
+
+
 def period_change(before: pd.DataFrame, after: pd.DataFrame, indicator_id: str,
                   catalog: Catalog | None = None) -> pd.DataFrame:
     """Per unit: value before, after, absolute change and % change (NaN when undefined).

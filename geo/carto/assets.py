@@ -22,6 +22,22 @@ def install_leaflet(static_dir: Path) -> Path:
     return dst
 
 
+def write_once(folder: Path, name: str, text: str) -> Path:
+    """``folder/name`` holding ``text``, written only when absent (names are made of their content), through a
+    temporary file moved into place: a process serving the same file (another app process, nginx) never
+    sees half of it."""
+    import os
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
+    if not target.is_file():
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(target)
+    return target
+
+
 def leaflet_dir() -> Path:
     """Leaflet's own files, shipped by the ``xstatic-leaflet`` package (no CDN needed: works offline)."""
     import xstatic.pkg.leaflet as xl

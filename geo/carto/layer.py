@@ -16,7 +16,7 @@ import pandas as pd
 
 from geo.analysis.classify import NO_DATA_COLOR, Classification
 from geo.analysis.followup import value_marks
-from geo.carto.assets import raw_script_element, script_json
+from geo.carto.assets import raw_script_element, script_json, write_once
 from geo.carto.geometry import DisplayLayer
 from geo.reference.catalog import Indicator
 from geo.text.i18n import t
@@ -56,17 +56,7 @@ def install_layer_script(static_dir: Path) -> str:
     """Write ``layer.js`` into ``static_dir/vendor/antt/`` under :func:`layer_script_name` (atomically, once;
     served by Streamlit's static serving or by nginx) and return that name. The live map loads it like Leaflet,
     once per page, instead of carrying its 8 KB in every rerun's map message (issue 22)."""
-    import os
-
-    folder = Path(static_dir) / "vendor" / "antt"
-    folder.mkdir(parents=True, exist_ok=True)
-    name = layer_script_name()
-    target = folder / name
-    if not target.is_file():
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(layer_script(), encoding="utf-8")
-        tmp.replace(target)
-    return name
+    return write_once(Path(static_dir) / "vendor" / "antt", layer_script_name(), layer_script()).name
 
 
 @lru_cache(maxsize=1)

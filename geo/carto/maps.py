@@ -17,6 +17,7 @@ from geo.carto.assets import (
     script_json,
     standalone_html,
     use_local_assets,
+    write_once,
 )
 from geo.carto.basemap import BASEMAPS, ENV_TILE_ATTRIBUTION, ENV_TILE_URL
 from geo.carto.choropleth import build_choropleth, build_symbol_map
@@ -38,5 +39,5 @@ __all__ = [
     "build_live_choropleth", "build_symbol_map", "category_data", "decode_display_layer", "full_stroke_zoom",
     "geometry_file_name", "install_layer_script", "install_leaflet", "layer_script", "leaflet_dir", "legend_html", "legend_items", "live_data",
     "live_update", "map_html", "outline_json", "prepare_display_layer", "quantum_for", "script_json",
-    "standalone_html", "tooltip_texts", "use_local_assets",
+    "standalone_html", "tooltip_texts", "use_local_assets", "write_once",
 ]

@@ -8,7 +8,6 @@ max_entries.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import streamlit as st
@@ -112,13 +111,10 @@ def geometry_file(set_id: str, fingerprint: str, area: tuple) -> str:
 
 
 def write_static(name: str, text: str) -> str:
-    folder = ROOT / "static" / "geo"
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / name
-    if not target.is_file():
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(target)  # atomic: another process serving the same file never sees half of it
+    """``text`` as ./static/geo/<name> (written once, atomically: geo.carto.maps.write_once) and its URL."""
+    from geo.carto.maps import write_once
+
+    write_once(ROOT / "static" / "geo", name, text)
     return GEOMETRY_URL + name
 
 
